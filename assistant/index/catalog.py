@@ -1,0 +1,254 @@
+"""The catalog: documents and chunk texts in SQLite.
+
+The catalog is the commit point of every write. Vectors are written to the vector store
+first; a document only exists once its catalog transaction commits. Vectors of documents
+the catalog does not know (a crash between the two steps) are ignored by search and swept
+by `DocumentIndex.reconcile`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.models import DocumentRecord
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    workspace TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    format TEXT NOT NULL,
+    year INTEGER,
+    municipality TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT '',
+    pages INTEGER,
+    rows INTEGER,
+    chunk_count INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, doc_id)
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (workspace, source_key);
+CREATE TABLE IF NOT EXISTS chunks (
+    workspace TEXT NOT NULL,
+    chunk_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    chunk_index INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER,
+    sheet TEXT,
+    row INTEGER,
+    heading TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}',
+    terms TEXT NOT NULL,
+    PRIMARY KEY (workspace, chunk_id)
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (workspace, doc_id);
+CREATE TABLE IF NOT EXISTS generations (
+    workspace TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(slots=True)
+class StoredChunk:
+    """A chunk row as stored, with the document fields search results need."""
+
+    chunk_id: str
+    doc_id: str
+    chunk_index: int
+    text: str
+    page: int | None
+    sheet: str | None
+    row: int | None
+    heading: str
+    extra: dict[str, Any]
+    terms: list[str]
+    source: str = ""
+    title: str = ""
+    doc_type: str = ""
+    year: int | None = None
+    area: str = ""
+
+
+_CHUNK_COLUMNS = (
+    "c.chunk_id, c.doc_id, c.chunk_index, c.text, c.page, c.sheet, c.row, c.heading, "
+    "c.extra, c.terms, d.source, d.title, d.doc_type, d.year, d.area"
+)
+
+
+class Catalog:
+    """Documents and chunks of all workspaces in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # -- writes (call inside `transaction`) -------------------------------------------
+
+    @staticmethod
+    def insert_document(
+        conn: sqlite3.Connection, workspace: str, source_key: str, record: DocumentRecord
+    ) -> None:
+        conn.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                workspace,
+                record.doc_id,
+                source_key,
+                record.source,
+                record.title,
+                record.doc_type,
+                record.format,
+                record.year,
+                record.municipality,
+                record.area,
+                record.pages,
+                record.rows,
+                record.chunk_count,
+                record.added_at,
+            ),
+        )
+
+    @staticmethod
+    def insert_chunks(
+        conn: sqlite3.Connection, workspace: str, chunks: Sequence[StoredChunk]
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    workspace,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.chunk_index,
+                    c.text,
+                    c.page,
+                    c.sheet,
+                    c.row,
+                    c.heading,
+                    json.dumps(c.extra, ensure_ascii=False),
+                    " ".join(c.terms),
+                )
+                for c in chunks
+            ],
+        )
+
+    @staticmethod
+    def delete_document(conn: sqlite3.Connection, workspace: str, doc_id: str) -> None:
+        conn.execute("DELETE FROM chunks WHERE workspace=? AND doc_id=?", (workspace, doc_id))
+        conn.execute("DELETE FROM documents WHERE workspace=? AND doc_id=?", (workspace, doc_id))
+
+    @staticmethod
+    def bump_generation(conn: sqlite3.Connection, workspace: str) -> None:
+        conn.execute(
+            "INSERT INTO generations VALUES (?, 1) ON CONFLICT(workspace) "
+            "DO UPDATE SET generation = generation + 1",
+            (workspace,),
+        )
+
+    # -- reads -------------------------------------------------------------------------
+
+    def generation(self, workspace: str) -> int:
+        row = self._conn.execute(
+            "SELECT generation FROM generations WHERE workspace=?", (workspace,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def document(self, workspace: str, doc_id: str) -> DocumentRecord | None:
+        rows = self._documents("WHERE workspace=? AND doc_id=?", (workspace, doc_id))
+        return rows[0] if rows else None
+
+    def documents_for_source(self, workspace: str, source_key: str) -> list[DocumentRecord]:
+        return self._documents("WHERE workspace=? AND source_key=?", (workspace, source_key))
+
+    def documents(self, workspace: str) -> list[DocumentRecord]:
+        return self._documents("WHERE workspace=? ORDER BY source, doc_id", (workspace,))
+
+    def doc_ids(self, workspace: str) -> set[str]:
+        rows = self._conn.execute("SELECT doc_id FROM documents WHERE workspace=?", (workspace,))
+        return {r[0] for r in rows}
+
+    def chunk_count(self, workspace: str) -> int:
+        row = self._conn.execute("SELECT COUNT(*) FROM chunks WHERE workspace=?", (workspace,))
+        return int(row.fetchone()[0])
+
+    def chunks_by_id(self, workspace: str, chunk_ids: Sequence[str]) -> dict[str, StoredChunk]:
+        """Chunks with their document fields; ids of uncommitted documents are absent."""
+        found: dict[str, StoredChunk] = {}
+        for start in range(0, len(chunk_ids), 500):
+            batch = list(chunk_ids[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            rows = self._conn.execute(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
+                "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+                f"WHERE c.workspace=? AND c.chunk_id IN ({marks})",
+                (workspace, *batch),
+            )
+            for row in rows:
+                chunk = _chunk_from_row(row)
+                found[chunk.chunk_id] = chunk
+        return found
+
+    def all_chunks(self, workspace: str) -> list[StoredChunk]:
+        rows = self._conn.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
+            "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+            "WHERE c.workspace=? ORDER BY c.chunk_id",
+            (workspace,),
+        )
+        return [_chunk_from_row(r) for r in rows]
+
+    def _documents(self, where: str, params: tuple[Any, ...]) -> list[DocumentRecord]:
+        rows = self._conn.execute(
+            "SELECT doc_id, source, title, doc_type, format, year, municipality, area, pages, "
+            f"rows, chunk_count, added_at FROM documents {where}",
+            params,
+        )
+        return [DocumentRecord(*r) for r in rows]
+
+
+def _chunk_from_row(row: Sequence[Any]) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=row[0],
+        doc_id=row[1],
+        chunk_index=row[2],
+        text=row[3],
+        page=row[4],
+        sheet=row[5],
+        row=row[6],
+        heading=row[7],
+        extra=json.loads(row[8]),
+        terms=row[9].split(),
+        source=row[10],
+        title=row[11],
+        doc_type=row[12],
+        year=row[13],
+        area=row[14],
+    )

@@ -1,0 +1,121 @@
+"""The index of one workspace: catalog, vectors and BM25 written as one unit per document."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.index.catalog import Catalog, StoredChunk
+from assistant.index.keyword_index import KeywordIndex
+from assistant.index.vector_store import ChromaVectorStore
+from assistant.models import DocumentRecord
+
+log = logging.getLogger(__name__)
+
+
+class DocumentIndex:
+    """Writes and deletes documents all or nothing across the vector store and the catalog.
+
+    Order of a write: vectors first, then one catalog transaction that removes the
+    document's predecessor and inserts the new document. The catalog commit is the moment
+    the change becomes visible; if anything fails before it, the new vectors are deleted
+    again and the previous state is untouched. A hard crash between the two steps leaves
+    only orphan vectors, which search ignores and `reconcile` removes.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.workspace = settings.workspace
+        self.catalog = Catalog(settings.catalog_path)
+        self.vectors = ChromaVectorStore(settings)
+        self.keywords = KeywordIndex(self.catalog, settings.data_dir / "bm25", self.workspace)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def add_document(
+        self,
+        record: DocumentRecord,
+        source_key: str,
+        chunks: Sequence[StoredChunk],
+        vectors: np.ndarray,
+        replaces: Sequence[str] = (),
+    ) -> None:
+        """Store a document and drop the documents it `replaces`, as one unit."""
+        ids = [c.chunk_id for c in chunks]
+        metadatas = [_vector_metadata(record, c) for c in chunks]
+        try:
+            self.vectors.add(self.workspace, ids, vectors, metadatas)
+            with self.catalog.transaction() as conn:
+                for old_doc_id in replaces:
+                    Catalog.delete_document(conn, self.workspace, old_doc_id)
+                Catalog.insert_document(conn, self.workspace, source_key, record)
+                Catalog.insert_chunks(conn, self.workspace, chunks)
+                Catalog.bump_generation(conn, self.workspace)
+        except BaseException:
+            self._forget_vectors(record.doc_id)
+            raise
+        for old_doc_id in replaces:
+            self._forget_vectors(old_doc_id)
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Delete a document everywhere; False if it was not there."""
+        if self.catalog.document(self.workspace, doc_id) is None:
+            return False
+        with self.catalog.transaction() as conn:
+            Catalog.delete_document(conn, self.workspace, doc_id)
+            Catalog.bump_generation(conn, self.workspace)
+        self._forget_vectors(doc_id)
+        return True
+
+    def reconcile(self) -> int:
+        """Remove vectors of documents the catalog does not hold; returns how many docs."""
+        orphans = self.vectors.doc_ids(self.workspace) - self.catalog.doc_ids(self.workspace)
+        for doc_id in orphans:
+            self._forget_vectors(doc_id)
+        return len(orphans)
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.catalog.documents(self.workspace)
+
+    def find_document(self, doc_id_or_source: str) -> DocumentRecord | None:
+        """A document by content hash (or its prefix) or by file name."""
+        for record in self.documents():
+            if record.doc_id.startswith(doc_id_or_source) or record.source == doc_id_or_source:
+                return record
+        return None
+
+    def _forget_vectors(self, doc_id: str) -> None:
+        try:
+            self.vectors.delete_document(self.workspace, doc_id)
+        except Exception:  # the catalog is authoritative; reconcile sweeps leftovers
+            log.warning("Vektoren von %s konnten nicht gelöscht werden", doc_id, exc_info=True)
+
+
+def _vector_metadata(record: DocumentRecord, chunk: StoredChunk) -> dict[str, object]:
+    return {
+        "doc_id": record.doc_id,
+        "source": record.source,
+        "doc_type": record.doc_type,
+        "year": record.year,
+        "area": record.area,
+        "page": chunk.page,
+        "sheet": chunk.sheet,
+        "row": chunk.row,
+    }
+
+
+def with_document_fields(chunk: StoredChunk, record: DocumentRecord) -> StoredChunk:
+    """A chunk carrying its document's fields, as search results need them."""
+    return replace(
+        chunk,
+        source=record.source,
+        title=record.title,
+        doc_type=record.doc_type,
+        year=record.year,
+        area=record.area,
+    )

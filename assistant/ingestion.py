@@ -1,0 +1,219 @@
+"""The ingest pipeline: file -> blocks -> chunks -> vectors and terms -> index, per document.
+
+A document is keyed by the hash of its bytes: an unchanged file costs one hash, a changed
+file replaces its predecessor (same source), and a failure leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.index.catalog import StoredChunk
+from assistant.index.document_index import DocumentIndex
+from assistant.index.embedders import Embedder, make_embedder
+from assistant.models import DocumentRecord
+from assistant.retrieval.german import analyze
+from ingest.chunk import Chunk
+from ingest.chunking import chunk_document
+from ingest.errors import IngestError
+from ingest.formats import SUPPORTED_SUFFIXES, load_file
+from ingest.metadata import infer_metadata
+
+
+class IngestStatus(StrEnum):
+    INDEXED = "indexed"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+    REFUSED = "refused"
+
+
+STATUS_LABELS = {
+    IngestStatus.INDEXED: "indexiert",
+    IngestStatus.UNCHANGED: "unverändert",
+    IngestStatus.REPLACED: "ersetzt",
+    IngestStatus.REFUSED: "abgelehnt",
+}
+
+
+@dataclass(slots=True)
+class IngestResult:
+    source: str
+    status: IngestStatus
+    message: str  # German, for the user
+    doc_id: str = ""
+    chunks: int = 0
+    pages: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def source_key_for(path: Path) -> str:
+    """Identity of a file across re-ingests: its absolute path."""
+    return str(path.resolve())
+
+
+class IngestPipeline:
+    """Ingests files into the workspace index of `settings`."""
+
+    def __init__(
+        self, settings: Settings, index: DocumentIndex, embedder: Embedder | None = None
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings.embedding)
+        return self._embedder
+
+    def ingest_file(
+        self, path: Path, source_name: str | None = None, source_key: str | None = None
+    ) -> IngestResult:
+        """Ingest one file; never raises for bad input, returns a refused result instead."""
+        name = source_name or path.name
+        key = source_key or source_key_for(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
+        doc_id = content_hash(data)
+        existing = self.index.catalog.document(self.index.workspace, doc_id)
+        if existing is not None:
+            same = existing.source == name
+            message = (
+                "Unverändert, bereits indexiert."
+                if same
+                else (
+                    f"Inhaltsgleich mit bereits indexiertem „{existing.source}“; nicht doppelt "
+                    "aufgenommen."
+                )
+            )
+            return IngestResult(name, IngestStatus.UNCHANGED, message, doc_id, existing.chunk_count)
+        try:
+            return self._index_new(path, name, key, doc_id)
+        except IngestError as error:
+            return _refused(name, error.message)
+
+    def _index_new(self, path: Path, name: str, key: str, doc_id: str) -> IngestResult:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        document = load_file(path, source_name=name)
+        meta = infer_metadata(document)
+        chunks = chunk_document(
+            document,
+            max_chars=self.settings.chunking.max_chars,
+            min_chars=self.settings.chunking.min_chars,
+        )
+        if not chunks:
+            raise IngestError(
+                f"In „{name}“ wurde kein Text gefunden. Ist die Datei leer oder nur ein Bild?"
+            )
+        record = DocumentRecord(
+            doc_id=doc_id,
+            source=name,
+            title=str(meta.get("title") or document.title or path.stem),
+            doc_type=str(meta.get("doc_type") or "other"),
+            format=document.format,
+            year=_int_or_none(meta.get("year")),
+            municipality=str(meta.get("municipality") or ""),
+            area=str(meta.get("area") or ""),
+            pages=document.page_count,
+            rows=document.row_count,
+            chunk_count=len(chunks),
+            added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        stored = [_stored_chunk(doc_id, c) for c in chunks]
+        timings["parse"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        vectors = self.embedder.encode([embedding_text(record, c) for c in stored])
+        timings["embed"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        predecessors = [
+            d.doc_id for d in self.index.catalog.documents_for_source(self.index.workspace, key)
+        ]
+        self.index.add_document(record, key, stored, vectors, replaces=predecessors)
+        timings["write"] = time.perf_counter() - start
+
+        status = IngestStatus.REPLACED if predecessors else IngestStatus.INDEXED
+        unit = f"{record.pages} Seiten, " if record.pages else ""
+        message = f"{unit}{len(chunks)} Abschnitte" + (
+            " (ältere Fassung ersetzt)" if predecessors else ""
+        )
+        if document.warnings:
+            message += " – Hinweis: " + " ".join(document.warnings)
+        return IngestResult(
+            name, status, message, doc_id, len(chunks), document.page_count, timings
+        )
+
+    def ingest_paths(
+        self,
+        paths: Iterable[Path],
+        on_result: Callable[[IngestResult], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest files and folders (recursively); one result per file, in order."""
+        results = []
+        for file in expand_paths(paths):
+            result = self.ingest_file(file)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths, sorted, without hidden files."""
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                if file.is_file() and not any(p.startswith(".") for p in file.parts[-1:]):
+                    yield file
+        else:
+            yield path
+
+
+def embedding_text(record: DocumentRecord, chunk: StoredChunk) -> str:
+    """What the dense encoder sees: the chunk with its document title for context."""
+    return f"{record.title}\n{chunk.text}"
+
+
+def _stored_chunk(doc_id: str, chunk: Chunk) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=f"{doc_id}:{chunk.chunk_index:05d}",
+        doc_id=doc_id,
+        chunk_index=chunk.chunk_index,
+        text=chunk.text,
+        page=chunk.page,
+        sheet=chunk.sheet,
+        row=chunk.row,
+        heading=chunk.heading,
+        extra=dict(chunk.extra),
+        terms=analyze(f"{chunk.heading}\n{chunk.text}"),
+    )
+
+
+def _refused(name: str, message: str) -> IngestResult:
+    return IngestResult(name, IngestStatus.REFUSED, message)
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value) if value is not None else None  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+__all__ = ["STATUS_LABELS", "SUPPORTED_SUFFIXES", "IngestPipeline", "IngestResult"]

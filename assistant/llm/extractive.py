@@ -1,0 +1,160 @@
+"""The offline default: answer with the retrieved sentences themselves, each cited.
+
+No language model is involved, so nothing can be invented: every sentence of the answer is
+a sentence (or table row) of a source. A sentence is chosen by how much of the question's
+weight it covers, with rare terms (high IDF) weighing most; if no sentence covers enough,
+Planwerk says it found nothing rather than citing noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from assistant.config import AnswerSettings
+from assistant.llm.base import NOT_FOUND_TEXT, Generated
+from assistant.models import RetrievedChunk
+from assistant.retrieval.german import content_terms
+from ingest.sentences import split_sentences
+
+TermWeights = Callable[[list[str]], dict[str, float]]
+
+# Passages beyond this rank rarely hold the answer and dilute the citations.
+_PASSAGES_CONSIDERED = 6
+_MIN_WORDS = 4
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A citable piece of a passage: a sentence of prose or one table row."""
+
+    text: str
+    source: RetrievedChunk  # what the citation points to (a single row for tables)
+    required: frozenset[str] = frozenset()  # a unit must match one of these, if set
+
+
+@dataclass(slots=True)
+class _Candidate:
+    passage: int  # rank of the passage the unit came from
+    position: int  # unit position inside the passage
+    unit: _Unit
+    coverage: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.unit.text
+
+
+class ExtractiveGenerator:
+    mode = "extractive"
+
+    def __init__(self, settings: AnswerSettings, term_weights: TermWeights) -> None:
+        self.settings = settings
+        self.term_weights = term_weights
+
+    def generate(self, question: str, passages: list[RetrievedChunk]) -> Generated:
+        terms = sorted(content_terms(question))
+        if not terms or not passages:
+            return Generated(NOT_FOUND_TEXT, [], found=False)
+        weights = self.term_weights(terms)
+        candidates = self._candidates(question, passages[:_PASSAGES_CONSIDERED], weights)
+        if not candidates or candidates[0].coverage < self.settings.min_term_coverage:
+            return Generated(NOT_FOUND_TEXT, [], found=False)
+        chosen = self._choose(candidates)
+        return self._compose(chosen, passages)
+
+    def _candidates(
+        self, question: str, passages: list[RetrievedChunk], weights: dict[str, float]
+    ) -> list[_Candidate]:
+        total = sum(weights.values()) or 1.0
+        wants_number = _asks_for_number(question)
+        found = []
+        for p_index, passage in enumerate(passages):
+            for position, unit in enumerate(_units(passage)):
+                matched = content_terms(unit.text) & weights.keys()
+                if not matched or (unit.required and not matched & unit.required):
+                    continue
+                coverage = sum(weights[t] for t in matched) / total
+                # Earlier passages and figures (for "wie hoch/viele" questions) break ties.
+                score = coverage + 0.05 / (1 + p_index)
+                if wants_number and _NUMBER.search(unit.text):
+                    score += 0.05
+                found.append(_Candidate(p_index, position, unit, coverage, score))
+        found.sort(key=lambda c: (-c.score, c.passage, c.position))
+        return found
+
+    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        best = candidates[0].coverage
+        floor = max(self.settings.min_term_coverage, 0.6 * best)
+        chosen: list[_Candidate] = []
+        seen: set[str] = set()
+        for candidate in candidates:
+            key = candidate.text.casefold()
+            if candidate.coverage < floor or key in seen:
+                continue
+            seen.add(key)
+            chosen.append(candidate)
+            if len(chosen) == self.settings.max_sentences:
+                break
+        return chosen
+
+    @staticmethod
+    def _compose(chosen: list[_Candidate], passages: list[RetrievedChunk]) -> Generated:
+        # Number the cited sources in order of first use; keep the best sentence first.
+        numbers: dict[tuple[str, int | None], int] = {}
+        cited: list[RetrievedChunk] = []
+        lines = []
+        for candidate in chosen:
+            source = candidate.unit.source
+            key = (source.chunk_id, source.ref.row)
+            if key not in numbers:
+                numbers[key] = len(cited) + 1
+                cited.append(source)
+            lines.append(f"{candidate.text} [{numbers[key]}]")
+        return Generated("\n".join(lines), cited, found=True)
+
+
+def _units(passage: RetrievedChunk) -> list[_Unit]:
+    if passage.metadata.get("kind") == "table":
+        return _table_units(passage)
+    return [
+        _Unit(sentence, passage)
+        for sentence in split_sentences(passage.text)
+        if len(sentence.split()) >= _MIN_WORDS
+    ]
+
+
+def _table_units(passage: RetrievedChunk) -> list[_Unit]:
+    """One unit per table row, citing exactly that row with the header above it.
+
+    The column names repeat in every row, so a row only counts when the question also
+    matches one of its own cells (an area name, a year) — not the header alone.
+    """
+    lines = passage.text.split("\n")
+    start = next((i for i, line in enumerate(lines) if " | " in line), -1)
+    header = lines[start] if start >= 0 else ""
+    rows = [line for line in lines[start + 1 :] if line.strip()]
+    numbers = passage.metadata.get("rows")
+    if not isinstance(numbers, list) or len(numbers) != len(rows):
+        numbers = [None] * len(rows)
+    header_terms = content_terms(header)
+    units = []
+    for line, number in zip(rows, numbers, strict=True):
+        cell_terms = frozenset(content_terms(_cell_values(line)) - header_terms)
+        ref = replace(passage.ref, row=number) if number is not None else passage.ref
+        source = replace(passage, text=f"{header}\n{line}".strip(), ref=ref)
+        units.append(_Unit(line, source, cell_terms or frozenset({"\0"})))
+    return units
+
+
+def _cell_values(row: str) -> str:
+    """The values of a "Spalte: Wert; …" row without the column names."""
+    return " ".join(part.split(": ", 1)[-1] for part in row.split("; "))
+
+
+def _asks_for_number(question: str) -> bool:
+    lowered = question.lower()
+    return any(w in lowered for w in ("wie hoch", "wie viel", "wie groß", "anteil", "quote"))

@@ -1,0 +1,109 @@
+"""Hybrid retrieval: German BM25 and dense vectors, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from assistant.config import RetrievalSettings
+from assistant.index.catalog import StoredChunk
+from assistant.index.document_index import DocumentIndex
+from assistant.index.embedders import Embedder
+from assistant.models import RetrievedChunk, SourceRef
+from assistant.retrieval.filters import SearchFilters
+from assistant.retrieval.german import analyze
+
+Method = Literal["hybrid", "bm25", "dense"]
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(id) = sum_i w_i / (k + rank_i), rank starting at 1.
+
+    Ties keep the order in which ids first appear, so fusion is deterministic.
+    """
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+class HybridRetriever:
+    """Searches one workspace index; `method` selects hybrid or one half (for baselines)."""
+
+    def __init__(
+        self, index: DocumentIndex, embedder: Embedder, settings: RetrievalSettings
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        method: Method = "hybrid",
+    ) -> list[RetrievedChunk]:
+        k = k or self.settings.top_k
+        pool = max(self.settings.candidates, k)
+        lexical = self._bm25(query, pool, filters) if method != "dense" else []
+        dense = self._dense(query, pool, filters) if method != "bm25" else []
+        if method == "bm25":
+            fused = lexical
+        elif method == "dense":
+            fused = dense
+        else:
+            fused = reciprocal_rank_fusion(
+                [[i for i, _ in lexical], [i for i, _ in dense]],
+                k=self.settings.rrf_k,
+                weights=[self.settings.bm25_weight, self.settings.dense_weight],
+            )
+        bm25_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
+        # Look up a few extra: ids of uncommitted (orphan) vectors are dropped here.
+        head = fused[: k + 10]
+        stored = self.index.catalog.chunks_by_id(self.index.workspace, [i for i, _ in head])
+        results = []
+        for chunk_id, score in head:
+            chunk = stored.get(chunk_id)
+            if chunk is None:
+                continue
+            result = to_retrieved(chunk, score)
+            result.bm25_rank = bm25_rank.get(chunk_id)
+            result.dense_rank = dense_rank.get(chunk_id)
+            results.append(result)
+            if len(results) == k:
+                break
+        return results
+
+    def _bm25(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
+        return self.index.keywords.search(analyze(query), k, filters)
+
+    def _dense(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
+        vector = self.embedder.encode([query])[0]
+        where = filters.chroma_where() if filters else None
+        return self.index.vectors.query(self.index.workspace, vector, k, where)
+
+
+def to_retrieved(chunk: StoredChunk, score: float) -> RetrievedChunk:
+    ref = SourceRef(
+        doc_id=chunk.doc_id,
+        source=chunk.source,
+        title=chunk.title,
+        page=chunk.page,
+        sheet=chunk.sheet,
+        row=chunk.row,
+        heading=chunk.heading,
+    )
+    metadata = {
+        "doc_type": chunk.doc_type,
+        "year": chunk.year,
+        "area": chunk.area,
+        "chunk_index": chunk.chunk_index,
+        **chunk.extra,
+    }
+    return RetrievedChunk(chunk.chunk_id, chunk.text, ref, metadata, score)

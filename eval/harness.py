@@ -1,0 +1,245 @@
+"""Runs the question set against Planwerk and its baselines on one corpus and embedder."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.config import EmbeddingSettings, Settings
+from assistant.llm.extractive import ExtractiveGenerator
+from assistant.models import RetrievedChunk
+from assistant.services import Services
+from eval.dataset import Question, load_questions
+from eval.langchain_recipe import LangChainRecipe
+from eval.metrics import (
+    Location,
+    facts_present,
+    first_relevant_rank,
+    ndcg_at,
+    numbers_exact,
+    numbers_in,
+    percentile,
+    recall_at,
+    reciprocal_rank,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "sample" / "generated"
+REPORTS = ROOT / "eval" / "reports"
+
+Search = Callable[[str], list[RetrievedChunk]]
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    question: Question
+    rank: int | None
+    ndcg: float
+    answer: str
+    found: bool
+    cited_texts: list[str]
+    retrieve_ms: float
+    answer_ms: float
+
+
+@dataclass(slots=True)
+class SystemReport:
+    name: str
+    results: list[QuestionResult] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        answerable = [r for r in self.results if r.question.answerable]
+        unanswerable = [r for r in self.results if not r.question.answerable]
+        numeric = [r for r in answerable if any(numbers_in(f) for f in r.question.answer_facts)]
+        latencies = [r.retrieve_ms + r.answer_ms for r in self.results]
+        return {
+            "recall@1": _mean(recall_at(r.rank, 1) for r in answerable),
+            "recall@5": _mean(recall_at(r.rank, 5) for r in answerable),
+            "recall@10": _mean(recall_at(r.rank, 10) for r in answerable),
+            "mrr@10": _mean(reciprocal_rank(r.rank, 10) for r in answerable),
+            "ndcg@10": _mean(r.ndcg for r in answerable),
+            "citation_correct": _mean(_citation_correct(r) for r in answerable),
+            "numbers_exact": _mean(
+                numbers_exact(r.answer, r.question.answer_facts) for r in numeric
+            ),
+            "refusals_correct": _mean(not r.found for r in unanswerable),
+            "false_refusals": _mean(not r.found for r in answerable),
+            "p50_ms": percentile(latencies, 0.5),
+            "p95_ms": percentile(latencies, 0.95),
+            "retrieve_p50_ms": percentile([r.retrieve_ms for r in self.results], 0.5),
+            "retrieve_p95_ms": percentile([r.retrieve_ms for r in self.results], 0.95),
+            "answer_p50_ms": percentile([r.answer_ms for r in self.results], 0.5),
+            "answer_p95_ms": percentile([r.answer_ms for r in self.results], 0.95),
+        }
+
+
+def _citation_correct(result: QuestionResult) -> bool:
+    """The answer states the facts and a cited passage contains each of them."""
+    facts = result.question.answer_facts
+    if not result.found or not facts_present(result.answer, facts):
+        return False
+    return all(any(facts_present(text, [f]) for text in result.cited_texts) for f in facts)
+
+
+def _mean(values: object) -> float:
+    items = [float(v) for v in values]  # type: ignore[attr-defined]
+    return sum(items) / len(items) if items else 0.0
+
+
+def _location(chunk: RetrievedChunk) -> Location:
+    row_end = chunk.metadata.get("row_end")
+    return Location(
+        chunk.ref.source,
+        chunk.ref.page,
+        chunk.ref.sheet,
+        chunk.ref.row,
+        int(row_end) if row_end is not None else None,
+    )
+
+
+def run_system(
+    name: str, search: Search, generator: ExtractiveGenerator, questions: Sequence[Question]
+) -> SystemReport:
+    report = SystemReport(name)
+    for q in questions:
+        start = time.perf_counter()
+        retrieved = search(q.question)
+        retrieve_ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        generated = generator.generate(q.question, retrieved)
+        answer_ms = (time.perf_counter() - start) * 1000
+        locations = [_location(c) for c in retrieved]
+        report.results.append(
+            QuestionResult(
+                question=q,
+                rank=first_relevant_rank(locations, q.gold),
+                ndcg=ndcg_at(locations, q.gold),
+                answer=generated.text,
+                found=generated.found,
+                cited_texts=[p.text for p in generated.passages],
+                retrieve_ms=retrieve_ms,
+                answer_ms=answer_ms,
+            )
+        )
+    return report
+
+
+def build_index(services: Services, corpus: Path) -> None:
+    results = services.pipeline.ingest_paths([corpus])
+    refused = [r for r in results if r.status == "refused"]
+    if refused:
+        raise RuntimeError(f"Eval corpus has unreadable files: {refused}")
+
+
+def evaluate(
+    corpus: Path = CORPUS,
+    work_dir: Path = REPORTS / "tmp",
+    embedding: EmbeddingSettings | None = None,
+    questions: Sequence[Question] | None = None,
+    baselines: bool = True,
+) -> dict[str, SystemReport]:
+    """Planwerk and (optionally) its baselines, all on the same corpus and embedder."""
+    questions = list(questions or load_questions())
+    embedding = embedding or EmbeddingSettings()
+    label = embedding.mode if not embedding.model else Path(embedding.model).name
+    settings = Settings(data_dir=work_dir / f"index-{label}", embedding=embedding)
+    services = Services(settings)
+    try:
+        build_index(services, corpus)
+        generator = services.generator
+        assert isinstance(generator, ExtractiveGenerator)
+        systems: dict[str, Search] = {"planwerk": services.retriever.search}
+        if baselines:
+            systems["bm25"] = lambda q: services.retriever.search(q, method="bm25")
+            systems["dense"] = lambda q: services.retriever.search(q, method="dense")
+            recipe_dir = work_dir / f"langchain-{label}"
+            shutil.rmtree(recipe_dir, ignore_errors=True)
+            recipe = LangChainRecipe(corpus, services.embedder, recipe_dir)
+            systems["langchain"] = recipe.search
+        return {
+            name: run_system(name, search, generator, questions) for name, search in systems.items()
+        }
+    finally:
+        services.close()
+
+
+METRIC_COLUMNS = (
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr@10",
+    "ndcg@10",
+    "citation_correct",
+    "numbers_exact",
+    "refusals_correct",
+    "p50_ms",
+    "p95_ms",
+)
+
+
+def summary(reports: dict[str, SystemReport]) -> dict[str, dict[str, float]]:
+    return {
+        name: {k: round(v, 4) for k, v in report.metrics().items() if k in METRIC_COLUMNS}
+        for name, report in reports.items()
+    }
+
+
+def markdown_table(reports: dict[str, SystemReport]) -> str:
+    header = "| system | " + " | ".join(METRIC_COLUMNS) + " |"
+    lines = [header, "|" + "---|" * (len(METRIC_COLUMNS) + 1)]
+    for name, report in reports.items():
+        metrics = report.metrics()
+        cells = [
+            f"{metrics[c]:.1f}" if c.endswith("_ms") else f"{metrics[c]:.3f}"
+            for c in METRIC_COLUMNS
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def by_type_table(report: SystemReport) -> str:
+    types = sorted({r.question.type for r in report.results})
+    lines = ["| type | n | recall@5 | answer has facts | refused |", "|---|---|---|---|---|"]
+    for t in types:
+        rs = [r for r in report.results if r.question.type == t]
+        lines.append(
+            f"| {t} | {len(rs)} | {_mean(recall_at(r.rank, 5) for r in rs):.2f} | "
+            f"{_mean(facts_present(r.answer, r.question.answer_facts) and r.found for r in rs):.2f}"
+            f" | {_mean(not r.found for r in rs):.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def misses(report: SystemReport, limit: int = 40) -> str:
+    lines = []
+    for r in report.results:
+        if r.question.answerable and (r.rank is None or r.rank > 5):
+            lines.append(f"- {r.question.id} (rank {r.rank}): {r.question.question}")
+        elif not r.question.answerable and r.found:
+            lines.append(f"- {r.question.id} (not refused): {r.question.question}")
+    return "\n".join(lines[:limit]) or "- none"
+
+
+def machine_line() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = "?"
+    import os
+
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit or '?'} · "
+        f"{platform.platform()} · Python {platform.python_version()} · {os.cpu_count()} cores"
+    )

@@ -1,0 +1,96 @@
+"""Retrieval and answer metrics. A retrieved passage is relevant if it is a gold location."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from eval.dataset import Gold
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a retrieved or cited passage sits; `row_end` for multi-row table chunks."""
+
+    source: str
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    row_end: int | None = None
+
+
+def matches(location: Location, gold: Gold) -> bool:
+    if PurePath(location.source).name != PurePath(gold.source).name:
+        return False
+    if gold.page is not None and location.page != gold.page:
+        return False
+    if gold.sheet is not None and location.sheet != gold.sheet:
+        return False
+    if gold.row is not None:
+        if location.row is None:
+            return False
+        last = location.row_end if location.row_end is not None else location.row
+        return location.row <= gold.row <= last
+    return True
+
+
+def first_relevant_rank(ranked: Sequence[Location], gold: Sequence[Gold]) -> int | None:
+    """1-based rank of the first passage that matches any gold location."""
+    for rank, location in enumerate(ranked, start=1):
+        if any(matches(location, g) for g in gold):
+            return rank
+    return None
+
+
+def recall_at(rank: int | None, k: int) -> float:
+    return 1.0 if rank is not None and rank <= k else 0.0
+
+
+def reciprocal_rank(rank: int | None, k: int = 10) -> float:
+    return 1.0 / rank if rank is not None and rank <= k else 0.0
+
+
+def ndcg_at(ranked: Sequence[Location], gold: Sequence[Gold], k: int = 10) -> float:
+    """Binary-relevance nDCG; each gold location counts once (its first match)."""
+    matched: set[int] = set()
+    dcg = 0.0
+    for rank, location in enumerate(ranked[:k], start=1):
+        hit = next(
+            (i for i, g in enumerate(gold) if i not in matched and matches(location, g)), None
+        )
+        if hit is not None:
+            matched.add(hit)
+            dcg += 1.0 / math.log2(rank + 1)
+    ideal = sum(1.0 / math.log2(r + 1) for r in range(1, min(len(gold), k) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def facts_present(answer: str, facts: Sequence[str]) -> bool:
+    """Every answer fact appears in the answer (case-insensitive, spacing-tolerant)."""
+    squashed = " ".join(answer.split()).casefold()
+    return all(" ".join(f.split()).casefold() in squashed for f in facts)
+
+
+def numbers_exact(answer: str, facts: Sequence[str]) -> bool:
+    """Every number of the answer facts appears verbatim as a number in the answer."""
+    wanted = set().union(*(numbers_in(f) for f in facts)) if facts else set()
+    return wanted <= numbers_in(answer)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

@@ -1,0 +1,77 @@
+"""The `planwerk` command as a planner and a script use it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.config import Settings
+from tests.corpus import write_mixed_folder
+
+
+@pytest.fixture
+def run(settings: Settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PLANWERK_DATA_DIR", str(settings.data_dir))
+    runner = CliRunner()
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, list(args))
+        return result.exit_code, result.output
+
+    return invoke
+
+
+def test_help_is_german(run) -> None:  # type: ignore[no-untyped-def]
+    code, output = run("--help")
+    assert code == 0
+    assert "Planungsdokumente" in output and "Quellenangaben" in output
+
+
+def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = write_mixed_folder(tmp_path / "unterlagen")["pdf"].parent
+    code, output = run("ingest", str(folder))
+    assert code == 0
+    assert "9 Dateien: 5 indexiert, 0 ersetzt, 0 unverändert, 4 abgelehnt." in output
+    assert "abgelehnt" in output and "vertraulich.pdf" in output
+
+    code, output = run("ask", "--json", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    assert code == 0
+    payload = json.loads(output)
+    assert payload["mode"] == "extractive"
+    assert "24,7" in payload["answer"]
+    assert payload["citations"][0]["page"] == 3
+    assert payload["citations"][0]["source"] == "Sozialbericht_2024.pdf"
+    assert set(payload["citations"][0]) == {
+        "n", "source", "title", "page", "sheet", "row", "heading", "text",
+    }  # fmt: skip
+    assert 1 <= len(payload["retrieved"]) <= 10
+    assert set(payload["retrieved"][0]) == {"source", "page", "sheet", "row", "heading", "score"}
+
+    code, output = run("ask", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    assert code == 0
+    assert "extraktiv" in output and "[1] Sozialbericht" in output and "S. 3" in output
+
+    code, output = run("sources", "--json")
+    sources = {d["source"] for d in json.loads(output)}
+    assert "Sozialbericht_2024.pdf" in sources and len(sources) == 5
+
+    code, output = run("remove", "Sozialbericht_2024.pdf")
+    assert code == 0 and "Gelöscht" in output
+    code, output = run("sources", "--json")
+    assert "Sozialbericht_2024.pdf" not in {d["source"] for d in json.loads(output)}
+
+    code, output = run("remove", "gibt-es-nicht.pdf")
+    assert code == 1
+
+
+def test_config_prints_effective_settings(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    code, output = run("config")
+    assert code == 0
+    effective = json.loads(output)
+    assert effective["data_dir"] == str(settings.data_dir)
+    assert effective["embedding"]["mode"] == "use"
+    assert effective["llm"]["mode"] == "extractive"

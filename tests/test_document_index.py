@@ -1,0 +1,189 @@
+"""The index writes a document all or nothing, across Chroma, the catalog and BM25."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant.index.catalog import Catalog
+from assistant.retrieval.filters import SearchFilters
+from assistant.services import Services
+from tests.index_helpers import add, make_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+OLD = [
+    "Die SGB-II-Quote im Nordviertel liegt bei 23,4 Prozent.",
+    "Die Kinderarmut im Nordviertel betrifft fast jedes dritte Kind.",
+]
+NEW = [
+    "Die SGB-II-Quote im Nordviertel ist auf 21,9 Prozent gesunken.",
+    "Im Nordviertel wurde ein Familienzentrum eröffnet.",
+    "Die Wohnfläche je Person beträgt 31 Quadratmeter.",
+]
+
+
+def _texts(services: Services, query: str) -> list[str]:
+    return [r.text for r in services.retriever.search(query, k=10)]
+
+
+def _state(services: Services) -> tuple[int, int, int]:
+    index = services.index
+    return (
+        len(index.documents()),
+        index.catalog.chunk_count(index.workspace),
+        index.vectors.count(index.workspace),
+    )
+
+
+def test_add_then_search_finds_the_document(services: Services) -> None:
+    record, chunks = make_document(OLD)
+    add(services.index, services.embedder, record, chunks)
+    assert _state(services) == (1, 2, 2)
+    results = services.retriever.search("SGB-II-Quote Nordviertel", k=1)
+    assert results[0].text == OLD[0]
+    assert results[0].ref.page == 1
+    assert results[0].bm25_rank == 1 and results[0].dense_rank is not None
+
+
+def test_replacing_swaps_old_chunks_for_new(services: Services) -> None:
+    old, old_chunks = make_document(OLD)
+    add(services.index, services.embedder, old, old_chunks)
+    new, new_chunks = make_document(NEW)
+    add(services.index, services.embedder, new, new_chunks, replaces=(old.doc_id,))
+    assert _state(services) == (1, 3, 3)
+    texts = _texts(services, "SGB-II-Quote Nordviertel")
+    assert NEW[0] in texts and OLD[0] not in texts
+
+
+def test_failure_inside_catalog_write_keeps_previous_state(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, old_chunks = make_document(OLD)
+    add(services.index, services.embedder, old, old_chunks)
+    before = _state(services)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Festplatte voll")
+
+    monkeypatch.setattr(Catalog, "insert_chunks", staticmethod(crash))
+    new, new_chunks = make_document(NEW)
+    with pytest.raises(RuntimeError):
+        add(services.index, services.embedder, new, new_chunks, replaces=(old.doc_id,))
+    monkeypatch.undo()
+
+    assert _state(services) == before
+    assert OLD[0] in _texts(services, "SGB-II-Quote Nordviertel")
+    assert NEW[2] not in _texts(services, "Wohnfläche je Person")
+
+
+def test_failure_midway_through_vector_writes_removes_partial_vectors(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, old_chunks = make_document(OLD)
+    add(services.index, services.embedder, old, old_chunks)
+    before = _state(services)
+    store = services.index.vectors
+    real_add = store.add
+
+    def add_first_then_fail(workspace, ids, vectors, metadatas):  # type: ignore[no-untyped-def]
+        real_add(workspace, ids[:1], vectors[:1], metadatas[:1])
+        raise OSError("Verbindung unterbrochen")
+
+    monkeypatch.setattr(store, "add", add_first_then_fail)
+    new, new_chunks = make_document(NEW)
+    with pytest.raises(OSError):
+        add(services.index, services.embedder, new, new_chunks, replaces=(old.doc_id,))
+    assert _state(services) == before
+
+
+def test_hard_crash_between_vectors_and_catalog_leaves_previous_state(services: Services) -> None:
+    old, old_chunks = make_document(OLD)
+    add(services.index, services.embedder, old, old_chunks)
+    before = _state(services)
+    data_dir = services.settings.data_dir
+    services.close()
+
+    # A second process dies (no cleanup, no exception handling) right before the commit.
+    script = textwrap.dedent(
+        f"""
+        import os
+        from assistant.config import Settings
+        from assistant.index.catalog import Catalog
+        from assistant.services import Services
+        from tests.index_helpers import add, make_document
+
+        def die(*args, **kwargs):
+            os._exit(3)
+
+        Catalog.insert_document = staticmethod(die)
+        services = Services(Settings(data_dir={str(data_dir)!r}))
+        new, chunks = make_document({NEW!r})
+        add(services.index, services.embedder, new, chunks, replaces=({old.doc_id!r},))
+        """
+    )
+    crashed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT
+    )
+    assert crashed.returncode == 3, crashed.stderr
+
+    fresh = Services(services.settings)
+    try:
+        documents, chunks, vectors = _state(fresh)
+        assert (documents, chunks) == before[:2]
+        assert vectors == before[2] + len(NEW)  # orphans exist until reconciled ...
+        assert NEW[2] not in _texts(fresh, "Wohnfläche je Person")  # ... but are never found
+        assert fresh.index.reconcile() == 1
+        assert _state(fresh) == before
+    finally:
+        fresh.close()
+
+
+def test_remove_deletes_everywhere(services: Services) -> None:
+    record, chunks = make_document(OLD)
+    add(services.index, services.embedder, record, chunks)
+    assert services.index.remove_document(record.doc_id) is True
+    assert _state(services) == (0, 0, 0)
+    assert _texts(services, "SGB-II-Quote") == []
+    assert services.index.remove_document(record.doc_id) is False
+
+
+def test_filters_apply_to_both_halves(services: Services) -> None:
+    plan, plan_chunks = make_document(OLD, source="sozialbericht.pdf", year=2023)
+    call, call_chunks = make_document(
+        ["Antragsberechtigt sind Kommunen mit einem Quartier mit hoher SGB-II-Quote."],
+        source="foerderaufruf.pdf",
+        doc_type="funding_call",
+        year=2025,
+    )
+    add(services.index, services.embedder, plan, plan_chunks)
+    add(services.index, services.embedder, call, call_chunks)
+    query = "SGB-II-Quote"
+    for method in ("hybrid", "bm25", "dense"):
+        only_call = services.retriever.search(
+            query, filters=SearchFilters(doc_types=("funding_call",)), method=method
+        )
+        assert {r.ref.source for r in only_call} == {"foerderaufruf.pdf"}, method
+        only_2023 = services.retriever.search(
+            query, filters=SearchFilters(years=(2023,)), method=method
+        )
+        assert {r.ref.source for r in only_2023} == {"sozialbericht.pdf"}, method
+
+
+def test_keyword_index_is_reloaded_from_disk_by_a_new_process(services: Services) -> None:
+    record, chunks = make_document(OLD)
+    add(services.index, services.embedder, record, chunks)
+    services.retriever.search("Kinderarmut")  # builds and saves the BM25 index
+    generation = services.index.catalog.generation(services.index.workspace)
+    saved = services.settings.data_dir / "bm25" / "default" / f"gen-{generation}"
+    assert (saved / "columns.json").exists()
+    fresh = Services(services.settings)
+    try:
+        hits = fresh.index.keywords.search(["kinderarmut"], k=5)
+        assert [h[0] for h in hits] == [chunks[1].chunk_id]
+    finally:
+        fresh.close()

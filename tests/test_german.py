@@ -1,0 +1,34 @@
+from assistant.retrieval.german import STOP_WORDS, analyze, fold, raw_tokens
+
+
+def test_umlauts_and_sharp_s_fold_to_the_same_term() -> None:
+    assert analyze("Größe") == analyze("Grösse") == analyze("GRÖSSE")
+    assert fold("Übergänge") == "ubergange"
+
+
+def test_inflected_forms_share_a_stem() -> None:
+    assert analyze("Stadtteile")[0] == analyze("Stadtteilen")[0] == analyze("Stadtteil")[0]
+    assert analyze("Kinder") == analyze("Kindern")
+
+
+def test_stop_words_and_question_words_are_dropped() -> None:
+    terms = analyze("Wie hoch ist die Quote in der Stadt?")
+    assert set(terms) == {"hoch", "quot", "stadt"}
+    assert "wie" in STOP_WORDS and "die" in STOP_WORDS
+
+
+def test_hyphenated_compound_gives_parts_and_joined_form() -> None:
+    assert raw_tokens("SGB-II-Quote") == ["sgb", "ii", "quote", "sgbiiquote"]
+    terms = analyze("SGB-II-Quote")
+    assert {"sgb", "ii", "sgbiiquot"} <= set(terms)
+
+
+def test_numbers_stay_whole() -> None:
+    assert "23,4" in analyze("Die Quote beträgt 23,4 %.")
+    assert "1.234" in analyze("1.234 Einwohner")
+    assert "2023" in analyze("im Jahr 2023")
+
+
+def test_ellipsis_compound_keeps_both_words() -> None:
+    terms = analyze("Kinder- und Jugendhilfe")
+    assert terms == ["kind", "jugendhilf"]

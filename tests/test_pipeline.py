@@ -1,0 +1,115 @@
+"""End to end through the real loaders, embedder, Chroma and the catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.ingestion import IngestStatus
+from assistant.retrieval.filters import SearchFilters
+from assistant.services import Services
+from tests.corpus import REPORT_PAGES, write_mixed_folder, write_report_pdf
+
+GOOD = {"pdf", "docx", "md", "csv", "xlsx"}
+BAD = {"encrypted", "scanned", "empty", "unknown"}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> dict[str, Path]:
+    return write_mixed_folder(tmp_path / "unterlagen")
+
+
+def _by_name(results: list) -> dict[str, object]:
+    return {r.source: r for r in results}
+
+
+def test_mixed_folder_indexes_good_files_and_explains_bad_ones(
+    services: Services, folder: dict[str, Path]
+) -> None:
+    results = _by_name(services.pipeline.ingest_paths([folder["pdf"].parent]))
+    assert {results[folder[k].name].status for k in GOOD} == {IngestStatus.INDEXED}
+    for key in BAD:
+        result = results[folder[key].name]
+        assert result.status == IngestStatus.REFUSED, key
+        assert folder[key].name in result.message or "Datei" in result.message
+    assert "Kennwort" in results["vertraulich.pdf"].message or "Passwort" in (
+        results["vertraulich.pdf"].message
+    )
+    assert "OCR" in results["scan.pdf"].message or "Texterkennung" in results["scan.pdf"].message
+    assert "leer" in results["leer.docx"].message
+    assert len(services.index.documents()) == len(GOOD)
+
+
+def test_question_is_answered_with_the_page_it_is_on(
+    services: Services, folder: dict[str, Path]
+) -> None:
+    services.pipeline.ingest_paths([folder["pdf"].parent])
+    answer = services.answers.ask("Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    assert answer.found
+    assert "24,7" in answer.text
+    assert "[1]" in answer.text
+    first = answer.citations[0]
+    assert (first.ref.source, first.ref.page) == ("Sozialbericht_2024.pdf", 3)
+    assert "24,7" in first.text
+
+
+def test_latin1_csv_row_is_found_with_umlauts_intact(
+    services: Services, folder: dict[str, Path]
+) -> None:
+    services.pipeline.ingest_file(folder["csv"])
+    hits = services.retriever.search("Süd SGB-II-Quote", k=3)
+    assert hits[0].ref.source == "Indikatoren_2023.csv"
+    assert "Süd" in hits[0].text and "8,9" in hits[0].text
+    assert "Stadtteil" in hits[0].text  # the header travels with the row
+
+
+def test_unrelated_question_is_refused(services: Services, folder: dict[str, Path]) -> None:
+    services.pipeline.ingest_paths([folder["pdf"].parent])
+    answer = services.answers.ask("Wann fährt der letzte Bus nach Hamburg-Altona?")
+    assert not answer.found
+    assert answer.citations == []
+    assert "finde ich dazu nichts" in answer.text
+
+
+def test_reingest_is_idempotent(services: Services, folder: dict[str, Path]) -> None:
+    services.pipeline.ingest_paths([folder["pdf"].parent])
+    before = services.index.catalog.chunk_count("default")
+    again = services.pipeline.ingest_paths([folder["pdf"].parent])
+    good = [r for r in again if r.status != IngestStatus.REFUSED]
+    assert {r.status for r in good} == {IngestStatus.UNCHANGED}
+    assert services.index.catalog.chunk_count("default") == before
+    assert services.index.vectors.count("default") == before
+
+
+def test_changed_file_replaces_its_old_chunks(services: Services, tmp_path: Path) -> None:
+    path = write_report_pdf(tmp_path / "bericht.pdf")
+    services.pipeline.ingest_file(path)
+    changed = [*REPORT_PAGES[:2], ("3 Mindestsicherung", "Die SGB-II-Quote sank auf 22,1 Prozent.")]
+    write_report_pdf(path, changed)
+    result = services.pipeline.ingest_file(path)
+    assert result.status == IngestStatus.REPLACED
+    assert len(services.index.documents()) == 1
+    texts = " ".join(r.text for r in services.retriever.search("SGB-II-Quote", k=10))
+    assert "22,1" in texts and "24,7" not in texts
+
+
+def test_duplicate_upload_under_another_name_is_not_stored_twice(
+    services: Services, tmp_path: Path
+) -> None:
+    first = write_report_pdf(tmp_path / "a.pdf")
+    copy = tmp_path / "Kopie von a.pdf"
+    copy.write_bytes(first.read_bytes())
+    assert services.pipeline.ingest_file(first).status == IngestStatus.INDEXED
+    second = services.pipeline.ingest_file(copy)
+    assert second.status == IngestStatus.UNCHANGED
+    assert "a.pdf" in second.message
+    assert len(services.index.documents()) == 1
+
+
+def test_filter_by_source_limits_the_answer(services: Services, folder: dict[str, Path]) -> None:
+    services.pipeline.ingest_paths([folder["pdf"].parent])
+    hits = services.retriever.search(
+        "Hafenviertel", filters=SearchFilters(sources=("IHK_Hafenviertel.docx",))
+    )
+    assert hits and {h.ref.source for h in hits} == {"IHK_Hafenviertel.docx"}
