@@ -16,10 +16,9 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
-from assistant.index.document_index import DocumentIndex
+from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
 from assistant.models import DocumentRecord
-from assistant.retrieval.german import analyze
 from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
 from ingest.errors import IngestError
@@ -51,6 +50,11 @@ class IngestResult:
     chunks: int = 0
     pages: int | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+# Bump when loaders, cleaning or chunking change what a file turns into: documents
+# processed by an older version are re-processed on their next ingest.
+INGEST_VERSION = 1
 
 
 def content_hash(data: bytes) -> str:
@@ -90,7 +94,12 @@ class IngestPipeline:
             return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
         doc_id = content_hash(data)
         existing = self.index.catalog.document(self.index.workspace, doc_id)
-        if existing is not None:
+        stale = (
+            existing is not None
+            and existing.source == name
+            and (self.index.catalog.signature(self.index.workspace, doc_id) != self.signature)
+        )
+        if existing is not None and not stale:
             same = existing.source == name
             message = (
                 "Unverändert, bereits indexiert."
@@ -106,6 +115,16 @@ class IngestPipeline:
         except IngestError as error:
             return _refused(name, error.message)
 
+    @property
+    def signature(self) -> str:
+        """What a stored document's chunks and vectors depend on besides its bytes."""
+        chunking = self.settings.chunking
+        embedding = self.settings.embedding
+        return (
+            f"ingest={INGEST_VERSION};chunks={chunking.max_chars}/{chunking.min_chars}/"
+            f"{chunking.table_rows};embedder={embedding.mode}:{embedding.model}"
+        )
+
     def _index_new(self, path: Path, name: str, key: str, doc_id: str) -> IngestResult:
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -115,6 +134,7 @@ class IngestPipeline:
             document,
             max_chars=self.settings.chunking.max_chars,
             min_chars=self.settings.chunking.min_chars,
+            table_rows=self.settings.chunking.table_rows,
         )
         if not chunks:
             raise IngestError(
@@ -134,7 +154,8 @@ class IngestPipeline:
             chunk_count=len(chunks),
             added_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        stored = [_stored_chunk(doc_id, c) for c in chunks]
+        run = hashlib.sha256(self.signature.encode()).hexdigest()[:6]
+        stored = [_stored_chunk(doc_id, run, c) for c in chunks]
         timings["parse"] = time.perf_counter() - start
 
         start = time.perf_counter()
@@ -145,7 +166,9 @@ class IngestPipeline:
         predecessors = [
             d.doc_id for d in self.index.catalog.documents_for_source(self.index.workspace, key)
         ]
-        self.index.add_document(record, key, stored, vectors, replaces=predecessors)
+        self.index.add_document(
+            record, key, stored, vectors, replaces=predecessors, signature=self.signature
+        )
         timings["write"] = time.perf_counter() - start
 
         status = IngestStatus.REPLACED if predecessors else IngestStatus.INDEXED
@@ -190,9 +213,9 @@ def embedding_text(record: DocumentRecord, chunk: StoredChunk) -> str:
     return f"{record.title}\n{chunk.text}"
 
 
-def _stored_chunk(doc_id: str, chunk: Chunk) -> StoredChunk:
+def _stored_chunk(doc_id: str, run: str, chunk: Chunk) -> StoredChunk:
     return StoredChunk(
-        chunk_id=f"{doc_id}:{chunk.chunk_index:05d}",
+        chunk_id=f"{doc_id}:{run}:{chunk.chunk_index:05d}",
         doc_id=doc_id,
         chunk_index=chunk.chunk_index,
         text=chunk.text,
@@ -201,7 +224,7 @@ def _stored_chunk(doc_id: str, chunk: Chunk) -> StoredChunk:
         row=chunk.row,
         heading=chunk.heading,
         extra=dict(chunk.extra),
-        terms=analyze(f"{chunk.heading}\n{chunk.text}"),
+        terms=chunk_terms(f"{chunk.heading}\n{chunk.text}"),
     )
 
 

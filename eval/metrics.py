@@ -69,16 +69,24 @@ def ndcg_at(ranked: Sequence[Location], gold: Sequence[Gold], k: int = 10) -> fl
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A thousands dot: between digits, followed by exactly three digits ("5.061", not dates).
+_THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
+
+
+def normalize_text(text: str) -> str:
+    """Collapse whitespace, drop soft hyphens and thousands dots: "5.061" equals "5061"."""
+    text = _THOUSANDS_DOT.sub("", text.replace("\u00ad", ""))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def numbers_in(text: str) -> set[str]:
-    return set(_NUMBER.findall(text))
+    return set(_NUMBER.findall(normalize_text(text)))
 
 
 def facts_present(answer: str, facts: Sequence[str]) -> bool:
     """Every answer fact appears in the answer (case-insensitive, spacing-tolerant)."""
-    squashed = " ".join(answer.split()).casefold()
-    return all(" ".join(f.split()).casefold() in squashed for f in facts)
+    squashed = normalize_text(answer).casefold()
+    return all(normalize_text(f).casefold() in squashed for f in facts)
 
 
 def numbers_exact(answer: str, facts: Sequence[str]) -> bool:

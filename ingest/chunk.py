@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -19,4 +20,4 @@ class Chunk:
     sheet: str | None = None
     row: int | None = None
     heading: str = ""  # path like "3 Ziele > 3.2 Bildung"
-    extra: dict[str, str | int | float | None] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -137,7 +137,7 @@ def test_hard_crash_between_vectors_and_catalog_leaves_previous_state(services: 
         assert (documents, chunks) == before[:2]
         assert vectors == before[2] + len(NEW)  # orphans exist until reconciled ...
         assert NEW[2] not in _texts(fresh, "Wohnfläche je Person")  # ... but are never found
-        assert fresh.index.reconcile() == 1
+        assert fresh.index.reconcile() == len(NEW)
         assert _state(fresh) == before
     finally:
         fresh.close()
@@ -185,5 +185,21 @@ def test_keyword_index_is_reloaded_from_disk_by_a_new_process(services: Services
     try:
         hits = fresh.index.keywords.search(["kinderarmut"], k=5)
         assert [h[0] for h in hits] == [chunks[1].chunk_id]
+    finally:
+        fresh.close()
+
+
+def test_changed_text_analysis_recomputes_stored_terms(services: Services) -> None:
+    record, chunks = make_document(OLD)
+    add(services.index, services.embedder, record, chunks)
+    catalog = services.index.catalog
+    with catalog.transaction() as conn:  # as if written by an older analyzer
+        conn.execute("UPDATE chunks SET terms='veraltet'")
+        conn.execute("UPDATE meta SET value='0' WHERE key='analyzer'")
+    fresh = Services(services.settings)
+    try:
+        stored = fresh.index.catalog.all_chunks("default")
+        assert stored[1].terms == chunks[1].terms
+        assert fresh.index.keywords.search(["kinderarmut"], k=1)[0][0] == chunks[1].chunk_id
     finally:
         fresh.close()

@@ -1,4 +1,13 @@
-from assistant.retrieval.german import STOP_WORDS, analyze, fold, raw_tokens
+from assistant.retrieval.german import (
+    STOP_WORDS,
+    analyze,
+    compound_parts,
+    expand_query,
+    fold,
+    raw_tokens,
+    stem,
+    synonyms,
+)
 
 
 def test_umlauts_and_sharp_s_fold_to_the_same_term() -> None:
@@ -31,4 +40,17 @@ def test_numbers_stay_whole() -> None:
 
 def test_ellipsis_compound_keeps_both_words() -> None:
     terms = analyze("Kinder- und Jugendhilfe")
-    assert terms == ["kind", "jugendhilf"]
+    assert terms[:2] == ["kind", "jugendhilf"]
+
+
+def test_compounds_add_their_parts() -> None:
+    assert analyze("Gesamtstadt") == ["gesamtstadt", "gesamt", "stadt"]
+    assert set(analyze("Stadt gesamt")) <= set(analyze("Gesamtstadt"))
+    assert compound_parts("kinderarmut") == ("kinder", "armut")
+    assert compound_parts("schlägelheide") == ()  # a name, not two common words
+
+
+def test_synonyms_from_the_editable_list_expand_a_query() -> None:
+    assert stem("Höchstgrenze") in synonyms(stem("Obergrenze"))
+    expanded = expand_query(analyze("Obergrenze"))
+    assert expanded[0] == "obergrenz" and stem("Höchstgrenze") in expanded

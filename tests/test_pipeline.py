@@ -113,3 +113,18 @@ def test_filter_by_source_limits_the_answer(services: Services, folder: dict[str
         "Hafenviertel", filters=SearchFilters(sources=("IHK_Hafenviertel.docx",))
     )
     assert hits and {h.ref.source for h in hits} == {"IHK_Hafenviertel.docx"}
+
+
+def test_changed_chunk_settings_reprocess_an_unchanged_file(
+    services: Services, tmp_path: Path
+) -> None:
+    path = write_report_pdf(tmp_path / "bericht.pdf")
+    services.pipeline.ingest_file(path)
+    old_ids = services.index.catalog.chunk_ids("default")
+    services.settings.chunking.max_chars = 400
+    result = services.pipeline.ingest_file(path)
+    assert result.status == IngestStatus.REPLACED
+    new_ids = services.index.catalog.chunk_ids("default")
+    assert new_ids.isdisjoint(old_ids)
+    assert services.index.vectors.ids("default") == new_ids
+    assert services.pipeline.ingest_file(path).status == IngestStatus.UNCHANGED

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS documents (
     rows INTEGER,
     chunk_count INTEGER NOT NULL,
     added_at TEXT NOT NULL,
+    signature TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (workspace, doc_id)
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (workspace, source_key);
@@ -55,6 +56,10 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (workspace, doc_id);
 CREATE TABLE IF NOT EXISTS generations (
     workspace TEXT PRIMARY KEY,
     generation INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
 
@@ -114,10 +119,14 @@ class Catalog:
 
     @staticmethod
     def insert_document(
-        conn: sqlite3.Connection, workspace: str, source_key: str, record: DocumentRecord
+        conn: sqlite3.Connection,
+        workspace: str,
+        source_key: str,
+        record: DocumentRecord,
+        signature: str = "",
     ) -> None:
         conn.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 workspace,
                 record.doc_id,
@@ -133,6 +142,7 @@ class Catalog:
                 record.rows,
                 record.chunk_count,
                 record.added_at,
+                signature,
             ),
         )
 
@@ -173,7 +183,28 @@ class Catalog:
             (workspace,),
         )
 
+    def reanalyze(self, analyze: Callable[[str], list[str]], version: str) -> None:
+        """Recompute every chunk's terms after the text analysis changed (once per change)."""
+        if self.meta("analyzer") == version:
+            return
+        with self.transaction() as conn:
+            rows = conn.execute("SELECT workspace, chunk_id, heading, text FROM chunks").fetchall()
+            conn.executemany(
+                "UPDATE chunks SET terms=? WHERE workspace=? AND chunk_id=?",
+                [(" ".join(analyze(f"{h}\n{t}")), w, c) for w, c, h, t in rows],
+            )
+            for (workspace,) in conn.execute("SELECT DISTINCT workspace FROM chunks").fetchall():
+                Catalog.bump_generation(conn, workspace)
+            conn.execute(
+                "INSERT INTO meta VALUES ('analyzer', ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                (version, version),
+            )
+
     # -- reads -------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
     def generation(self, workspace: str) -> int:
         row = self._conn.execute(
@@ -184,6 +215,26 @@ class Catalog:
     def document(self, workspace: str, doc_id: str) -> DocumentRecord | None:
         rows = self._documents("WHERE workspace=? AND doc_id=?", (workspace, doc_id))
         return rows[0] if rows else None
+
+    def signature(self, workspace: str, doc_id: str) -> str | None:
+        """How the document was processed (ingest version, chunking, embedder)."""
+        row = self._conn.execute(
+            "SELECT signature FROM documents WHERE workspace=? AND doc_id=?", (workspace, doc_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def chunk_ids(self, workspace: str, doc_ids: Sequence[str] | None = None) -> set[str]:
+        """Chunk ids of the given documents, or of the whole workspace."""
+        if doc_ids is None:
+            rows = self._conn.execute("SELECT chunk_id FROM chunks WHERE workspace=?", (workspace,))
+            return {r[0] for r in rows}
+        found: set[str] = set()
+        for doc_id in doc_ids:
+            rows = self._conn.execute(
+                "SELECT chunk_id FROM chunks WHERE workspace=? AND doc_id=?", (workspace, doc_id)
+            )
+            found.update(r[0] for r in rows)
+        return found
 
     def documents_for_source(self, workspace: str, source_key: str) -> list[DocumentRecord]:
         return self._documents("WHERE workspace=? AND source_key=?", (workspace, source_key))

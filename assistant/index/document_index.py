@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -13,6 +12,7 @@ from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.keyword_index import KeywordIndex
 from assistant.index.vector_store import ChromaVectorStore
 from assistant.models import DocumentRecord
+from assistant.retrieval.german import ANALYZER_VERSION, analyze
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class DocumentIndex:
         self.settings = settings
         self.workspace = settings.workspace
         self.catalog = Catalog(settings.catalog_path)
+        self.catalog.reanalyze(chunk_terms, str(ANALYZER_VERSION))
         self.vectors = ChromaVectorStore(settings)
         self.keywords = KeywordIndex(self.catalog, settings.data_dir / "bm25", self.workspace)
 
@@ -44,39 +45,44 @@ class DocumentIndex:
         chunks: Sequence[StoredChunk],
         vectors: np.ndarray,
         replaces: Sequence[str] = (),
+        signature: str = "",
     ) -> None:
-        """Store a document and drop the documents it `replaces`, as one unit."""
-        ids = [c.chunk_id for c in chunks]
+        """Store a document and drop the documents it `replaces`, as one unit.
+
+        New chunk ids must differ from the replaced ones (the pipeline puts the processing
+        signature into them), so a failure can always fall back to the old vectors.
+        """
+        new_ids = [c.chunk_id for c in chunks]
+        old_ids = self.catalog.chunk_ids(self.workspace, replaces) - set(new_ids)
         metadatas = [_vector_metadata(record, c) for c in chunks]
         try:
-            self.vectors.add(self.workspace, ids, vectors, metadatas)
+            self.vectors.add(self.workspace, new_ids, vectors, metadatas)
             with self.catalog.transaction() as conn:
                 for old_doc_id in replaces:
                     Catalog.delete_document(conn, self.workspace, old_doc_id)
-                Catalog.insert_document(conn, self.workspace, source_key, record)
+                Catalog.insert_document(conn, self.workspace, source_key, record, signature)
                 Catalog.insert_chunks(conn, self.workspace, chunks)
                 Catalog.bump_generation(conn, self.workspace)
         except BaseException:
-            self._forget_vectors(record.doc_id)
+            self._forget_vectors(new_ids)
             raise
-        for old_doc_id in replaces:
-            self._forget_vectors(old_doc_id)
+        self._forget_vectors(old_ids)
 
     def remove_document(self, doc_id: str) -> bool:
         """Delete a document everywhere; False if it was not there."""
         if self.catalog.document(self.workspace, doc_id) is None:
             return False
+        ids = self.catalog.chunk_ids(self.workspace, [doc_id])
         with self.catalog.transaction() as conn:
             Catalog.delete_document(conn, self.workspace, doc_id)
             Catalog.bump_generation(conn, self.workspace)
-        self._forget_vectors(doc_id)
+        self._forget_vectors(ids)
         return True
 
     def reconcile(self) -> int:
-        """Remove vectors of documents the catalog does not hold; returns how many docs."""
-        orphans = self.vectors.doc_ids(self.workspace) - self.catalog.doc_ids(self.workspace)
-        for doc_id in orphans:
-            self._forget_vectors(doc_id)
+        """Remove vectors the catalog does not know (left by a crash); returns how many."""
+        orphans = self.vectors.ids(self.workspace) - self.catalog.chunk_ids(self.workspace)
+        self._forget_vectors(orphans)
         return len(orphans)
 
     def documents(self) -> list[DocumentRecord]:
@@ -89,11 +95,18 @@ class DocumentIndex:
                 return record
         return None
 
-    def _forget_vectors(self, doc_id: str) -> None:
+    def _forget_vectors(self, ids: Collection[str]) -> None:
+        if not ids:
+            return
         try:
-            self.vectors.delete_document(self.workspace, doc_id)
+            self.vectors.delete(self.workspace, list(ids))
         except Exception:  # the catalog is authoritative; reconcile sweeps leftovers
-            log.warning("Vektoren von %s konnten nicht gelöscht werden", doc_id, exc_info=True)
+            log.warning("%d Vektoren konnten nicht gelöscht werden", len(ids), exc_info=True)
+
+
+def chunk_terms(heading_and_text: str) -> list[str]:
+    """The BM25 terms stored for a chunk (its heading path, a newline, its text)."""
+    return analyze(heading_and_text)
 
 
 def _vector_metadata(record: DocumentRecord, chunk: StoredChunk) -> dict[str, object]:
@@ -107,15 +120,3 @@ def _vector_metadata(record: DocumentRecord, chunk: StoredChunk) -> dict[str, ob
         "sheet": chunk.sheet,
         "row": chunk.row,
     }
-
-
-def with_document_fields(chunk: StoredChunk, record: DocumentRecord) -> StoredChunk:
-    """A chunk carrying its document's fields, as search results need them."""
-    return replace(
-        chunk,
-        source=record.source,
-        title=record.title,
-        doc_type=record.doc_type,
-        year=record.year,
-        area=record.area,
-    )

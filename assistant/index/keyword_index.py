@@ -57,20 +57,28 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(built.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """Inverse document frequency per term; a term found nowhere gets the maximum."""
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        """In how many chunks each term occurs."""
         built = self._current()
-        n = len(built.chunk_ids)
         if built.retriever is None:
-            return dict.fromkeys(terms, 1.0)
+            return dict.fromkeys(terms, 0)
         vocab = built.retriever.vocab_dict
         indptr = built.retriever.scores["indptr"]
-        weights = {}
+        frequencies = {}
         for term in terms:
             token_id = vocab.get(term)
-            df = 0 if token_id is None else int(indptr[token_id + 1] - indptr[token_id])
-            weights[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        return weights
+            frequencies[term] = (
+                0 if token_id is None else int(indptr[token_id + 1] - indptr[token_id])
+            )
+        return frequencies
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """Inverse document frequency per term; a term found nowhere gets the maximum."""
+        n = len(self._current().chunk_ids)
+        return {
+            term: math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            for term, df in self.document_frequency(terms).items()
+        }
 
     def _current(self) -> _Built:
         generation = self._catalog.generation(self._workspace)

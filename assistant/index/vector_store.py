@@ -37,11 +37,15 @@ class ChromaVectorStore:
                 path=str(settings.chroma_path), settings=chroma_settings
             )
         self._collections: dict[str, Any] = {}
+        # Vectors of different embedders differ in size and meaning: one collection each.
+        embedder = settings.embedding.mode if settings.embedding.mode == "use" else "st"
+        model = "".join(ch for ch in settings.embedding.model.split("/")[-1] if ch.isalnum())
+        self._suffix = f"{embedder}{('-' + model[:40]) if model else ''}"
 
     def _collection(self, workspace: str) -> Any:
         if workspace not in self._collections:
             self._collections[workspace] = self._client.get_or_create_collection(
-                name=f"planwerk-{workspace}",
+                name=f"planwerk-{workspace}-{self._suffix}",
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
             )
@@ -63,17 +67,20 @@ class ChromaVectorStore:
                 metadatas=[_clean_metadata(m) for m in metadatas[start:end]],
             )
 
-    def delete_document(self, workspace: str, doc_id: str) -> None:
-        self._collection(workspace).delete(where={"doc_id": doc_id})
+    def delete(self, workspace: str, ids: Sequence[str]) -> None:
+        collection = self._collection(workspace)
+        ids = list(ids)
+        for start in range(0, len(ids), _BATCH):
+            collection.delete(ids=ids[start : start + _BATCH])
 
-    def doc_ids(self, workspace: str) -> set[str]:
-        """Every doc_id that has vectors, committed in the catalog or not."""
+    def ids(self, workspace: str) -> set[str]:
+        """Every chunk id that has a vector, committed in the catalog or not."""
         collection = self._collection(workspace)
         found: set[str] = set()
         offset, page = 0, 10_000
         while True:
-            batch = collection.get(include=["metadatas"], limit=page, offset=offset)
-            found.update(m["doc_id"] for m in batch["metadatas"] or [])
+            batch = collection.get(include=[], limit=page, offset=offset)
+            found.update(batch["ids"])
             if len(batch["ids"]) < page:
                 return found
             offset += page

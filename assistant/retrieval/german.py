@@ -16,8 +16,11 @@ import Stemmer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+|-\d+)*", re.UNICODE)
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
-# Function words that carry no topic. Question words are included: "Wie hoch ist …" should
-# not favour passages that happen to contain "wie".
+# Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
+ANALYZER_VERSION = 3
+
+# Function words that carry no topic. Question words and the verbs of question phrases are
+# included: "Was versteht man unter …" should not favour passages containing "versteht".
 STOP_WORDS = frozenset(
     """
     aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
@@ -35,7 +38,8 @@ STOP_WORDS = frozenset(
     weiter welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir
     wird wirst wo wollen wollte worden wurde wurden zu zum zur zwar zwischen gibt gab geben
     welcher wieviel wieviele wie viele wann warum wozu wodurch womit woher wohin bitte mal
-    denn eigentlich genau
+    denn eigentlich genau versteht verstehen bedeutet bedeuten heisst heißt gemeint meint
+    definiert erkläre erklären beschreibe nenne zeige
     """.split()
 )
 
@@ -66,11 +70,87 @@ def raw_tokens(text: str) -> list[str]:
     return tokens
 
 
+# Linking elements between the parts of a German compound ("Bedarf-s-gemeinschaft").
+_LINKS = ("", "s", "es", "n", "en", "e")
+_MIN_PART = 4
+_MIN_PART_ZIPF = 3.5  # both parts must be common words on their own
+
+
+@lru_cache(maxsize=100_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The two parts of a German compound ("gesamtstadt" -> "gesamt", "stadt"), or ().
+
+    A split is accepted when both parts are frequent German words (wordfreq); the split
+    with the most frequent rarer part wins. Lets "Gesamtstadt" meet "Stadt gesamt" and
+    "Kinderarmut" meet "Armut von Kindern".
+    """
+    from wordfreq import zipf_frequency
+
+    if len(word) < 2 * _MIN_PART + 1 or not word.isalpha():
+        return ()
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        tail_zipf = zipf_frequency(tail, "de")
+        if tail_zipf < _MIN_PART_ZIPF:
+            continue
+        for link in _LINKS:
+            if link and not head.endswith(link):
+                continue
+            stem = head[: len(head) - len(link)] if link else head
+            if len(stem) < _MIN_PART:
+                continue
+            score = min(zipf_frequency(stem, "de"), tail_zipf)
+            if score >= _MIN_PART_ZIPF and score > best[0]:
+                best = (score, (stem, tail))
+    return best[1]
+
+
 def analyze(text: str) -> list[str]:
-    """Index terms of a text: tokens without stop words, stemmed and folded."""
-    words = [t for t in raw_tokens(text) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+    """Index terms of a text: tokens without stop words, stemmed and folded; compounds
+    also contribute their parts."""
+    words = []
+    for token in raw_tokens(text):
+        if token in STOP_WORDS or (len(token) < 2 and not token.isdigit()):
+            continue
+        words.append(token)
+        words.extend(compound_parts(token))
     stems = _stemmer().stemWords(words)
     return [s.translate(_FOLD) for s in stems]
+
+
+def stem(word: str) -> str:
+    """The index term of one whole word (a compound stays whole, hyphens are dropped)."""
+    return _stemmer().stemWord(word.lower().replace("-", "")).translate(_FOLD)
+
+
+@lru_cache(maxsize=1)
+def _synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Stem -> stems of its synonyms, from prompts/synonyms.yaml."""
+    from importlib.resources import files
+
+    import yaml
+
+    data = yaml.safe_load((files("prompts") / "synonyms.yaml").read_text(encoding="utf-8"))
+    groups: dict[str, tuple[str, ...]] = {}
+    for group in data.get("groups", []):
+        stems = tuple(dict.fromkeys(stem(word) for word in group if " " not in word))
+        for term in stems:
+            groups[term] = tuple(s for s in stems if s != term)
+    return groups
+
+
+def synonyms(term: str) -> tuple[str, ...]:
+    """Index terms that mean the same as `term` in planning documents."""
+    return _synonym_groups().get(term, ())
+
+
+def expand_query(terms: list[str]) -> list[str]:
+    """Query terms plus their synonyms (each once)."""
+    expanded = list(terms)
+    for term in terms:
+        expanded.extend(s for s in synonyms(term) if s not in expanded)
+    return expanded
 
 
 def content_terms(text: str) -> set[str]:

@@ -1,0 +1,1 @@
+"""Building blocks of ``make_sample.py``: figures, Markdown dialect and renderers."""

@@ -1,0 +1,1 @@
+"""One loader per file format; each turns a file into a LoadedDocument of blocks."""

@@ -1,0 +1,185 @@
+"""Visual lines of PDF pages (text, font size, weight, position) and running-line removal."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pypdf import PageObject
+
+from ingest.cleaning import normalize_characters, running_line_indices
+
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi", ",bd", "-bd")
+_SAME_BASELINE = 0.3  # lines whose baselines differ by less than this share of the size
+
+
+@dataclass(slots=True)
+class PdfLine:
+    """One visual line of a page with the typography that hints at its role."""
+
+    text: str
+    size: float = 0.0  # effective font size in points (rounded to 0.5), 0 when unknown
+    bold: bool = False
+    y: float | None = None  # baseline from the page bottom, None when unknown
+    x: float = 0.0  # left edge of the first character
+
+
+def page_lines(page: PageObject) -> list[PdfLine]:
+    """The visual lines of a page in content order; pieces on one baseline become one line.
+
+    pypdf ends a line at every positioning jump, so table cells and the left and right
+    parts of a header arrive as separate pieces; joining them by baseline gives rows.
+    """
+    collector = _LineCollector()
+    page.extract_text(visitor_text=collector.visit)
+    return merge_baselines(collector.finish())
+
+
+def merge_baselines(lines: list[PdfLine]) -> list[PdfLine]:
+    """Consecutive lines on the same baseline joined left to right."""
+    merged: list[list[PdfLine]] = []
+    for line in lines:
+        group = merged[-1] if merged else None
+        if group and _same_baseline(group[0], line):
+            group.append(line)
+        else:
+            merged.append([line])
+    return [_join_group(group) for group in merged]
+
+
+def body_size(lines: list[PdfLine]) -> float:
+    """The font size that most characters have (0 when unknown)."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def without_running_lines(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
+    """Pages without running headers, footers and page numbers.
+
+    Zones are taken in visual order (top to bottom), since many generators write the header
+    and footer first; the comparison includes size and position, and large lines (headings)
+    are never removed.
+    """
+    body = body_size([line for page in pages for line in page])
+    orders = [_visual_order(page) for page in pages]
+    texts = [[page[i].text for i in order] for page, order in zip(pages, orders, strict=True)]
+    styles = [
+        [_running_style(page[i], body) for i in order]
+        for page, order in zip(pages, orders, strict=True)
+    ]
+    drops = running_line_indices(texts, styles)
+    kept = []
+    for page, order, drop in zip(pages, orders, drops, strict=True):
+        dropped = {order[position] for position in drop}
+        kept.append([line for i, line in enumerate(page) if i not in dropped])
+    return kept
+
+
+def _visual_order(page: list[PdfLine]) -> list[int]:
+    """Line indices from the top of the page down; unknown positions follow their neighbour."""
+    positions = []
+    last = math.inf
+    for line in page:
+        last = line.y if line.y is not None else last
+        positions.append(last)
+    return sorted(range(len(page)), key=lambda i: -positions[i])
+
+
+def _running_style(line: PdfLine, body: float) -> tuple[float, int | None] | None:
+    """Size and rough position of a line; None for headings, which never run along."""
+    if body and line.size > body * 1.05:
+        return None
+    return (line.size, None if line.y is None else round(line.y / 4))
+
+
+def _same_baseline(first: PdfLine, line: PdfLine) -> bool:
+    if first.y is None or line.y is None:
+        return False
+    tolerance = max(1.0, _SAME_BASELINE * max(first.size, line.size))
+    return abs(first.y - line.y) < tolerance
+
+
+def _join_group(group: list[PdfLine]) -> PdfLine:
+    if len(group) == 1:
+        return group[0]
+    ordered = sorted(group, key=lambda line: line.x)
+    main = max(group, key=lambda line: len(line.text))
+    return PdfLine(
+        text=" ".join(line.text for line in ordered),
+        size=main.size,
+        bold=all(line.bold for line in group),
+        y=group[0].y,
+        x=ordered[0].x,
+    )
+
+
+@dataclass
+class _LineCollector:
+    """Builds lines from pypdf's text visitor calls, which follow the extracted text."""
+
+    lines: list[PdfLine] = field(default_factory=list)
+    _parts: list[str] = field(default_factory=list)
+    _sizes: Counter[float] = field(default_factory=Counter)
+    _bold_chars: int = 0
+    _chars: int = 0
+    _y: float | None = None
+    _x: float = 0.0
+
+    def visit(
+        self, text: str, cm: list[float], tm: list[float], font: object, font_size: float
+    ) -> None:
+        if not text:
+            return
+        size = _effective_size(font_size, cm, tm)
+        bold = _is_bold(font)
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                self._end_line()
+            # Only the first piece of a fragment starts where the fragment's matrix says.
+            self._add(piece, size, bold, (x, y) if index == 0 else None)
+
+    def finish(self) -> list[PdfLine]:
+        self._end_line()
+        return self.lines
+
+    def _add(self, piece: str, size: float, bold: bool, where: tuple[float, float] | None) -> None:
+        self._parts.append(piece)
+        weight = len(piece.strip())
+        if not weight:
+            return
+        if self._y is None and where is not None:
+            self._x, self._y = where
+        self._sizes[round(size * 2) / 2] += weight
+        self._chars += weight
+        self._bold_chars += weight if bold else 0
+
+    def _end_line(self) -> None:
+        raw = "".join(self._parts).rstrip()
+        if raw.endswith("\u00ad"):
+            raw = raw[:-1] + "-"  # a soft hyphen at the line end is a syllable break
+        text = normalize_characters(raw).strip()
+        if text:
+            size = self._sizes.most_common(1)[0][0] if self._sizes else 0.0
+            bold = self._bold_chars >= 0.8 * self._chars
+            self.lines.append(PdfLine(text, size, bold, self._y, self._x))
+        self._parts, self._sizes = [], Counter()
+        self._bold_chars = self._chars = 0
+        self._y, self._x = None, 0.0
+
+
+def _effective_size(font_size: float, cm: list[float], tm: list[float]) -> float:
+    scale_tm = math.hypot(tm[2], tm[3]) or 1.0
+    scale_cm = math.hypot(cm[2], cm[3]) or 1.0
+    return abs(font_size * scale_tm * scale_cm)
+
+
+def _is_bold(font: object) -> bool:
+    if not isinstance(font, dict):
+        return False
+    name = str(font.get("/BaseFont", "")).lower()
+    return any(marker in name for marker in _BOLD_NAMES)

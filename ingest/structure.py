@@ -1,0 +1,106 @@
+"""Structure found in plain lines: numbered headings, list items and the heading path."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.blocks import Block, BlockKind
+
+# "3 Ziele", "3.2 Bildung", "4.1.3. Angebote für Familien": at most two digits per level so
+# that years ("2023 Bericht") and amounts are not taken for section numbers.
+# Appendix numbers ("A.2 Abkürzungen") count as well.
+_NUMBERED_HEADING = re.compile(
+    r"^(?P<num>(?:[A-H]\.)?\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<title>\S.*)$"
+)
+_NUMERIC_TOKEN = re.compile(r"^[\d.,%/+–-]+$")
+_YEAR = re.compile(r"(19|20)\d\d")
+_TOC_LEADER = re.compile(r"\.{3,}|…")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a title needs a real word, not just "J. (%)"
+_BULLET = re.compile(r"^\s*[•·▪■□○◦●‣∙►➢✓\-–—*+]\s+(?=\S)")
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
+_MAX_HEADING_WORDS = 14
+_MAX_HEADING_CHARS = 150
+
+
+def numbered_heading_level(line: str) -> int | None:
+    """Level of a numbered heading line ("3.2 Bildung" -> 2), or None if it is not one.
+
+    Rejects sentences (final period, comma, colon), lower-case starts ("3 von 4 Kindern"),
+    table rows with numbers and table-of-contents lines ("3.2 Bildung ..... 12").
+    """
+    text = line.strip()
+    match = _NUMBERED_HEADING.match(text)
+    if match is None or len(text) > _MAX_HEADING_CHARS:
+        return None
+    title = match.group("title")
+    words = title.split()
+    if (
+        not title[0].isupper()
+        or title[-1] in ".,;:"
+        or len(words) > _MAX_HEADING_WORDS
+        or any(_NUMERIC_TOKEN.match(w) and not _YEAR.fullmatch(w) for w in words)
+        or _TOC_LEADER.search(title)
+        or not _WORD.search(title)
+    ):
+        return None
+    return match.group("num").count(".") + 1
+
+
+def list_item_text(line: str) -> str | None:
+    """The text of a list item line without its bullet ("• Kitas" -> "Kitas"), else None.
+
+    Enumerators ("1.", "a)") are kept because the order can matter to the reader.
+    """
+    bullet = _BULLET.match(line)
+    if bullet:
+        return line[bullet.end() :].strip()
+    if _ENUMERATOR.match(line):
+        return line.strip()
+    return None
+
+
+def is_caps_heading(line: str) -> bool:
+    """True for a short all-capitals line such as "EINLEITUNG" or "ZIELE UND MASSNAHMEN"."""
+    text = line.strip()
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and len(text.split()) <= 8
+        and text[-1] not in ".,;:"
+    )
+
+
+class HeadingTracker:
+    """The chain of open headings while a document is read top to bottom."""
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, str]] = []
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Headings above the current position, outermost first."""
+        return tuple(text for _, text in self._stack)
+
+    def enter(self, level: int, text: str) -> tuple[str, ...]:
+        """Open a heading of `level`; returns its ancestors (the path above it)."""
+        while self._stack and self._stack[-1][0] >= level:
+            self._stack.pop()
+        ancestors = self.path
+        self._stack.append((level, text))
+        return ancestors
+
+    def extend_last(self, more: str) -> str:
+        """Append text to the innermost heading (a heading wrapped over two lines)."""
+        level, text = self._stack[-1]
+        self._stack[-1] = (level, f"{text} {more}")
+        return self._stack[-1][1]
+
+    def heading_block(self, level: int, text: str, page: int | None = None) -> Block:
+        """A HEADING block for `text`, registered in the path."""
+        ancestors = self.enter(level, text)
+        return Block(BlockKind.HEADING, text, page=page, heading_path=ancestors, level=level)
+
+    def content_block(self, kind: BlockKind, text: str, page: int | None = None) -> Block:
+        """A non-heading block under the current headings."""
+        return Block(kind, text, page=page, heading_path=self.path)

@@ -1,0 +1,202 @@
+"""PDF loading on real generated PDFs: pages, headings, cleaning and refused files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from ingest.blocks import Block, BlockKind, LoadedDocument
+from ingest.errors import IngestError
+from ingest.formats import load_file
+from tests.fixtures_files import (
+    Line,
+    encrypt_pdf,
+    heading,
+    make_image_only_pdf,
+    make_pdf,
+    paragraph,
+)
+
+HEADER = "Sozialbericht 2023 – Stadt Musterstadt"
+FOOTER = "Seite {page} von {pages}"
+
+
+def _report_pages() -> list[list[Line]]:
+    return [
+        [
+            heading("Sozialbericht 2023", size=22),
+            *paragraph("Die Stadt Musterstadt legt ihren dritten Bericht zur sozialen Lage vor."),
+        ],
+        [
+            heading("1 Einleitung"),
+            *paragraph(
+                "Die Sozial-",
+                "planung der Stadt beschreibt die Lage in allen Stadtteilen. Die Kinder-",
+                "und Jugendhilfe arbeitet eng mit den Schulen zusammen.",
+            ),
+            *paragraph("Ein zweiter Absatz beginnt hier und endet hier."),
+        ],
+        [
+            heading("2 Ziele"),
+            heading("2.1 Bildung im Süden", size=13),
+            *paragraph(
+                "Die Größe der Grundschulen im Süden reicht nicht aus. Auf dem Arb eitsmarkt",
+                "fehlen Fachkräfte für die Betreuung am Nachmittag.",
+            ),
+            Line("• Ausbau der Ganztagsbetreuung", gap_before=8),
+            Line("• Mehr Schulsozialarbeit"),
+        ],
+        [
+            heading("2.2 Wohnen", size=13),
+            *paragraph("Die Mieten im Nordviertel steigen seit 2019 deutlich an."),
+        ],
+        [
+            heading("3 Maßnahmen"),
+            *paragraph("Ein Quartiersmanagement soll ab 2025 die Arbeit im Nordviertel bündeln."),
+        ],
+    ]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> LoadedDocument:
+    path = tmp_path_factory.mktemp("pdf") / "Sozialbericht_2023.pdf"
+    make_pdf(path, _report_pages(), title="Sozialbericht 2023", header=HEADER, footer=FOOTER)
+    return load_file(path)
+
+
+def _block_with(doc: LoadedDocument, text: str) -> Block:
+    return next(block for block in doc.blocks if text in block.text)
+
+
+def test_pdf_keeps_1_based_page_numbers_on_every_block(report: LoadedDocument) -> None:
+    assert report.format == "pdf"
+    assert report.page_count == 5
+    assert [b.page for b in report.blocks if b.kind is BlockKind.HEADING] == [1, 2, 3, 3, 4, 5]
+    assert _block_with(report, "Quartiersmanagement").page == 5
+    assert all(block.page is not None for block in report.blocks)
+
+
+def test_pdf_title_comes_from_the_metadata(report: LoadedDocument) -> None:
+    assert report.title == "Sozialbericht 2023"
+
+
+def test_pdf_running_header_footer_and_page_numbers_are_removed(report: LoadedDocument) -> None:
+    texts = [block.text for block in report.blocks]
+    assert not any("Musterstadt" in text and "Sozialbericht 2023 –" in text for text in texts)
+    assert not any("Seite" in text for text in texts)
+
+
+def test_pdf_headings_form_a_path(report: LoadedDocument) -> None:
+    headings = [(b.level, b.text) for b in report.blocks if b.kind is BlockKind.HEADING]
+    assert (1, "1 Einleitung") in headings
+    assert (2, "2.1 Bildung im Süden") in headings
+    block = _block_with(report, "Grundschulen")
+    assert block.heading_path == ("2 Ziele", "2.1 Bildung im Süden")
+    assert _block_with(report, "Mieten").heading_path == ("2 Ziele", "2.2 Wohnen")
+
+
+def test_pdf_text_is_dehyphenated_and_reflowed(report: LoadedDocument) -> None:
+    block = _block_with(report, "planung")
+    assert block.text == (
+        "Die Sozialplanung der Stadt beschreibt die Lage in allen Stadtteilen. "
+        "Die Kinder- und Jugendhilfe arbeitet eng mit den Schulen zusammen."
+    )
+    assert block.kind is BlockKind.PARAGRAPH
+
+
+def test_pdf_paragraphs_stay_apart(report: LoadedDocument) -> None:
+    assert (
+        _block_with(report, "zweiter Absatz").text
+        == "Ein zweiter Absatz beginnt hier und endet hier."
+    )
+
+
+def test_pdf_split_words_are_repaired_and_umlauts_kept(report: LoadedDocument) -> None:
+    block = _block_with(report, "Grundschulen")
+    assert "Auf dem Arbeitsmarkt fehlen Fachkräfte" in block.text
+    assert block.text.startswith("Die Größe der Grundschulen im Süden")
+
+
+def test_pdf_bullets_become_list_items(report: LoadedDocument) -> None:
+    items = [b.text for b in report.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert items == ["Ausbau der Ganztagsbetreuung", "Mehr Schulsozialarbeit"]
+
+
+def test_pdf_numbered_headings_in_a_plain_document(tmp_path: Path) -> None:
+    # One font, one size, no bold: only the numbering marks the headings.
+    pages = [
+        [
+            Line("1 Ausgangslage"),
+            Line("Im Quartier leben viele junge Familien mit Kindern.", gap_before=8),
+            Line("1.1 Bevölkerung", gap_before=8),
+            Line("Die Zahl der Einwohner ist gestiegen.", gap_before=8),
+        ]
+    ]
+    doc = load_file(make_pdf(tmp_path / "plain.pdf", pages))
+    headings = [(b.level, b.text) for b in doc.blocks if b.kind is BlockKind.HEADING]
+    assert headings == [(1, "1 Ausgangslage"), (2, "1.1 Bevölkerung")]
+    assert doc.blocks[-1].heading_path == ("1 Ausgangslage", "1.1 Bevölkerung")
+
+
+def test_pdf_page_without_text_gives_a_warning(tmp_path: Path) -> None:
+    pages = [[*paragraph("Erste Seite mit Text.")], [], [*paragraph("Dritte Seite mit Text.")]]
+    doc = load_file(make_pdf(tmp_path / "lücke.pdf", pages))
+    assert [b.page for b in doc.blocks] == [1, 3]
+    assert len(doc.warnings) == 1
+    assert "Seite 2" in doc.warnings[0]
+
+
+def test_pdf_with_empty_user_password_opens(tmp_path: Path) -> None:
+    plain = make_pdf(tmp_path / "offen.pdf", [[*paragraph("Nur gegen Bearbeiten geschützt.")]])
+    locked = encrypt_pdf(plain, tmp_path / "rechte.pdf", user_password="", owner_password="chef")
+    doc = load_file(locked)
+    assert doc.blocks[0].text == "Nur gegen Bearbeiten geschützt."
+
+
+def test_encrypted_pdf_is_refused_in_german(tmp_path: Path) -> None:
+    plain = make_pdf(tmp_path / "offen.pdf", [[*paragraph("Vertraulich.")]])
+    locked = encrypt_pdf(plain, tmp_path / "geheim.pdf", user_password="geheim", owner_password="x")
+    with pytest.raises(IngestError) as caught:
+        load_file(locked)
+    message = str(caught.value)
+    assert "„geheim.pdf“" in message
+    assert "Kennwort" in message and "ohne Kennwortschutz" in message
+
+
+def test_scanned_pdf_is_refused_with_ocr_hint(tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as caught:
+        load_file(make_image_only_pdf(tmp_path / "scan.pdf"))
+    assert "eingescannt" in str(caught.value)
+    assert "OCR" in str(caught.value)
+
+
+def test_pdf_with_only_page_numbers_counts_as_scanned(tmp_path: Path) -> None:
+    path = tmp_path / "nur_nummern.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for number in range(1, 4):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(300, 30, str(number))
+        pdf.rect(60, 300, 400, 400, fill=1)
+        pdf.showPage()
+    pdf.save()
+    with pytest.raises(IngestError, match="OCR"):
+        load_file(path)
+
+
+def test_corrupt_pdf_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kaputt.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    with pytest.raises(IngestError) as caught:
+        load_file(path)
+    assert "„kaputt.pdf“" in str(caught.value)
+    assert "beschädigt" in str(caught.value)
+
+
+def test_random_bytes_named_pdf_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "zufall.pdf"
+    path.write_bytes(bytes((i * 37 + 11) % 256 for i in range(4096)))
+    with pytest.raises(IngestError, match="keine lesbare PDF-Datei"):
+        load_file(path)

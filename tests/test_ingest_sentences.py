@@ -1,0 +1,62 @@
+"""German sentence splitting."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.sentences import split_sentences
+
+
+def test_splits_at_sentence_ends() -> None:
+    text = "Die Quote steigt. Wer ist betroffen? Vor allem Kinder! Das ist neu."
+    assert split_sentences(text) == [
+        "Die Quote steigt.",
+        "Wer ist betroffen?",
+        "Vor allem Kinder!",
+        "Das ist neu.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Angebote wie z. B. Sprachkurse helfen.",
+        "Das steht in Maßnahme Nr. 4 des Plans.",
+        "Es gibt ca. 300 Plätze.",
+        "Kitas bzw. Horte sind voll.",
+        "Träger u. a. der Caritas machen mit.",
+        "Der Rat tagte am 3. Juni 2024 im Rathaus.",
+        "Die Quote liegt bei 23,4 Prozent.",
+        "Es leben dort 1.234 Menschen.",
+        "Siehe Abs. 2 der Richtlinie.",
+        "Das gilt d. h. für alle Träger.",
+        "Vgl. Kap. 3 und Tab. 5 im Anhang.",
+    ],
+)
+def test_does_not_split_inside_a_sentence(sentence: str) -> None:
+    assert split_sentences(sentence) == [sentence]
+
+
+def test_splits_after_a_year_and_a_decimal() -> None:
+    text = "Das galt im Jahr 2023. Die Quote lag bei 23,4. Danach sank sie."
+    assert split_sentences(text) == [
+        "Das galt im Jahr 2023.",
+        "Die Quote lag bei 23,4.",
+        "Danach sank sie.",
+    ]
+
+
+def test_line_breaks_end_sentences() -> None:
+    assert split_sentences("Überschrift\nDer Text folgt.") == ["Überschrift", "Der Text folgt."]
+
+
+def test_quotes_after_the_period_stay_with_the_sentence() -> None:
+    assert split_sentences("Er sagte „Ja.“ Dann ging er.") == ["Er sagte „Ja.“", "Dann ging er."]
+
+
+@given(st.text(alphabet="abcÄöü .,!?0123456789zBNr\u00a0", max_size=200))
+def test_splitting_loses_no_text(text: str) -> None:
+    pieces = split_sentences(text)
+    assert " ".join(" ".join(pieces).split()) == " ".join(text.split())
