@@ -1,33 +1,254 @@
-"""Question -> retrieve -> generate -> check citations -> Answer."""
+"""Question -> (rewrite follow-up) -> retrieve -> generate -> verify citations -> Answer.
+
+`stream` yields the model's text as it arrives (`Token`, with invented source numbers
+already filtered out) and ends with the checked answer (`Done`); callers show the tokens as
+a draft and replace them with the final answer. When the model fails, stops answering or
+says nothing the sources support, the extractive answer takes over and `Answer.notice`
+says so in German.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
 from assistant.config import Settings
-from assistant.llm.base import Generated, Generator
-from assistant.models import Answer, Citation
+from assistant.conversation import ConversationStore, FollowUpRewriter
+from assistant.definitions import find_definitions
+from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generator
+from assistant.llm.citations import CitationGuard
+from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
+from assistant.llm.styles import AnswerStyle, get_style
+from assistant.llm.watchdog import with_idle_timeout
+from assistant.models import Answer, Citation, RetrievedChunk
+from assistant.retrieval.answerability import DocumentFrequency, refusal_reason
 from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.hybrid import HybridRetriever
+from assistant.verification import CitationVerifier, Verification
+
+
+class Searcher(Protocol):
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[RetrievedChunk]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A piece of the model's text, safe to show as a draft."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The checked answer; it replaces the streamed draft."""
+
+    answer: Answer
+
+
+StreamEvent = Token | Done
+
+UNVERIFIED_NOTICE = (
+    "Die Antwort des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
+    f"gezeigt. {FALLBACK_SUFFIX}"
+)
 
 
 class AnswerService:
-    def __init__(self, settings: Settings, retriever: HybridRetriever, generator: Generator):
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Searcher,
+        generator: Generator,
+        *,
+        fallback: Generator | None = None,
+        verifier: CitationVerifier | None = None,
+        conversations: ConversationStore | None = None,
+        rewriter: FollowUpRewriter | None = None,
+        document_frequency: DocumentFrequency | None = None,
+        indicators: Callable[[str], Answer | None] | None = None,
+    ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.generator = generator
+        # The extractive generator answers when the model cannot; without one, the
+        # generator is its own fallback (extractive mode).
+        self.fallback = fallback or generator
+        self.verifier = verifier or CitationVerifier()
+        self.conversations = conversations
+        self.rewriter = rewriter or FollowUpRewriter()
+        self.document_frequency = document_frequency
+        # Figures from indicator tables are computed, not retrieved: asked first.
+        self.indicators = indicators
 
-    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        filters: SearchFilters | None = None,
+        style: str | None = None,
+        thread_id: str | None = None,
+    ) -> Answer:
+        """The checked answer, without streaming."""
+        answer = None
+        for event in self.stream(question, filters, style, thread_id):
+            if isinstance(event, Done):
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        filters: SearchFilters | None = None,
+        style: str | None = None,
+        thread_id: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Tokens of the draft, then `Done` with the checked answer (stored in the thread)."""
+        answer_style = get_style(style)
+        standalone = self.standalone_question(question, thread_id)
+        computed = self.indicators(standalone) if self.indicators else None
         retrieved = self.retriever.search(
-            question, k=self.settings.retrieval.top_k, filters=filters
+            standalone, k=self.settings.retrieval.top_k, filters=filters
         )
-        generated = self.generator.generate(question, retrieved)
+        if computed is not None:
+            computed.retrieved = retrieved
+            yield from self._finish(computed, question, standalone, thread_id)
+            return
+        refusal = self._refusal(standalone, retrieved)
+        definitions = self._definitions(standalone, retrieved, answer_style, filters)
+        if refusal is not None:
+            answer = self._answer(
+                standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
+            )
+            yield Token(answer.text)
+        elif self.generator.mode == "extractive":
+            answer = self._extractive(standalone, retrieved, answer_style, definitions, "")
+            yield Token(answer.text)
+        else:
+            answer = yield from self._generated(standalone, retrieved, answer_style, definitions)
+        yield from self._finish(answer, question, standalone, thread_id)
+
+    def _finish(
+        self, answer: Answer, question: str, standalone: str, thread_id: str | None
+    ) -> Iterator[StreamEvent]:
+        if answer.mode == "indicators":
+            yield Token(answer.text)
+        answer.asked = question if question != standalone else ""
+        answer.thread_id = thread_id
+        if thread_id is not None and self.conversations is not None:
+            self.conversations.add_exchange(thread_id, question, answer)
+        yield Done(answer)
+
+    def _refusal(self, question: str, retrieved: list[RetrievedChunk]) -> str | None:
+        """The "not in the documents" answer when the question names what the corpus lacks;
+        checked before any model runs, so no model can paper over the gap."""
+        if self.document_frequency is None:
+            return None
+        reason = refusal_reason(question, retrieved, self.document_frequency)
+        return f"In den Unterlagen finde ich dazu nichts. {reason}" if reason else None
+
+    def standalone_question(self, question: str, thread_id: str | None) -> str:
+        if thread_id is None or self.conversations is None:
+            return question
+        return self.rewriter.rewrite(question, self.conversations.history(thread_id))
+
+    def _generated(
+        self,
+        question: str,
+        retrieved: list[RetrievedChunk],
+        style: AnswerStyle,
+        definitions: Sequence[Definition],
+    ) -> Iterator[StreamEvent]:
+        """Stream the model's draft; return the checked answer (or the fallback's)."""
+        parts: list[str] = []
+        try:
+            streamed = self.generator.stream(question, retrieved, style, definitions)
+            guard = CitationGuard(range(1, len(streamed.passages) + 1))
+            for token in with_idle_timeout(streamed.tokens, self.settings.llm.timeout_s):
+                parts.append(token)
+                if shown := guard.feed(token):
+                    yield Token(shown)
+            if tail := guard.flush():
+                yield Token(tail)
+        except Exception as exc:
+            notice = describe_failure(exc, self.settings.llm)
+            return self._extractive(question, retrieved, style, definitions, notice)
+        policy = self.settings.llm.unsupported
+        checked = self.verifier.verify("".join(parts), streamed.passages, policy)
+        if checked.refused or not streamed.passages:
+            return self._answer(question, NOT_FOUND_TEXT, [], retrieved, checked, style, False)
+        if not checked.kept_claims:
+            return self._extractive(question, retrieved, style, definitions, UNVERIFIED_NOTICE)
+        answer = self._answer(
+            question, checked.text, streamed.passages, retrieved, checked, style, True
+        )
+        answer.notice = _removal_notice(checked, policy)
+        return answer
+
+    def _extractive(
+        self,
+        question: str,
+        retrieved: list[RetrievedChunk],
+        style: AnswerStyle,
+        definitions: Sequence[Definition],
+        notice: str,
+    ) -> Answer:
+        generated = self.fallback.generate(question, retrieved, style, definitions)
+        # Extractive sentences are quotes: checked for the record, never removed.
+        checked = self.verifier.verify(generated.text, generated.passages, "keep")
+        if not generated.found:
+            checked = Verification(generated.text, [])
+        answer = self._answer(
+            question,
+            generated.text,
+            generated.passages,
+            retrieved,
+            checked,
+            style,
+            generated.found,
+            mode=self.fallback.mode,
+        )
+        answer.notice = notice
+        return answer
+
+    def _answer(
+        self,
+        question: str,
+        text: str,
+        passages: list[RetrievedChunk],
+        retrieved: list[RetrievedChunk],
+        checked: Verification,
+        style: AnswerStyle,
+        found: bool,
+        mode: str | None = None,
+    ) -> Answer:
+        generated = Generated(text, passages, found)
         return Answer(
             question=question,
-            text=generated.text,
-            mode=self.generator.mode,
-            citations=citations_of(generated),
+            text=text,
+            mode=mode or self.generator.mode,
+            citations=citations_of(generated) if found else [],
             retrieved=retrieved,
-            found=generated.found,
+            found=found,
+            sentences=checked.sentences,
+            style=style.name,
         )
+
+    def _definitions(
+        self,
+        question: str,
+        retrieved: list[RetrievedChunk],
+        style: AnswerStyle,
+        filters: SearchFilters | None,
+    ) -> list[Definition]:
+        if not style.definitions or not retrieved:
+            return []
+
+        def search(query: str) -> list[RetrievedChunk]:
+            return self.retriever.search(query, k=5, filters=filters)
+
+        return find_definitions(question, retrieved, search)
 
 
 def citations_of(generated: Generated) -> list[Citation]:
@@ -37,3 +258,18 @@ def citations_of(generated: Generated) -> list[Citation]:
         for n, passage in enumerate(generated.passages, start=1)
         if f"[{n}]" in generated.text
     ]
+
+
+def _removal_notice(checked: Verification, policy: str) -> str:
+    problems = [s for s in checked.claims if not s.verified]
+    if not problems:
+        return ""
+    count = len(problems)
+    subject = "Ein Satz" if count == 1 else f"{count} Sätze"
+    verb = "ließ" if count == 1 else "ließen"
+    if policy == "remove":
+        return (
+            f"{subject} der Antwort {verb} sich nicht mit den Quellen belegen und "
+            f"{'wurde' if count == 1 else 'wurden'} entfernt."
+        )
+    return f"{subject} der Antwort {verb} sich nicht mit den Quellen belegen (markiert)."

@@ -6,16 +6,26 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.live import Live
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
+from assistant.answer import Done, StreamEvent
 from assistant.config import Settings
+from assistant.conversation import ThreadNotFound
+from assistant.indicators.cli import indicators_app
 from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
+from assistant.llm.doctor import diagnose
+from assistant.llm.failures import backend_label
+from assistant.llm.styles import DEFAULT_STYLE, style_names
 from assistant.models import Answer
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
@@ -52,7 +62,7 @@ def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner", exists=True)],
 ) -> None:
     services = _services()
-    services.index.reconcile()  # sweep vectors left by an interrupted earlier run
+    services.pipeline.reconcile()  # sweep what an interrupted earlier run left behind
     files = list(expand_paths(paths))
     results = []
     with Progress(
@@ -94,7 +104,20 @@ def ask_command(
     year: Annotated[list[int] | None, typer.Option("--jahr", help="nur Jahr")] = None,
     area: Annotated[list[str] | None, typer.Option("--gebiet", help="nur Stadtteil")] = None,
     source: Annotated[list[str] | None, typer.Option("--quelle", help="nur Datei")] = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--stil", help="Antwortform: kurz | ausfuehrlich (für Neue) | stichpunkte (Beratung)"
+        ),
+    ] = DEFAULT_STYLE,
+    thread: Annotated[
+        str | None,
+        typer.Option("--thread", help="Folgefrage im Gesprächsverlauf mit dieser ID"),
+    ] = None,
 ) -> None:
+    if style not in style_names():
+        err.print(f"Unbekannter Stil „{style}“. Möglich: {', '.join(style_names())}.")
+        raise typer.Exit(2)
     services = _services()
     filters = SearchFilters(
         doc_types=tuple(doc_type or ()),
@@ -102,33 +125,102 @@ def ask_command(
         areas=tuple(area or ()),
         sources=tuple(source or ()),
     )
-    answer = services.answers.ask(question, filters=filters)
+    try:
+        thread_id = (
+            services.conversations.find(thread).id
+            if thread
+            else services.conversations.create(question).id
+        )
+    except ThreadNotFound as exc:
+        err.print(f"{exc} „planwerk ask“ ohne --thread beginnt ein neues Gespräch.")
+        services.close()
+        raise typer.Exit(1) from None
+    events = services.answers.stream(question, filters=filters, style=style, thread_id=thread_id)
     if as_json:
+        answer = _final(events)
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
     else:
+        if services.settings.llm.mode != "extractive":
+            label = escape(backend_label(services.settings.llm))
+            console.print(f"[dim]Sprachmodell: {label}[/]", highlight=False)
+        answer = _stream_answer(events)
         _print_answer(answer, services.settings)
     services.close()
 
 
+def _final(events: Iterator[StreamEvent]) -> Answer:
+    answer = None
+    for event in events:
+        if isinstance(event, Done):
+            answer = event.answer
+    assert answer is not None
+    return answer
+
+
+def _stream_answer(events: Iterator[StreamEvent]) -> Answer:
+    """Show the model's text while it arrives; the checked answer replaces it at the end."""
+    if not console.is_terminal:
+        return _final(events)
+    draft = ""
+    with Live(Text(""), console=console, transient=True, vertical_overflow="visible") as live:
+        for event in events:
+            if isinstance(event, Done):
+                return event.answer
+            draft += event.text
+            live.update(Text(draft, style="dim"))
+    raise AssertionError("answer stream ended without an answer")
+
+
 def _print_answer(answer: Answer, settings: Settings) -> None:
-    if settings.llm.mode != "extractive":
-        err.print(
-            f"Hinweis: Das Backend „{settings.llm.mode}“ ist in dieser Version noch nicht "
-            "angebunden; es antwortet der extraktive Modus."
-        )
+    if answer.asked:
+        console.print(f"[dim]Verstanden als: {escape(answer.question)}[/]", highlight=False)
+    if answer.notice:
+        err.print(f"Hinweis: {answer.notice}", highlight=False, markup=False)
     console.print(f"[dim]Modus: {_mode_label(answer.mode)}[/]\n")
-    console.print(answer.text, highlight=False)
+    console.print(answer.text, highlight=False, markup=False)
     if answer.citations:
         console.print("\n[bold]Quellen[/]")
         for c in answer.citations:
             heading = f" – {c.ref.heading}" if c.ref.heading else ""
-            console.print(f"  [{c.n}] {c.ref.label()}{heading}", highlight=False)
+            console.print(f"  [{c.n}] {c.ref.label()}{heading}", highlight=False, markup=False)
+    if settings.llm.mode == "extractive":
+        console.print(
+            "\n[dim]Ohne Sprachmodell beantwortet. „planwerk doctor“ zeigt, wie ein Modell "
+            "angebunden wird.[/]"
+        )
+    if answer.thread_id:
+        console.print(
+            f'[dim]Folgefrage: planwerk ask --thread {answer.thread_id[:8]} "…"[/]',
+            highlight=False,
+        )
 
 
 def _mode_label(mode: str) -> str:
     if mode == "extractive":
         return "extraktiv (ohne Sprachmodell: zitierte Sätze aus den Quellen)"
-    return mode
+    return f"{mode} (Sprachmodell, Belege geprüft)"
+
+
+@app.command("doctor", help="Prüfen, ob das eingestellte Sprachmodell erreichbar und nutzbar ist.")
+def doctor_command(
+    quick: Annotated[
+        bool, typer.Option("--ohne-test", help="keine Testanfrage an das Modell senden")
+    ] = False,
+) -> None:
+    settings = Settings()
+    console.print(f"Sprachmodell-Modus: [bold]{settings.llm.mode}[/]")
+    checks = diagnose(settings.llm, probe=not quick)
+    for check in checks:
+        mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+        console.print(f" {mark} {escape(check.title)}", highlight=False)
+        if check.fix and (not check.ok or settings.llm.mode == "extractive"):
+            console.print(f"     → {check.fix}", highlight=False, markup=False)
+    if not all(c.ok for c in checks):
+        console.print(
+            "\nSolange das Modell nicht nutzbar ist, antwortet Planwerk extraktiv (zitierte "
+            "Sätze ohne Sprachmodell)."
+        )
+        raise typer.Exit(1)
 
 
 @app.command("sources", help="Alle indexierten Dokumente auflisten.")
@@ -168,7 +260,7 @@ def remove_command(
         err.print(f"Kein Dokument „{document}“ gefunden. „planwerk sources“ listet alle.")
         services.close()
         raise typer.Exit(1)
-    services.index.remove_document(record.doc_id)
+    services.pipeline.remove(record.doc_id)
     console.print(f"Gelöscht: {record.source} ({record.chunk_count} Abschnitte).")
     services.close()
 
@@ -201,6 +293,8 @@ def serve_command(
     ]  # fmt: skip
     raise typer.Exit(subprocess.call(command))
 
+
+app.add_typer(indicators_app, name="indicators")
 
 if __name__ == "__main__":
     app()

@@ -18,6 +18,7 @@ from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
+from assistant.indicators.store import IndicatorStore
 from assistant.models import DocumentRecord
 from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
@@ -70,11 +71,16 @@ class IngestPipeline:
     """Ingests files into the workspace index of `settings`."""
 
     def __init__(
-        self, settings: Settings, index: DocumentIndex, embedder: Embedder | None = None
+        self,
+        settings: Settings,
+        index: DocumentIndex,
+        embedder: Embedder | None = None,
+        indicators: IndicatorStore | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self._embedder = embedder
+        self.indicators = indicators
 
     @property
     def embedder(self) -> Embedder:
@@ -129,6 +135,9 @@ class IngestPipeline:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         document = load_file(path, source_name=name)
+        # Tables also become typed indicator values; parsed now so a bad table is refused
+        # before anything is written.
+        table = self.indicators.prepare_table(path) if self.indicators else None
         meta = infer_metadata(document)
         chunks = chunk_document(
             document,
@@ -166,9 +175,29 @@ class IngestPipeline:
         predecessors = [
             d.doc_id for d in self.index.catalog.documents_for_source(self.index.workspace, key)
         ]
-        self.index.add_document(
-            record, key, stored, vectors, replaces=predecessors, signature=self.signature
-        )
+        ws = self.index.workspace
+        written = False
+
+        def write_indicator_values() -> None:
+            nonlocal written
+            if self.indicators and table is not None and table.rows:
+                self.indicators.write_table(doc_id, name, table, ws, replaces=predecessors)
+                written = True
+
+        try:
+            self.index.add_document(
+                record,
+                key,
+                stored,
+                vectors,
+                replaces=predecessors,
+                signature=self.signature,
+                before_commit=write_indicator_values,
+            )
+        except BaseException:
+            if written and self.indicators:  # the catalog commit itself failed
+                self.indicators.remove_document(doc_id, ws)
+            raise
         timings["write"] = time.perf_counter() - start
 
         status = IngestStatus.REPLACED if predecessors else IngestStatus.INDEXED
@@ -181,6 +210,23 @@ class IngestPipeline:
         return IngestResult(
             name, status, message, doc_id, len(chunks), document.page_count, timings
         )
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document from every store; False if it was not there."""
+        removed = self.index.remove_document(doc_id)
+        if self.indicators:
+            self.indicators.remove_document(doc_id, self.index.workspace)
+        return removed
+
+    def reconcile(self) -> int:
+        """Sweep what an interrupted run left outside the catalog; returns vectors removed."""
+        swept = self.index.reconcile()
+        if self.indicators:
+            known = self.index.catalog.doc_ids(self.index.workspace)
+            for table in self.indicators.documents(self.index.workspace):
+                if table.doc_id not in known:
+                    self.indicators.remove_document(table.doc_id, self.index.workspace)
+        return swept
 
     def ingest_paths(
         self,

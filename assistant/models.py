@@ -53,19 +53,66 @@ class Citation:
 
 
 @dataclass(slots=True)
+class VerifiedSentence:
+    """One sentence of an answer and how the check against its cited sources went.
+
+    `status` is one of: "verified" (cited sources support it), "unsupported" (cited, but the
+    sources do not carry its words), "number_mismatch" (a figure is not in its sources),
+    "uncited" (a claim without a valid `[n]`), "structural" (a heading or lead-in that
+    claims nothing), "refusal" (the model says the sources hold no answer).
+    """
+
+    text: str
+    citations: list[int] = field(default_factory=list)
+    status: str = "verified"
+    support: float = 1.0  # share of the sentence's content terms found in its sources
+    kept: bool = True  # False when the sentence was removed from the answer
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "verified"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "status": self.status,
+            "support": round(self.support, 3),
+            "kept": self.kept,
+        }
+
+
+@dataclass(slots=True)
 class Answer:
-    question: str
+    question: str  # the standalone question that was answered (after follow-up rewriting)
     text: str
     mode: str  # generation backend that produced the text, e.g. "extractive"
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     found: bool = True  # False when Planwerk says the documents hold no answer
+    sentences: list[VerifiedSentence] = field(default_factory=list)
+    notice: str = ""  # German note for the user, e.g. why the extractive fallback answered
+    style: str = "kurz"
+    asked: str = ""  # what the user typed, when it differs from `question`
+    thread_id: str | None = None
+
+    def verified_share(self) -> float:
+        """Share of the claim sentences (not headings or refusals) that passed the check."""
+        claims = [s for s in self.sentences if s.status not in ("structural", "refusal")]
+        return sum(s.verified for s in claims) / len(claims) if claims else 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The stable JSON shape of `planwerk ask --json`."""
+        """The stable JSON shape of `planwerk ask --json` (keys are only ever added)."""
         return {
             "answer": self.text,
             "mode": self.mode,
+            "found": self.found,
+            "question": self.question,
+            "asked": self.asked or self.question,
+            "style": self.style,
+            "notice": self.notice,
+            "thread": self.thread_id,
+            "sentences": [s.to_json() for s in self.sentences],
             "citations": [
                 {
                     "n": c.n,

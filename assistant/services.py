@@ -6,12 +6,19 @@ from functools import cached_property
 
 from assistant.answer import AnswerService
 from assistant.config import Settings
+from assistant.conversation import ConversationStore, FollowUpRewriter
+from assistant.db import engine_for
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder, make_embedder
+from assistant.indicators.router import answer_indicator_question
+from assistant.indicators.store import IndicatorStore
 from assistant.ingestion import IngestPipeline
 from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
+from assistant.llm.factory import make_generator
+from assistant.models import Answer
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.verification import CitationVerifier
 
 
 class Services:
@@ -29,23 +36,68 @@ class Services:
         return make_embedder(self.settings.embedding)
 
     @cached_property
+    def indicators(self) -> IndicatorStore:
+        return IndicatorStore.from_settings(self.settings)
+
+    @cached_property
     def pipeline(self) -> IngestPipeline:
-        return IngestPipeline(self.settings, self.index, self.embedder)
+        return IngestPipeline(self.settings, self.index, self.embedder, self.indicators)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.index, self.embedder, self.settings.retrieval)
 
     @cached_property
-    def generator(self) -> Generator:
-        # Model-backed modes arrive with the generation issue; until then the offline
-        # default answers, and `mode` in every answer says so.
+    def extractive(self) -> ExtractiveGenerator:
+        """The offline answerer; also the fallback when a language model fails."""
         return ExtractiveGenerator(self.settings.answer, self.index.keywords.idf)
 
     @cached_property
+    def generator(self) -> Generator:
+        """The configured backend (`settings.llm.mode`); model clients connect lazily."""
+        return make_generator(self.settings, self.extractive)
+
+    @cached_property
+    def verifier(self) -> CitationVerifier:
+        encode = self.embedder.encode if self.settings.llm.verify_with_embeddings else None
+        return CitationVerifier(encode=encode)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(engine_for(self.settings), self.settings.workspace)
+
+    @cached_property
+    def rewriter(self) -> FollowUpRewriter:
+        complete = getattr(self.generator, "rewrite_follow_up", None)
+        return FollowUpRewriter(known_areas=self.known_areas, complete=complete)
+
+    def known_areas(self) -> set[str]:
+        """Area names the documents are tagged with, for swapping areas in follow-ups."""
+        return {d.area for d in self.index.documents() if d.area}
+
+    @cached_property
     def answers(self) -> AnswerService:
-        return AnswerService(self.settings, self.retriever, self.generator)
+        return AnswerService(
+            self.settings,
+            self.retriever,
+            self.generator,
+            fallback=self.extractive,
+            verifier=self.verifier,
+            conversations=self.conversations,
+            rewriter=self.rewriter,
+            document_frequency=self.index.keywords.document_frequency,
+            indicators=self.indicator_answers,
+        )
+
+    def indicator_answers(self, question: str) -> Answer | None:
+        """A computed answer from the indicator tables, or None for document questions."""
+        answer = answer_indicator_question(
+            question, self.indicators, workspace=self.settings.workspace, embedder=self.embedder
+        )
+        return answer.to_answer() if answer is not None else None
 
     def close(self) -> None:
         if "index" in self.__dict__:
             self.index.close()
+        if "indicators" in self.__dict__:
+            self.indicators.close()

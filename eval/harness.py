@@ -11,19 +11,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assistant.answer import AnswerService
 from assistant.config import EmbeddingSettings, Settings
-from assistant.llm.extractive import ExtractiveGenerator
-from assistant.models import RetrievedChunk
+from assistant.llm.base import Generator
+from assistant.models import Answer, RetrievedChunk
+from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
 from eval.dataset import Question, load_questions
 from eval.langchain_recipe import LangChainRecipe
 from eval.metrics import (
+    AnswerResult,
     Location,
+    answer_metrics,
     facts_present,
     first_relevant_rank,
     ndcg_at,
-    numbers_exact,
-    numbers_in,
     percentile,
     recall_at,
     reciprocal_rank,
@@ -41,9 +43,7 @@ class QuestionResult:
     question: Question
     rank: int | None
     ndcg: float
-    answer: str
-    found: bool
-    cited_texts: list[str]
+    answer: Answer
     retrieve_ms: float
     answer_ms: float
 
@@ -51,40 +51,26 @@ class QuestionResult:
 @dataclass(slots=True)
 class SystemReport:
     name: str
+    mode: str = "extractive"  # the generation backend the system was configured with
     results: list[QuestionResult] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         answerable = [r for r in self.results if r.question.answerable]
-        unanswerable = [r for r in self.results if not r.question.answerable]
-        numeric = [r for r in answerable if any(numbers_in(f) for f in r.question.answer_facts)]
-        latencies = [r.retrieve_ms + r.answer_ms for r in self.results]
+        timed = [
+            AnswerResult(r.question, r.answer, r.retrieve_ms + r.answer_ms) for r in self.results
+        ]
         return {
             "recall@1": _mean(recall_at(r.rank, 1) for r in answerable),
             "recall@5": _mean(recall_at(r.rank, 5) for r in answerable),
             "recall@10": _mean(recall_at(r.rank, 10) for r in answerable),
             "mrr@10": _mean(reciprocal_rank(r.rank, 10) for r in answerable),
             "ndcg@10": _mean(r.ndcg for r in answerable),
-            "citation_correct": _mean(_citation_correct(r) for r in answerable),
-            "numbers_exact": _mean(
-                numbers_exact(r.answer, r.question.answer_facts) for r in numeric
-            ),
-            "refusals_correct": _mean(not r.found for r in unanswerable),
-            "false_refusals": _mean(not r.found for r in answerable),
-            "p50_ms": percentile(latencies, 0.5),
-            "p95_ms": percentile(latencies, 0.95),
+            **answer_metrics(timed, self.mode),
             "retrieve_p50_ms": percentile([r.retrieve_ms for r in self.results], 0.5),
             "retrieve_p95_ms": percentile([r.retrieve_ms for r in self.results], 0.95),
             "answer_p50_ms": percentile([r.answer_ms for r in self.results], 0.5),
             "answer_p95_ms": percentile([r.answer_ms for r in self.results], 0.95),
         }
-
-
-def _citation_correct(result: QuestionResult) -> bool:
-    """The answer states the facts and a cited passage contains each of them."""
-    facts = result.question.answer_facts
-    if not result.found or not facts_present(result.answer, facts):
-        return False
-    return all(any(facts_present(text, [f]) for text in result.cited_texts) for f in facts)
 
 
 def _mean(values: object) -> float:
@@ -103,28 +89,56 @@ def _location(chunk: RetrievedChunk) -> Location:
     )
 
 
+class _TimedSearch:
+    """A retriever for AnswerService that remembers what it found and how long it took."""
+
+    def __init__(self, search: Search) -> None:
+        self._search = search
+        self.ms = 0.0
+        self.found: list[RetrievedChunk] = []
+
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[RetrievedChunk]:
+        start = time.perf_counter()
+        self.found = self._search(query)
+        self.ms = (time.perf_counter() - start) * 1000
+        return self.found
+
+
 def run_system(
-    name: str, search: Search, generator: ExtractiveGenerator, questions: Sequence[Question]
+    name: str,
+    search: Search,
+    services: Services,
+    questions: Sequence[Question],
+    generator: Generator | None = None,
+    answerability: bool = True,
 ) -> SystemReport:
-    report = SystemReport(name)
+    """Every question through the production answer path, on `search`'s retrieval."""
+    timed = _TimedSearch(search)
+    generator = generator or services.extractive
+    service = AnswerService(
+        services.settings,
+        timed,
+        generator,
+        fallback=services.extractive,
+        verifier=services.verifier,
+        document_frequency=services.index.keywords.document_frequency if answerability else None,
+    )
+    report = SystemReport(name, mode=generator.mode)
     for q in questions:
         start = time.perf_counter()
-        retrieved = search(q.question)
-        retrieve_ms = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        generated = generator.generate(q.question, retrieved)
-        answer_ms = (time.perf_counter() - start) * 1000
-        locations = [_location(c) for c in retrieved]
+        answer = service.ask(q.question)
+        total_ms = (time.perf_counter() - start) * 1000
+        locations = [_location(c) for c in timed.found]
         report.results.append(
             QuestionResult(
                 question=q,
                 rank=first_relevant_rank(locations, q.gold),
                 ndcg=ndcg_at(locations, q.gold),
-                answer=generated.text,
-                found=generated.found,
-                cited_texts=[p.text for p in generated.passages],
-                retrieve_ms=retrieve_ms,
-                answer_ms=answer_ms,
+                answer=answer,
+                retrieve_ms=timed.ms,
+                answer_ms=total_ms - timed.ms,
             )
         )
     return report
@@ -144,7 +158,11 @@ def evaluate(
     questions: Sequence[Question] | None = None,
     baselines: bool = True,
 ) -> dict[str, SystemReport]:
-    """Planwerk and (optionally) its baselines, all on the same corpus and embedder."""
+    """Planwerk and (optionally) its baselines, all on the same corpus and embedder.
+
+    Everything else (generation backend, retrieval settings) comes from the environment
+    and planwerk.toml, so a user with Ollama configured measures their model.
+    """
     questions = list(questions or load_questions())
     embedding = embedding or EmbeddingSettings()
     label = embedding.mode if not embedding.model else Path(embedding.model).name
@@ -152,19 +170,28 @@ def evaluate(
     services = Services(settings)
     try:
         build_index(services, corpus)
-        generator = services.generator
-        assert isinstance(generator, ExtractiveGenerator)
-        systems: dict[str, Search] = {"planwerk": services.retriever.search}
+        # Planwerk answers with the configured backend; the baselines differ only in
+        # retrieval and answer extractively; the plain recipe has no answerability check.
+        reports = {
+            "planwerk": run_system(
+                "planwerk", services.retriever.search, services, questions, services.generator
+            )
+        }
         if baselines:
-            systems["bm25"] = lambda q: services.retriever.search(q, method="bm25")
-            systems["dense"] = lambda q: services.retriever.search(q, method="dense")
+            for method in ("bm25", "dense"):
+                reports[method] = run_system(
+                    method,
+                    lambda q, m=method: services.retriever.search(q, method=m),
+                    services,
+                    questions,
+                )
             recipe_dir = work_dir / f"langchain-{label}"
             shutil.rmtree(recipe_dir, ignore_errors=True)
             recipe = LangChainRecipe(corpus, services.embedder, recipe_dir)
-            systems["langchain"] = recipe.search
-        return {
-            name: run_system(name, search, generator, questions) for name, search in systems.items()
-        }
+            reports["langchain"] = run_system(
+                "langchain", recipe.search, services, questions, answerability=False
+            )
+        return reports
     finally:
         services.close()
 
@@ -208,10 +235,12 @@ def by_type_table(report: SystemReport) -> str:
     lines = ["| type | n | recall@5 | answer has facts | refused |", "|---|---|---|---|---|"]
     for t in types:
         rs = [r for r in report.results if r.question.type == t]
+        has_facts = _mean(
+            r.answer.found and facts_present(r.answer.text, r.question.answer_facts) for r in rs
+        )
         lines.append(
             f"| {t} | {len(rs)} | {_mean(recall_at(r.rank, 5) for r in rs):.2f} | "
-            f"{_mean(facts_present(r.answer, r.question.answer_facts) and r.found for r in rs):.2f}"
-            f" | {_mean(not r.found for r in rs):.2f} |"
+            f"{has_facts:.2f} | {_mean(not r.answer.found for r in rs):.2f} |"
         )
     return "\n".join(lines)
 
@@ -221,7 +250,7 @@ def misses(report: SystemReport, limit: int = 40) -> str:
     for r in report.results:
         if r.question.answerable and (r.rank is None or r.rank > 5):
             lines.append(f"- {r.question.id} (rank {r.rank}): {r.question.question}")
-        elif not r.question.answerable and r.found:
+        elif not r.question.answerable and r.answer.found:
             lines.append(f"- {r.question.id} (not refused): {r.question.question}")
     return "\n".join(lines[:limit]) or "- none"
 

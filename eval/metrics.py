@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from eval.dataset import Gold
+from assistant.models import Answer
+from eval.dataset import Gold, Question
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +103,50 @@ def percentile(values: Sequence[float], q: float) -> float:
     position = (len(ordered) - 1) * q
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# -- answer level -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class AnswerResult:
+    question: Question
+    answer: Answer
+    ms: float
+
+
+def citation_correct(result: AnswerResult) -> bool:
+    facts = result.question.answer_facts
+    answer = result.answer
+    if not answer.found or not facts_present(answer.text, facts):
+        return False
+    cited = [c.text for c in answer.citations]
+    return all(any(facts_present(text, [fact]) for text in cited) for fact in facts)
+
+
+def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dict[str, float]:
+    answerable = [r for r in results if r.question.answerable]
+    unanswerable = [r for r in results if not r.question.answerable]
+    numeric = [r for r in answerable if any(numbers_in(f) for f in r.question.answer_facts)]
+    found = [r for r in results if r.answer.found and r.answer.sentences]
+    latencies = [r.ms for r in results]
+    return {
+        "citation_correct": _mean(citation_correct(r) for r in answerable),
+        "numbers_exact": _mean(
+            r.answer.found and numbers_exact(r.answer.text, r.question.answer_facts)
+            for r in numeric
+        ),
+        "refusals_correct": _mean(not r.answer.found for r in unanswerable),
+        "false_refusals": _mean(not r.answer.found for r in answerable),
+        "verified_share": _mean(r.answer.verified_share() for r in found),
+        "fallback_share": _mean(r.answer.mode != configured_mode for r in results)
+        if configured_mode != "extractive"
+        else 0.0,
+        "p50_ms": percentile(latencies, 0.5),
+        "p95_ms": percentile(latencies, 0.95),
+    }
+
+
+def _mean(values: object) -> float:
+    items = [float(v) for v in values]  # type: ignore[attr-defined]
+    return sum(items) / len(items) if items else 0.0

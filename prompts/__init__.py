@@ -1,0 +1,1 @@
+"""German prompt templates, answer styles and outlines (data files, loaded by name)."""

@@ -19,7 +19,8 @@ REPORT_PAGES = [
     (
         "3 Mindestsicherung",
         "Die SGB-II-Quote im Hafenviertel beträgt 24,7 Prozent und ist damit die höchste "
-        "aller Stadtteile. Im Stadtdurchschnitt liegt sie bei 11,3 Prozent.",
+        "aller Stadtteile. Im Stadtdurchschnitt liegt sie bei 11,3 Prozent. Das "
+        "Stadtteilbüro im Hafenviertel wurde 2019 nach dem Ende der Förderung geschlossen.",
     ),
     (
         "4 Wohnen",

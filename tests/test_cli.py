@@ -38,11 +38,11 @@ def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore
     assert "9 Dateien: 5 indexiert, 0 ersetzt, 0 unverändert, 4 abgelehnt." in output
     assert "abgelehnt" in output and "vertraulich.pdf" in output
 
-    code, output = run("ask", "--json", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    code, output = run("ask", "--json", "Seit wann ist das Stadtteilbüro im Hafenviertel zu?")
     assert code == 0
     payload = json.loads(output)
     assert payload["mode"] == "extractive"
-    assert "24,7" in payload["answer"]
+    assert "2019" in payload["answer"]
     assert payload["citations"][0]["page"] == 3
     assert payload["citations"][0]["source"] == "Sozialbericht_2024.pdf"
     assert set(payload["citations"][0]) == {
@@ -51,9 +51,16 @@ def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore
     assert 1 <= len(payload["retrieved"]) <= 10
     assert set(payload["retrieved"][0]) == {"source", "page", "sheet", "row", "heading", "score"}
 
-    code, output = run("ask", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    code, output = run("ask", "Seit wann ist das Stadtteilbüro im Hafenviertel geschlossen?")
     assert code == 0
     assert "extraktiv" in output and "[1] Sozialbericht" in output and "S. 3" in output
+
+    # A figure that a table holds is computed from the table and cited by cell.
+    code, output = run("ask", "--json", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    payload = json.loads(output)
+    assert payload["mode"] == "indicators" and "24,7" in payload["answer"]
+    assert payload["citations"][0]["source"] == "Indikatoren_2023.csv"
+    assert payload["citations"][0]["row"] == 2
 
     code, output = run("sources", "--json")
     sources = {d["source"] for d in json.loads(output)}

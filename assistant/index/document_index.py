@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -46,11 +46,14 @@ class DocumentIndex:
         vectors: np.ndarray,
         replaces: Sequence[str] = (),
         signature: str = "",
+        before_commit: Callable[[], None] | None = None,
     ) -> None:
         """Store a document and drop the documents it `replaces`, as one unit.
 
         New chunk ids must differ from the replaced ones (the pipeline puts the processing
         signature into them), so a failure can always fall back to the old vectors.
+        `before_commit` runs inside the catalog transaction: if it raises, nothing of the
+        document is kept (other stores of the pipeline hook in here).
         """
         new_ids = [c.chunk_id for c in chunks]
         old_ids = self.catalog.chunk_ids(self.workspace, replaces) - set(new_ids)
@@ -63,6 +66,8 @@ class DocumentIndex:
                 Catalog.insert_document(conn, self.workspace, source_key, record, signature)
                 Catalog.insert_chunks(conn, self.workspace, chunks)
                 Catalog.bump_generation(conn, self.workspace)
+                if before_commit is not None:
+                    before_commit()
         except BaseException:
             self._forget_vectors(new_ids)
             raise

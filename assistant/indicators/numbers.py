@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 DecimalMark = Literal[",", "."]
@@ -71,11 +72,13 @@ class CellNumber:
         return self.unit == "%"
 
 
+@lru_cache(maxsize=65536)
 def parse_number(text: str, decimal: DecimalMark = ",") -> CellNumber:
     """Parse one cell; `decimal` is the column's decimal mark (see `detect_decimal_mark`).
 
     A number written in the other convention still parses when it is unambiguous
-    ("12.5" in a decimal-comma column), because hand-edited tables mix both.
+    ("12.5" in a decimal-comma column), because hand-edited tables mix both. Cached:
+    indicator tables repeat the same few thousand cell texts many times.
     """
     stripped = text.strip()
     if not stripped:
@@ -124,7 +127,7 @@ def detect_decimal_mark(texts: Iterable[str]) -> DecimalMark:
     decimal point; "23,4" or "1.234,5" prove a decimal comma.
     """
     point = comma = False
-    for text in texts:
+    for text in set(texts):
         cell = _SPACES.sub("", text.strip())
         if re.fullmatch(r"[-+]?\d*,\d+%?", cell) or re.fullmatch(
             r"[-+]?\d{1,3}(\.\d{3})+,\d+%?", cell
@@ -172,4 +175,4 @@ def excel_display(value: float, number_format: str = "General") -> CellNumber:
         decimals = len(digits.group(1)) if digits else 0
     thousands = "," in literal_free.split(".")[0]
     text = format_german(shown, decimals, thousands=thousands) + (" %" if percent else "")
-    return CellNumber(text, round(shown, 12), "", "%" if percent else "", decimals, text)
+    return CellNumber(text, float(round(shown, 12)), "", "%" if percent else "", decimals, text)

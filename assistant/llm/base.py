@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 
 NOT_FOUND_TEXT = (
@@ -22,7 +24,42 @@ class Generated:
     found: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A sentence of the corpus that defines a technical term, and the chunk it is from."""
+
+    term: str
+    sentence: str
+    chunk: RetrievedChunk
+
+
+@dataclass(slots=True)
+class GenerationStream:
+    """A streamed answer: the numbered sources the model saw, then its text token by token.
+
+    `passages` is known before the first token, so callers can check each `[n]` while the
+    text arrives. `tokens` raises on backend failure; nothing is retried here.
+    """
+
+    passages: list[RetrievedChunk]
+    tokens: Iterator[str]
+
+
 class Generator(Protocol):
     mode: str
 
-    def generate(self, question: str, passages: list[RetrievedChunk]) -> Generated: ...
+    def generate(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        style: AnswerStyle | None = None,
+        definitions: Sequence[Definition] = (),
+    ) -> Generated: ...
+
+    def stream(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        style: AnswerStyle | None = None,
+        definitions: Sequence[Definition] = (),
+    ) -> GenerationStream: ...

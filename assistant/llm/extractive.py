@@ -9,11 +9,12 @@ Planwerk says it found nothing rather than citing noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.config import AnswerSettings
-from assistant.llm.base import NOT_FOUND_TEXT, Generated
+from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
+from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from ingest.sentences import split_sentences
@@ -24,6 +25,15 @@ TermWeights = Callable[[list[str]], dict[str, float]]
 _PASSAGES_CONSIDERED = 6
 _MIN_WORDS = 4
 _NUMBER = re.compile(r"\d")
+_DEFINITION_QUESTION = re.compile(
+    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|versteht man)|wofür steht|"
+    r"erklär|definier)",
+    re.IGNORECASE,
+)
+# "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
+_DEFINING_SENTENCE = re.compile(
+    r"^(?:\S+\s+){0,6}?(ist|sind|bezeichnet|beschreibt|meint|umfasst|versteht man)\b"
+)
 
 
 @dataclass(slots=True)
@@ -55,7 +65,15 @@ class ExtractiveGenerator:
         self.settings = settings
         self.term_weights = term_weights
 
-    def generate(self, question: str, passages: list[RetrievedChunk]) -> Generated:
+    def generate(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        style: AnswerStyle | None = None,
+        definitions: Sequence[Definition] = (),
+    ) -> Generated:
+        """Cited source sentences; `style` sets their number and bullets, `definitions`
+        adds a „Begriffe“ section (detailed style). Without a style: the settings' count."""
         terms = sorted(content_terms(question))
         if not terms or not passages:
             return Generated(NOT_FOUND_TEXT, [], found=False)
@@ -63,14 +81,28 @@ class ExtractiveGenerator:
         candidates = self._candidates(question, passages[:_PASSAGES_CONSIDERED], weights)
         if not candidates or candidates[0].coverage < self.settings.min_term_coverage:
             return Generated(NOT_FOUND_TEXT, [], found=False)
-        chosen = self._choose(candidates)
-        return self._compose(chosen, passages)
+        limit = style.extractive_sentences if style else self.settings.max_sentences
+        chosen = self._choose(candidates, limit)
+        bullets = style.bullets if style else False
+        return self._compose(chosen, definitions, bullets)
+
+    def stream(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        style: AnswerStyle | None = None,
+        definitions: Sequence[Definition] = (),
+    ) -> GenerationStream:
+        """The whole answer at once: there is nothing to wait for token by token."""
+        generated = self.generate(question, passages, style, definitions)
+        return GenerationStream(generated.passages, iter([generated.text]))
 
     def _candidates(
         self, question: str, passages: list[RetrievedChunk], weights: dict[str, float]
     ) -> list[_Candidate]:
         total = sum(weights.values()) or 1.0
         wants_number = _asks_for_number(question)
+        wants_definition = bool(_DEFINITION_QUESTION.search(question))
         found = []
         for p_index, passage in enumerate(passages):
             for position, unit in enumerate(_units(passage)):
@@ -82,11 +114,13 @@ class ExtractiveGenerator:
                 score = coverage + 0.05 / (1 + p_index)
                 if wants_number and _NUMBER.search(unit.text):
                     score += 0.05
+                if wants_definition and _DEFINING_SENTENCE.search(unit.text):
+                    score += 0.1
                 found.append(_Candidate(p_index, position, unit, coverage, score))
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
-    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _choose(self, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
         best = candidates[0].coverage
         floor = max(self.settings.min_term_coverage, 0.6 * best)
         chosen: list[_Candidate] = []
@@ -97,23 +131,32 @@ class ExtractiveGenerator:
                 continue
             seen.add(key)
             chosen.append(candidate)
-            if len(chosen) == self.settings.max_sentences:
+            if len(chosen) == limit:
                 break
         return chosen
 
     @staticmethod
-    def _compose(chosen: list[_Candidate], passages: list[RetrievedChunk]) -> Generated:
+    def _compose(
+        chosen: list[_Candidate], definitions: Sequence[Definition], bullets: bool
+    ) -> Generated:
         # Number the cited sources in order of first use; keep the best sentence first.
         numbers: dict[tuple[str, int | None], int] = {}
         cited: list[RetrievedChunk] = []
-        lines = []
-        for candidate in chosen:
-            source = candidate.unit.source
+
+        def number(source: RetrievedChunk) -> int:
             key = (source.chunk_id, source.ref.row)
             if key not in numbers:
                 numbers[key] = len(cited) + 1
                 cited.append(source)
-            lines.append(f"{candidate.text} [{numbers[key]}]")
+            return numbers[key]
+
+        bullet = "- " if bullets else ""
+        lines = [f"{bullet}{c.text} [{number(c.unit.source)}]" for c in chosen]
+        shown = {c.text.casefold() for c in chosen}
+        explained = [d for d in definitions if d.sentence.casefold() not in shown]
+        if explained:
+            lines += ["", "Begriffe:"]
+            lines += [f"- {d.sentence} [{number(d.chunk)}]" for d in explained]
         return Generated("\n".join(lines), cited, found=True)
 
 

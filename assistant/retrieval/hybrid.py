@@ -12,6 +12,7 @@ from assistant.index.embedders import Embedder
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.german import analyze, expand_query
+from assistant.retrieval.rerank import QuestionSignals, rerank
 
 Method = Literal["hybrid", "bm25", "dense"]
 
@@ -67,8 +68,9 @@ class HybridRetriever:
         # Ids of uncommitted (orphan) vectors are not in the catalog and drop out here.
         head = fused[: max(pool, k + 10)] if method == "hybrid" else fused[: k + 10]
         stored = self.index.catalog.chunks_by_id(self.index.workspace, [i for i, _ in head])
-        if method == "hybrid" and self.settings.coverage_weight:
-            head = self._rerank_by_coverage(query, head, stored)
+        if method == "hybrid":
+            signals = QuestionSignals.of(query, self.index.keywords.idf)
+            head = rerank(head, stored, signals, self.settings)
         results = []
         for chunk_id, score in head:
             chunk = stored.get(chunk_id)
@@ -81,28 +83,6 @@ class HybridRetriever:
             if len(results) == k:
                 break
         return results
-
-    def _rerank_by_coverage(
-        self, query: str, fused: list[tuple[str, float]], stored: dict[str, StoredChunk]
-    ) -> list[tuple[str, float]]:
-        """Favour chunks that contain all of the question's rare terms.
-
-        BM25 rewards a chunk that repeats one query term many times (an overview page full
-        of "Sozialindex"); a planner's question is usually answered where every specific
-        term (the indicator, the area, the year) occurs together.
-        """
-        terms = set(analyze(query))
-        if not terms:
-            return fused
-        weights = self.index.keywords.idf(sorted(terms))
-        total = sum(weights.values()) or 1.0
-        rescored = []
-        for chunk_id, score in fused:
-            chunk = stored.get(chunk_id)
-            present = terms.intersection(chunk.terms) if chunk else set()
-            coverage = sum(weights[t] for t in present) / total
-            rescored.append((chunk_id, score + self.settings.coverage_weight * coverage))
-        return sorted(rescored, key=lambda pair: -pair[1])
 
     def _bm25(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
         return self.index.keywords.search(expand_query(analyze(query)), k, filters)

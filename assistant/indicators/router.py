@@ -1,0 +1,456 @@
+"""Indicator questions in the chat: recognise, compute, answer in German with cell citations.
+
+`answer_indicator_question` returns None when a question is not about indicator figures or
+names no indicator or area the store knows, so the document path answers instead. Figures
+are quoted exactly as their source cell shows them ("23,4" stays "23,4").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from assistant.indicators.answer_text import (
+    IndicatorSource,
+    SourceList,
+    area_noun,
+    change_ranking_text,
+    change_text,
+    comparison_text,
+    deviation_text,
+    index_area_text,
+    index_text,
+    lookup_text,
+    ranking_text,
+    threshold_text,
+)
+from assistant.indicators.catalogue import IndicatorDef, stem_set, words
+from assistant.indicators.gazetteer import AreaMention
+from assistant.indicators.numbers import parse_number
+from assistant.indicators.operations import (
+    IndicatorQueryError,
+    change,
+    compare,
+    deviation,
+    lookup,
+    rank,
+    rank_change,
+    share_above,
+    social_index,
+)
+from assistant.indicators.store import IndicatorStore
+from assistant.models import Answer, Citation, SourceRef
+
+Intent = Literal[
+    "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
+    "lookup",
+]  # fmt: skip
+
+_INDEX = re.compile(
+    r"\bindex\b|sozialindex|statusindex|dynamikindex|statusklasse|sozialen? status|"
+    r"soziale lage insgesamt|stufenverfahren",
+    re.IGNORECASE,
+)
+# Words that ask for the index only when the question asks which areas ("Welche Quartiere
+# sind besonders belastet?"), not in "Welchen Handlungsbedarf sieht das IHK?".
+_BURDEN = re.compile(
+    r"besonders belastet|am stärksten belastet|belastetsten|benachteiligtsten|"
+    r"besonders benachteiligt|handlungsbedarf|aufmerksamkeitsbedarf",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"entwickelt|entwicklung|verändert|veränderung|gestiegen|gesunken|zugenommen|"
+    r"abgenommen|angestiegen|gefallen|verbessert|verschlechtert|\bseit\s+(19|20)\d\d|"
+    r"zwischen\s+(19|20)\d\d\s+und|von\s+(19|20)\d\d\s+(bis|auf|zu)\s+(19|20)\d\d",
+    re.IGNORECASE,
+)
+_DEVIATION = re.compile(
+    r"durchschnitt|mittelwert|gesamtstädtisch|städtischen schnitt|abweich|über dem schnitt|"
+    r"unter dem schnitt|im vergleich zur (gesamt)?stadt|verglichen mit der stadt",
+    re.IGNORECASE,
+)
+_THRESHOLD = re.compile(
+    r"(?P<op>über|mehr als|oberhalb von|höher als|größer als|unter|weniger als|unterhalb von|"
+    r"niedriger als|kleiner als)\s+(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>%|prozent\b)",
+    re.IGNORECASE,
+)
+_HOW_MANY_AREAS = re.compile(
+    r"wie viele?\s+(der\s+)?(stadtteile|quartiere|gebiete|bezirke|sozialräume|ortsteile)|"
+    r"anteil der (stadtteile|quartiere|gebiete)|wie viel prozent der",
+    re.IGNORECASE,
+)
+_RANKING = re.compile(
+    r"höchste|niedrigste|meisten|wenigsten|größte|geringste|kleinste|am stärksten|"
+    r"am schwächsten|\btop\b|rangfolge|ranking|spitzenreiter|am höchsten|am niedrigsten|"
+    r"am größten|am geringsten|schlechteste|beste|vorne|hinten",
+    re.IGNORECASE,
+)
+_LOW = re.compile(
+    r"niedrigste|wenigsten|geringste|kleinste|am niedrigsten|am geringsten|am schwächsten|"
+    r"gesunken|abgenommen|gefallen",
+    re.IGNORECASE,
+)
+_WHICH_AREAS = re.compile(
+    r"\bwelche[rsmn]?\s+(?:\w+\s+){0,2}(stadtteil|stadtteile|quartier|quartiere|gebiet|gebiete|"
+    r"bezirk|bezirke|sozialraum|sozialräume|ortsteil|ortsteile|viertel)\b|"
+    r"\bin welchen\s+(stadtteilen|quartieren|gebieten|bezirken|sozialräumen|ortsteilen|vierteln)\b",
+    re.IGNORECASE,
+)
+_SINGULAR = re.compile(
+    r"\b(welcher|welches)\s+(stadtteil|quartier|gebiet|bezirk|sozialraum|ortsteil)\b|"
+    r"\bwo\b.*\bam\s+(höchsten|niedrigsten|größten|geringsten)\b",
+    re.IGNORECASE,
+)
+_FIGURE_CUE = re.compile(
+    r"\b(wie hoch|wie viele?|wie groß|welche[nr]? wert|werte?|beträgt|betrug|betragen|"
+    r"liegt|lag|lagen|liegen|stand|zahlen?|kennzahl|kennzahlen|höhe)\b",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(r"\s*(ist|sind|gilt|gelten|zählt|zählen)\b", re.IGNORECASE)
+_SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure without a verb
+_CITY = re.compile(
+    r"gesamtstadt|gesamtstädtisch|stadtweit|in der (ganzen |gesamten )?stadt\b|stadt gesamt|"
+    r"stadt insgesamt",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_NUMBER_WORDS = {
+    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10, "zwölf": 12, "fünfzehn": 15, "zwanzig": 20,
+}  # fmt: skip
+_DEFAULT_N = 5
+# Embedding fallback: best n-gram similarity and its lead over the runner-up.
+_EMBED_MIN = 0.6
+_EMBED_MARGIN = 0.08
+_PHRASE_VECTORS: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+
+
+class TextEncoder(Protocol):
+    """Anything with `encode(texts) -> (n, d) unit vectors`, e.g. the configured embedder."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(slots=True)
+class IndicatorAnswer:
+    """A computed answer: German text with `[n]` markers and the cells they point to."""
+
+    question: str
+    text: str
+    sources: list[IndicatorSource]
+    operation: Intent
+    result: Any = field(default=None, repr=False)
+
+    def to_answer(self) -> Answer:
+        """The shared `Answer` type (mode "indicators"), so the chat shows it like any other."""
+        citations = [
+            Citation(
+                n=s.n,
+                ref=SourceRef(
+                    doc_id=s.doc_id,
+                    source=s.source,
+                    title=Path(s.source).stem or s.source,
+                    sheet=s.sheet,
+                    row=s.row,
+                    heading=f"Spalte {s.column}: {s.column_name}",
+                ),
+                text=f"{s.column_name}: {s.value_text}",
+            )
+            for s in self.sources
+        ]
+        return Answer(self.question, self.text, "indicators", citations, [], True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "operation": self.operation,
+            "sources": [asdict(s) for s in self.sources],
+        }
+
+
+@dataclass(slots=True)
+class ParsedQuestion:
+    """What the router understood; exposed for tests and the UI's "so gerechnet" view."""
+
+    intent: Intent | None
+    indicator: str | None
+    areas: list[AreaMention]
+    years: list[int]
+    since: bool
+    n: int
+    highest: bool
+    threshold: float | None = None
+    above: bool = True
+    city: bool = False
+
+
+def parse_question(
+    question: str,
+    store: IndicatorStore,
+    workspace: str = "default",
+    embedder: TextEncoder | None = None,
+) -> ParsedQuestion:
+    """Recognise intent, indicator, areas, years and N; intent None = not for the router."""
+    definitions = store.definitions(workspace)
+    indicator = match_indicator(question, definitions.values(), embedder)
+    areas = store.gazetteer(workspace).find_in_text(question)
+    years = [int(y) for y in _YEAR.findall(question)]
+    since = bool(re.search(r"\bseit\s+(19|20)\d\d", question, re.IGNORECASE))
+    n = _count_wanted(question)
+    highest = not _LOW.search(question)
+    city = bool(_CITY.search(question))
+    parsed = ParsedQuestion(None, indicator, areas, years, since, n, highest, city=city)
+    threshold = _THRESHOLD.search(question)
+    asks_index = bool(_INDEX.search(question)) or bool(
+        _BURDEN.search(question)
+        and indicator is None
+        and (_WHICH_AREAS.search(question) or (areas and _YES_NO.match(question)))
+    )
+    if asks_index and (indicator is None or re.search(r"index", question, re.I)):
+        parsed.intent = "index"
+    elif indicator is None:
+        return parsed
+    elif threshold and (_HOW_MANY_AREAS.search(question) or _WHICH_AREAS.search(question)):
+        parsed.intent = "threshold"
+        parsed.threshold = parse_number(threshold.group("number")).value
+        parsed.above = threshold.group("op").lower() in (
+            "über",
+            "mehr als",
+            "oberhalb von",
+            "höher als",
+            "größer als",
+        )
+    elif _CHANGE.search(question):
+        parsed.intent = "change" if areas else "change_ranking"
+    elif _DEVIATION.search(question) and areas:
+        parsed.intent = "deviation"
+    elif len(areas) >= 2:
+        parsed.intent = "comparison"
+    elif _RANKING.search(question) or (not areas and _WHICH_AREAS.search(question) and not city):
+        parsed.intent = "ranking"
+    elif (areas or city) and (
+        _FIGURE_CUE.search(question) or len(question.split()) <= _SHORT_QUESTION
+    ):
+        parsed.intent = "lookup"
+    return parsed
+
+
+def answer_indicator_question(
+    question: str,
+    store: IndicatorStore,
+    *,
+    workspace: str = "default",
+    embedder: TextEncoder | None = None,
+) -> IndicatorAnswer | None:
+    """Answer an indicator question from the store, or None for the document path.
+
+    None when the question is not about figures, names no indicator or area the store
+    knows, or the figures it needs are not there (e.g. the asked year is missing).
+    """
+    if not question.strip():
+        return None
+    parsed = parse_question(question, store, workspace, embedder)
+    if parsed.intent is None:
+        return None
+    try:
+        return _answer(question, parsed, store, workspace)
+    except IndicatorQueryError:
+        return None
+
+
+def match_indicator(
+    question: str, definitions: Any, embedder: TextEncoder | None = None
+) -> str | None:
+    """The indicator a question names: by word stems first, then (optionally) embeddings.
+
+    A phrase (name, key or synonym) matches when all its stems occur in the question; the
+    longest matching phrase wins, so "Arbeitslose unter 25" beats "Arbeitslose".
+    """
+    question_stems = stem_set(question)
+    question_compact = "".join(words(question))
+    best: tuple[tuple[int, int, int, int], str] | None = None
+    defs: list[IndicatorDef] = list(definitions)
+    for definition in defs:
+        for phrase in definition.phrases:
+            phrase_stems = stem_set(phrase)
+            if not phrase_stems:
+                continue
+            joined = "".join(words(phrase))
+            whole = phrase_stems <= question_stems
+            # Inside a compound ("Kinderarmutsquote") counts too, but less than whole words:
+            # "Jugendarbeitslosigkeit" must not be read as "Arbeitslosigkeit".
+            if whole or (len(joined) >= 6 and joined in question_compact):
+                # Rates beat counts on a tie: "SGB-II-Quote" questions mean the rate.
+                score = (
+                    len(phrase_stems),
+                    int(whole),
+                    len(joined),
+                    int(definition.kind != "count"),
+                )
+                if best is None or score > best[0]:
+                    best = (score, definition.key)
+    if best is not None:
+        return best[1]
+    if embedder is None or not defs:
+        return None
+    return _embedding_match(question, defs, embedder)
+
+
+def _embedding_match(
+    question: str, definitions: list[IndicatorDef], embedder: TextEncoder
+) -> str | None:
+    content = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 3]
+    content = [w for w in content if not _is_function_word(w)]
+    grams = [" ".join(content[i : i + n]) for n in (1, 2, 3) for i in range(len(content) - n + 1)]
+    if not grams:
+        return None
+    phrases: list[tuple[str, str]] = [
+        (d.key, phrase) for d in definitions for phrase in (d.name, *d.synonyms)
+    ]
+    gram_vectors = np.asarray(embedder.encode(grams), dtype=float)
+    cache_key = (id(embedder), tuple(p for _, p in phrases))
+    phrase_vectors = _PHRASE_VECTORS.get(cache_key)
+    if phrase_vectors is None:
+        phrase_vectors = np.asarray(embedder.encode([p for _, p in phrases]), dtype=float)
+        _PHRASE_VECTORS.clear()  # one catalogue at a time is enough
+        _PHRASE_VECTORS[cache_key] = phrase_vectors
+    similarity = (gram_vectors @ phrase_vectors.T).max(axis=0)
+    per_key: dict[str, float] = {}
+    for (key, _), score in zip(phrases, similarity, strict=True):
+        per_key[key] = max(per_key.get(key, -1.0), float(score))
+    ranked = sorted(per_key.items(), key=lambda item: -item[1])
+    top_key, top = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
+    if top >= _EMBED_MIN and top - runner_up >= _EMBED_MARGIN:
+        return top_key
+    return None
+
+
+_FUNCTION_WORDS = frozenset(
+    """
+    welche welcher welches wieviel viele hoch höchste höchsten niedrigste niedrigsten meisten
+    wenigsten stadtteil stadtteile stadtteilen quartier quartiere quartieren gebiet gebiete
+    haben hatte hatten sind waren gibt leben wohnen nach seit dort diese dieser dieses
+    """.split()
+)
+
+
+def _is_function_word(word: str) -> bool:
+    return word.casefold() in _FUNCTION_WORDS
+
+
+def _count_wanted(question: str) -> int:
+    if _SINGULAR.search(question):
+        return 1
+    digits = re.search(
+        r"\b(?:top|die|ersten|letzten)?\s*(\d{1,2})\s+(?:stadtteil|quartier|gebiet|"
+        r"bezirk|sozialr|ortsteil|viertel)",
+        question,
+        re.IGNORECASE,
+    )
+    if digits:
+        return max(1, int(digits.group(1)))
+    top = re.search(r"\btop\s*(\d{1,2})\b", question, re.IGNORECASE)
+    if top:
+        return max(1, int(top.group(1)))
+    for word, number in _NUMBER_WORDS.items():
+        if re.search(rf"\b{word}\b", question, re.IGNORECASE):
+            return number
+    return _DEFAULT_N
+
+
+def _answer(
+    question: str, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
+) -> IndicatorAnswer | None:
+    sources = SourceList()
+    area_word = area_noun(question)
+    intent = parsed.intent
+    text: str | None
+    result: Any
+    if intent == "index":
+        year = _asked_year(parsed)
+        result = social_index(store, year=year, workspace=workspace)
+        if parsed.areas:
+            text = index_area_text(result, sources, [a.key for a in parsed.areas], question)
+        else:
+            text = index_text(result, sources, area_word, question)
+    elif intent == "ranking":
+        assert parsed.indicator is not None
+        result = rank(
+            store, parsed.indicator, _asked_year(parsed), parsed.n, parsed.highest, workspace
+        )
+        text = ranking_text(result, sources, question)
+    elif intent == "threshold":
+        assert parsed.indicator is not None and parsed.threshold is not None
+        result = share_above(
+            store, parsed.indicator, parsed.threshold, _asked_year(parsed), parsed.above, workspace
+        )
+        text = threshold_text(result, sources, area_word)
+    elif intent == "change":
+        assert parsed.indicator is not None
+        start, end = _period(parsed)
+        result = change(store, parsed.indicator, parsed.areas[0].key, start, end, workspace)
+        text = change_text(result, sources)
+    elif intent == "change_ranking":
+        assert parsed.indicator is not None
+        start, end = _period(parsed)
+        increase = not _LOW.search(question)
+        result = rank_change(store, parsed.indicator, start, end, parsed.n, increase, workspace)
+        text = change_ranking_text(result, sources, area_word)
+    elif intent == "deviation":
+        assert parsed.indicator is not None
+        result = deviation(
+            store, parsed.indicator, parsed.areas[0].key, _asked_year(parsed), workspace
+        )
+        text = deviation_text(result, sources)
+    elif intent == "comparison":
+        assert parsed.indicator is not None
+        result = compare(
+            store, parsed.indicator, [a.key for a in parsed.areas], _asked_year(parsed), workspace
+        )
+        text = comparison_text(result, sources)
+    else:  # lookup
+        assert parsed.indicator is not None
+        area = parsed.areas[0].key if parsed.areas else _city_area(store, parsed, workspace)
+        if area is None:
+            return None
+        result = lookup(store, parsed.indicator, area, _asked_year(parsed), workspace)
+        text = lookup_text(result, sources)
+    if not text:
+        return None
+    return IndicatorAnswer(question, text, sources.items, intent, result)  # type: ignore[arg-type]
+
+
+def _asked_year(parsed: ParsedQuestion) -> int | None:
+    return parsed.years[-1] if parsed.years else None
+
+
+def _period(parsed: ParsedQuestion) -> tuple[int | None, int | None]:
+    if len(parsed.years) >= 2:
+        return min(parsed.years), max(parsed.years)
+    if len(parsed.years) == 1:
+        return parsed.years[0], None  # "seit 2019": to the latest year
+    return None, None
+
+
+def _city_area(store: IndicatorStore, parsed: ParsedQuestion, workspace: str) -> str | None:
+    if not parsed.city or parsed.indicator is None:
+        return None
+    frame = store.frame(workspace)
+    rows = frame[(frame["indicator"] == parsed.indicator) & (frame["aggregate"] == "Gesamtstadt")]
+    return str(rows["area_key"].iloc[0]) if not rows.empty else None
+
+
+__all__ = [
+    "IndicatorAnswer",
+    "IndicatorSource",
+    "ParsedQuestion",
+    "answer_indicator_question",
+    "match_indicator",
+    "parse_question",
+]

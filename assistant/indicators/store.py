@@ -1,0 +1,600 @@
+"""The indicator store: every value of every ingested table, long format, on SQLAlchemy.
+
+Keyed by document id like the document index, so re-ingest, replace and remove stay in
+step with it; each document is written in one transaction (all or nothing). Works on the
+app database URL of `Settings.database` (SQLite by default, PostgreSQL by URL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from assistant.config import Settings
+from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition
+from assistant.indicators.gazetteer import Gazetteer, normalise_name
+from assistant.indicators.tables import TABLE_SUFFIXES, read_table
+
+metadata = MetaData()
+
+documents_table = Table(
+    "indicator_documents",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("doc_id", String(100), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("seq", Integer, nullable=False),  # order of ingestion: newer documents win ties
+    Column("added_at", String(40), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("notes", Text, nullable=False, default="[]"),  # JSON list of German notes
+)
+
+values_table = Table(
+    "indicator_values",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workspace", String(100), nullable=False),
+    Column("doc_id", String(100), nullable=False),
+    Column("sheet", Text),
+    Column("row", Integer, nullable=False),
+    Column("column", String(10), nullable=False),
+    Column("column_name", Text, nullable=False),
+    Column("area_code", String(100), nullable=False),
+    Column("area_name", Text, nullable=False),
+    Column("aggregate", String(40), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("indicator", String(120), nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("year", Integer),
+    Column("reference", String(60), nullable=False),
+    Column("value", Float),
+    Column("value_text", Text, nullable=False),
+    Column("display", Text, nullable=False),
+    Column("missing", Text, nullable=False),
+    Column("decimals", Integer, nullable=False),
+    Index("ix_indicator_values_doc", "workspace", "doc_id"),
+    Index("ix_indicator_values_query", "workspace", "indicator", "year"),
+)
+
+area_names_table = Table(
+    "indicator_area_names",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("doc_id", String(100), primary_key=True),  # "" for names a user added by hand
+    Column("code", String(100), primary_key=True),
+    Column("name", String(300), primary_key=True),
+)
+
+_VALUE_FIELDS = (
+    "sheet", "row", "column", "column_name", "area_code", "area_name", "aggregate", "label",
+    "indicator", "unit", "year", "reference", "value", "value_text", "display", "missing",
+    "decimals",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedTable:
+    """A parsed table ready to be written: long-format records and the reader's notes."""
+
+    records: list[dict[str, Any]]
+    notes: tuple[str, ...]
+
+    @property
+    def rows(self) -> int:
+        return len(self.records)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTable:
+    """A document in the indicator store."""
+
+    doc_id: str
+    source: str
+    rows: int
+    added_at: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSummary:
+    """An indicator available in a workspace: what the UI and `indicators list` show."""
+
+    key: str
+    name: str
+    unit: str
+    direction: str
+    kind: str
+    years: tuple[int, ...]
+    areas: int
+    sources: tuple[str, ...]
+    catalogued: bool
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    version: tuple[int, int]
+    frame: pd.DataFrame
+    definitions: dict[str, IndicatorDef]
+    gazetteer: Gazetteer
+
+
+class IndicatorStore:
+    """Typed long-format indicator values per workspace, with the area gazetteer."""
+
+    def __init__(self, url: str | Engine, catalogue: Catalogue | None = None) -> None:
+        self.engine = url if isinstance(url, Engine) else _make_engine(url)
+        self.catalogue = catalogue or Catalogue.load()
+        metadata.create_all(self.engine)
+        self._snapshots: dict[str, _Snapshot] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, catalogue: Catalogue | None = None
+    ) -> IndicatorStore:
+        """The store on the app database; the catalogue from `settings.indicator_catalogue`
+        when that setting exists and is set, else prompts/indicators.yaml."""
+        if catalogue is None:
+            configured = getattr(settings, "indicator_catalogue", None)
+            catalogue = Catalogue.load(Path(configured)) if configured else Catalogue.load()
+        return cls(settings.database, catalogue)
+
+    @property
+    def min_count(self) -> int:
+        return self.catalogue.min_count
+
+    # ----------------------------------------------------------------------------------------
+    # Writing
+    # ----------------------------------------------------------------------------------------
+
+    def add_table(
+        self,
+        doc_id: str,
+        source: str,
+        path: Path,
+        workspace: str = "default",
+        *,
+        replaces: Sequence[str] = (),
+    ) -> int:
+        """Parse a CSV/XLSX file and store its values under `doc_id`; returns the rows stored.
+
+        Replaces an earlier version of the same doc_id and the documents in `replaces`, all
+        in one transaction. A table without area or number columns stores no values (0) but
+        is recorded, so `remove_document` stays symmetric; other file types are ignored (0).
+        Raises `IngestError` (German message) if the file cannot be read; the store is then
+        unchanged. Same as `write_table(doc_id, source, prepare_table(path), …)`.
+        """
+        return self.write_table(
+            doc_id, source, self.prepare_table(path), workspace, replaces=replaces
+        )
+
+    def prepare_table(self, path: Path) -> PreparedTable:
+        """Read and classify a table without touching the store (may raise `IngestError`).
+
+        Lets the ingest pipeline parse before it writes the document index, and write both
+        stores only when both parts succeeded.
+        """
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            return PreparedTable([], ())
+        table = read_table(path, is_indicator_label=self.catalogue.is_indicator_label)
+        return PreparedTable(self._resolved_records(table.records), tuple(table.notes))
+
+    def write_table(
+        self,
+        doc_id: str,
+        source: str,
+        prepared: PreparedTable,
+        workspace: str = "default",
+        *,
+        replaces: Sequence[str] = (),
+    ) -> int:
+        """Store prepared values under `doc_id` in one transaction; returns the rows stored."""
+        records = prepared.records
+        areas = {
+            (str(r["area_code"]), str(r["area_name"]))
+            for r in records
+            if not r["aggregate"] and r["area_code"] and r["area_name"]
+        }
+        with self._lock, self.engine.begin() as conn:
+            for old in {doc_id, *replaces}:
+                _delete_document(conn, workspace, old)
+            seq = conn.execute(
+                select(func.coalesce(func.max(documents_table.c.seq), 0)).where(
+                    documents_table.c.workspace == workspace
+                )
+            ).scalar_one()
+            conn.execute(
+                insert(documents_table).values(
+                    workspace=workspace,
+                    doc_id=doc_id,
+                    source=source,
+                    seq=int(seq) + 1,
+                    added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    rows=len(records),
+                    notes=json.dumps(list(prepared.notes), ensure_ascii=False),
+                )
+            )
+            if records:
+                rows = [{"workspace": workspace, "doc_id": doc_id, **r} for r in records]
+                _bulk_insert(conn, values_table, rows)
+            if areas:
+                conn.execute(
+                    insert(area_names_table),
+                    [
+                        {"workspace": workspace, "doc_id": doc_id, "code": c, "name": n}
+                        for c, n in sorted(areas)
+                    ],
+                )
+            self._snapshots.pop(workspace, None)
+        return len(records)
+
+    def remove_document(self, doc_id: str, workspace: str = "default") -> int:
+        """Delete a document's values and learned area names; returns the values removed."""
+        with self._lock, self.engine.begin() as conn:
+            removed = _delete_document(conn, workspace, doc_id)
+            self._snapshots.pop(workspace, None)
+        return removed
+
+    def learn_area_name(self, code: str, name: str, workspace: str = "default") -> None:
+        """Teach the gazetteer a name variant by hand ("Nord-Stadt" is area "04")."""
+        with self._lock, self.engine.begin() as conn:
+            exists = conn.execute(
+                select(area_names_table.c.code).where(
+                    area_names_table.c.workspace == workspace,
+                    area_names_table.c.doc_id == "",
+                    area_names_table.c.code == code,
+                    area_names_table.c.name == name,
+                )
+            ).first()
+            if exists is None:
+                conn.execute(
+                    insert(area_names_table).values(
+                        workspace=workspace, doc_id="", code=code, name=name
+                    )
+                )
+            self._snapshots.pop(workspace, None)
+
+    def reclassify(self, workspace: str = "default") -> int:
+        """Re-match stored labels to the catalogue after it was edited; returns rows changed."""
+        changed = 0
+        with self._lock, self.engine.begin() as conn:
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(values_table).where(values_table.c.workspace == workspace)
+                ).mappings()
+            ]
+            by_doc: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_doc.setdefault(str(row["doc_id"]), []).append(row)
+            for part in by_doc.values():
+                resolved = self._resolved_records(part)
+                for old, new in zip(part, resolved, strict=True):
+                    if new["indicator"] != old["indicator"]:
+                        conn.execute(
+                            update(values_table)
+                            .where(values_table.c.id == int(old["id"]))
+                            .values(indicator=new["indicator"], unit=new["unit"])
+                        )
+                        changed += 1
+            self._snapshots.pop(workspace, None)
+        return changed
+
+    def _resolved_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Records with the catalogue key per label; duplicate keys fall back to the header."""
+        groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+        for record in records:
+            key = (str(record["sheet"] or ""), str(record["column"]), str(record["label"]))
+            groups.setdefault(key, []).append(record)
+        definitions: dict[tuple[str, str, str], IndicatorDef] = {}
+        for key, rows in groups.items():
+            values = [abs(float(r["value"])) for r in rows if _present(r["value"])]
+            unit = next((str(r["unit"]) for r in rows if r["unit"]), "")
+            definitions[key] = self.catalogue.resolve(key[2], unit, max(values, default=None))
+        out: list[dict[str, Any]] = []
+        for record in records:
+            definition = definitions[
+                (str(record["sheet"] or ""), str(record["column"]), str(record["label"]))
+            ]
+            row = {name: record[name] for name in _VALUE_FIELDS if name != "indicator"}
+            row["indicator"] = definition.key
+            if not _present(row["value"]):
+                row["value"] = None
+            if not _present(row["year"]):
+                row["year"] = None
+            if not row["unit"]:
+                row["unit"] = definition.unit
+            out.append(row)
+        # Two columns of one sheet that both claim an indicator for the same area and year
+        # ("Frauen / SGB-II-Quote", "Männer / SGB-II-Quote") keep their full header instead.
+        columns: dict[tuple[Any, ...], set[str]] = {}
+        for row in out:
+            spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
+            columns.setdefault(spot, set()).add(row["column"])
+        for row in out:
+            spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
+            if len(columns[spot]) > 1:
+                row["indicator"] = derived_definition(row["column_name"]).key
+        return out
+
+    # ----------------------------------------------------------------------------------------
+    # Reading
+    # ----------------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str, workspace: str = "default") -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    select(documents_table.c.doc_id).where(
+                        documents_table.c.workspace == workspace,
+                        documents_table.c.doc_id == doc_id,
+                    )
+                ).first()
+                is not None
+            )
+
+    def documents(self, workspace: str = "default") -> list[StoredTable]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents_table)
+                .where(documents_table.c.workspace == workspace)
+                .order_by(documents_table.c.seq)
+            ).mappings()
+            return [
+                StoredTable(
+                    r["doc_id"],
+                    r["source"],
+                    r["rows"],
+                    r["added_at"],
+                    tuple(json.loads(r["notes"])),
+                )
+                for r in rows
+            ]
+
+    def frame(self, workspace: str = "default") -> pd.DataFrame:
+        """All values of a workspace, one per area, indicator and year (newest document wins).
+
+        Columns: the stored fields plus `area_key` (resolved through the gazetteer),
+        `area_label` (display name), `name`, `direction`, `kind` (from the catalogue or the
+        header), `source` and `seq`. Aggregate rows ("Stadt gesamt") are included with a
+        non-empty `aggregate`; operations leave them out of rankings.
+        """
+        return self._snapshot(workspace).frame
+
+    def definitions(self, workspace: str = "default") -> dict[str, IndicatorDef]:
+        return self._snapshot(workspace).definitions
+
+    def gazetteer(self, workspace: str = "default") -> Gazetteer:
+        return self._snapshot(workspace).gazetteer
+
+    def definition(self, key: str, workspace: str = "default") -> IndicatorDef:
+        found = self.definitions(workspace).get(key) or self.catalogue.get(key)
+        return found or derived_definition(key)
+
+    def indicators(self, workspace: str = "default") -> list[IndicatorSummary]:
+        frame = self.frame(workspace)
+        out = []
+        definitions = self.definitions(workspace)
+        for key, part in frame.groupby("indicator", sort=True):
+            definition = definitions[str(key)]
+            areas = part.loc[part["aggregate"] == "", "area_key"].nunique()
+            years = tuple(sorted(int(y) for y in part["year"].dropna().unique()))
+            out.append(
+                IndicatorSummary(
+                    str(key),
+                    definition.name,
+                    definition.unit,
+                    definition.direction,
+                    definition.kind,
+                    years,
+                    int(areas),
+                    tuple(sorted(part["source"].unique())),
+                    definition.catalogued,
+                )
+            )
+        return out
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _version(self, workspace: str) -> tuple[int, int]:
+        with self.engine.connect() as conn:
+            count, seq = conn.execute(
+                select(func.count(), func.coalesce(func.max(documents_table.c.seq), 0)).where(
+                    documents_table.c.workspace == workspace
+                )
+            ).one()
+            names = conn.execute(
+                select(func.count()).where(area_names_table.c.workspace == workspace)
+            ).scalar_one()
+        return int(count) * 1_000_003 + int(names), int(seq)
+
+    def _snapshot(self, workspace: str) -> _Snapshot:
+        version = self._version(workspace)
+        cached = self._snapshots.get(workspace)
+        if cached is not None and cached.version == version:
+            return cached
+        with self.engine.connect() as conn:
+            values = pd.read_sql(
+                select(values_table, documents_table.c.source, documents_table.c.seq)
+                .join(
+                    documents_table,
+                    (documents_table.c.workspace == values_table.c.workspace)
+                    & (documents_table.c.doc_id == values_table.c.doc_id),
+                )
+                .where(values_table.c.workspace == workspace),
+                conn,
+            )
+            pairs = conn.execute(
+                select(area_names_table.c.code, area_names_table.c.name, area_names_table.c.doc_id)
+                .where(area_names_table.c.workspace == workspace)
+                .order_by(area_names_table.c.doc_id, area_names_table.c.code)
+            ).all()
+        gazetteer = Gazetteer()
+        gazetteer.learn_all((code, name) for code, name, _ in pairs)
+        frame, definitions = self._prepared(values, gazetteer)
+        snapshot = _Snapshot(version, frame, definitions, gazetteer)
+        self._snapshots[workspace] = snapshot
+        return snapshot
+
+    def _prepared(
+        self, values: pd.DataFrame, gazetteer: Gazetteer
+    ) -> tuple[pd.DataFrame, dict[str, IndicatorDef]]:
+        if values.empty:
+            empty = values.assign(
+                area_key="", area_label="", name="", direction="", kind="", catalogued=False
+            )
+            return empty, {}
+        # Name-only areas of tables without codes are learned last, so they meet known codes.
+        for code, name in (
+            values.loc[values["aggregate"] == "", ["area_code", "area_name"]]
+            .drop_duplicates()
+            .itertuples(index=False)
+        ):
+            if not code:
+                gazetteer.learn("", str(name))
+        pairs = values[["area_code", "area_name", "aggregate"]].drop_duplicates()
+        keys, labels = [], []
+        for code, name, aggregate in pairs.itertuples(index=False):
+            if aggregate:
+                keys.append("*" + normalise_name(str(name) or str(code)))
+                labels.append(str(name) or "Gesamt")
+            else:
+                key = gazetteer.key_for(str(code), str(name))
+                keys.append(key)
+                labels.append(gazetteer.name(key))
+        pairs = pairs.assign(area_key=keys, area_label=labels)
+        values = values.merge(pairs, on=["area_code", "area_name", "aggregate"], how="left")
+        definitions: dict[str, IndicatorDef] = {}
+        for key, part in values.groupby("indicator", sort=False):
+            definition = self.catalogue.get(str(key)) or derived_definition(
+                str(part["label"].iloc[0]), _first_unit(part["unit"])
+            )
+            if _looks_like_counts(definition, part):
+                definition = replace(definition, kind="count")
+            definitions[str(key)] = definition
+        for field in ("name", "direction", "kind"):
+            values[field] = values["indicator"].map(
+                {k: getattr(d, field) for k, d in definitions.items()}
+            )
+        values["year"] = values["year"].astype("Int64")
+        # One value per area, indicator and year: a present value beats a suppressed one,
+        # then the newest document, then the first cell in reading order.
+        if values.duplicated(["area_key", "indicator", "year"]).any():
+            values = values.assign(_has=values["value"].notna(), _sheet=values["sheet"].fillna(""))
+            values = values.sort_values(
+                ["_has", "seq", "_sheet", "row"], ascending=[False, False, True, True]
+            )
+            values = values.drop_duplicates(["area_key", "indicator", "year"], keep="first")
+            values = values.drop(columns=["_has", "_sheet"])
+        return values.reset_index(drop=True), definitions
+
+
+def _delete_document(conn: object, workspace: str, doc_id: str) -> int:
+    execute = conn.execute  # type: ignore[attr-defined]
+    removed = execute(
+        delete(values_table).where(
+            values_table.c.workspace == workspace, values_table.c.doc_id == doc_id
+        )
+    ).rowcount
+    execute(
+        delete(area_names_table).where(
+            area_names_table.c.workspace == workspace, area_names_table.c.doc_id == doc_id
+        )
+    )
+    execute(
+        delete(documents_table).where(
+            documents_table.c.workspace == workspace, documents_table.c.doc_id == doc_id
+        )
+    )
+    return int(removed or 0)
+
+
+_BATCH = 10_000
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany straight through the driver, with SQL compiled for the connection's dialect.
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's own insert for
+    large tables; the columns here are plain numbers and text, so it is not needed.
+    """
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        order = compiled.positiontup or []
+        params: list[Any] = [tuple(row[name] for name in order) for row in rows]
+    else:
+        params = rows
+    for start in range(0, len(params), _BATCH):
+        conn.exec_driver_sql(str(compiled), params[start : start + _BATCH])
+
+
+_NOT_COUNTS = re.compile(r"rang|platz|nr\b|nummer|index|jahr|klasse|code", re.IGNORECASE)
+
+
+def _looks_like_counts(definition: IndicatorDef, part: pd.DataFrame) -> bool:
+    """A header-only indicator without unit whose cells are all whole numbers is a count, so
+    the privacy rule covers it ("unter_3", "Haushalte mit Kindern"); ranks and codes are not."""
+    if definition.catalogued or definition.unit or definition.kind != "other":
+        return False
+    if _NOT_COUNTS.search(definition.name):
+        return False
+    shown = part["value"].dropna()
+    return (
+        bool(len(shown))
+        and bool((part["decimals"] == 0).all())
+        and bool(((shown % 1 == 0) & (shown >= 0)).all())
+    )
+
+
+def _present(value: object) -> bool:
+    """Not None and not NaN (values come from readers, the database or pandas)."""
+    if value is None or value is pd.NA:
+        return False
+    return bool(value == value)  # NaN is the one value unequal to itself
+
+
+def _first_unit(units: Iterable[object]) -> str:
+    for unit in units:
+        if isinstance(unit, str) and unit:
+            return unit
+    return ""
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            return create_engine(url, connect_args={"check_same_thread": False})
+        return create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,758 @@
+"""Read a CSV or XLSX indicator table into long format: one row per area, indicator and year.
+
+Handles what municipal tables look like in practice: title rows, a merged group header
+above the real header, a unit row, wide (indicators as columns), long ("Indikator" /
+"Wert" columns), panel (a "Jahr" column), years as columns, and one sheet per year.
+Every value keeps the cell it came from (sheet, row, column letter) so answers can cite it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from assistant.indicators.gazetteer import aggregate_kind, split_code
+from assistant.indicators.headers import is_year_label, parse_header, unit_of, year_in
+from assistant.indicators.numbers import (
+    SUPPRESSION_SIGNS,
+    CellNumber,
+    detect_decimal_mark,
+    excel_display,
+    parse_number,
+)
+from ingest.encoding import decode_bytes
+from ingest.errors import IngestError
+
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})
+
+# Columns of the long frame, in order. `label` is the indicator as the table names it,
+# `unit` the unit from the header or the cells ("" if neither says).
+LONG_COLUMNS = (
+    "sheet", "row", "column", "column_name", "area_code", "area_name", "aggregate",
+    "label", "unit", "year", "reference", "value", "value_text", "display", "missing",
+    "decimals",
+)  # fmt: skip
+
+_MAX_CAPTION_ROWS = 5
+_SIGN_REASONS = frozenset(SUPPRESSION_SIGNS.values())
+_DELIMITERS = (";", "\t", ",")
+_CODE_HEADER = re.compile(
+    r"(^|[\s\-_./])(nr|nummer|code|schlüssel|schluessel|kennziffer|kennz|id|lor|key|kennung)"
+    r"\b\.?",
+    re.IGNORECASE,
+)
+_NAME_HEADER = re.compile(
+    r"stadtteil|quartier|gebiet|sozialraum|bezirk|ortsteil|planungsraum|viertel|"
+    r"^name\b|bezeichnung|raum|siedlung|wohnplatz|^area\b",
+    re.IGNORECASE,
+)
+_YEAR_HEADER = re.compile(r"^(jahr|berichtsjahr|stichtag|zeitraum|year)\b", re.IGNORECASE)
+_INDICATOR_HEADER = re.compile(
+    r"^(indikator|merkmal|kennzahl|variable|indicator|merkmalsbezeichnung|thema)", re.I
+)
+_VALUE_HEADER = re.compile(r"^(wert|werte|value|zahlenwert|betrag)\b", re.IGNORECASE)
+_UNIT_HEADER = re.compile(r"^(einheit|maßeinheit|masseinheit|unit)\b", re.IGNORECASE)
+_UNIT_CELL = re.compile(
+    r"^\s*(in\s*)?(%|‰|prozent|anzahl|abs\.?|m²|qm|€|euro|je 1[.\s]?000 (ew|einwohner))\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """A cell as shown to the user; XLSX numbers arrive already parsed in `number`."""
+
+    text: str
+    number: CellNumber | None = None
+
+
+@dataclass(slots=True)
+class Grid:
+    """The filled rows of one sheet (or of a CSV file) with the row numbers the user sees."""
+
+    sheet: str | None
+    rows: list[tuple[int, list[GridCell]]]
+    merged_rows: set[int] = field(default_factory=set)  # a merge spans several columns
+
+
+@dataclass(frozen=True, slots=True)
+class SheetLayout:
+    """What the reader recognised in one sheet; `kind` is wide, long, panel or empty."""
+
+    sheet: str | None
+    kind: str
+    header_rows: tuple[int, ...] = ()
+    area_columns: tuple[str, ...] = ()
+    indicator_columns: tuple[str, ...] = ()
+    note: str = ""  # German, when the sheet holds no indicator values
+
+
+@dataclass(slots=True)
+class TableRead:
+    """All indicator values of a file in long format plus what the reader saw.
+
+    `records` are the long rows as dicts (keys `LONG_COLUMNS`); `frame` the same as a
+    DataFrame, built on first use.
+    """
+
+    records: list[dict[str, object]]
+    layouts: list[SheetLayout]
+    _frame: pd.DataFrame | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        return [layout.note for layout in self.layouts if layout.note]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            if self.records:
+                frame = pd.DataFrame.from_records(self.records, columns=list(LONG_COLUMNS))
+            else:
+                frame = pd.DataFrame({name: pd.Series(dtype="object") for name in LONG_COLUMNS})
+            frame["year"] = frame["year"].astype("Int64")
+            frame["row"] = frame["row"].astype("int64")
+            frame["value"] = frame["value"].astype("float64")
+            self._frame = frame
+        return self._frame
+
+
+IndicatorMatcher = Callable[[str], bool]
+
+
+def read_table(
+    path: Path,
+    *,
+    area_column: str | None = None,
+    is_indicator_label: IndicatorMatcher | None = None,
+) -> TableRead:
+    """Read a CSV/TSV/XLSX file into the long frame (`LONG_COLUMNS`).
+
+    `area_column` (a header or a column letter) overrides the detection of the area name
+    column. `is_indicator_label` (from the catalogue) lets the reader recognise transposed
+    tables, where indicators are rows and areas are columns. Raises IngestError (German)
+    when the file cannot be read at all; a readable file without indicator values gives an
+    empty frame and a note instead.
+    """
+    records: list[dict[str, object]] = []
+    layouts: list[SheetLayout] = []
+    for grid in read_grids(path):
+        sheet_records, layout = parse_grid(grid, path.stem, area_column, is_indicator_label)
+        layouts.append(layout)
+        records.extend(sheet_records)
+    return TableRead(records, layouts)
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """The sheets of a table file as grids of display text."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_grids(path)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return [_csv_grid(path)]
+    raise IngestError(
+        f"„{path.name}“ ist keine Tabelle im Format CSV oder XLSX. Bitte als .csv oder .xlsx "
+        "speichern (ältere .xls-Dateien in Excel mit „Speichern unter“ umwandeln)."
+    )
+
+
+def _csv_grid(path: Path) -> Grid:
+    try:
+        text = decode_bytes(path.read_bytes())
+    except OSError as error:
+        raise IngestError(
+            f"Die Datei „{path.name}“ kann nicht gelesen werden ({error})."
+        ) from error
+    first, _, rest = text.partition("\n")
+    delimiter = None
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter, text = first.strip()[4], rest  # Excel's "sep=;" line is not a row
+    delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text))
+    rows = []
+    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if any(c.strip() for c in cells):
+            rows.append((number, [GridCell(c.strip()) for c in cells]))
+    return Grid(None, rows)
+
+
+def sniff_delimiter(text: str) -> str:
+    """ ";", tab or ",": the one that splits the first lines into the most stable width."""
+    sample = [line for line in text.split("\n")[:50] if line.strip()]
+    best, best_score = ";", (0.0, 0)
+    for delimiter in _DELIMITERS:
+        widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = (widths.count(common) / len(widths), common) if common > 1 else (0.0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _xlsx_grids(path: Path) -> list[Grid]:
+    try:
+        # Not read-only: merged ranges are needed for the group header row.
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise IngestError(
+            f"Die Excel-Datei „{path.name}“ kann nicht geöffnet werden ({error}). Ist sie "
+            "beschädigt oder passwortgeschützt? Bitte in Excel öffnen und neu speichern."
+        ) from error
+    grids = []
+    try:
+        for sheet in workbook.worksheets:
+            merged: dict[tuple[int, int], GridCell] = {}
+            merged_rows: set[int] = set()
+            for cell_range in sheet.merged_cells.ranges:
+                top_left = _xlsx_cell(sheet.cell(cell_range.min_row, cell_range.min_col))
+                for row in range(cell_range.min_row, cell_range.max_row + 1):
+                    for column in range(cell_range.min_col, cell_range.max_col + 1):
+                        merged[(row, column)] = top_left
+                    if cell_range.max_col > cell_range.min_col:
+                        merged_rows.add(row)
+            rows = []
+            for row in sheet.iter_rows():
+                if not row:
+                    continue
+                number = row[0].row
+                cells = [
+                    merged.get((number, index)) or _xlsx_cell(cell)
+                    for index, cell in enumerate(row, start=1)
+                ]
+                if any(c.text for c in cells):
+                    rows.append((number, cells))
+            grids.append(Grid(sheet.title, rows, merged_rows))
+    finally:
+        workbook.close()
+    return grids
+
+
+def _xlsx_cell(cell: object) -> GridCell:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return GridCell("")
+    if isinstance(value, bool):
+        return GridCell("ja" if value else "nein")
+    if isinstance(value, int | float):
+        number = excel_display(float(value), str(getattr(cell, "number_format", "General")))
+        return GridCell(number.text, number)
+    if hasattr(value, "strftime"):
+        return GridCell(value.strftime("%d.%m.%Y"))  # type: ignore[attr-defined]
+    return GridCell(" ".join(str(value).split()))
+
+
+# --------------------------------------------------------------------------------------------
+# Structure of one sheet
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Column:
+    index: int
+    letter: str
+    header: str  # group and leaf combined: "Soziale Lage / SGB-II-Quote (%)"
+    leaf: str  # the lowest header row only
+    unit_cell: str = ""  # from a unit row under the header
+    role: str = ""  # code, name, year, indicator, value, unit, data, ignore
+
+
+def parse_grid(
+    grid: Grid,
+    file_stem: str,
+    area_column: str | None = None,
+    is_indicator_label: IndicatorMatcher | None = None,
+) -> tuple[list[dict[str, object]], SheetLayout]:
+    """Long-format records of one sheet and the layout the reader recognised."""
+    sheet_label = grid.sheet or file_stem
+    rows = grid.rows
+    if len(rows) < 2:
+        return [], SheetLayout(grid.sheet, "empty", note=f"„{sheet_label}“: keine Tabelle.")
+    captions, rest = _split_captions(rows)
+    header_rows, columns, data_rows = _split_header(rest, grid.merged_rows)
+    if not columns or not data_rows:
+        return [], SheetLayout(grid.sheet, "empty", note=f"„{sheet_label}“: keine Datenzeilen.")
+    _assign_roles(columns, data_rows, area_column)
+    context_year = year_in(grid.sheet or "") or year_in(" ".join(captions)) or year_in(file_stem)
+    context_reference = _context_reference(grid.sheet, captions, file_stem)
+    name_col = next((c for c in columns if c.role == "name"), None)
+    code_col = next((c for c in columns if c.role == "code"), None)
+    label_col = next((c for c in columns if c.role == "indicator"), None)
+    has_values = any(c.role == "value" for c in columns)
+    if label_col is not None and not has_values and name_col is None:
+        # "Merkmal | Altstadt | Nordviertel": indicators as rows, areas as columns.
+        records = _transposed_records(grid, columns, data_rows, label_col, context_year)
+        _mark_aggregates(records)
+        return records, _layout(grid, "transposed", header_rows, columns, records, sheet_label)
+    if name_col is None and code_col is None:
+        note = f"„{sheet_label}“: keine Spalte mit Gebietsnamen oder -nummern erkannt."
+        return [], SheetLayout(grid.sheet, "empty", tuple(r for r, _ in header_rows), note=note)
+    if (
+        is_indicator_label is not None
+        and name_col is not None
+        and _looks_transposed(columns, data_rows, name_col, is_indicator_label)
+    ):
+        records = _transposed_records(grid, columns, data_rows, name_col, context_year)
+        kind = "transposed"
+    elif any(c.role == "indicator" for c in columns) and any(c.role == "value" for c in columns):
+        records = _long_records(grid, columns, data_rows, context_year, context_reference)
+        kind = "long"
+    else:
+        records = _wide_records(
+            grid, columns, data_rows, context_year, context_reference, " – ".join(captions)
+        )
+        kind = "panel" if any(c.role == "year" for c in columns) else "wide"
+    _mark_aggregates(records)
+    return records, _layout(grid, kind, header_rows, columns, records, sheet_label)
+
+
+def _layout(
+    grid: Grid,
+    kind: str,
+    header_rows: list[tuple[int, list[GridCell]]],
+    columns: list[_Column],
+    records: list[dict[str, object]],
+    sheet_label: str,
+) -> SheetLayout:
+    return SheetLayout(
+        grid.sheet,
+        kind if records else "empty",
+        tuple(number for number, _ in header_rows),
+        tuple(c.header for c in columns if c.role in ("code", "name")),
+        tuple(dict.fromkeys(str(r["column_name"]) for r in records)),
+        "" if records else f"„{sheet_label}“: keine Zahlenspalten erkannt.",
+    )
+
+
+def _split_captions(
+    rows: list[tuple[int, list[GridCell]]],
+) -> tuple[list[str], list[tuple[int, list[GridCell]]]]:
+    """Title rows (one distinct text, e.g. a merged title) above the table, and the rest."""
+    captions: list[str] = []
+    index = 0
+    while index < min(len(rows), _MAX_CAPTION_ROWS) and _distinct_count(rows[index][1]) <= 1:
+        captions.append(next(c.text for c in rows[index][1] if c.text))
+        index += 1
+    return captions, rows[index:]
+
+
+def _split_header(
+    rows: list[tuple[int, list[GridCell]]], merged_rows: set[int]
+) -> tuple[list[tuple[int, list[GridCell]]], list[_Column], list[tuple[int, list[GridCell]]]]:
+    if not rows:
+        return [], [], []
+    header_rows = [rows[0]]
+    position = 1
+    following = rows[1] if len(rows) > 1 else None
+    if following is not None and _is_unit_row(following[1]):
+        header_rows.append(following)
+        position = 2
+    elif (
+        following is not None
+        and len(rows) > 2
+        and _is_textual(rows[0][1])
+        and _is_textual(following[1])
+        and (
+            rows[0][0] in merged_rows
+            or _filled_count(rows[0][1]) < _filled_count(following[1])
+            or _distinct_count(rows[0][1]) < _distinct_count(following[1])
+        )
+    ):
+        header_rows.append(following)
+        position = 2
+        if len(rows) > 3 and _is_unit_row(rows[2][1]):
+            header_rows.append(rows[2])
+            position = 3
+    data = [r for r in rows[position:] if _distinct_count(r[1]) > 1]  # notes have one cell
+    width = max(len(cells) for _, cells in [*header_rows, *data]) if data else 0
+    units = header_rows[-1][1] if _is_unit_row(header_rows[-1][1]) else None
+    names = [r for r in header_rows if r[1] is not units]
+    group = _forward_fill(names[0][1], names[1][1]) if len(names) == 2 else None
+    leaf_cells = names[-1][1]
+    columns = []
+    for index in range(width):
+        leaf = _text(leaf_cells, index)
+        group_text = group[index] if group and index < len(group) else ""
+        header = f"{group_text} / {leaf}" if group_text and leaf and group_text != leaf else leaf
+        header = header or group_text
+        columns.append(
+            _Column(
+                index,
+                get_column_letter(index + 1),
+                header or f"Spalte {get_column_letter(index + 1)}",
+                leaf or group_text,
+                _text(units, index) if units else "",
+            )
+        )
+    return header_rows, columns, data
+
+
+def _forward_fill(groups: list[GridCell], leaves: list[GridCell]) -> list[str]:
+    """Group labels over every column up to the next label (CSV loses the merge range)."""
+    out: list[str] = []
+    for index in range(max(len(groups), len(leaves))):
+        text = _text(groups, index)
+        if not text and out and _text(leaves, index):
+            text = out[-1]
+        out.append(text)
+    return out
+
+
+def _assign_roles(
+    columns: list[_Column], data: list[tuple[int, list[GridCell]]], area_column: str | None
+) -> None:
+    stats = {c.index: _column_stats(c, data) for c in columns}
+    forced = _find_column(columns, area_column) if area_column else None
+    if area_column and forced is None:
+        raise IngestError(
+            f"Die Gebietsspalte „{area_column}“ gibt es in der Tabelle nicht. Vorhanden: "
+            + ", ".join(f"„{c.header}“" for c in columns)
+        )
+    forced_role = ""
+    if forced is not None:
+        _, textual, _, codes = stats[forced.index]
+        forced_role = "code" if codes and not textual else "name"
+    for column in columns:
+        numeric, textual, years, codes = stats[column.index]
+        leaf = column.leaf
+        if column is forced:
+            column.role = forced_role
+        elif _YEAR_HEADER.match(leaf) and years:
+            column.role = "year"
+        elif _UNIT_HEADER.match(leaf) and textual:
+            column.role = "unit"
+        elif _INDICATOR_HEADER.match(leaf) and textual:
+            column.role = "indicator"
+        elif _VALUE_HEADER.match(leaf) and numeric:
+            column.role = "value"
+        elif _CODE_HEADER.search(leaf) and (codes or textual) and forced_role != "code":
+            column.role = "code"
+        elif _NAME_HEADER.search(leaf) and textual and forced_role != "name":
+            column.role = "name"
+        elif numeric:
+            column.role = "data"
+        else:
+            column.role = "ignore"
+    roles = [c.role for c in columns]
+    if "name" not in roles and forced is None:
+        # No header says "Stadtteil": the first text column left of the figures names areas.
+        for column in columns:
+            numeric, textual, _, codes = stats[column.index]
+            if column.role == "ignore" and textual:
+                column.role = "name"
+                break
+            if column.role == "data" and codes and "code" not in roles and column.index == 0:
+                column.role = "code"
+    for role in ("name", "code"):
+        # A second text column (district, type) is not the area; a forced column wins.
+        same = sorted((c for c in columns if c.role == role), key=lambda c: c is not forced)
+        for extra in same[1:]:
+            extra.role = "ignore"
+
+
+def _column_stats(
+    column: _Column, data: list[tuple[int, list[GridCell]]]
+) -> tuple[bool, bool, bool, bool]:
+    """(numeric, textual, years, code-like) for a column's data cells."""
+    cells = [cells[column.index] for _, cells in data if column.index < len(cells)]
+    filled = [c for c in cells if c.text]
+    if not filled:
+        return False, False, False, False
+    parsed = [c.number or parse_number(c.text) for c in filled]
+    numbers = [p for p in parsed if p.value is not None]
+    signs = [p for p in parsed if p.missing in _SIGN_REASONS or p.missing.startswith("Fallzahl")]
+    numeric = bool(numbers) and (len(numbers) + len(signs)) >= 0.6 * len(filled)
+    textual = len(numbers) < 0.5 * len(filled)
+    years = bool(numbers) and all(
+        p.value is not None and p.value.is_integer() and 1900 <= p.value <= 2100 for p in numbers
+    )
+    codes = all(re.fullmatch(r"\d{1,8}|[A-Z]?\d{1,8}(\.\d+)*", c.text) for c in filled) or all(
+        split_code(c.text)[0] for c in filled if aggregate_kind("", c.text) == ""
+    )
+    return numeric, textual, years, codes
+
+
+def _find_column(columns: list[_Column], wanted: str) -> _Column | None:
+    key = _header_key(wanted)
+    for column in columns:
+        if wanted.strip().upper() == column.letter:
+            return column
+    for column in columns:
+        if key in (_header_key(column.header), _header_key(column.leaf)):
+            return column
+    for column in columns:
+        if key and key == _header_key(parse_header(column.leaf).name):
+            return column
+    return None
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+# --------------------------------------------------------------------------------------------
+# Records per layout
+# --------------------------------------------------------------------------------------------
+
+
+def _wide_records(
+    grid: Grid,
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    context_year: int | None,
+    context_reference: str,
+    caption: str = "",
+) -> list[dict[str, object]]:
+    area = _area_getter(columns)
+    year_col = next((c for c in columns if c.role == "year"), None)
+    data_columns = [c for c in columns if c.role == "data"]
+    header_refs = {
+        (info.year, info.reference)
+        for info in (parse_header(c.leaf) for c in data_columns if not is_year_label(c.leaf))
+        if info.year is not None
+    }
+    if len(header_refs) == 1 and year_col is None and context_year is None:
+        # "Einwohner" next to "… (Dez 2013)" columns refers to the same date.
+        context_year, context_reference = next(iter(header_refs))
+    records: list[dict[str, object]] = []
+    for column in data_columns:
+        info = parse_header(column.leaf)
+        label = info.name
+        if is_year_label(column.leaf):
+            # Years as columns: the indicator is named by the group row or the caption.
+            group = column.header.rsplit(" / ", 1)[0] if " / " in column.header else ""
+            named_by = group or caption or grid.sheet or "Wert"
+            label = parse_header(named_by).name
+            unit = info.unit or unit_of(column.unit_cell) or unit_of(named_by)
+        else:
+            unit = info.unit or unit_of(column.unit_cell) or _group_unit(column)
+        parsed = _parse_column(column, data)
+        for (number, cells), cell in zip(data, parsed, strict=True):
+            code, name = area(cells)
+            if not code and not name:
+                continue
+            year, reference = info.year, info.reference
+            if year is None and year_col is not None:
+                year_cell = _text(cells, year_col.index)
+                year = year_in(year_cell)
+                reference = year_cell
+            if year is None:
+                year, reference = context_year, context_reference
+            records.append(
+                _record(grid, number, column, code, name, label, unit, year, reference, cell)
+            )
+    return records
+
+
+def _long_records(
+    grid: Grid,
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    context_year: int | None,
+    context_reference: str,
+) -> list[dict[str, object]]:
+    area = _area_getter(columns)
+    indicator_col = next(c for c in columns if c.role == "indicator")
+    value_col = next(c for c in columns if c.role == "value")
+    unit_col = next((c for c in columns if c.role == "unit"), None)
+    year_col = next((c for c in columns if c.role == "year"), None)
+    parsed = _parse_column(value_col, data)
+    records: list[dict[str, object]] = []
+    for (number, cells), cell in zip(data, parsed, strict=True):
+        code, name = area(cells)
+        indicator = _text(cells, indicator_col.index)
+        if not (code or name) or not indicator:
+            continue
+        info = parse_header(indicator)
+        unit = (
+            (unit_of(_text(cells, unit_col.index)) or _text(cells, unit_col.index))
+            if (unit_col)
+            else ""
+        )
+        unit = unit or info.unit or unit_of(value_col.leaf)
+        year, reference = info.year, info.reference
+        if year_col is not None:
+            year_cell = _text(cells, year_col.index)
+            year, reference = year_in(year_cell) or year, year_cell
+        if year is None:
+            year, reference = context_year, context_reference
+        records.append(
+            _record(grid, number, value_col, code, name, info.name, unit, year, reference, cell)
+        )
+    return records
+
+
+def _transposed_records(
+    grid: Grid,
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    label_col: _Column,
+    context_year: int | None,
+) -> list[dict[str, object]]:
+    """Indicators as rows, areas as columns: each data column header names an area."""
+    records: list[dict[str, object]] = []
+    area_columns = [c for c in columns if c.role == "data"]
+    for column in area_columns:
+        code, name = split_code(column.leaf)
+        parsed = _parse_column(column, data)
+        for (number, cells), cell in zip(data, parsed, strict=True):
+            label_text = _text(cells, label_col.index)
+            if not label_text:
+                continue
+            info = parse_header(label_text)
+            year = info.year or context_year
+            reference = info.reference or (str(year) if year else "")
+            records.append(
+                _record(
+                    grid, number, column, code, name, info.name, info.unit, year, reference, cell
+                )
+            )
+    return records
+
+
+def _looks_transposed(
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    name_col: _Column,
+    is_indicator_label: IndicatorMatcher,
+) -> bool:
+    labels = list(dict.fromkeys(_text(cells, name_col.index) for _, cells in data))
+    labels = [label for label in labels if label][:200]
+    if not labels:
+        return False
+    hits = sum(1 for label in labels if is_indicator_label(label))
+    data_headers = [c.leaf for c in columns if c.role == "data"]
+    header_hits = sum(1 for h in data_headers if is_indicator_label(h))
+    return hits >= 0.5 * len(labels) and header_hits < 0.5 * max(1, len(data_headers))
+
+
+def _record(
+    grid: Grid,
+    number: int,
+    column: _Column,
+    code: str,
+    name: str,
+    label: str,
+    unit: str,
+    year: int | None,
+    reference: str,
+    cell: CellNumber,
+) -> dict[str, object]:
+    if not unit and cell.unit:
+        unit = cell.unit
+    return {
+        "sheet": grid.sheet,
+        "row": number,
+        "column": column.letter,
+        "column_name": column.header,
+        "area_code": code,
+        "area_name": name,
+        "aggregate": "",
+        "label": label,
+        "unit": unit,
+        "year": year,
+        "reference": reference,
+        "value": cell.value if cell.value is not None else float("nan"),
+        "value_text": cell.text,
+        "display": cell.display or cell.text,
+        "missing": cell.missing,
+        "decimals": cell.decimals,
+    }
+
+
+def _parse_column(column: _Column, data: list[tuple[int, list[GridCell]]]) -> list[CellNumber]:
+    cells = [
+        cells[column.index] if column.index < len(cells) else GridCell("") for _, cells in data
+    ]
+    mark = detect_decimal_mark(c.text for c in cells if c.number is None)
+    return [c.number or parse_number(c.text, mark) for c in cells]
+
+
+def _area_getter(columns: list[_Column]) -> Callable[[list[GridCell]], tuple[str, str]]:
+    code_col = next((c for c in columns if c.role == "code"), None)
+    name_col = next((c for c in columns if c.role == "name"), None)
+
+    def area(cells: list[GridCell]) -> tuple[str, str]:
+        code = _text(cells, code_col.index) if code_col else ""
+        name = _text(cells, name_col.index) if name_col else ""
+        if code and not name:
+            embedded, rest = split_code(code)
+            return (embedded, rest) if embedded and rest else (code, code)
+        if name and not code:
+            embedded, rest = split_code(name)
+            if embedded:
+                return embedded, rest or name
+        return code, name
+
+    return area
+
+
+def _mark_aggregates(records: list[dict[str, object]]) -> None:
+    """Flag city or district totals ("Stadt gesamt", "Summe", code "00") per row."""
+    pairs = {(str(r["area_code"]), str(r["area_name"])) for r in records}
+    zero_code_is_total = len({code for code, _ in pairs if code}) > 2
+    kinds = {}
+    for code, name in pairs:
+        kind = aggregate_kind(code, name)
+        # Code "00" marks the city total in many exports, unless the name carries the code
+        # itself ("Gebiet 00"), which is a real area numbered from zero.
+        if not kind and zero_code_is_total and code and set(code) == {"0"} and code not in name:
+            kind = "Gesamtstadt"
+        kinds[(code, name)] = kind
+    for record in records:
+        record["aggregate"] = kinds[(str(record["area_code"]), str(record["area_name"]))]
+
+
+def _group_unit(column: _Column) -> str:
+    if " / " in column.header:
+        return unit_of(column.header.rsplit(" / ", 1)[0])
+    return ""
+
+
+def _context_reference(sheet: str | None, captions: Sequence[str], file_stem: str) -> str:
+    for text in (sheet or "", *captions, file_stem):
+        info = parse_header(text)
+        if info.year is not None:
+            return info.reference
+    return ""
+
+
+def _text(cells: Sequence[GridCell] | None, index: int) -> str:
+    if cells is None or index >= len(cells):
+        return ""
+    return cells[index].text
+
+
+def _filled_count(cells: Sequence[GridCell]) -> int:
+    return sum(1 for c in cells if c.text)
+
+
+def _distinct_count(cells: Sequence[GridCell]) -> int:
+    return len({c.text for c in cells if c.text})
+
+
+def _is_textual(cells: Sequence[GridCell]) -> bool:
+    """A header-like row: at most a fifth of its cells are figures (years count as text)."""
+    values = [c for c in cells if c.text]
+    if not values:
+        return False
+    figures = 0
+    for cell in values:
+        parsed = cell.number or parse_number(cell.text)
+        if parsed.value is not None and not is_year_label(cell.text):
+            figures += 1
+    return figures <= 0.2 * len(values)
+
+
+def _is_unit_row(cells: Sequence[GridCell]) -> bool:
+    values = [c.text for c in cells if c.text]
+    return bool(values) and all(_UNIT_CELL.match(v) for v in values)

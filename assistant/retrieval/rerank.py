@@ -1,0 +1,96 @@
+"""Second-stage ordering of fused candidates by what a planner's question says.
+
+Three signals, each small next to the fused rank score, so they reorder near neighbours
+rather than overrule retrieval:
+
+- coverage: the IDF-weighted share of the question's terms a chunk contains. BM25 rewards
+  an overview page that repeats "Sozialindex" ten times; the answer is usually where the
+  indicator, the area and the year occur together.
+- named document: "im Förderaufruf", "laut Sozialbericht", "in den Kennzahlen" favour the
+  document whose title or file name carries that document word.
+- definition section: "Was ist …", "Wie ist … definiert?" favour chunks under headings
+  such as "Begriffe", "Definitionen", "Methodik".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.config import RetrievalSettings
+from assistant.index.catalog import StoredChunk
+from assistant.retrieval.german import analyze
+
+# Words that name a kind of planning document (as index terms).
+_DOCUMENT_WORDS = frozenset(
+    analyze(
+        "Bericht Sozialbericht Aufruf Förderaufruf Richtlinie Konzept Handlungskonzept IHK "
+        "Entwurf Beschluss Ratsbeschluss Vorlage Beschlussvorlage Protokoll Niederschrift "
+        "Kennzahlen Monitoring Sozialmonitoring Planung Jugendhilfeplanung Bedarfsplanung "
+        "Indikatoren Tabelle"
+    )
+)
+DEFINITION_QUESTION = re.compile(
+    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|versteht man)|wofür steht|"
+    r"erklär|definier|wie (ist|wird|werden) .* (definiert|berechnet|gemessen))",
+    re.IGNORECASE,
+)
+_DEFINITION_HEADING = re.compile(r"begriff|definition|glossar|erläuterung|method", re.I)
+
+TermWeights = Callable[[list[str]], dict[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSignals:
+    terms: frozenset[str]
+    weights: dict[str, float]
+    document_words: frozenset[str]
+    wants_definition: bool
+
+    @classmethod
+    def of(cls, question: str, term_weights: TermWeights) -> QuestionSignals:
+        terms = frozenset(analyze(question))
+        return cls(
+            terms=terms,
+            weights=term_weights(sorted(terms)) if terms else {},
+            document_words=terms & _DOCUMENT_WORDS,
+            wants_definition=bool(DEFINITION_QUESTION.search(question)),
+        )
+
+
+@lru_cache(maxsize=4096)
+def _name_terms(title: str, source: str) -> frozenset[str]:
+    stem = source.rsplit(".", 1)[0].replace("_", " ")
+    return frozenset(analyze(f"{title} {stem}"))
+
+
+def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSettings) -> float:
+    """What the question's signals add to a chunk's fused score."""
+    total = sum(signals.weights.values())
+    score = 0.0
+    if total:
+        present = signals.terms.intersection(chunk.terms)
+        score += settings.coverage_weight * sum(signals.weights[t] for t in present) / total
+    if signals.document_words and signals.document_words & _name_terms(chunk.title, chunk.source):
+        score += settings.named_document_weight
+    if signals.wants_definition and _DEFINITION_HEADING.search(chunk.heading):
+        score += settings.definition_weight
+    return score
+
+
+def rerank(
+    fused: list[tuple[str, float]],
+    stored: dict[str, StoredChunk],
+    signals: QuestionSignals,
+    settings: RetrievalSettings,
+) -> list[tuple[str, float]]:
+    rescored = [
+        (
+            chunk_id,
+            score + (bonus(stored[chunk_id], signals, settings) if chunk_id in stored else 0),
+        )
+        for chunk_id, score in fused
+    ]
+    return sorted(rescored, key=lambda pair: -pair[1])

