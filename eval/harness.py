@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -185,9 +184,7 @@ def evaluate(
                     services,
                     questions,
                 )
-            recipe_dir = work_dir / f"langchain-{label}"
-            shutil.rmtree(recipe_dir, ignore_errors=True)
-            recipe = LangChainRecipe(corpus, services.embedder, recipe_dir)
+            recipe = LangChainRecipe(corpus, services.embedder)
             reports["langchain"] = run_system(
                 "langchain", recipe.search, services, questions, answerability=False
             )

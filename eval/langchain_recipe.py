@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from pathlib import Path
 
 from langchain_chroma import Chroma
@@ -80,14 +81,13 @@ class LangChainRecipe:
 
     k = 4
 
-    def __init__(self, folder: Path, embeddings: Embeddings, persist_dir: Path) -> None:
+    def __init__(self, folder: Path, embeddings: Embeddings) -> None:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         splits = splitter.split_documents(load_plain(folder))
+        # In memory, as the recipe is usually first written; a fresh name per build keeps
+        # two builds in one process (two embedders) apart.
         self.store = Chroma.from_documents(
-            splits,
-            embeddings,
-            collection_name="langchain-recipe",
-            persist_directory=str(persist_dir),
+            splits, embeddings, collection_name=f"langchain-recipe-{uuid.uuid4().hex[:8]}"
         )
         self.chunk_count = len(splits)
 

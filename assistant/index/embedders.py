@@ -65,7 +65,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self._batch_size = batch_size
         self.name = f"sentence-transformers:{Path(path).name}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
