@@ -115,11 +115,22 @@ class IngestPipeline:
                     "aufgenommen."
                 )
             )
+            if same:
+                self._backfill_indicators(path, name, doc_id)
             return IngestResult(name, IngestStatus.UNCHANGED, message, doc_id, existing.chunk_count)
         try:
             return self._index_new(path, name, key, doc_id)
         except IngestError as error:
             return _refused(name, error.message)
+
+    def _backfill_indicators(self, path: Path, name: str, doc_id: str) -> None:
+        """Tables indexed before the indicator store existed get their values now."""
+        ws = self.index.workspace
+        if self.indicators is None or self.indicators.has_document(doc_id, ws):
+            return
+        table = self.indicators.prepare_table(path)
+        if table.rows:
+            self.indicators.write_table(doc_id, name, table, ws)
 
     @property
     def signature(self) -> str:

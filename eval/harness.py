@@ -112,6 +112,7 @@ def run_system(
     questions: Sequence[Question],
     generator: Generator | None = None,
     answerability: bool = True,
+    indicators: bool = False,
 ) -> SystemReport:
     """Every question through the production answer path, on `search`'s retrieval."""
     timed = _TimedSearch(search)
@@ -123,6 +124,7 @@ def run_system(
         fallback=services.extractive,
         verifier=services.verifier,
         document_frequency=services.index.keywords.document_frequency if answerability else None,
+        indicators=services.indicator_answers if indicators else None,
     )
     report = SystemReport(name, mode=generator.mode)
     for q in questions:
@@ -169,11 +171,17 @@ def evaluate(
     services = Services(settings)
     try:
         build_index(services, corpus)
-        # Planwerk answers with the configured backend; the baselines differ only in
-        # retrieval and answer extractively; the plain recipe has no answerability check.
+        # Planwerk answers as in production: indicator tables first, then the configured
+        # backend. The baselines differ in retrieval and answer extractively from documents
+        # only; the plain recipe has no answerability check either.
         reports = {
             "planwerk": run_system(
-                "planwerk", services.retriever.search, services, questions, services.generator
+                "planwerk",
+                services.retriever.search,
+                services,
+                questions,
+                services.generator,
+                indicators=True,
             )
         }
         if baselines:

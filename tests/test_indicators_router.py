@@ -247,3 +247,29 @@ def test_questions_matched_by_embeddings(store: IndicatorStore) -> None:
     answer = answer_indicator_question(question, store, embedder=embedder)
     assert answer is not None and answer.operation == "ranking"
     assert "Hafenviertel: 38,9 %" in answer.text
+
+
+def test_method_questions_go_to_the_documents(store: IndicatorStore) -> None:
+    for question in (
+        "Was misst die SGB-II-Quote?",
+        "Wie wird die Kinderarmut berechnet?",
+        "Wie funktioniert das gestufte Indexverfahren?",
+        "Was ist der Sozialindex?",
+    ):
+        assert answer_indicator_question(question, store) is None, question
+
+
+def test_compounds_with_a_generic_head_do_not_name_an_indicator(store: IndicatorStore) -> None:
+    from assistant.index.embedders import UseEmbeddings
+
+    embedder = UseEmbeddings()
+    for question in (
+        "Wie viel Geld hat der Rat für den städtischen Eigenanteil im Hafenviertel bereitgestellt?",
+        "Welche Förderquote gilt für das Projekt im Hafenviertel?",
+    ):
+        assert answer_indicator_question(question, store, embedder=embedder) is None, question
+
+
+def test_a_share_is_not_answered_with_a_count(store: IndicatorStore) -> None:
+    question = "Wie hoch ist im Hafenviertel der Anteil der Einwohner, die ein Auto besitzen?"
+    assert answer_indicator_question(question, store) is None

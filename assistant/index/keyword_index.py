@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -72,11 +73,18 @@ class KeywordIndex:
             )
         return frequencies
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """Inverse document frequency per term; a term found nowhere gets the maximum."""
+    def size(self) -> int:
+        """How many chunks the workspace holds (as indexed)."""
+        return len(self._current().chunk_ids)
+
+    def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]:
+        """Inverse document frequency per term; a term found nowhere gets the maximum, or
+        `unseen` if given."""
         n = len(self._current().chunk_ids)
         return {
-            term: math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            term: unseen
+            if df == 0 and unseen is not None
+            else math.log(1.0 + (n - df + 0.5) / (df + 0.5))
             for term, df in self.document_frequency(terms).items()
         }
 
@@ -110,7 +118,9 @@ class KeywordIndex:
         if built.retriever is None:
             return
         target = self._dir / f"gen-{built.generation}"
-        tmp = target.with_suffix(".tmp")
+        # Several processes (Streamlit instances) may build the same generation at once:
+        # each writes its own folder and only the first rename wins.
+        tmp = self._dir / f".gen-{built.generation}.{os.getpid()}.{threading.get_ident()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         built.retriever.save(str(tmp))
         columns = {
@@ -122,8 +132,12 @@ class KeywordIndex:
             "doc_id": built.doc_id.tolist(),
         }
         (tmp / "columns.json").write_text(json.dumps(columns, ensure_ascii=False))
-        shutil.rmtree(target, ignore_errors=True)
-        tmp.rename(target)
+        if target.exists() and not (target / "columns.json").exists():
+            shutil.rmtree(target, ignore_errors=True)  # left incomplete by an old version
+        try:
+            tmp.rename(target)
+        except OSError:  # another process saved this generation first; same content
+            shutil.rmtree(tmp, ignore_errors=True)
         for old in self._dir.glob("gen-*"):
             if old != target:
                 shutil.rmtree(old, ignore_errors=True)

@@ -262,7 +262,8 @@ def _describe_area(result: SocialIndexResult, sources: SourceList, area: str) ->
     value = format_german(float(table.at[area, "value"]), 2, sign=True)
     parts = [f"Index {value}", f"Status „{table.at[area, 'class']}“"]
     if dyn is not None and area in dyn.index:
-        parts.append(f"Dynamik „{dyn.at[area, 'class']}“")
+        change = format_german(float(dyn.at[area, "value"]), 2, sign=True)
+        parts.append(f"Dynamikindex {change}, Dynamik „{dyn.at[area, 'class']}“")
     figures = []
     for definition in result.indicators:
         ref = result.ref(area, definition.key, result.year)

@@ -252,15 +252,43 @@ def answer_indicator_question(
     None when the question is not about figures, names no indicator or area the store
     knows, or the figures it needs are not there (e.g. the asked year is missing).
     """
-    if not question.strip():
+    if not question.strip() or asks_for_explanation(question):
         return None
     parsed = parse_question(question, store, workspace, embedder)
-    if parsed.intent is None:
+    if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
         return None
     try:
         return _answer(question, parsed, store, workspace)
     except IndicatorQueryError:
         return None
+
+
+_EXPLANATION = re.compile(
+    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|messen|versteht man)|wofür steht|"
+    r"erklär|definier|wie (funktioniert|funktionieren|ist|wird|werden)\b.*"
+    r"\b(definiert|berechnet|gemessen|gebildet|ermittelt|funktionier\w*)\b)",
+    re.IGNORECASE,
+)
+_SHARE_CUE = re.compile(r"\b(anteil|quote|prozent)\b|%", re.IGNORECASE)
+
+
+def asks_for_explanation(question: str) -> bool:
+    """ "Was misst der Dynamikindex?", "Wie wird die Quote berechnet?": a question about a
+    method or a term, which the documents answer, not a figure from the tables."""
+    if re.match(r"^\s*wie funktioniert", question, re.IGNORECASE):
+        return True
+    return bool(_EXPLANATION.search(question))
+
+
+def _share_asked_of_a_count(
+    question: str, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
+) -> bool:
+    """A question for a share ("Anteil der Einwohner, die …") matched to a count
+    indicator ("Einwohner") means the real indicator was not recognised."""
+    if parsed.indicator is None or not _SHARE_CUE.search(question):
+        return False
+    definition = store.definitions(workspace).get(parsed.indicator)
+    return definition is not None and definition.kind in ("count", "population")
 
 
 def match_indicator(
@@ -284,7 +312,8 @@ def match_indicator(
             whole = phrase_stems <= question_stems
             # Inside a compound ("Kinderarmutsquote") counts too, but less than whole words:
             # "Jugendarbeitslosigkeit" must not be read as "Arbeitslosigkeit".
-            if whole or (len(joined) >= 6 and joined in question_compact):
+            inside = len(joined) >= 6 and joined not in _GENERIC and joined in question_compact
+            if whole or inside:
                 # Rates beat counts on a tie: "SGB-II-Quote" questions mean the rate.
                 score = (
                     len(phrase_stems),
@@ -307,6 +336,9 @@ def _embedding_match(
     content = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 3]
     content = [w for w in content if not _is_function_word(w)]
     grams = [" ".join(content[i : i + n]) for n in (1, 2, 3) for i in range(len(content) - n + 1)]
+    # A compound with a generic head ("Eigenanteil", "Förderquote") resembles every
+    # "…anteil" indicator ("Migrationsanteil") without meaning it.
+    grams = [g for g in grams if not any(_generic_compound(w) for w in g.split())]
     if not grams:
         return None
     phrases: list[tuple[str, str]] = [
@@ -329,6 +361,15 @@ def _embedding_match(
     if top >= _EMBED_MIN and top - runner_up >= _EMBED_MARGIN:
         return top_key
     return None
+
+
+# Words that end many compounds without naming an indicator ("Eigenanteil", "Förderquote").
+_GENERIC = frozenset({"anteil", "quote", "anzahl", "insgesamt", "prozent", "personen"})
+
+
+def _generic_compound(word: str) -> bool:
+    lowered = word.lower()
+    return lowered not in _GENERIC and lowered.endswith(tuple(_GENERIC))
 
 
 _FUNCTION_WORDS = frozenset(

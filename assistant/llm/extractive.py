@@ -17,6 +17,7 @@ from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generation
 from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
+from assistant.retrieval.rerank import DOCUMENT_WORDS
 from ingest.sentences import split_sentences
 
 TermWeights = Callable[[list[str]], dict[str, float]]
@@ -74,7 +75,10 @@ class ExtractiveGenerator:
     ) -> Generated:
         """Cited source sentences; `style` sets their number and bullets, `definitions`
         adds a „Begriffe“ section (detailed style). Without a style: the settings' count."""
-        terms = sorted(content_terms(question))
+        # Words that name the source ("im Sozialbericht") say where, not what: a sentence
+        # that mentions the report is no better an answer for it.
+        asked = content_terms(question)
+        terms = sorted(asked - DOCUMENT_WORDS or asked)
         if not terms or not passages:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         weights = self.term_weights(terms)

@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+|-\d+)*", re.UNICODE
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -39,7 +39,7 @@ STOP_WORDS = frozenset(
     wird wirst wo wollen wollte worden wurde wurden zu zum zur zwar zwischen gibt gab geben
     welcher wieviel wieviele wie viele wann warum wozu wodurch womit woher wohin bitte mal
     denn eigentlich genau versteht verstehen bedeutet bedeuten heisst heißt gemeint meint
-    definiert erkläre erklären beschreibe nenne zeige
+    definiert erkläre erklären beschreibe nenne zeige misst messen funktioniert funktionieren
     """.split()
 )
 

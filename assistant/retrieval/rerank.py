@@ -24,7 +24,7 @@ from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze
 
 # Words that name a kind of planning document (as index terms).
-_DOCUMENT_WORDS = frozenset(
+DOCUMENT_WORDS = frozenset(
     analyze(
         "Bericht Sozialbericht Aufruf Förderaufruf Richtlinie Konzept Handlungskonzept IHK "
         "Entwurf Beschluss Ratsbeschluss Vorlage Beschlussvorlage Protokoll Niederschrift "
@@ -55,7 +55,7 @@ class QuestionSignals:
         return cls(
             terms=terms,
             weights=term_weights(sorted(terms)) if terms else {},
-            document_words=terms & _DOCUMENT_WORDS,
+            document_words=terms & DOCUMENT_WORDS,
             wants_definition=bool(DEFINITION_QUESTION.search(question)),
         )
 
