@@ -121,6 +121,9 @@ class ExtractiveGenerator:
                 if wants_definition and _DEFINING_SENTENCE.search(unit.text):
                     score += 0.1
                 found.append(_Candidate(p_index, position, unit, coverage, score))
+        if _QUANTITY_QUESTION.search(question):
+            # "Wie viele …?" is not answered by a sentence without any figure.
+            found = [c for c in found if _NUMBER.search(c.text)]
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
@@ -200,6 +203,9 @@ def _table_units(passage: RetrievedChunk) -> list[_Unit]:
 def _cell_values(row: str) -> str:
     """The values of a "Spalte: Wert; …" row without the column names."""
     return " ".join(part.split(": ", 1)[-1] for part in row.split("; "))
+
+
+_QUANTITY_QUESTION = re.compile(r"\bwie (viele?|hoch|gro(ß|ss)|lange)\b|\bwieviele?\b", re.I)
 
 
 def _asks_for_number(question: str) -> bool:
