@@ -29,7 +29,8 @@ def main() -> int:
         "",
         "Same corpus (`data/sample/generated`) and questions (`eval/questions.yaml`) for "
         "every row; BM25 does not depend on the embedder and is shown once per run as a "
-        "check. "eval run s": building the index (parse + embed the corpus) and running all four systems.",
+        "check. `eval run s`: building the index (parse + embed the corpus) and running "
+        "all four systems.",
         "",
         "| embedder | system | " + " | ".join(COLUMNS) + " | eval run s |",
         "|---|---|" + "---|" * (len(COLUMNS) + 1),
