@@ -21,6 +21,7 @@ from rich.text import Text
 from assistant.answer import Done, StreamEvent
 from assistant.config import Settings
 from assistant.conversation import ThreadNotFound
+from assistant.drafting.cli import CRITERIA_HELP, DRAFT_HELP, criteria_command, draft_command
 from assistant.indicators.cli import indicators_app
 from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
 from assistant.llm.doctor import diagnose
@@ -29,6 +30,7 @@ from assistant.llm.styles import DEFAULT_STYLE, style_names
 from assistant.models import Answer
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
+from assistant.workspace.cli import backup_command, restore_command, user_app, workspace_app
 
 # Models load from packages or local paths; a hub lookup would hang without internet.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -295,6 +297,12 @@ def serve_command(
 
 
 app.add_typer(indicators_app, name="indicators")
+app.command("draft", help=DRAFT_HELP)(draft_command)
+app.command("criteria", help=CRITERIA_HELP)(criteria_command)
+app.add_typer(user_app, name="user")
+app.add_typer(workspace_app, name="workspace")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 if __name__ == "__main__":
     app()

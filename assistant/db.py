@@ -1,12 +1,15 @@
 """The app database (SQLAlchemy): SQLite under the data directory, or PostgreSQL by URL.
 
 Every feature that stores rows (indicators, threads, drafts, users) declares its tables on
-`Base` in its own module and gets its engine from `engine_for`.
+`Base` in its own module, adds an Alembic migration for them (`assistant/migrations/`)
+and gets its engine from `engine_for`, which brings the schema to the newest revision.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
@@ -20,9 +23,12 @@ class Base(DeclarativeBase):
 
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        from pathlib import Path
+    return raw_engine(url)
 
+
+def raw_engine(url: str) -> Engine:
+    """A new engine for `url` with Planwerk's connection settings, without migrations."""
+    if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
@@ -37,8 +43,33 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor.close()
 
 
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
 def engine_for(settings: Settings) -> Engine:
-    """The engine of the configured database, created once per URL, tables ensured."""
-    engine = _engine(settings.database)
-    Base.metadata.create_all(engine)
+    """The engine of the configured database, created once per URL, schema migrated.
+
+    Runs `alembic upgrade head` the first time a process opens a URL; later calls only
+    return the cached engine.
+    """
+    url = settings.database
+    engine = _engine(url)
+    if url not in _migrated:
+        with _migrate_lock:
+            if url not in _migrated:
+                from assistant.migrations import upgrade
+
+                upgrade(engine)
+                _migrated.add(url)
     return engine
+
+
+def forget_engine(settings: Settings) -> None:
+    """Close the cached engine of the configured database (before its file is replaced,
+    e.g. by a restore); the next `engine_for` opens and migrates it again."""
+    url = settings.database
+    if url in _migrated or _engine.cache_info().currsize:
+        _engine(url).dispose()
+    _migrated.discard(url)
+    _engine.cache_clear()

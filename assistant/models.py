@@ -17,6 +17,9 @@ class SourceRef:
     sheet: str | None = None
     row: int | None = None
     heading: str = ""
+    # The workspace the passage was found in (the searched one or an attached knowledge
+    # base); empty where unknown.
+    workspace: str = ""
 
     def label(self) -> str:
         """A German location label such as „Sozialbericht 2024, S. 12“."""

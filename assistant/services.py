@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from assistant.answer import AnswerService
@@ -10,6 +11,7 @@ from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.db import engine_for
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder, make_embedder
+from assistant.index.keyword_index import KeywordIndex
 from assistant.indicators.router import answer_indicator_question
 from assistant.indicators.store import IndicatorStore
 from assistant.ingestion import IngestPipeline
@@ -17,15 +19,34 @@ from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.llm.factory import make_generator
 from assistant.models import Answer
-from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever
 from assistant.verification import CitationVerifier
 
 
 class Services:
-    """The parts of Planwerk for one settings object, created on first use."""
+    """The parts of Planwerk for one settings object, created on first use.
+
+    `settings.workspace` selects the workspace: its documents, indicator tables and
+    threads. Knowledge bases an administrator attached to it are searched in addition,
+    read-only; nothing else outside the workspace is ever read.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    def for_workspace(self, workspace: str) -> Services:
+        """The same configuration for another workspace, sharing the loaded embedder."""
+        other = Services(self.settings.model_copy(update={"workspace": workspace}))
+        if "embedder" in self.__dict__:
+            other.__dict__["embedder"] = self.embedder
+        return other
+
+    @cached_property
+    def knowledge_bases(self) -> list[str]:
+        """Knowledge-base workspaces attached to this workspace (searched read-only)."""
+        from assistant.workspace.workspaces import Workspaces
+
+        return Workspaces(engine_for(self.settings)).knowledge_bases(self.settings.workspace)
 
     @cached_property
     def index(self) -> DocumentIndex:
@@ -44,13 +65,27 @@ class Services:
         return IngestPipeline(self.settings, self.index, self.embedder, self.indicators)
 
     @cached_property
-    def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.index, self.embedder, self.settings.retrieval)
+    def retriever(self) -> HybridRetriever | MultiWorkspaceRetriever:
+        own = HybridRetriever(self.index, self.embedder, self.settings.retrieval)
+        if not self.knowledge_bases:
+            return own
+        attached = [
+            HybridRetriever(self.index.view(name), self.embedder, self.settings.retrieval)
+            for name in self.knowledge_bases
+        ]
+        return MultiWorkspaceRetriever([own, *attached])
+
+    @property
+    def search_statistics(self) -> MultiWorkspaceRetriever | KeywordIndex:
+        """Term statistics over everything searched (the workspace and its knowledge bases),
+        for answerability checks and the extractive answer's term weights."""
+        retriever = self.retriever
+        return retriever if isinstance(retriever, MultiWorkspaceRetriever) else self.index.keywords
 
     @cached_property
     def extractive(self) -> ExtractiveGenerator:
         """The offline answerer; also the fallback when a language model fails."""
-        return ExtractiveGenerator(self.settings.answer, self.index.keywords.idf)
+        return ExtractiveGenerator(self.settings.answer, self.search_statistics.idf)
 
     @cached_property
     def generator(self) -> Generator:
@@ -85,16 +120,29 @@ class Services:
             verifier=self.verifier,
             conversations=self.conversations,
             rewriter=self.rewriter,
-            document_frequency=self.index.keywords.document_frequency,
+            document_frequency=self.search_statistics.document_frequency,
             indicators=self.indicator_answers,
         )
 
     def indicator_answers(self, question: str) -> Answer | None:
         """A computed answer from the indicator tables, or None for document questions."""
-        answer = answer_indicator_question(
+        computed = answer_indicator_question(
             question, self.indicators, workspace=self.settings.workspace, embedder=self.embedder
         )
-        return answer.to_answer() if answer is not None else None
+        if computed is None:
+            return None
+        answer = computed.to_answer()
+        for citation in answer.citations:
+            # Computed from this workspace's tables only; the citation says so.
+            citation.ref = replace(citation.ref, workspace=self.settings.workspace)
+            # Cite the whole row with its header, as the document index holds it.
+            ref = citation.ref
+            if ref.row is not None:
+                row = self.index.catalog.table_row(
+                    self.settings.workspace, ref.doc_id, ref.sheet, ref.row
+                )
+                citation.text = row or citation.text
+        return answer
 
     def close(self) -> None:
         if "index" in self.__dict__:

@@ -1,52 +1,47 @@
-"""Planwerk in the browser: a thin client of `assistant` (the full app is its own issue)."""
+"""Planwerk in the browser: `streamlit run ui/app.py` (a thin client of `assistant`)."""
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-import streamlit as st
-
-from assistant.config import Settings
-from assistant.services import Services
-
+# Pages import `ui.*` and `assistant.*`; Streamlit only puts ui/ itself on the path.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+# Models come from installed packages only; never ask a hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-st.set_page_config(page_title="Planwerk", page_icon="🗺️", layout="wide")
+import streamlit as st  # noqa: E402
 
+st.set_page_config(
+    page_title="Planwerk",
+    page_icon=":material/map:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
-@st.cache_resource
-def services() -> Services:
-    return Services(Settings())
+PAGES = [
+    st.Page("views/chat.py", title="Chat", icon=":material/chat:", url_path="chat", default=True),
+    st.Page(
+        "views/documents.py", title="Dokumente", icon=":material/folder_open:", url_path="dokumente"
+    ),
+    st.Page("views/drafts.py", title="Entwürfe", icon=":material/edit_note:", url_path="entwuerfe"),
+    st.Page(
+        "views/indicators.py",
+        title="Indikatoren",
+        icon=":material/leaderboard:",
+        url_path="indikatoren",
+    ),
+    st.Page(
+        "views/settings.py",
+        title="Einstellungen",
+        icon=":material/settings:",
+        url_path="einstellungen",
+    ),
+]
 
-
-def main() -> None:
-    s = services()
-    st.title("Planwerk")
-    st.caption("Fragen an Ihre Planungsdokumente – jede Aussage mit Quelle.")
-    if s.settings.llm.mode == "extractive":
-        st.info(
-            "Modus: **extraktiv** – ohne Sprachmodell. Antworten bestehen aus zitierten Sätzen "
-            "der Quellen."
-        )
-    documents = s.index.documents()
-    with st.sidebar:
-        st.subheader("Dokumente")
-        if not documents:
-            st.write("Noch keine Dokumente. Im Terminal: `planwerk ingest ORDNER`.")
-        for d in documents:
-            st.write(f"• {d.title} ({d.doc_type}, {d.year or '–'})")
-    question = st.chat_input("Ihre Frage, z. B. „Wie hoch ist die SGB-II-Quote in …?“")
-    if not question:
-        return
-    with st.chat_message("user"):
-        st.write(question)
-    answer = s.answers.ask(question)
-    with st.chat_message("assistant"):
-        st.markdown(answer.text)
-        for c in answer.citations:
-            with st.expander(f"[{c.n}] {c.ref.label()}"):
-                st.caption(c.ref.heading)
-                st.text(c.text)
-
-
-main()
+st.navigation(PAGES, position="sidebar").run()

@@ -267,6 +267,29 @@ class Catalog:
                 found[chunk.chunk_id] = chunk
         return found
 
+    def table_row(self, workspace: str, doc_id: str, sheet: str | None, row: int) -> str | None:
+        """One table row with its header line ("Spalte | …" then "Spalte: Wert; …")."""
+        found = self._conn.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
+            "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+            "WHERE c.workspace=? AND c.doc_id=? AND c.sheet IS ? AND c.row<=? "
+            "ORDER BY c.row DESC LIMIT 1",
+            (workspace, doc_id, sheet, row),
+        ).fetchone()
+        if found is None:
+            return None
+        chunk = _chunk_from_row(found)
+        rows = chunk.extra.get("rows") or []
+        if row not in rows:
+            return None
+        lines = chunk.text.split("\n")
+        start = next((i for i, line in enumerate(lines) if " | " in line), -1)
+        body = [line for line in lines[start + 1 :] if line.strip()]
+        if len(body) != len(rows):
+            return None
+        header = lines[start] if start >= 0 else ""
+        return f"{header}\n{body[rows.index(row)]}".strip()
+
     def all_chunks(self, workspace: str) -> list[StoredChunk]:
         rows = self._conn.execute(
             f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "

@@ -34,9 +34,25 @@ class DocumentIndex:
         self.catalog.reanalyze(chunk_terms, str(ANALYZER_VERSION))
         self.vectors = ChromaVectorStore(settings)
         self.keywords = KeywordIndex(self.catalog, settings.data_dir / "bm25", self.workspace)
+        self._owner = True
 
     def close(self) -> None:
-        self.catalog.close()
+        if self._owner:
+            self.catalog.close()
+
+    def view(self, workspace: str) -> DocumentIndex:
+        """The same stores seen from another workspace (shares catalog and vector client).
+
+        Used to search attached knowledge bases; closing a view leaves the stores open.
+        """
+        other = object.__new__(DocumentIndex)
+        other.settings = self.settings.model_copy(update={"workspace": workspace})
+        other.workspace = workspace
+        other.catalog = self.catalog
+        other.vectors = self.vectors
+        other.keywords = KeywordIndex(self.catalog, self.settings.data_dir / "bm25", workspace)
+        other._owner = False
+        return other
 
     def add_document(
         self,

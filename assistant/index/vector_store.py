@@ -17,37 +17,52 @@ from assistant.config import Settings
 _BATCH = 2000
 
 
+COLLECTION_PREFIX = "planwerk-"
+# How every collection is created (also by restores, which must rebuild it the same way).
+COLLECTION_CONFIGURATION: dict[str, Any] = {"hnsw": {"space": "cosine", "ef_search": 100}}
+
+
+def make_client(settings: Settings) -> Any:
+    """The configured Chroma client: embedded under `settings.chroma_path`, or a server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.vector_store.mode == "chroma-server":
+        return chromadb.HttpClient(
+            host=settings.vector_store.host,
+            port=settings.vector_store.port,
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def collection_suffix(settings: Settings) -> str:
+    """What distinguishes the collections of different embedders."""
+    embedder = settings.embedding.mode if settings.embedding.mode == "use" else "st"
+    model = "".join(ch for ch in settings.embedding.model.split("/")[-1] if ch.isalnum())
+    return f"{embedder}{('-' + model[:40]) if model else ''}"
+
+
 class ChromaVectorStore:
     """One Chroma collection per workspace, cosine distance."""
 
     def __init__(self, settings: Settings) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if settings.vector_store.mode == "chroma-server":
-            self._client = chromadb.HttpClient(
-                host=settings.vector_store.host,
-                port=settings.vector_store.port,
-                settings=chroma_settings,
-            )
-        else:
-            settings.chroma_path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(settings.chroma_path), settings=chroma_settings
-            )
+        self._client = make_client(settings)
         self._collections: dict[str, Any] = {}
         # Vectors of different embedders differ in size and meaning: one collection each.
-        embedder = settings.embedding.mode if settings.embedding.mode == "use" else "st"
-        model = "".join(ch for ch in settings.embedding.model.split("/")[-1] if ch.isalnum())
-        self._suffix = f"{embedder}{('-' + model[:40]) if model else ''}"
+        self._suffix = collection_suffix(settings)
+
+    def collection_name(self, workspace: str) -> str:
+        return f"{COLLECTION_PREFIX}{workspace}-{self._suffix}"
 
     def _collection(self, workspace: str) -> Any:
         if workspace not in self._collections:
             self._collections[workspace] = self._client.get_or_create_collection(
-                name=f"planwerk-{workspace}-{self._suffix}",
+                name=self.collection_name(workspace),
                 embedding_function=None,
-                configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+                configuration=COLLECTION_CONFIGURATION,
             )
         return self._collections[workspace]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -33,7 +34,10 @@ def reciprocal_rank_fusion(
 
 
 class HybridRetriever:
-    """Searches one workspace index; `method` selects hybrid or one half (for baselines)."""
+    """Searches one workspace index; `method` selects hybrid or one half (for baselines).
+
+    Results carry their workspace (`RetrievedChunk.metadata["workspace"]`, `SourceRef.workspace`).
+    """
 
     def __init__(
         self, index: DocumentIndex, embedder: Embedder, settings: RetrievalSettings
@@ -76,7 +80,7 @@ class HybridRetriever:
             chunk = stored.get(chunk_id)
             if chunk is None:
                 continue
-            result = to_retrieved(chunk, score)
+            result = to_retrieved(chunk, score, self.index.workspace)
             result.bm25_rank = bm25_rank.get(chunk_id)
             result.dense_rank = dense_rank.get(chunk_id)
             results.append(result)
@@ -93,7 +97,7 @@ class HybridRetriever:
         return self.index.vectors.query(self.index.workspace, vector, k, where)
 
 
-def to_retrieved(chunk: StoredChunk, score: float) -> RetrievedChunk:
+def to_retrieved(chunk: StoredChunk, score: float, workspace: str = "") -> RetrievedChunk:
     ref = SourceRef(
         doc_id=chunk.doc_id,
         source=chunk.source,
@@ -102,6 +106,7 @@ def to_retrieved(chunk: StoredChunk, score: float) -> RetrievedChunk:
         sheet=chunk.sheet,
         row=chunk.row,
         heading=chunk.heading,
+        workspace=workspace,
     )
     metadata = {
         "doc_type": chunk.doc_type,
@@ -109,5 +114,59 @@ def to_retrieved(chunk: StoredChunk, score: float) -> RetrievedChunk:
         "area": chunk.area,
         "chunk_index": chunk.chunk_index,
         **chunk.extra,
+        "workspace": workspace,
     }
     return RetrievedChunk(chunk.chunk_id, chunk.text, ref, metadata, score)
+
+
+class MultiWorkspaceRetriever:
+    """Searches a workspace and the knowledge bases attached to it, read-only.
+
+    Each workspace is searched on its own index (its BM25 statistics, its vectors); the
+    results are merged by their fused score, which is rank-based and so comparable across
+    indexes. Ties keep the order of `retrievers` (the own workspace first). Nothing is
+    ever searched outside the given retrievers.
+    """
+
+    def __init__(self, retrievers: Sequence[HybridRetriever]) -> None:
+        if not retrievers:
+            raise ValueError("MultiWorkspaceRetriever needs at least one retriever")
+        self.retrievers = list(retrievers)
+        self.index = self.retrievers[0].index  # the own workspace
+        self.embedder = self.retrievers[0].embedder
+        self.settings = self.retrievers[0].settings
+
+    @property
+    def workspaces(self) -> list[str]:
+        return [r.index.workspace for r in self.retrievers]
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        method: Method = "hybrid",
+    ) -> list[RetrievedChunk]:
+        k = k or self.settings.top_k
+        merged: list[tuple[float, int, int, RetrievedChunk]] = []
+        for order, retriever in enumerate(self.retrievers):
+            for rank, chunk in enumerate(retriever.search(query, k, filters, method)):
+                merged.append((-chunk.score, order, rank, chunk))
+        merged.sort(key=lambda item: item[:3])
+        return [chunk for *_, chunk in merged[:k]]
+
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        """In how many chunks of all searched workspaces each term occurs."""
+        totals = dict.fromkeys(terms, 0)
+        for retriever in self.retrievers:
+            for term, df in retriever.index.keywords.document_frequency(terms).items():
+                totals[term] += df
+        return totals
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """Inverse document frequency over all searched workspaces together."""
+        n = sum(r.index.keywords.size() for r in self.retrievers)
+        return {
+            term: math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            for term, df in self.document_frequency(terms).items()
+        }

@@ -1,1 +1,11 @@
+"""Workspaces, people, roles, shared threads, comments and the audit log.
 
+- `access`: roles (Admin, Bearbeitung, Lesen), actions, `require(user, workspace, action)`.
+- `accounts`: user accounts, argon2 passwords, login, the first administrator.
+- `workspaces`: workspaces, memberships, attached knowledge bases.
+- `audit`: the append-only audit log.
+- `threads`: shared and private conversation threads.
+- `comments`: comments on draft sections with @mentions.
+- `session`: `WorkspaceSession`, one person in one workspace, every action checked.
+- `cli`: `planwerk user …`, `planwerk workspace …`, `planwerk backup` / `restore`.
+"""

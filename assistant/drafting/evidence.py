@@ -1,0 +1,178 @@
+"""Evidence for a section: quotable units (sentences, list items, table rows) of retrieved
+passages that concern the Quartier, scored against a question's search words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.drafting.gaps import announces_gap
+from assistant.models import RetrievedChunk
+from assistant.retrieval.german import content_terms, fold
+from ingest.sentences import split_sentences
+
+TermWeights = Callable[[list[str]], dict[str, float]]
+
+# Passages of these document types are not evidence about the Quartier: funding calls say
+# what a funder wants, indicator tables are read through the indicator store instead.
+EXCLUDED_DOC_TYPES = frozenset({"funding_call", "indicators"})
+MIN_WORDS = 6
+HEADING_WEIGHT = 0.5
+# A unit must end like a sentence or list item; others were cut at a page or chunk border.
+_COMPLETE_END = re.compile(r"[.!?:;,“”\"»)]$")
+_ABBREVIATION_END = re.compile(r"\b[A-ZÄÖÜ][a-zäöü]{0,2}\.$")
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+_ROW_CELL = re.compile(r"\s*;\s*")
+
+
+@dataclass(slots=True)
+class Unit:
+    """A quotable piece of a passage and the passage (or table row) it is cited by."""
+
+    text: str
+    chunk: RetrievedChunk  # for table rows: the row with its header, cited by row number
+    rank: int  # rank of the passage in its search
+    is_row: bool = False
+
+    @property
+    def key(self) -> str:
+        return " ".join(fold(self.text).split())
+
+
+@dataclass(slots=True)
+class Scored:
+    unit: Unit
+    coverage: float
+    score: float
+
+
+def usable(chunk: RetrievedChunk) -> bool:
+    return str(chunk.metadata.get("doc_type", "")) not in EXCLUDED_DOC_TYPES
+
+
+def units_of(chunk: RetrievedChunk, rank: int = 0) -> list[Unit]:
+    """Sentences and list items of a prose passage, rows of a table passage."""
+    if chunk.metadata.get("kind") == "table":
+        return _table_units(chunk, rank)
+    lines = chunk.text.split("\n")
+    last_heading = chunk.ref.heading.split(" > ")[-1].strip() if chunk.ref.heading else ""
+    units = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped == last_heading:
+            continue
+        body = _BULLET.sub("", stripped)
+        for sentence in _sentences(body):
+            if _quotable(sentence) and not announces_gap(sentence, chunk.ref.heading):
+                units.append(Unit(sentence, chunk, rank))
+    return units
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, joined again where the splitter cut after an abbreviation („St.“)."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        sentence = sentence.strip()
+        if out and _ABBREVIATION_END.search(out[-1]):
+            start = text.find(out[-1])
+            end = text.find(sentence, start + len(out[-1])) if start >= 0 else -1
+            if start >= 0 and end >= 0:
+                out[-1] = text[start : end + len(sentence)]
+                continue
+        out.append(sentence)
+    return out
+
+
+def _quotable(sentence: str) -> bool:
+    return (
+        len(sentence.split()) >= MIN_WORDS
+        and bool(_COMPLETE_END.search(sentence))
+        and not _ABBREVIATION_END.search(sentence)
+    )
+
+
+def table_rows(chunk: RetrievedChunk) -> tuple[list[str], list[tuple[str, int | None]]]:
+    """Header cells and (row line, row number) pairs of a table passage."""
+    lines = chunk.text.split("\n")
+    start = next((i for i, line in enumerate(lines) if " | " in line), -1)
+    header = [h.strip() for h in lines[start].split(" | ")] if start >= 0 else []
+    rows = [line for line in lines[start + 1 :] if line.strip()]
+    numbers = chunk.metadata.get("rows")
+    if not isinstance(numbers, list) or len(numbers) != len(rows):
+        numbers = [None] * len(rows)
+    return header, list(zip(rows, numbers, strict=True))
+
+
+def row_cells(row: str) -> dict[str, str]:
+    """The cells of a "Spalte: Wert; …" row line."""
+    cells = {}
+    for part in _ROW_CELL.split(row):
+        if ": " in part:
+            name, value = part.split(": ", 1)
+            cells[name.strip()] = value.strip()
+    return cells
+
+
+def _table_units(chunk: RetrievedChunk, rank: int) -> list[Unit]:
+    header, rows = table_rows(chunk)
+    header_line = " | ".join(header)
+    units = []
+    for line, number in rows:
+        ref = replace(chunk.ref, row=number) if number is not None else chunk.ref
+        row_chunk = replace(chunk, text=f"{header_line}\n{line}".strip(), ref=ref)
+        units.append(Unit(line.strip(), row_chunk, rank, is_row=True))
+    return units
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` names the area `name` (case, umlauts and hyphens ignored)."""
+    wanted = _plain(name)
+    if not wanted:
+        return False
+    # At a word start, so "Bildung" is found in "Bildungschancen" but not in "Ausbildung".
+    return re.search(r"(?<![a-z0-9])" + re.escape(wanted), _plain(text)) is not None
+
+
+def about_area(unit: Unit, quartier: str, other_areas: Collection[str]) -> bool:
+    """A unit concerns the Quartier when it, its heading or its document names it, and it
+    does not speak of another area instead."""
+    if mentions(unit.text, quartier):
+        return True
+    if any(mentions(unit.text, other) for other in other_areas):
+        return False
+    ref = unit.chunk.ref
+    return mentions(ref.heading, quartier) or mentions(ref.title, quartier)
+
+
+def score_units(
+    units: Sequence[Unit],
+    search: str,
+    weights_of: TermWeights,
+    ignore: Collection[str] = (),
+) -> list[Scored]:
+    """Units by the IDF-weighted share of the search terms they contain (best first)."""
+    terms = sorted(content_terms(search) - set(ignore))
+    if not terms:
+        return []
+    weights = weights_of(terms)
+    total = sum(weights.get(t, 0.0) for t in terms) or 1.0
+    scored = []
+    wanted = set(terms)
+    for unit in units:
+        heading = unit.chunk.ref.heading.split(" > ")[-1] if unit.chunk.ref.heading else ""
+        in_text = content_terms(unit.text) & wanted
+        # Words of the unit's own heading count half: they say what the passage is about.
+        in_heading = (content_terms(heading) & wanted) - in_text
+        if not in_text:
+            continue
+        found = sum(weights.get(t, 0.0) for t in in_text)
+        found += HEADING_WEIGHT * sum(weights.get(t, 0.0) for t in in_heading)
+        coverage = found / total
+        scored.append(Scored(unit, coverage, coverage + 0.02 / (1 + unit.rank)))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[-–_/„“\"»«()]", " ", fold(text)).split())

@@ -1,0 +1,305 @@
+"""The drafting feature as one object for the UI and the command line.
+
+`DraftingService` creates drafts for a Quartier and an outline, writes or rewrites their
+sections (never replacing a person's text silently), takes chat answers over as sections,
+assembles the document for export and checks it against a funding call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from assistant.db import engine_for
+from assistant.drafting.document import DocumentSection, DraftDocument
+from assistant.drafting.facts import UnknownArea, known_areas, resolve_area
+from assistant.drafting.outlines import Outline, load_outline
+from assistant.drafting.renumber import renumber
+from assistant.drafting.sources import DraftSource
+from assistant.drafting.store import DraftInfo, DraftStore, HandEditProtected, StoredSection
+from assistant.drafting.writer import SectionDraft, SectionWriter
+from assistant.retrieval.german import fold
+
+if TYPE_CHECKING:
+    from assistant.feedback import FeedbackStore, Snippet
+    from assistant.services import Services
+
+_QUOTE_LINE = re.compile(r"^\s*-\s*„(?P<quote>.+)“\s*(?:\[\d+\])+\s*$")
+
+
+class DraftingError(RuntimeError):
+    """A drafting request that cannot be carried out; the message is German."""
+
+
+@dataclass(slots=True)
+class GenerationReport:
+    """What `generate_all` did: sections written, and person's texts kept beside new text."""
+
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+class DraftingService:
+    def __init__(self, services: Services, store: DraftStore | None = None) -> None:
+        self.services = services
+        settings = services.settings
+        self.workspace = settings.workspace
+        self.store = store or DraftStore(engine_for(settings), settings.workspace)
+        self.writer = SectionWriter(
+            services.retriever,
+            services.indicators,
+            services.index.keywords.idf,
+            generator=services.generator,
+            verifier=services.verifier,
+            llm=settings.llm,
+            workspace=settings.workspace,
+        )
+
+    # -- checks --------------------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        """Raise DraftingError when there is nothing to draft from."""
+        if not self.services.index.documents():
+            raise DraftingError(
+                "Es sind noch keine Dokumente eingelesen. Bitte zuerst die Unterlagen der "
+                "Kommune mit „planwerk ingest ORDNER“ (oder auf der Seite „Dokumente“) einlesen."
+            )
+
+    def quartier(self, name: str) -> str:
+        """The Quartier's display name; DraftingError (German) if the tables do not know it."""
+        try:
+            return resolve_area(self.services.indicators, name, self.workspace)
+        except UnknownArea as error:
+            raise DraftingError(str(error)) from None
+
+    def quartiere(self) -> list[str]:
+        return known_areas(self.services.indicators, self.workspace)
+
+    def outline(self, outline_id: str) -> Outline:
+        from assistant.drafting.outlines import OutlineError
+
+        try:
+            return load_outline(outline_id)
+        except OutlineError as error:
+            raise DraftingError(str(error)) from None
+
+    # -- drafts --------------------------------------------------------------------------
+
+    def create_draft(self, quartier: str, outline_id: str, title: str = "") -> DraftInfo:
+        self.ensure_ready()
+        name = self.quartier(quartier)
+        outline = self.outline(outline_id)
+        return self.store.create(name, outline.id, title.strip() or default_title(name))
+
+    def generate_section(
+        self,
+        draft_id: int,
+        section_id: str,
+        *,
+        overwrite: bool = False,
+        keep_both: bool = False,
+        extractive: bool = False,
+    ) -> StoredSection:
+        """(Re)write one section. A person's text raises HandEditProtected unless
+        `overwrite` (replace it) or `keep_both` (store the new text beside it)."""
+        info = self.store.get(draft_id)
+        outline = self.outline(info.outline_id)
+        section = outline.section(section_id)
+        current = self.store.section(draft_id, section_id)
+        if current is not None and current.protected and not (overwrite or keep_both):
+            raise HandEditProtected(section_id, current.origin)
+        others = self.store.sections(draft_id)
+        used = {q for sid, s in others.items() if sid != section_id for q in quotes_in(s.text)}
+        drafted = self.writer.write(info.quartier, outline, section, used, extractive=extractive)
+        return self.store.save_generated(
+            draft_id,
+            section_id,
+            drafted.text,
+            drafted.sources,
+            drafted.details,
+            overwrite=overwrite,
+            keep_both=keep_both,
+        )
+
+    def generate_all(
+        self, draft_id: int, *, overwrite: bool = False, extractive: bool = False
+    ) -> GenerationReport:
+        """Write every section in outline order. A person's text is kept current unless
+        `overwrite`; the new text is then stored beside it (see `StoredSection`)."""
+        info = self.store.get(draft_id)
+        outline = self.outline(info.outline_id)
+        report = GenerationReport()
+        existing = self.store.sections(draft_id)
+        used: set[str] = set()
+        for stored in existing.values():
+            if stored.protected and not overwrite:
+                used.update(quotes_in(stored.text))
+        for section in outline.sections:
+            stored = existing.get(section.id)
+            protected = stored is not None and stored.protected and not overwrite
+            drafted = self.writer.write(
+                info.quartier, outline, section, used, extractive=extractive
+            )
+            used.update(quotes_in(drafted.text))
+            self.store.save_generated(
+                draft_id,
+                section.id,
+                drafted.text,
+                drafted.sources,
+                drafted.details,
+                overwrite=overwrite,
+                keep_both=protected,
+            )
+            (report.kept if protected else report.written).append(section.id)
+        return report
+
+    def edit_section(self, draft_id: int, section_id: str, text: str) -> StoredSection:
+        self.outline(self.store.get(draft_id).outline_id).section(section_id)
+        return self.store.save_hand_edit(draft_id, section_id, text)
+
+    def take_over_snippet(
+        self,
+        draft_id: int,
+        section_id: str,
+        snippet: Snippet,
+        *,
+        mode: Literal["replace", "append"] = "replace",
+        overwrite: bool = False,
+        feedback: FeedbackStore | None = None,
+    ) -> StoredSection:
+        """A chat answer (a `DraftSnippet`) as section text, with its sources renumbered."""
+        self.outline(self.store.get(draft_id).outline_id).section(section_id)
+        text, sources = snippet_text(snippet.text, snippet.sources)
+        stored = self.store.take_over(
+            draft_id,
+            section_id,
+            text,
+            sources,
+            mode=mode,
+            overwrite=overwrite,
+            note=f"aus dem Chat übernommen: „{snippet.question[:80]}“",
+        )
+        if feedback is not None:
+            feedback.mark_used(snippet.id)
+        return stored
+
+    # -- documents -----------------------------------------------------------------------
+
+    def document(self, draft_id: int) -> DraftDocument:
+        """The stored draft as a document (sections not written yet are left out)."""
+        info = self.store.get(draft_id)
+        outline = self.outline(info.outline_id)
+        stored = self.store.sections(draft_id)
+        sections = [
+            DocumentSection(
+                s.id,
+                number,
+                s.title,
+                stored[s.id].text,
+                stored[s.id].sources,
+                stored[s.id].details,
+                stored[s.id].origin,
+            )
+            for number, s in enumerate(outline.sections, start=1)
+            if s.id in stored
+        ]
+        return DraftDocument(
+            info.title, info.quartier, outline, sections, info.updated_at, self.municipality()
+        )
+
+    def write_document(
+        self, quartier: str, outline_id: str, title: str = "", *, extractive: bool = False
+    ) -> DraftDocument:
+        """A complete draft without storing it (the command line's `planwerk draft`)."""
+        self.ensure_ready()
+        name = self.quartier(quartier)
+        outline = self.outline(outline_id)
+        used: set[str] = set()
+        sections = []
+        for number, section in enumerate(outline.sections, start=1):
+            drafted: SectionDraft = self.writer.write(
+                name, outline, section, used, extractive=extractive
+            )
+            used.update(quotes_in(drafted.text))
+            sections.append(
+                DocumentSection(
+                    section.id,
+                    number,
+                    section.title,
+                    drafted.text,
+                    drafted.sources,
+                    drafted.details,
+                )
+            )
+        return DraftDocument(
+            title.strip() or default_title(name),
+            name,
+            outline,
+            sections,
+            datetime.now(UTC),
+            self.municipality(),
+        )
+
+    def save_document(self, document: DraftDocument) -> DraftInfo:
+        """Store a document written by `write_document` as a new draft."""
+        info = self.store.create(document.quartier, document.outline.id, document.title)
+        for section in document.sections:
+            self.store.save_generated(
+                info.id, section.id, section.text, section.sources, section.details
+            )
+        return info
+
+    def municipality(self) -> str:
+        """The municipality most documents name on their first page ("" if none)."""
+        names = Counter(d.municipality for d in self.services.index.documents() if d.municipality)
+        return names.most_common(1)[0][0] if names else ""
+
+
+def default_title(quartier: str) -> str:
+    return f"Integriertes Handlungskonzept {quartier}"
+
+
+def quotes_in(text: str) -> set[str]:
+    """Folded quotes of the findings lines of a section text (to avoid repeating them)."""
+    found = set()
+    for line in text.split("\n"):
+        match = _QUOTE_LINE.match(line)
+        if match:
+            found.add(" ".join(fold(match.group("quote")).split()))
+    return found
+
+
+def snippet_text(text: str, citations: list[dict[str, Any]]) -> tuple[str, list[DraftSource]]:
+    """A chat answer's text renumbered to its cited sources only, and those sources."""
+    by_number = {int(c.get("n", 0)): c for c in citations if c.get("n") is not None}
+    mapping: dict[int, int] = {}
+    sources: list[DraftSource] = []
+    for n in sorted(by_number):
+        c = by_number[n]
+        label_parts = [str(c.get("title") or c.get("source") or "Quelle")]
+        if c.get("page") is not None:
+            label_parts.append(f"S. {c['page']}")
+        if c.get("sheet"):
+            label_parts.append(f"Blatt „{c['sheet']}“")
+        if c.get("row") is not None:
+            label_parts.append(f"Zeile {c['row']}")
+        label = ", ".join(label_parts)
+        if c.get("heading"):
+            label += f" – {c['heading']}"
+        sources.append(
+            DraftSource(
+                kind="snippet",
+                label=label,
+                text=str(c.get("text") or ""),
+                source=str(c.get("source") or ""),
+                page=c.get("page"),
+                sheet=c.get("sheet"),
+                row=c.get("row"),
+                heading=str(c.get("heading") or ""),
+            )
+        )
+        mapping[n] = len(sources)
+    return renumber(text, mapping).strip(), sources

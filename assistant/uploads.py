@@ -1,0 +1,109 @@
+"""Files uploaded through the browser: safe names, saved under the data directory, ingested.
+
+An upload named „Bericht 2024.pdf“ is stored as `data_dir/uploads/Bericht 2024.pdf` (in
+the workspace "default"; others use `data_dir/uploads/<workspace>/`) and
+identified in the index by the source key `upload:Bericht 2024.pdf`, so uploading a new
+version under the same name replaces the old one. The bytes are first written to
+`uploads/.incoming/` and only moved into place once the ingest succeeded: a refused file
+never overwrites the version the index holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.ingestion import IngestPipeline, IngestResult, IngestStatus
+
+log = logging.getLogger(__name__)
+
+UPLOAD_PREFIX = "upload:"
+MAX_NAME_CHARS = 150
+_UNSAFE = re.compile(r"[^\w .,()+&'-]", re.UNICODE)
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name that stays inside the upload folder and reads like the original.
+
+    Path parts („../“, „C:\\…“) are dropped, Unicode is normalised (NFC, so umlauts from
+    macOS stay one character), control and shell-special characters become „_“, leading
+    dots go (no hidden files) and the length is capped, keeping the suffix.
+    """
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = _UNSAFE.sub("_", base)
+    base = " ".join(base.split()).lstrip(". ").rstrip(". ")
+    if not base or set(base) <= {"_", "."}:
+        base = "datei"
+    if len(base) > MAX_NAME_CHARS:
+        stem, dot, suffix = base.rpartition(".")
+        if dot and 0 < len(suffix) <= 10:
+            base = stem[: MAX_NAME_CHARS - len(suffix) - 1].rstrip() + "." + suffix
+        else:
+            base = base[:MAX_NAME_CHARS].rstrip()
+    return base
+
+
+def upload_dir(settings: Settings) -> Path:
+    """`data_dir/uploads/`; other workspaces than "default" get a subfolder of their own,
+    so two workspaces uploading „bericht.pdf“ keep two files."""
+    base = settings.data_dir / "uploads"
+    if settings.workspace == "default":
+        return base
+    return base / safe_upload_name(settings.workspace)
+
+
+def upload_source_key(name: str) -> str:
+    return f"{UPLOAD_PREFIX}{name}"
+
+
+def upload_path(settings: Settings, source_key: str) -> Path | None:
+    """Where an uploaded document's file lives, for a source key `upload:<name>`."""
+    if not source_key.startswith(UPLOAD_PREFIX):
+        return None
+    return upload_dir(settings) / safe_upload_name(source_key.removeprefix(UPLOAD_PREFIX))
+
+
+def ingest_upload(
+    settings: Settings, pipeline: IngestPipeline, name: str, data: bytes
+) -> IngestResult:
+    """Save an uploaded file under the data directory and ingest it; never raises.
+
+    Returns the pipeline's result (indexed, unchanged, replaced or refused, with a German
+    message). An unexpected error becomes a refused result, so one bad file never stops
+    the others of a batch.
+    """
+    safe = safe_upload_name(name)
+    incoming = upload_dir(settings) / ".incoming"
+    staged = incoming / safe
+    try:
+        incoming.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+    except OSError as error:
+        return IngestResult(
+            safe,
+            IngestStatus.REFUSED,
+            f"„{safe}“ konnte nicht gespeichert werden ({error.strerror or error}). "
+            "Ist der Datenträger voll oder schreibgeschützt?",
+        )
+    try:
+        result = pipeline.ingest_file(staged, source_name=safe, source_key=upload_source_key(safe))
+    except Exception as error:  # a loader bug must not stop the batch
+        log.exception("Unerwarteter Fehler beim Einlesen von %s", safe)
+        staged.unlink(missing_ok=True)
+        return IngestResult(
+            safe,
+            IngestStatus.REFUSED,
+            f"„{safe}“ konnte wegen eines unerwarteten Fehlers nicht eingelesen werden "
+            f"({type(error).__name__}). Bitte die Datei prüfen oder als PDF speichern und "
+            "erneut hochladen.",
+        )
+    if result.status == IngestStatus.REFUSED:
+        staged.unlink(missing_ok=True)
+    else:
+        shutil.move(staged, upload_dir(settings) / safe)
+    return result

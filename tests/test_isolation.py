@@ -1,0 +1,345 @@
+"""Workspace isolation: two municipalities with overlapping content and a knowledge base.
+
+Lindenfeld and Brakenau have the same districts, indicators and kinds of documents (and
+one byte-identical guideline); only Lindenfeld has the knowledge base attached. Every
+document question, indicator question and drafted section of one town is checked: no
+retrieved chunk, cited source, indicator row, figure or draft of the other town (and no
+knowledge-base passage for Brakenau) may appear. Readers' write attempts are refused and
+logged; every action is in the audit log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.conversation import ThreadNotFound
+from assistant.db import engine_for
+from assistant.drafting.store import DraftNotFound, DraftStore
+from assistant.models import Answer
+from assistant.services import Services
+from assistant.workspace import audit
+from assistant.workspace.access import PermissionDenied, Principal, Role
+from assistant.workspace.accounts import Accounts
+from assistant.workspace.audit import AuditLog
+from assistant.workspace.session import WorkspaceSession
+from assistant.workspace.workspaces import Workspaces
+from tests.workspace_corpus import (
+    AREAS,
+    BRAKENAU,
+    LINDENFELD,
+    Town,
+    document_questions,
+    indicator_questions,
+    shared_embedder,
+    write_knowledge_base,
+    write_town,
+)
+from tests.workspace_scenarios import PASSWORD, ROOT
+
+KB = "wissensbasis"
+DRAFT_SECTIONS = ("ausgangslage", "bestandsanalyse", "beteiligung")
+DRAFT_AREAS = ("Hafenviertel", "Nordviertel")
+
+
+@dataclass
+class Town_:
+    town: Town
+    other: Town
+    session: WorkspaceSession
+    reader: WorkspaceSession
+    allowed: dict[str, set[str]]  # workspace -> chunk ids it may return
+    sources: set[str]  # file names it may cite
+
+
+@dataclass
+class Tally:
+    queries: int = 0
+    indicator_answers: int = 0
+    sections: int = 0
+    leaks: list[str] = field(default_factory=list)
+
+
+TALLY: dict[str, Tally] = {}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Town_]]:
+    root = tmp_path_factory.mktemp("isolation")
+    with pytest.MonkeyPatch.context() as patch:
+        for key in list(os.environ):
+            if key.startswith("PLANWERK_"):
+                patch.delenv(key)
+        patch.setenv("PLANWERK_CONFIG", str(root / "absent.toml"))
+        from argon2 import PasswordHasher
+
+        import assistant.workspace.accounts as accounts_module
+
+        patch.setattr(accounts_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+        base = Services(Settings(data_dir=root / "index"))
+        # Both towns ask the same questions: their query vectors are computed once.
+        base.__dict__["embedder"] = shared_embedder()
+        engine = engine_for(base.settings)
+        accounts, workspaces = Accounts(engine), Workspaces(engine)
+        for town in (LINDENFELD, BRAKENAU):
+            workspaces.create(ROOT, town.workspace, f"Stadt {town.name}")
+        workspaces.create(ROOT, KB, "Wissensbasis des Landes", kind="knowledge_base")
+        workspaces.attach(ROOT, LINDENFELD.workspace, KB)
+        people = {
+            "lina": (LINDENFELD.workspace, Role.BEARBEITUNG),
+            "leo": (LINDENFELD.workspace, Role.LESEN),
+            "bruno": (BRAKENAU.workspace, Role.BEARBEITUNG),
+            "berta": (BRAKENAU.workspace, Role.LESEN),
+            "kim": (KB, Role.BEARBEITUNG),
+        }
+        for name, (workspace, role) in people.items():
+            accounts.create_user(ROOT, name, PASSWORD)
+            workspaces.grant(ROOT, name, workspace, role)
+
+        kb_session = WorkspaceSession(
+            base.for_workspace(KB), accounts.authenticate("kim", PASSWORD)
+        )
+        for path in write_knowledge_base(root / "files" / KB):
+            assert kb_session.ingest_file(path).doc_id
+        towns = {}
+        for town, other, editor, reader in (
+            (LINDENFELD, BRAKENAU, "lina", "leo"),
+            (BRAKENAU, LINDENFELD, "bruno", "berta"),
+        ):
+            services = base.for_workspace(town.workspace)
+            session = WorkspaceSession(services, accounts.authenticate(editor, PASSWORD))
+            for path in write_town(root / "files" / town.workspace, town):
+                result = session.ingest_file(path)
+                assert result.doc_id, result.message
+            searched = [town.workspace, *services.knowledge_bases]
+            allowed = {ws: services.index.catalog.chunk_ids(ws) for ws in searched}
+            sources = {d.source for ws in searched for d in services.index.view(ws).documents()}
+            reader_session = WorkspaceSession(
+                base.for_workspace(town.workspace), accounts.authenticate(reader, PASSWORD)
+            )
+            towns[town.workspace] = Town_(town, other, session, reader_session, allowed, sources)
+        yield towns
+        for item in towns.values():
+            item.session.services.close()
+            item.reader.services.close()
+        kb_session.services.close()
+        base.close()
+
+
+def _figure(value: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d,.]){re.escape(value)}(?![\d])")
+
+
+def _foreign_figures(other: Town) -> list[re.Pattern[str]]:
+    figures = [_figure(v) for v in sorted(other.rates())]
+    for a in range(len(AREAS)):
+        for year in (2021, 2022, 2023):
+            population = other.population(a, year)
+            figures += [_figure(str(population)), _figure(f"{population:,}".replace(",", "."))]
+    return figures
+
+
+def leaks_in_answer(item: Town_, question: str, answer: Answer) -> list[str]:
+    """Everything in an answer that belongs to another workspace."""
+    found = []
+    own = item.allowed
+    for chunk in answer.retrieved:
+        workspace = chunk.metadata.get("workspace")
+        if workspace not in own or chunk.chunk_id not in own[workspace]:
+            found.append(f"chunk {chunk.chunk_id} from {workspace!r}")
+        if chunk.ref.workspace != workspace:
+            found.append(f"chunk {chunk.chunk_id}: ref workspace {chunk.ref.workspace!r}")
+        if item.other.name in chunk.text:
+            found.append(f"chunk {chunk.chunk_id} mentions {item.other.name}")
+    for citation in answer.citations:
+        if citation.ref.workspace not in own or citation.ref.source not in item.sources:
+            found.append(f"citation of {citation.ref.source} in {citation.ref.workspace!r}")
+        if item.other.name in citation.text:
+            found.append(f"citation text mentions {item.other.name}")
+    if item.other.name not in question and item.other.name in answer.text:
+        found.append(f"answer mentions {item.other.name}")
+    found += [
+        f"figure {p.pattern} of {item.other.name}"
+        for p in _foreign_figures(item.other)
+        if p.search(answer.text)
+    ]
+    return [f"{question}: {leak}" for leak in found]
+
+
+@pytest.mark.parametrize("workspace", [LINDENFELD.workspace, BRAKENAU.workspace])
+def test_questions_never_cross_workspaces(world: dict[str, Town_], workspace: str) -> None:
+    item = world[workspace]
+    tally = TALLY.setdefault(workspace, Tally())
+    thread = item.session.threads.create(item.session.user, "Isolation")
+    for question in document_questions():
+        answer = item.session.ask(question, thread_id=thread.id)
+        tally.queries += 1
+        tally.leaks += leaks_in_answer(item, question, answer)
+    for question in indicator_questions():
+        answer = item.session.ask(question)
+        tally.queries += 1
+        tally.indicator_answers += answer.mode == "indicators"
+        tally.leaks += leaks_in_answer(item, question, answer)
+    assert tally.leaks == []
+    assert tally.queries >= 98
+    # The indicator router answered from the tables (not a silent fallback to text search).
+    assert tally.indicator_answers >= 20
+    # Brakenau has no knowledge base attached: funding-call questions find nothing of it.
+    kb_hits = [
+        c
+        for q in ("Wie hoch ist der Fördersatz?", "Wann endet die Antragsfrist?")
+        for c in item.session.ask(q).retrieved
+        if c.metadata["workspace"] == KB
+    ]
+    assert bool(kb_hits) is (workspace == LINDENFELD.workspace)
+
+
+def test_the_leak_check_finds_leaks(world: dict[str, Town_]) -> None:
+    """Control: the checker flags the other town's answers as leaks."""
+    lindenfeld, brakenau = world[LINDENFELD.workspace], world[BRAKENAU.workspace]
+    question = "Wie hoch ist die SGB-II-Quote im Hafenviertel?"
+    foreign = brakenau.session.ask(question)
+    assert leaks_in_answer(lindenfeld, question, foreign)
+    identical = brakenau.session.ask("Wie beginnt Beteiligung in der Sozialplanung?")
+    # The byte-identical guideline has the same chunk ids in both towns; its workspace tag
+    # is what tells them apart.
+    assert any("from 'brakenau'" in leak for leak in leaks_in_answer(lindenfeld, "", identical))
+
+
+@pytest.mark.parametrize("workspace", [LINDENFELD.workspace, BRAKENAU.workspace])
+def test_drafts_never_cross_workspaces(world: dict[str, Town_], workspace: str) -> None:
+    item = world[workspace]
+    session = item.session
+    tally = TALLY.setdefault(workspace, Tally())
+    for area in DRAFT_AREAS:
+        draft = session.create_draft(area, "ihk_allgemein", f"IHK {area} {item.town.name}")
+        for section_id in DRAFT_SECTIONS:
+            written = session.generate_section(draft.id, section_id)
+            tally.sections += 1
+            for source in written.sources:
+                if source.source and source.source not in item.sources:
+                    tally.leaks.append(f"draft {area}/{section_id} cites {source.source}")
+                if item.other.name in source.text:
+                    tally.leaks.append(f"draft {area}/{section_id} quotes {item.other.name}")
+            tally.leaks += [
+                f"draft {area}/{section_id}: figure {p.pattern}"
+                for p in _foreign_figures(item.other)
+                if p.search(written.text)
+            ]
+        assert item.town.name in session.drafting.document(draft.id).title
+    assert tally.leaks == []
+    # Drafts, sections and their history are invisible from the other workspace.
+    other = world[item.other.workspace]
+    mine = {d.id for d in session.list_drafts()}
+    assert mine and not mine & {d.id for d in other.session.list_drafts()}
+    theirs = DraftStore(other.session.engine, other.session.workspace)
+    for draft_id in mine:
+        with pytest.raises(DraftNotFound):
+            theirs.get(draft_id)
+        with pytest.raises(DraftNotFound):
+            other.session.sections(draft_id)
+        with pytest.raises(DraftNotFound):
+            other.session.history.versions(other.session.user, draft_id, DRAFT_SECTIONS[0])
+        with pytest.raises(DraftNotFound):
+            other.session.restore_version(draft_id, DRAFT_SECTIONS[0], 1)
+        with pytest.raises(DraftNotFound):
+            other.session.edit_section(draft_id, DRAFT_SECTIONS[0], "fremd")
+        assert other.session.comments.comments(other.session.user, str(draft_id)) == []
+
+
+def test_readers_cannot_write_and_every_refusal_is_logged(world: dict[str, Town_]) -> None:
+    item = world[LINDENFELD.workspace]
+    reader = item.reader
+    documents = item.session.documents()
+    draft = item.session.create_draft("Altstadt", "ihk_allgemein", "IHK Altstadt")
+    item.session.edit_section(draft.id, "ausgangslage", "Text der Bearbeitung.")
+    attempts = {
+        "upload": lambda: reader.upload("neu.md", b"# Neu\n\nInhalt"),
+        "ingest": lambda: reader.ingest_file(Path(__file__)),
+        "delete": lambda: reader.delete_document(documents[0].doc_id),
+        "reindex": lambda: reader.reindex_document(documents[0].doc_id),
+        "create_draft": lambda: reader.create_draft("Altstadt", "ihk_allgemein", "X"),
+        "edit_section": lambda: reader.edit_section(draft.id, "ausgangslage", "geändert"),
+        "restore": lambda: reader.restore_version(draft.id, "ausgangslage", 1),
+        "delete_draft": lambda: reader.delete_draft(draft.id),
+        "grant": lambda: reader.grant("leo", Role.ADMIN),
+        "audit_log": lambda: reader.audit_entries(),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(PermissionDenied) as refused:
+            attempt()
+        assert "Keine Berechtigung" in refused.value.message, name
+    # Nothing changed, and each attempt is in the log.
+    assert [d.doc_id for d in item.session.documents()] == [d.doc_id for d in documents]
+    assert item.session.sections(draft.id)["ausgangslage"].text == "Text der Bearbeitung."
+    denied = AuditLog(reader.engine).entries(LINDENFELD.workspace, actor="leo", action=audit.DENIED)
+    assert len(denied) >= len(attempts)
+    # Readers still read, comment and export.
+    assert reader.ask("Wie hoch ist die SGB-II-Quote im Hafenviertel?").found
+    reader.comments.add(reader.user, str(draft.id), "ausgangslage", "Bitte Zahlen prüfen @lina")
+    assert reader.export("kennzahlen.csv", lambda: "ok") == "ok"
+
+
+def test_no_one_enters_another_workspace(world: dict[str, Town_]) -> None:
+    lindenfeld, brakenau = world[LINDENFELD.workspace], world[BRAKENAU.workspace]
+    intruder = lindenfeld.session.user
+    with pytest.raises(PermissionDenied, match="gehört nicht zum Arbeitsbereich"):
+        WorkspaceSession(brakenau.session.services, intruder)
+    # Forged principals are re-checked against the database on every action.
+    forged = Principal(intruder.id, intruder.username, roles={BRAKENAU.workspace: Role.ADMIN})
+    session = WorkspaceSession.__new__(WorkspaceSession)
+    session.__dict__.update(brakenau.session.__dict__)
+    session._user = forged
+    with pytest.raises(PermissionDenied):
+        session.upload("x.md", b"# X")
+    # Threads of one town are unknown in the other.
+    thread = lindenfeld.session.threads.create(lindenfeld.session.user, "Nur Lindenfeld")
+    with pytest.raises(ThreadNotFound):
+        brakenau.session.ask("Und im Nordviertel?", thread_id=thread.id)
+    private = lindenfeld.session.threads.create(lindenfeld.session.user, "Privat", private=True)
+    with pytest.raises(ThreadNotFound):
+        lindenfeld.reader.ask("Wie hoch ist die Kinderarmut?", thread_id=private.id)
+
+
+def test_audit_log_records_each_action(world: dict[str, Town_]) -> None:
+    item = world[BRAKENAU.workspace]
+    session = item.session
+    path = Path(session.services.settings.data_dir).parent / "zusatz.md"
+    path.write_text("# Zusatz\n\nEin Zusatzdokument für das Protokoll.", encoding="utf-8")
+    uploaded = session.ingest_file(path)
+    session.export("entwurf.docx", lambda: None, format="docx")
+    assert session.delete_document(uploaded.doc_id)
+    with pytest.raises(PermissionDenied):
+        session.grant("berta", Role.BEARBEITUNG)  # editors do not manage roles
+    Workspaces(session.engine).grant(ROOT, "berta", BRAKENAU.workspace, Role.LESEN)
+    entries = AuditLog(session.engine).entries(BRAKENAU.workspace, limit=5000)
+    seen = {(e.actor, e.action, e.target) for e in entries}
+    assert ("bruno", audit.UPLOAD, "zusatz.md") in seen
+    assert ("bruno", audit.EXPORT, "entwurf.docx") in seen
+    assert ("bruno", audit.DELETE, "zusatz.md") in seen
+    assert ("bruno", audit.DENIED, "berta") in seen  # editors cannot grant roles
+    assert ("cli:test", audit.ROLE_GRANT, "berta") in seen
+    assert any(e.action == audit.DRAFT_EDIT and e.actor == "bruno" for e in entries)
+    logins = AuditLog(session.engine).entries(actor="bruno", action=audit.LOGIN)
+    assert logins and all(e.at is not None for e in entries)
+    # Lindenfeld's people appear in Brakenau's log only with refused attempts to get in.
+    assert {e.action for e in entries if e.actor in ("lina", "leo")} <= {audit.DENIED}
+
+
+def test_isolation_summary(world: dict[str, Town_], capsys: pytest.CaptureFixture[str]) -> None:
+    queries = sum(t.queries for t in TALLY.values())
+    sections = sum(t.sections for t in TALLY.values())
+    leaks = sum(len(t.leaks) for t in TALLY.values())
+    with capsys.disabled():
+        print(
+            f"\nisolation: {queries} questions "
+            f"({sum(t.indicator_answers for t in TALLY.values())} computed from indicator "
+            f"tables), {sections} drafted sections, {leaks} leaks"
+        )
+    assert leaks == 0

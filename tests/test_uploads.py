@@ -1,0 +1,88 @@
+"""Browser uploads: safe names, saved under the data folder, a bad file refused in German."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.document_actions import delete_document, reindex_document, source_file
+from assistant.ingestion import IngestStatus
+from assistant.services import Services
+from assistant.uploads import ingest_upload, safe_upload_name, upload_dir
+from tests.corpus import write_report_pdf
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Sozialbericht 2024.pdf", "Sozialbericht 2024.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("C:\\Users\\a\\Übersicht Quartiere.xlsx", "Übersicht Quartiere.xlsx"),
+        ("U\u0308bersicht.csv", "Übersicht.csv"),  # decomposed umlaut (macOS)
+        (".hidden.md", "hidden.md"),
+        ("..", "datei"),
+        ("a\x00b<c>|d.txt", "ab_c__d.txt"),
+        ("  viele   Leerzeichen .pdf ", "viele Leerzeichen .pdf"),
+    ],
+)
+def test_safe_upload_name(name: str, expected: str) -> None:
+    assert safe_upload_name(name) == expected
+
+
+def test_long_name_keeps_suffix() -> None:
+    name = safe_upload_name("x" * 400 + ".pdf")
+    assert len(name) <= 150
+    assert name.endswith(".pdf")
+
+
+def test_upload_is_saved_and_indexed(services: Services, tmp_path: Path) -> None:
+    pdf = write_report_pdf(tmp_path / "bericht.pdf").read_bytes()
+    result = ingest_upload(services.settings, services.pipeline, "../Bericht Ä.pdf", pdf)
+    assert result.status == IngestStatus.INDEXED
+    saved = upload_dir(services.settings) / "Bericht Ä.pdf"
+    assert saved.read_bytes() == pdf
+    assert source_file(services.settings, services.index, result.doc_id) == saved
+    assert not any((upload_dir(services.settings) / ".incoming").iterdir())
+
+    again = ingest_upload(services.settings, services.pipeline, "Bericht Ä.pdf", pdf)
+    assert again.status == IngestStatus.UNCHANGED
+    assert (
+        reindex_document(services.settings, services.index, services.pipeline, result.doc_id).status
+        == IngestStatus.UNCHANGED
+    )
+
+    assert delete_document(services.settings, services.pipeline, result.doc_id)
+    assert not saved.exists()
+    assert services.index.documents() == []
+
+
+def test_broken_upload_is_refused_and_keeps_the_stored_version(
+    services: Services, tmp_path: Path
+) -> None:
+    pdf = write_report_pdf(tmp_path / "bericht.pdf").read_bytes()
+    first = ingest_upload(services.settings, services.pipeline, "bericht.pdf", pdf)
+    broken = ingest_upload(services.settings, services.pipeline, "bericht.pdf", b"%PDF-1.4 kaputt")
+    assert broken.status == IngestStatus.REFUSED
+    assert broken.message  # German reason from the loader
+    assert (upload_dir(services.settings) / "bericht.pdf").read_bytes() == pdf
+    assert [d.doc_id for d in services.index.documents()] == [first.doc_id]
+
+
+def test_unexpected_loader_error_becomes_refused(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services.pipeline, "ingest_file", explode)
+    result = ingest_upload(services.settings, services.pipeline, "a.txt", b"Text")
+    assert result.status == IngestStatus.REFUSED
+    assert "unerwarteten Fehlers" in result.message
+
+
+def test_workspaces_keep_their_own_upload_files(services: Services) -> None:
+    other = services.settings.model_copy(update={"workspace": "nordkreis"})
+    assert upload_dir(services.settings) == services.settings.data_dir / "uploads"
+    assert upload_dir(other) == services.settings.data_dir / "uploads" / "nordkreis"

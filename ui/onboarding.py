@@ -1,0 +1,74 @@
+"""What a first visit shows: an empty index explains the next step; example questions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.demo_corpus import demo_files
+from assistant.services import Services
+from ui import state
+from ui.example_questions import EXAMPLE_GROUPS
+from ui.ingest_progress import ingest_with_progress, summary
+
+
+def render_empty_index(services: Services) -> None:
+    st.info(
+        "**Noch keine Dokumente im Index.** Planwerk beantwortet Fragen aus Ihren eigenen "
+        "Unterlagen – Sozialberichte, Förderaufrufe, Indikatortabellen, Protokolle – und "
+        "nennt zu jeder Aussage die Quelle.",
+        icon=":material/info:",
+    )
+    st.markdown(
+        "**So geht es los:**\n"
+        "1. Auf der Seite **Dokumente** eigene Dateien hochladen (PDF, DOCX, XLSX, CSV, …), "
+        "oder\n"
+        "2. zum Ausprobieren die Demo-Daten der fiktiven Stadt Lindwerden laden.\n"
+        "3. Dann unten eine Frage eingeben oder eine Beispielfrage anklicken."
+    )
+    files = demo_files()
+    left, right = st.columns(2)
+    with left:
+        st.page_link(
+            "views/documents.py", label="Eigene Dokumente hochladen", icon=":material/upload_file:"
+        )
+    with right:
+        clicked = st.button(
+            f"Demo-Daten laden ({len(files)} Dateien, etwa eine Minute)",
+            type="primary",
+            icon=":material/download:",
+            disabled=not files,
+            key="load-demo",
+        )
+    if clicked:
+        load_demo(services)
+
+
+def load_demo(services: Services) -> None:
+    files = demo_files()
+    pipeline = services.pipeline
+    st.markdown("**Demo-Daten werden eingelesen …**")
+    results = ingest_with_progress(
+        [(path.name, lambda path=path: pipeline.ingest_file(path)) for path in files]
+    )
+    st.success(summary(results) + " Sie können jetzt Fragen stellen.")
+    st.button("Weiter zum Chat", type="primary", icon=":material/chat:")
+
+
+def ask_example(question: str, style: str) -> None:
+    st.session_state[state.PENDING] = question
+    st.session_state[state.STYLE] = style
+
+
+def render_examples() -> None:
+    st.markdown("**Beispielfragen** – zum Stellen anklicken:")
+    for group in EXAMPLE_GROUPS:
+        st.markdown(f"**{group.title}** – {group.description}")
+        with st.container(horizontal=True, gap="small"):
+            for i, question in enumerate(group.questions):
+                st.button(
+                    question,
+                    key=f"example-{group.style}-{i}",
+                    on_click=ask_example,
+                    args=(question, group.style),
+                    icon=":material/help:",
+                )

@@ -1,0 +1,63 @@
+"""The app's shared objects (one `Services` per configuration) and session state keys."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.config import Settings
+from assistant.db import engine_for
+from assistant.feedback import FeedbackStore
+from assistant.services import Services
+
+# Session state keys shared by several modules.
+THREAD = "thread_id"  # the open conversation, None for a new one
+SOURCE = "source"  # the citation shown in the source panel: {"message_id": int, "n": int}
+PENDING = "pending_question"  # a question chosen from the examples, asked on this run
+STYLE = "answer_style"
+
+
+def current_settings() -> Settings:
+    """Settings from the environment and planwerk.toml, read again only when these change.
+
+    Building `Settings` costs ~30 ms, too much for every rerun of every page.
+    """
+    config = Path(os.environ.get("PLANWERK_CONFIG", "planwerk.toml"))
+    stamp = config.stat().st_mtime if config.is_file() else 0.0
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PLANWERK_")))
+    return _settings(environment, str(config.resolve()), stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _settings(environment: tuple[tuple[str, str], ...], config: str, stamp: float) -> Settings:
+    return Settings()
+
+
+@st.cache_resource(show_spinner="Planwerk wird vorbereitet …")
+def _services(key: str, _settings: Settings) -> Services:
+    services = Services(_settings)
+    # Load the embedder, the BM25 index, the vector store and the answer path now, so the
+    # first question is answered as fast as every later one (nothing is stored).
+    services.answers.ask("Wie hoch ist die SGB-II-Quote im Stadtteil?")
+    return services
+
+
+@st.cache_resource(show_spinner=False)
+def _feedback(key: str, _settings: Settings) -> FeedbackStore:
+    return FeedbackStore(engine_for(_settings), _settings.workspace)
+
+
+def _key(settings: Settings) -> str:
+    return settings.model_dump_json()
+
+
+def services() -> Services:
+    settings = current_settings()
+    return _services(_key(settings), settings)
+
+
+def feedback_store() -> FeedbackStore:
+    settings = current_settings()
+    return _feedback(_key(settings), settings)
