@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     # SQLAlchemy URL of the app database (indicators, threads, drafts, users); empty means
     # a SQLite file under data_dir. PostgreSQL: "postgresql+psycopg://user:pw@host/db".
     database_url: str = ""
+    # Login in the web app (accounts, workspaces, roles); off = one user, one workspace.
+    auth: bool = False
     embedding: EmbeddingSettings = EmbeddingSettings()
     vector_store: VectorStoreSettings = VectorStoreSettings()
     llm: LLMSettings = LLMSettings()

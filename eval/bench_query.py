@@ -532,7 +532,6 @@ def measure_components(
                 start = clock()
                 one_thread.encode([question])
                 timed("encode_1_thread", start)
-    where = FILTER.chroma_where()
     for _ in range(repeats):
         for question in questions:
             terms = analyze(question)
@@ -540,7 +539,7 @@ def measure_components(
             index.keywords.search(terms, pool, FILTER)
             timed("bm25_filtered", start)
             start = clock()
-            index.vectors.query(index.workspace, vectors[question], pool, where)
+            index.vectors.query(index.workspace, vectors[question], pool, FILTER)
             timed("chroma_filtered", start)
     return times
 

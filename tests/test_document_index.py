@@ -203,3 +203,22 @@ def test_changed_text_analysis_recomputes_stored_terms(services: Services) -> No
         assert fresh.index.keywords.search(["kinderarmut"], k=1)[0][0] == chunks[1].chunk_id
     finally:
         fresh.close()
+
+
+def test_filtered_dense_search_falls_back_to_chroma_when_few_pass(services: Services) -> None:
+    """Filters are applied to a wider unfiltered result first; a rare document type that
+    is not among those candidates is still found through Chroma's own filter."""
+    many, many_chunks = make_document(
+        [f"Die Quote im Viertel {i} liegt bei {i}." for i in range(30)]
+    )
+    rare, rare_chunks = make_document(
+        ["Antragsberechtigt sind Kommunen."], source="aufruf.pdf", doc_type="funding_call"
+    )
+    add(services.index, services.embedder, many, many_chunks)
+    add(services.index, services.embedder, rare, rare_chunks)
+    vector = services.embedder.encode(["Quote im Viertel"])[0]
+    store, ws = services.index.vectors, services.index.workspace
+    only_rare = store.query(ws, vector, 3, SearchFilters(doc_types=("funding_call",)))
+    assert [i for i, _ in only_rare] == [rare_chunks[0].chunk_id]
+    only_plan = store.query(ws, vector, 3, SearchFilters(doc_types=("plan",)))
+    assert len(only_plan) == 3 and all(i.startswith(many.doc_id) for i, _ in only_plan)

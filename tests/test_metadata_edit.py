@@ -14,9 +14,7 @@ def _ids(services: Services, filters: SearchFilters) -> set[str]:
     query = "SGB-II-Quote Hafenviertel"
     lexical = services.index.keywords.search(["sgb", "quot", "hafenviertel"], 10, filters)
     vector = services.embedder.encode([query])[0]
-    dense = services.index.vectors.query(
-        services.index.workspace, vector, 10, filters.chroma_where()
-    )
+    dense = services.index.vectors.query(services.index.workspace, vector, 10, filters)
     return {i for i, _ in lexical} | {i for i, _ in dense}
 
 

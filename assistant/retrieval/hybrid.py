@@ -93,8 +93,7 @@ class HybridRetriever:
 
     def _dense(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
         vector = self.embedder.encode([query])[0]
-        where = filters.chroma_where() if filters else None
-        return self.index.vectors.query(self.index.workspace, vector, k, where)
+        return self.index.vectors.query(self.index.workspace, vector, k, filters)
 
 
 def to_retrieved(chunk: StoredChunk, score: float, workspace: str = "") -> RetrievedChunk:
