@@ -85,9 +85,9 @@ REPORT_SECTIONS = (
 )
 # The parts of one hybrid search, in the order the retriever runs them ...
 COMPONENTS = ("analyze", "encode", "bm25", "chroma", "fusion", "catalog")
-# ... and diagnostics, each timed in a loop of its own: Chroma's `count()` (which
-# `ChromaVectorStore.query` runs before every query), the query encoded with one BLAS thread,
-# and the two halves of a filtered search.
+# ... and diagnostics, each timed in a loop of its own: one Chroma `count()` round trip (which
+# `ChromaVectorStore.query` paid on every query until 9aff775), the query encoded with one
+# BLAS thread, and the two halves of a filtered search.
 DIAGNOSTICS = ("chroma_count", "encode_1_thread", "bm25_filtered", "chroma_filtered")
 FILTER = SearchFilters(doc_types=("plan",))
 
@@ -792,10 +792,11 @@ def render(raw: dict[str, Any], notes: str = "") -> str:
         ],
     )
     lines += [
-        "Diagnostics, each timed in a loop of its own: Chroma's `count()`, which "
-        "`ChromaVectorStore.query` runs before every query; the query encoded by a second "
-        "encoder limited to one BLAS thread; and the BM25 and Chroma halves of the filtered "
-        "search (`doc_type = plan`).",
+        "Diagnostics, each timed in a loop of its own: one Chroma `count()` round trip (which "
+        "`ChromaVectorStore.query` paid on every query until commit 9aff775); the query "
+        "encoded by a second encoder limited to one BLAS thread; and the BM25 and Chroma "
+        "halves of the filtered search (`doc_type = plan`, "
+        "`KeywordIndex.search` and `ChromaVectorStore.query` with the filter).",
         "",
     ]
     lines += markdown_table(
@@ -916,10 +917,9 @@ def why_lines(query: dict, build: dict) -> list[str]:
         )
     if comp.get("chroma_count"):
         lines.append(
-            f"- `ChromaVectorStore.query` calls `count()` before every query: "
-            f"{percentile(comp['chroma_count'], 0.5):.1f} ms (p50, timed alone) of the "
-            f"{parts['chroma']:.1f} ms the whole call takes; the count is only needed to "
-            "return early for an empty collection."
+            f"- One Chroma `count()` round trip costs {percentile(comp['chroma_count'], 0.5):.1f} "
+            f"ms (p50) at this size, against {parts['chroma']:.1f} ms for the whole "
+            "`ChromaVectorStore.query` call (which paid one per query until commit 9aff775)."
         )
     if comp.get("chroma_filtered"):
         lines.append(

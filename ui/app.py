@@ -44,4 +44,7 @@ PAGES = [
     ),
 ]
 
+from ui import auth  # noqa: E402
+
+auth.gate()
 st.navigation(PAGES, position="sidebar").run()

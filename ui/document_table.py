@@ -10,6 +10,8 @@ from assistant.document_actions import delete_document, reindex_document
 from assistant.index.metadata_edit import DOC_TYPES, MetadataError, update_document_metadata
 from assistant.models import DocumentRecord
 from assistant.services import Services
+from assistant.workspace.access import Action, PermissionDenied
+from ui import auth
 from ui.ingest_progress import show_result
 from ui.labels import doc_type_label, german_datetime
 
@@ -81,18 +83,33 @@ def _manage(services: Services, documents: Sequence[DocumentRecord]) -> None:
         area = right.text_input(
             "Stadtteil / Quartier", value=record.area, placeholder="z. B. Hafenviertel"
         )
-        if st.form_submit_button("Angaben speichern", type="primary"):
+        if st.form_submit_button(
+            "Angaben speichern", type="primary", disabled=not auth.allowed(Action.UPLOAD)
+        ) and auth.check(Action.UPLOAD, record.source):
             _save(services, record, doc_type, year_text, area)
     reindex, delete = st.columns(2)
+    may_change = auth.allowed(Action.UPLOAD) and auth.allowed(Action.DELETE)
+    if not may_change:
+        st.info(auth.refusal(Action.DELETE), icon=":material/lock:")
     if reindex.button(
         "Neu einlesen",
+        disabled=not may_change,
         icon=":material/refresh:",
         help="Die Originaldatei erneut einlesen (z. B. nach einer Änderung der Datei).",
     ):
+        session = auth.session()
         with st.spinner(f"„{record.source}“ wird neu eingelesen …"):
-            result = reindex_document(
-                services.settings, services.index, services.pipeline, record.doc_id
-            )
+            try:
+                result = (
+                    session.reindex_document(record.doc_id)
+                    if session is not None
+                    else reindex_document(
+                        services.settings, services.index, services.pipeline, record.doc_id
+                    )
+                )
+            except PermissionDenied as error:
+                st.error(str(error))
+                return
         show_result(result)
     if st.session_state.get(CONFIRM_DELETE) == doc_id:
         st.warning(
@@ -100,8 +117,21 @@ def _manage(services: Services, documents: Sequence[DocumentRecord]) -> None:
             "kann danach nicht mehr zitiert werden."
         )
         yes, no = st.columns(2)
-        if yes.button("Ja, endgültig löschen", type="primary", icon=":material/delete_forever:"):
-            delete_document(services.settings, services.pipeline, doc_id)
+        if yes.button(
+            "Ja, endgültig löschen",
+            type="primary",
+            icon=":material/delete_forever:",
+            disabled=not may_change,
+        ):
+            session = auth.session()
+            if session is not None:
+                try:
+                    session.delete_document(doc_id)
+                except PermissionDenied as error:
+                    st.error(str(error))
+                    return
+            else:
+                delete_document(services.settings, services.pipeline, doc_id)
             st.session_state.pop(CONFIRM_DELETE, None)
             st.session_state.pop(SELECTED, None)
             st.session_state[MESSAGE] = f"„{record.title}“ wurde gelöscht."
@@ -109,7 +139,7 @@ def _manage(services: Services, documents: Sequence[DocumentRecord]) -> None:
         if no.button("Abbrechen"):
             st.session_state.pop(CONFIRM_DELETE, None)
             st.rerun()
-    elif delete.button("Löschen …", icon=":material/delete:"):
+    elif delete.button("Löschen …", icon=":material/delete:", disabled=not may_change):
         st.session_state[CONFIRM_DELETE] = doc_id
         st.rerun()
 

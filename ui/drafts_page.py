@@ -21,10 +21,23 @@ from assistant.drafting.renumber import TABLE_LINE
 from assistant.drafting.service import DraftingError, DraftingService
 from assistant.drafting.store import ORIGIN_LABELS, DraftInfo, HandEditProtected, StoredSection
 from assistant.feedback import FeedbackStore
+from assistant.workspace.access import Action, PermissionDenied
+from assistant.workspace.comments import CommentError
+from ui import auth
 
 _DRAFT = "drafts_page.draft_id"
 _CHECK = "drafts_page.check"
 _STATUS_ICON = {"erfüllt": "🟢", "teilweise": "🟡", "fehlt": "🔴"}
+_rights = {"edit": True}  # set per run: may the person edit drafts (role „Lesen“ may not)
+
+
+def _locked() -> bool:
+    return not _rights["edit"]
+
+
+def _edit_ok(target: str = "") -> bool:
+    """Check the edit right through the workspace session (refusals are audited)."""
+    return auth.check(Action.EDIT_DRAFT, target)
 
 
 def render_drafts_page(services: Any) -> None:
@@ -37,6 +50,12 @@ def render_drafts_page(services: Any) -> None:
         "überschrieben."
     )
     drafting = DraftingService(services)
+    _rights["edit"] = auth.allowed(Action.EDIT_DRAFT)
+    if _locked():
+        st.info(
+            auth.refusal(Action.EDIT_DRAFT) + " Lesen und Kommentieren ist möglich.",
+            icon=":material/lock:",
+        )
     if not services.index.documents():
         st.info(
             "Noch keine Dokumente eingelesen. Bitte zuerst auf der Seite „Dokumente“ die "
@@ -112,8 +131,8 @@ def _new_draft_form(drafting: DraftingService) -> None:
         )
         title = st.text_input("Titel (optional)", placeholder="Integriertes Handlungskonzept …")
         write_all = st.checkbox("Alle Abschnitte gleich schreiben", value=True)
-        submitted = st.form_submit_button("Entwurf anlegen", type="primary")
-    if not submitted:
+        submitted = st.form_submit_button("Entwurf anlegen", type="primary", disabled=_locked())
+    if not submitted or not _edit_ok(title or quartier):
         return
     try:
         info = drafting.create_draft(quartier, outline_id, title)
@@ -140,7 +159,9 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
     cols[3].metric("Von Hand bearbeitet", sum(1 for s in stored.values() if s.protected))
     st.caption(f"Gliederung: {outline.title}")
     actions = st.columns([2, 2, 2, 2])
-    if actions[0].button("Alle Abschnitte schreiben", key="drafts_page.all"):
+    if actions[0].button(
+        "Alle Abschnitte schreiben", key="drafts_page.all", disabled=_locked()
+    ) and _edit_ok(str(draft.id)):
         with st.spinner("Abschnitte werden geschrieben …"):
             report = drafting.generate_all(draft.id)
         if report.kept:
@@ -169,8 +190,14 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
         )
     with actions[3].popover("Entwurf löschen"):
         st.write("Der Entwurf wird mit allen Fassungen gelöscht.")
-        if st.button("Endgültig löschen", type="primary", key="drafts_page.delete"):
-            drafting.store.delete(draft.id)
+        if st.button(
+            "Endgültig löschen", type="primary", key="drafts_page.delete", disabled=_locked()
+        ) and _edit_ok(str(draft.id)):
+            session = auth.session()
+            if session is not None:
+                session.delete_draft(draft.id)
+            else:
+                drafting.store.delete(draft.id)
             st.session_state.pop(_DRAFT, None)
             st.session_state.pop("drafts_page.select", None)
             st.rerun()
@@ -220,12 +247,18 @@ def _section(
         value=current.text if current else "",
         height=260,
         key=f"{key}.text",
+        disabled=_locked(),
         help="Quellenangaben [n] bleiben erhalten, solange die Nummer im Text steht. "
         "„[Tabelle: …]“-Zeilen zeigen die Tabellen des Abschnitts an dieser Stelle.",
     )
     buttons = st.columns([1, 1, 2])
-    if buttons[0].button("Speichern", key=f"{key}.save"):
-        drafting.edit_section(draft.id, section.id, text)
+    target = f"{draft.id}/{section.id}"
+    if buttons[0].button("Speichern", key=f"{key}.save", disabled=_locked()) and _edit_ok(target):
+        session = auth.session()
+        if session is not None:
+            session.edit_section(draft.id, section.id, text)
+        else:
+            drafting.edit_section(draft.id, section.id, text)
         st.toast("Gespeichert – der Abschnitt gilt jetzt als von Hand bearbeitet.")
         st.rerun()
     generate_label = "Neu schreiben" if current else "Schreiben"
@@ -238,7 +271,9 @@ def _section(
         )
     else:
         choice = ""
-    if buttons[1].button(generate_label, key=f"{key}.generate"):
+    if buttons[1].button(generate_label, key=f"{key}.generate", disabled=_locked()) and _edit_ok(
+        target
+    ):
         try:
             with st.spinner("Abschnitt wird geschrieben …"):
                 drafting.generate_section(
@@ -254,11 +289,52 @@ def _section(
     if current is not None and current.pending_generation:
         st.markdown("**Neu geschriebene Fassung (nicht übernommen)**")
         st.markdown(_readable(current.generated_text))
-        if st.button("Diese Fassung übernehmen", key=f"{key}.adopt"):
+        if st.button(
+            "Diese Fassung übernehmen", key=f"{key}.adopt", disabled=_locked()
+        ) and _edit_ok(target):
             drafting.store.adopt_generated(draft.id, section.id)
             st.rerun()
     if snippets:
         _take_over(drafting, draft, section, current, snippets, feedback, key)
+    _comments(draft, section, key)
+
+
+def _comments(draft: DraftInfo, section: Section, key: str) -> None:
+    """The section's comments (author, time) and a form for a new one („@name“ notifies
+    a member of the workspace)."""
+    store, user = auth.comment_store()
+    try:
+        comments = store.comments(user, str(draft.id), section.id)
+    except PermissionDenied as error:
+        st.error(str(error))
+        return
+    st.markdown(f"**Kommentare ({len(comments)})**")
+    for comment in comments:
+        with st.container(border=True):
+            when = comment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
+            st.caption(f"{comment.author} · {when}")
+            st.markdown(comment.body)
+    with st.form(f"{key}.comment_form", clear_on_submit=True):
+        body = st.text_area(
+            "Kommentar schreiben",
+            key=f"{key}.comment",
+            height=80,
+            placeholder="z. B. @name bitte die Zahlen prüfen",
+            help="Mit „@Benutzername“ wird eine Person des Arbeitsbereichs erwähnt.",
+        )
+        sent = st.form_submit_button("Kommentar speichern")
+    if not sent:
+        return
+    try:
+        result = store.add(user, str(draft.id), section.id, body)
+    except (CommentError, PermissionDenied) as error:
+        st.error(str(error))
+        return
+    if result.unknown_mentions:
+        names = ", ".join(f"@{n}" for n in result.unknown_mentions)
+        st.warning(f"Nicht im Arbeitsbereich und daher nicht benachrichtigt: {names}")
+    st.toast("Kommentar gespeichert.")
+    st.rerun()
 
 
 def _show(current: StoredSection, quartier: str) -> None:
@@ -340,7 +416,9 @@ def _take_over(
         confirm = True
         if mode == "ersetzen" and current is not None and current.protected:
             confirm = st.checkbox("Von Hand bearbeiteten Text ersetzen", key=f"{key}.confirm")
-        if st.button("Übernehmen", key=f"{key}.take", disabled=not confirm):
+        if st.button(
+            "Übernehmen", key=f"{key}.take", disabled=not confirm or _locked()
+        ) and _edit_ok(f"{draft.id}/{section.id}"):
             drafting.take_over_snippet(
                 draft.id,
                 section.id,

@@ -53,9 +53,23 @@ def _key(settings: Settings) -> str:
     return settings.model_dump_json()
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _workspace_services(key: str, workspace: str, _base: Services) -> Services:
+    return _base.for_workspace(workspace)
+
+
 def services() -> Services:
+    """The services of the open workspace: the configured one, or with login
+    (`Settings.auth`) the one chosen in the sidebar."""
     settings = current_settings()
-    return _services(_key(settings), settings)
+    base = _services(_key(settings), settings)
+    if settings.auth:
+        from ui import auth
+
+        chosen = auth.workspace()
+        if chosen and chosen != settings.workspace:
+            return _workspace_services(_key(settings), chosen, base)
+    return base
 
 
 def feedback_store() -> FeedbackStore:

@@ -9,7 +9,9 @@ import streamlit as st
 from assistant.ingestion import IngestResult
 from assistant.services import Services
 from assistant.uploads import ingest_upload
+from assistant.workspace.access import Action
 from ingest.formats import SUPPORTED_LABEL
+from ui import auth
 from ui.ingest_progress import ingest_with_progress, show_result, summary
 
 RESULTS = "upload_results"
@@ -17,21 +19,35 @@ RESULTS = "upload_results"
 
 def render(services: Services) -> None:
     st.subheader("Dateien hochladen")
+    may_upload = auth.allowed(Action.UPLOAD)
+    if not may_upload:
+        st.info(auth.refusal(Action.UPLOAD), icon=":material/lock:")
     with st.form("upload-form", clear_on_submit=True):
         files = st.file_uploader(
             f"Dateien auswählen oder hierher ziehen ({SUPPORTED_LABEL}); mehrere auf einmal "
             "möglich",
             accept_multiple_files=True,
             key="upload-files",
+            disabled=not may_upload,
         )
         submitted = st.form_submit_button(
-            "Hochladen und einlesen", type="primary", icon=":material/upload:"
+            "Hochladen und einlesen",
+            type="primary",
+            icon=":material/upload:",
+            disabled=not may_upload,
         )
     if submitted and files:
+        if not auth.check(Action.UPLOAD):
+            return
+        session = auth.session()
         jobs = [
             (
                 f.name,
-                partial(ingest_upload, services.settings, services.pipeline, f.name, f.getvalue()),
+                partial(session.upload, f.name, f.getvalue())
+                if session is not None
+                else partial(
+                    ingest_upload, services.settings, services.pipeline, f.name, f.getvalue()
+                ),
             )
             for f in files
         ]
