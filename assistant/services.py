@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 
 from assistant.answer import AnswerService
 from assistant.config import Settings
@@ -85,7 +85,11 @@ class Services:
     @cached_property
     def extractive(self) -> ExtractiveGenerator:
         """The offline answerer; also the fallback when a language model fails."""
-        return ExtractiveGenerator(self.settings.answer, self.search_statistics.idf)
+        # Words found nowhere cannot pick a sentence; whether their absence means "not in
+        # the documents" is the answerability check's decision, not the sentence scores'.
+        return ExtractiveGenerator(
+            self.settings.answer, partial(self.search_statistics.idf, unseen=0.0)
+        )
 
     @cached_property
     def generator(self) -> Generator:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import platform
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from assistant.llm.base import Generator
 from assistant.models import Answer, RetrievedChunk
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
+from eval.bench_common import git_commit
 from eval.dataset import Question, load_questions
 from eval.langchain_recipe import LangChainRecipe
 from eval.metrics import (
@@ -261,19 +262,7 @@ def misses(report: SystemReport, limit: int = 40) -> str:
 
 
 def machine_line() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        commit = "?"
-    import os
-
     return (
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit or '?'} · "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {git_commit()} · "
         f"{platform.platform()} · Python {platform.python_version()} · {os.cpu_count()} cores"
     )

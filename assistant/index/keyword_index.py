@@ -80,13 +80,7 @@ class KeywordIndex:
     def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]:
         """Inverse document frequency per term; a term found nowhere gets the maximum, or
         `unseen` if given."""
-        n = len(self._current().chunk_ids)
-        return {
-            term: unseen
-            if df == 0 and unseen is not None
-            else math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            for term, df in self.document_frequency(terms).items()
-        }
+        return idf_of(self.document_frequency(terms), self.size(), unseen)
 
     def _current(self) -> _Built:
         generation = self._catalog.generation(self._workspace)
@@ -158,6 +152,18 @@ class KeywordIndex:
             source=np.array(columns["source"], dtype=object),
             doc_id=np.array(columns["doc_id"], dtype=object),
         )
+
+
+def idf_of(
+    frequencies: dict[str, int], chunks: int, unseen: float | None = None
+) -> dict[str, float]:
+    """BM25's inverse document frequency from document frequencies over `chunks` chunks."""
+    return {
+        term: unseen
+        if df == 0 and unseen is not None
+        else math.log(1.0 + (chunks - df + 0.5) / (df + 0.5))
+        for term, df in frequencies.items()
+    }
 
 
 def _mask(built: _Built, filters: SearchFilters) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -10,6 +9,7 @@ from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder
+from assistant.index.keyword_index import idf_of
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.german import analyze, expand_query
@@ -162,10 +162,7 @@ class MultiWorkspaceRetriever:
                 totals[term] += df
         return totals
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
+    def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]:
         """Inverse document frequency over all searched workspaces together."""
-        n = sum(r.index.keywords.size() for r in self.retrievers)
-        return {
-            term: math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            for term, df in self.document_frequency(terms).items()
-        }
+        chunks = sum(r.index.keywords.size() for r in self.retrievers)
+        return idf_of(self.document_frequency(terms), chunks, unseen)
