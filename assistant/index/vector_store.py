@@ -14,8 +14,9 @@ import numpy as np
 from assistant.config import Settings
 from assistant.retrieval.filters import SearchFilters
 
-# Unfiltered candidates fetched per wanted result before falling back to Chroma's filter.
-_OVERFETCH = 5
+# Unfiltered candidates fetched per wanted result, step by step, before falling back to
+# Chroma's own (slow) filter; 9 % of filtered benchmark questions needed more than 5x.
+_OVERFETCH = (5, 20)
 # Chroma limits the size of one write; stay well under it.
 _BATCH = 2000
 
@@ -121,9 +122,10 @@ class ChromaVectorStore:
         """
         if filters is None or filters.is_empty():
             return self._query(workspace, vector, k, None)
-        wide = self._query(workspace, vector, k * _OVERFETCH, None, filters)
-        if len(wide) >= k:
-            return wide[:k]
+        for factor in _OVERFETCH:
+            wide = self._query(workspace, vector, k * factor, None, filters)
+            if len(wide) >= k:
+                return wide[:k]
         return self._query(workspace, vector, k, filters.chroma_where())
 
     def _query(
