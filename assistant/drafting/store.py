@@ -82,6 +82,28 @@ class DraftSectionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def _row_or_new(session: Session, draft_id: int, section_id: str) -> tuple[DraftSectionRow, bool]:
+    """The section's row, or a new empty one added to the session (and whether it is new).
+
+    The empty values are set here because column defaults only apply at flush, and the
+    callers read the row before that.
+    """
+    row = session.get(DraftSectionRow, (draft_id, section_id))
+    if row is not None:
+        return row, False
+    row = DraftSectionRow(
+        draft_id=draft_id,
+        section_id=section_id,
+        text="",
+        origin="generated",
+        generated_text="",
+        citations="[]",
+        details="{}",
+    )
+    session.add(row)
+    return row, True
+
+
 class DraftSectionVersionRow(Base):
     __tablename__ = "draft_section_versions"
 
@@ -268,8 +290,7 @@ class DraftStore:
                 draft.updated_at = _now()
                 return _section(row)
             if row is None:
-                row = DraftSectionRow(draft_id=draft_id, section_id=section_id)
-                session.add(row)
+                row, _ = _row_or_new(session, draft_id, section_id)
             note = "überschrieben" if row.origin in PROTECTED_ORIGINS else "erzeugt"
             row.text = text
             row.origin = "generated"
@@ -287,17 +308,8 @@ class DraftStore:
         """Store a person's text; the sources stay (markers `[n]` keep their meaning)."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             draft = self._draft(session, draft_id)
-            row = session.get(DraftSectionRow, (draft_id, section_id))
-            if row is None:
-                row = DraftSectionRow(
-                    draft_id=draft_id,
-                    section_id=section_id,
-                    generated_text="",
-                    citations="[]",
-                    details="{}",
-                )
-                session.add(row)
-            elif row.text == text:
+            row, created = _row_or_new(session, draft_id, section_id)
+            if not created and row.text == text:
                 return _section(row)
             row.text = text
             row.origin = "hand"
@@ -333,17 +345,7 @@ class DraftStore:
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             draft = self._draft(session, draft_id)
-            row = session.get(DraftSectionRow, (draft_id, section_id))
-            if row is None:
-                row = DraftSectionRow(
-                    draft_id=draft_id,
-                    section_id=section_id,
-                    generated_text="",
-                    text="",
-                    citations="[]",
-                    details="{}",
-                )
-                session.add(row)
+            row, _ = _row_or_new(session, draft_id, section_id)
             current = sources_from_json(json.loads(row.citations or "[]"))
             if mode == "append" and row.text.strip():
                 from assistant.drafting.renumber import shift_markers
