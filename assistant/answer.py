@@ -116,13 +116,16 @@ class AnswerService:
             yield from self._finish(computed, question, standalone, thread_id)
             return
         refusal = self._refusal(standalone, retrieved)
-        definitions = self._definitions(standalone, retrieved, answer_style, filters)
         if refusal is not None:
             answer = self._answer(
                 standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
             )
             yield Token(answer.text)
-        elif self.generator.mode == "extractive":
+            yield from self._finish(answer, question, standalone, thread_id)
+            return
+        # Definitions cost extra searches: only for answers that will be written.
+        definitions = self._definitions(standalone, retrieved, answer_style, filters)
+        if self.generator.mode == "extractive":
             answer = self._extractive(standalone, retrieved, answer_style, definitions, "")
             yield Token(answer.text)
         else:
