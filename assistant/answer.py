@@ -9,8 +9,9 @@ says so in German.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.config import Settings
@@ -22,7 +23,7 @@ from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk
-from assistant.retrieval.answerability import DocumentFrequency, refusal_reason
+from assistant.retrieval.answerability import DocumentFrequency, Places, refusal_reason
 from assistant.retrieval.filters import SearchFilters
 from assistant.verification import CitationVerifier, Verification
 
@@ -68,6 +69,7 @@ class AnswerService:
         rewriter: FollowUpRewriter | None = None,
         document_frequency: DocumentFrequency | None = None,
         indicators: Callable[[str], Answer | None] | None = None,
+        places: Callable[[], Places] | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -81,6 +83,7 @@ class AnswerService:
         self.document_frequency = document_frequency
         # Figures from indicator tables are computed, not retrieved: asked first.
         self.indicators = indicators
+        self.places = places
 
     def ask(
         self,
@@ -108,11 +111,12 @@ class AnswerService:
         answer_style = get_style(style)
         standalone = self.standalone_question(question, thread_id)
         computed = self.indicators(standalone) if self.indicators else None
-        retrieved = self.retriever.search(
-            standalone, k=self.settings.retrieval.top_k, filters=filters
-        )
+        # A computed figure is searched for too: the report passages that discuss it
+        # ("Am Sonnenberg (2,4 %) …") are the ones worth reading next to the table row.
+        query = f"{standalone}\n{_findings(computed.text)}" if computed else standalone
+        retrieved = self.retriever.search(query, k=self.settings.retrieval.top_k, filters=filters)
         if computed is not None:
-            computed.retrieved = retrieved
+            computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
             yield from self._finish(computed, question, standalone, thread_id)
             return
         refusal = self._refusal(standalone, retrieved)
@@ -148,7 +152,8 @@ class AnswerService:
         checked before any model runs, so no model can paper over the gap."""
         if self.document_frequency is None:
             return None
-        reason = refusal_reason(question, retrieved, self.document_frequency)
+        places = self.places() if self.places else None
+        reason = refusal_reason(question, retrieved, self.document_frequency, places)
         return f"In den Unterlagen finde ich dazu nichts. {reason}" if reason else None
 
     def standalone_question(self, question: str, thread_id: str | None) -> str:
@@ -252,6 +257,38 @@ class AnswerService:
             return self.retriever.search(query, k=5, filters=filters)
 
         return find_definitions(question, retrieved, search)
+
+
+def _findings(computed: str) -> str:
+    """The result lines of a computed answer, without the method note and source numbers."""
+    lines = [line for line in computed.splitlines() if not line.startswith("Methode:")]
+    return re.sub(r"\[\d+\]", "", " ".join(lines))
+
+
+def _cited_first(
+    cited: list[RetrievedChunk], retrieved: list[RetrievedChunk], k: int
+) -> list[RetrievedChunk]:
+    """The table rows a computed answer cites (one passage per table sheet), then the
+    search results, `k` in all: the passages ranked as the user should read them."""
+    tables: dict[tuple[str, str | None], list[RetrievedChunk]] = {}
+    for row in cited:
+        tables.setdefault((row.ref.doc_id, row.ref.sheet), []).append(row)
+    rows = {(c.ref.doc_id, c.ref.sheet, c.ref.row) for c in cited}
+    rest = [r for r in retrieved if (r.ref.doc_id, r.ref.sheet, r.ref.row) not in rows]
+    return [*map(_one_passage, tables.values()), *rest][: max(k, len(tables))]
+
+
+def _one_passage(rows: list[RetrievedChunk]) -> RetrievedChunk:
+    """Rows of one table sheet („Kopf\nZeile“ each) as one passage, in table order."""
+    by_number = {r.ref.row: r for r in rows if r.ref.row is not None}
+    numbers = sorted(by_number)
+    if len(numbers) < 2:
+        return rows[0]
+    header = by_number[numbers[0]].text.split("\n", 1)[0]
+    lines = [by_number[n].text.split("\n", 1)[-1] for n in numbers]
+    first = by_number[numbers[0]]
+    metadata = {**first.metadata, "rows": numbers, "row_end": numbers[-1]}
+    return replace(first, text="\n".join([header, *lines]), metadata=metadata)
 
 
 def citations_of(generated: Generated) -> list[Citation]:

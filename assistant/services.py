@@ -19,7 +19,8 @@ from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.llm.factory import make_generator
 from assistant.models import Answer
-from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever
+from assistant.retrieval.answerability import Places
+from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
 from assistant.verification import CitationVerifier
 
 
@@ -126,6 +127,18 @@ class Services:
             rewriter=self.rewriter,
             document_frequency=self.search_statistics.document_frequency,
             indicators=self.indicator_answers,
+            places=self.places,
+        )
+
+    def places(self) -> Places:
+        """The municipalities and areas the answerability checks know by name."""
+        documents = self.index.documents()
+        gazetteer = self.indicators.gazetteer(self.settings.workspace)
+        keys = gazetteer.keys()  # a Gazetteer is not iterable itself
+        areas = {v for key in keys for v in gazetteer.variants(key)}
+        return Places(
+            towns={d.municipality for d in documents if d.municipality},
+            areas=areas | {d.area for d in documents if d.area},
         )
 
     def indicator_answers(self, question: str) -> Answer | None:
@@ -139,13 +152,17 @@ class Services:
         for citation in answer.citations:
             # Computed from this workspace's tables only; the citation says so.
             citation.ref = replace(citation.ref, workspace=self.settings.workspace)
-            # Cite the whole row with its header, as the document index holds it.
+            # Cite the whole row with its header, as the document index holds it; the row
+            # is also the first passage the answer rests on.
             ref = citation.ref
-            if ref.row is not None:
-                row = self.index.catalog.table_row(
-                    self.settings.workspace, ref.doc_id, ref.sheet, ref.row
-                )
-                citation.text = row or citation.text
+            if ref.row is None:
+                continue
+            row = self.index.catalog.table_row(
+                self.settings.workspace, ref.doc_id, ref.sheet, ref.row
+            )
+            if row is not None:
+                citation.text = row.text
+                answer.retrieved.append(to_retrieved(row, 1.0, self.settings.workspace))
         return answer
 
     def close(self) -> None:

@@ -2,8 +2,13 @@
 
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.answerability import (
+    Places,
+    apart,
+    measured_words,
     missing_numbers,
+    quantity_words,
     refusal_reason,
+    scope_words,
     specific_nouns,
     unknown_terms,
 )
@@ -48,3 +53,50 @@ def test_refusal_reason_names_what_is_missing() -> None:
     reason = refusal_reason("Wie hoch ist die Lebenserwartung?", [], frequency)
     assert reason is not None and "„Lebenserwartung“" in reason
     assert refusal_reason("Wie hoch ist die Kinderarmut im Hafenviertel?", [], frequency) is None
+
+
+LINDWERDEN = Places(towns=["Lindwerden"], areas=["Hafenviertel", "Schlägelheide"])
+
+
+def test_a_rare_word_of_what_is_counted_must_be_known() -> None:
+    question = "Wie viele pflegebedürftige Menschen leben im Hafenviertel?"
+    assert measured_words(question) == ["pflegebedürftige"]
+    assert unknown_terms(question, frequency) == ["pflegebedürftige"]
+    # Verbs and common words elsewhere in a question are not required to be known.
+    assert measured_words("Welche verlangten Unterlagen fehlen?") == []
+    assert measured_words("Wie viele Kinder besuchen eine Kita?") == []
+
+
+def test_a_quantity_question_needs_its_words_in_one_passage() -> None:
+    question = "Wie viele Haushalte in Schlägelheide beziehen Wohngeld?"
+    assert quantity_words(question, LINDWERDEN) == ["Haushalte", "Schlägelheide", "Wohngeld"]
+    scattered = [
+        passage("Im Hafenviertel beziehen 410 Haushalte Wohngeld."),
+        passage("In Schlägelheide leben 5.120 Haushalte."),
+    ]
+    reason = refusal_reason(question, scattered, lambda ts: dict.fromkeys(ts, 1), LINDWERDEN)
+    assert reason == (
+        "Keine gefundene Stelle nennt „Schlägelheide“ zusammen mit „Haushalte“, „Wohngeld“."
+    )
+    together = [*scattered, passage("In Schlägelheide beziehen 380 Haushalte Wohngeld.")]
+    assert refusal_reason(question, together, lambda ts: dict.fromkeys(ts, 1), LINDWERDEN) is None
+
+
+def test_year_and_area_of_a_question_must_meet_in_one_passage() -> None:
+    question = "Welche Ergebnisse hatte der Bericht 2017 für das Hafenviertel?"
+    assert scope_words(question, LINDWERDEN) == ["2017", "Hafenviertel"]
+    apart_passages = [passage("Berichte erschienen 2017 und 2020."), passage("Hafenviertel")]
+    assert apart(["2017", "Hafenviertel"], apart_passages) == ["Hafenviertel"]
+    assert apart(["2017", "Hafenviertel"], [passage("Das Hafenviertel lag 2017 vorn.")]) == []
+
+
+def test_town_names_document_kinds_and_split_compounds_count_as_named() -> None:
+    question = (
+        "Wie viele Kinder lebten in Lindwerden laut Sozialbericht in SGB-II-Bedarfsgemeinschaften?"
+    )
+    assert quantity_words(question, LINDWERDEN) == ["SGB-II-Bedarfsgemeinschaften"]
+    text = "Ende 2023 lebten 3.912 Kinder in Bedarfsgemeinschaften nach dem SGB II."
+    assert apart(["SGB-II-Bedarfsgemeinschaften"], [passage(text)]) == []
+    # Only the clause that asks for a figure is checked.
+    both = "Wie viele Kinder im Hafenviertel, und mit welcher Maßnahme will man reagieren?"
+    assert quantity_words(both, LINDWERDEN) == ["Hafenviertel"]

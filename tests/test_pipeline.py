@@ -66,7 +66,24 @@ def test_figure_from_a_table_is_computed_and_cited_by_cell(
     assert "38,5" in answer.text
     cell = answer.citations[0].ref
     assert (cell.source, cell.sheet, cell.row) == ("Monitoring.xlsx", "2023", 2)
-    assert answer.retrieved  # the passages are still found for the reader
+    # The cited row is the first passage to read, with its header; the documents follow.
+    first, *rest = answer.retrieved
+    assert (first.ref.source, first.ref.sheet, first.ref.row) == ("Monitoring.xlsx", "2023", 2)
+    assert first.text.splitlines()[0].startswith("Stadtteil | Kinderarmut")
+    assert "38,5" in first.text and "Süd" not in first.text
+    assert rest and all((r.ref.source, r.ref.row) != ("Monitoring.xlsx", 2) for r in rest)
+
+
+def test_rows_of_a_ranking_are_one_passage_and_the_report_page_follows(
+    services: Services, folder: dict[str, Path]
+) -> None:
+    services.pipeline.ingest_paths([folder["pdf"].parent])
+    answer = services.answers.ask("Welche Stadtteile haben die höchste Kinderarmut?")
+    assert answer.mode == "indicators" and len(answer.citations) == 2
+    table = answer.retrieved[0]
+    assert table.metadata["rows"] == [2, 3] and table.metadata["row_end"] == 3
+    assert "Hafenviertel" in table.text and "Süd" in table.text
+    assert answer.retrieved[1].ref.source != "Monitoring.xlsx"
 
 
 def test_removing_a_table_removes_its_indicator_values(

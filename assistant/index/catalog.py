@@ -267,8 +267,11 @@ class Catalog:
                 found[chunk.chunk_id] = chunk
         return found
 
-    def table_row(self, workspace: str, doc_id: str, sheet: str | None, row: int) -> str | None:
-        """One table row with its header line ("Spalte | …" then "Spalte: Wert; …")."""
+    def table_row(
+        self, workspace: str, doc_id: str, sheet: str | None, row: int
+    ) -> StoredChunk | None:
+        """The chunk holding one table row, narrowed to that row: its text is the header
+        line and the row ("Spalte | …" then "Spalte: Wert; …"), `row` and `rows` name it."""
         found = self._conn.execute(
             f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
             "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
@@ -288,7 +291,10 @@ class Catalog:
         if len(body) != len(rows):
             return None
         header = lines[start] if start >= 0 else ""
-        return f"{header}\n{body[rows.index(row)]}".strip()
+        chunk.text = f"{header}\n{body[rows.index(row)]}".strip()
+        chunk.row = row
+        chunk.extra = {**chunk.extra, "rows": [row], "row_end": row}
+        return chunk
 
     def all_chunks(self, workspace: str) -> list[StoredChunk]:
         rows = self._conn.execute(

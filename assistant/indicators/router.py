@@ -323,10 +323,17 @@ def match_indicator(
                 )
                 if best is None or score > best[0]:
                     best = (score, definition.key)
-    if best is not None:
+    if best is not None and (best[0][0] > 1 or embedder is None):
         return best[1]
     if embedder is None or not defs:
         return None
+    # One shared word ("Einwohner") is weak evidence in a long question: a confident
+    # paraphrase of an indicator's description overrules it.
+    paraphrased = _description_match(question, defs, embedder)
+    if paraphrased is not None:
+        return paraphrased
+    if best is not None:
+        return best[1]
     return _embedding_match(question, defs, embedder)
 
 
@@ -345,22 +352,46 @@ def _embedding_match(
         (d.key, phrase) for d in definitions for phrase in (d.name, *d.synonyms)
     ]
     gram_vectors = np.asarray(embedder.encode(grams), dtype=float)
-    cache_key = (id(embedder), tuple(p for _, p in phrases))
-    phrase_vectors = _PHRASE_VECTORS.get(cache_key)
-    if phrase_vectors is None:
-        phrase_vectors = np.asarray(embedder.encode([p for _, p in phrases]), dtype=float)
-        _PHRASE_VECTORS.clear()  # one catalogue at a time is enough
-        _PHRASE_VECTORS[cache_key] = phrase_vectors
+    phrase_vectors = _catalogue_vectors(embedder, [p for _, p in phrases])
     similarity = (gram_vectors @ phrase_vectors.T).max(axis=0)
     per_key: dict[str, float] = {}
     for (key, _), score in zip(phrases, similarity, strict=True):
         per_key[key] = max(per_key.get(key, -1.0), float(score))
+    return _confident(per_key)
+
+
+def _description_match(
+    question: str, definitions: list[IndicatorDef], embedder: TextEncoder
+) -> str | None:
+    """The indicator whose description the whole question paraphrases („Anteil der
+    Einwohner, die seit mehr als fünf Jahren an ihrer Adresse wohnen“)."""
+    described = [(d.key, d.description) for d in definitions if d.description]
+    if not described:
+        return None
+    vectors = _catalogue_vectors(embedder, [text for _, text in described])
+    similarity = vectors @ np.asarray(embedder.encode([question]), dtype=float)[0]
+    scores = zip(described, similarity, strict=True)
+    return _confident({key: float(score) for (key, _), score in scores})
+
+
+def _confident(per_key: dict[str, float]) -> str | None:
     ranked = sorted(per_key.items(), key=lambda item: -item[1])
     top_key, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
     if top >= _EMBED_MIN and top - runner_up >= _EMBED_MARGIN:
         return top_key
     return None
+
+
+def _catalogue_vectors(embedder: TextEncoder, texts: list[str]) -> np.ndarray:
+    cache_key = (id(embedder), tuple(texts))
+    vectors = _PHRASE_VECTORS.get(cache_key)
+    if vectors is None:
+        vectors = np.asarray(embedder.encode(texts), dtype=float)
+        if len(_PHRASE_VECTORS) >= 8:  # names and descriptions of a few catalogues
+            _PHRASE_VECTORS.clear()
+        _PHRASE_VECTORS[cache_key] = vectors
+    return vectors
 
 
 # Words that end many compounds without naming an indicator ("Eigenanteil", "Förderquote").

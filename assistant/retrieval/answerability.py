@@ -1,22 +1,32 @@
 """Does the corpus hold an answer at all? Checks that run before any answer is written.
 
 A planner asking for the SGB-II-Quote of a Stadtteil the city does not have, or for a
-year the reports do not cover, must hear "nothing found" — not the nearest figure. Two
-signals are reliable without a language model:
+year the reports do not cover, must hear "nothing found" — not the nearest figure. Signals
+that are reliable without a language model:
 
-- a specific noun of the question (capitalised, not a common word) occurs nowhere in the
-  workspace: "Lebenserwartung", "Rosenhügel";
-- a number of the question (a year, a measure) occurs in none of the retrieved passages.
+- a specific word of the question (a noun that is not a common word, or a rare word such
+  as "pflegebedürftige") occurs nowhere in the workspace: "Lebenserwartung", "Rosenhügel";
+- a number of the question (a year, a measure) occurs in none of the retrieved passages;
+- what restricts the question — its years and the Stadtteile it names — occurs in the
+  passages, but never together ("Sozialbericht 2017" and "Hafenviertel");
+- a quantity question ("Wie viele Haushalte in Schlägelheide beziehen Wohngeld?") has no
+  passage that names all of its specific words together: a figure for Wohngeld in another
+  Stadtteil, or for Schlägelheide without Wohngeld, is not its answer.
+
+Words of the document kind ("Sozialbericht") and the municipality's own name scope the
+whole corpus and are not required in a passage.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import STOP_WORDS, fold, stem, synonyms
+from assistant.retrieval.german import STOP_WORDS, analyze, fold, stem, synonyms
+from assistant.retrieval.rerank import DOCUMENT_WORDS
 
 DocumentFrequency = Callable[[list[str]], dict[str, int]]
 
@@ -24,6 +34,19 @@ _WORD = re.compile(r"[^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
 # Nouns this common are generic ("Geld", "Jahr", "Betrieb"): their absence says nothing.
 _COMMON_ZIPF = 4.5
+# Other words are specific only when rare ("pflegebedürftige", not "entwickelt").
+_RARE_ZIPF = 3.5
+_QUANTITY_QUESTION = re.compile(r"\bwie (viele?|hoch|gro(ß|ss))\b|\bwieviele?\b", re.I)
+_CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Place names the checks know: the municipalities the documents are about (implicit
+    in every passage) and the areas inside them (Stadtteile, Quartiere)."""
+
+    towns: Collection[str] = ()
+    areas: Collection[str] = ()
 
 
 @lru_cache(maxsize=50_000)
@@ -43,12 +66,37 @@ def specific_nouns(question: str) -> list[str]:
     ]
 
 
+def measured_words(question: str) -> list[str]:
+    """Rare words of what a quantity question counts or measures: „pflegebedürftige“ in
+    „Wie viele pflegebedürftige Menschen …“ (the words up to the first noun)."""
+    found = _QUANTITY_QUESTION.search(question)
+    if not found:
+        return []
+    rare = []
+    for match in _WORD.finditer(question, found.end()):
+        word = match.group(0)
+        if word[0].isupper():
+            break
+        if word.lower() not in STOP_WORDS and _zipf(word) < _RARE_ZIPF:
+            rare.append(word)
+    return rare
+
+
+def specific_words(question: str) -> list[str]:
+    """Specific nouns, and rare words describing what a quantity question measures."""
+    return [*measured_words(question), *specific_nouns(question)]
+
+
+def _variants(word: str) -> tuple[str, ...]:
+    return (stem(word), *synonyms(stem(word)))
+
+
 def unknown_terms(question: str, document_frequency: DocumentFrequency) -> list[str]:
-    """Specific nouns of the question that no chunk of the workspace contains."""
-    nouns = specific_nouns(question)
-    variants = {n: [stem(n), *synonyms(stem(n))] for n in nouns}
+    """Specific words of the question that no chunk of the workspace contains."""
+    words = specific_words(question)
+    variants = {w: _variants(w) for w in words}
     frequencies = document_frequency(sorted({t for ts in variants.values() for t in ts}))
-    return [n for n in nouns if not any(frequencies[t] for t in variants[n])]
+    return [w for w in words if not any(frequencies[t] for t in variants[w])]
 
 
 def missing_numbers(question: str, passages: Sequence[RetrievedChunk]) -> list[str]:
@@ -64,16 +112,74 @@ def _has_number(text: str, number: str) -> bool:
     return re.search(rf"(?<![\d,]){re.escape(number)}(?![\d]|,\d)", text) is not None
 
 
+def apart(wanted: Sequence[str], passages: Sequence[RetrievedChunk]) -> list[str]:
+    """The words and numbers of `wanted` missing from the passage that has most of them;
+    empty when one passage has them all."""
+    if not wanted or not passages:
+        return []
+    missing = []
+    for p in passages:
+        text = f"{p.ref.heading} {p.ref.sheet or ''} {p.metadata.get('area') or ''} {p.text}"
+        terms, folded = set(analyze(text)), fold(text)
+        missing.append([w for w in wanted if not _mentions(terms, folded, w)])
+    return min(missing, key=len)
+
+
+def _mentions(terms: set[str], folded: str, word: str) -> bool:
+    if word[0].isdigit():
+        return _has_number(folded, word)
+    # "SGB-II-Bedarfsgemeinschaften" is named by "Bedarfsgemeinschaften nach dem SGB II".
+    parts = set(analyze(word)) - {stem(word)}
+    return any(t in terms for t in _variants(word)) or (bool(parts) and parts <= terms)
+
+
+def scope_words(question: str, places: Places) -> list[str]:
+    """What restricts the question: its numbers and the areas it names."""
+    area_stems = {stem(a) for a in places.areas}
+    areas = [w for w in specific_nouns(question) if stem(w) in area_stems]
+    return [*_NUMBER.findall(question), *areas]
+
+
+def quantity_words(question: str, places: Places) -> list[str]:
+    """Everything a figure answering a quantity question must stand next to: its
+    numbers and specific words, without document kinds and the municipality's name."""
+    # Only the clause that asks for the figure: "Wie viele …, und mit welcher Maßnahme …?"
+    clause = next((c for c in _CLAUSE.split(question) if _QUANTITY_QUESTION.search(c)), "")
+    towns = {stem(t) for t in places.towns}
+    words = [w for w in specific_words(clause) if stem(w) not in towns and not _kind(w)]
+    return [*_NUMBER.findall(clause), *words] if clause else []
+
+
+def _kind(word: str) -> bool:
+    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
+    parts = set(analyze(word)) - {stem(word)}
+    return stem(word) in DOCUMENT_WORDS or (bool(parts) and parts <= DOCUMENT_WORDS)
+
+
 def refusal_reason(
-    question: str, passages: Sequence[RetrievedChunk], document_frequency: DocumentFrequency
+    question: str,
+    passages: Sequence[RetrievedChunk],
+    document_frequency: DocumentFrequency,
+    places: Places | None = None,
 ) -> str | None:
     """A German sentence saying what is missing, or None when an answer may exist."""
     unknown = unknown_terms(question, document_frequency)
     if unknown:
-        names = ", ".join(f"„{w}“" for w in unknown)
-        return f"Zu {names} enthalten die Unterlagen keine Angaben."
+        return f"Zu {_quoted(unknown)} enthalten die Unterlagen keine Angaben."
     numbers = missing_numbers(question, passages)
     if numbers:
-        names = ", ".join(f"„{n}“" for n in numbers)
-        return f"Zu {names} finde ich in den gefundenen Stellen keine Angaben."
+        return f"Zu {_quoted(numbers)} finde ich in den gefundenen Stellen keine Angaben."
+    if places is None:
+        return None
+    for wanted in (scope_words(question, places), quantity_words(question, places)):
+        missing = apart(wanted, passages)
+        if missing:
+            together = [w for w in wanted if w not in missing]
+            return f"Keine gefundene Stelle nennt {_quoted(missing)}" + (
+                f" zusammen mit {_quoted(together)}." if together else "."
+            )
     return None
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"„{w}“" for w in words)
