@@ -222,3 +222,28 @@ def test_filtered_dense_search_falls_back_to_chroma_when_few_pass(services: Serv
     assert [i for i, _ in only_rare] == [rare_chunks[0].chunk_id]
     only_plan = store.query(ws, vector, 3, SearchFilters(doc_types=("plan",)))
     assert len(only_plan) == 3 and all(i.startswith(many.doc_id) for i, _ in only_plan)
+
+
+def test_filtered_dense_search_keeps_ten_or_more_matches_of_the_wide_pass(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough matching chunks in the widest unfiltered pass are the answer, nearest first,
+    without Chroma's slow filtered search."""
+    many, many_chunks = make_document(
+        [f"Die Quote im Viertel {i} liegt bei {i}." for i in range(30)]
+    )
+    calls, rare_texts = (
+        [],
+        [f"Antragsberechtigt sind Kommunen mit {i} Quartieren." for i in range(12)],
+    )
+    rare, rare_chunks = make_document(rare_texts, source="aufruf.pdf", doc_type="funding_call")
+    add(services.index, services.embedder, many, many_chunks)
+    add(services.index, services.embedder, rare, rare_chunks)
+    store, ws = services.index.vectors, services.index.workspace
+    query = store._query
+    monkeypatch.setattr(store, "_query", lambda *a, **kw: calls.append(a[3]) or query(*a, **kw))
+    vector = services.embedder.encode(["Quote im Viertel"])[0]
+    found = store.query(ws, vector, 40, SearchFilters(doc_types=("funding_call",)))
+    assert sorted(i for i, _ in found) == sorted(c.chunk_id for c in rare_chunks)
+    assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
+    assert all(where is None for where in calls)  # never Chroma's own filter
