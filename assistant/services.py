@@ -152,16 +152,19 @@ class Services:
         for citation in answer.citations:
             # Computed from this workspace's tables only; the citation says so.
             citation.ref = replace(citation.ref, workspace=self.settings.workspace)
-            # Cite the whole row with its header, as the document index holds it; the row
-            # is also the first passage the answer rests on.
+            # Cite the whole row with its header, as the document index holds it.
             ref = citation.ref
             if ref.row is None:
                 continue
             row = self.index.catalog.table_row(
                 self.settings.workspace, ref.doc_id, ref.sheet, ref.row
             )
-            if row is not None:
-                citation.text = row.text
+            if row is None:
+                continue
+            citation.text = row.text
+            # A row that states a figure of the answer is the first passage to read; the
+            # inputs of a computed index state none of it (the report's index table does).
+            if computed.operation != "index":
                 answer.retrieved.append(to_retrieved(row, 1.0, self.settings.workspace))
         return answer
 

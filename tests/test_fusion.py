@@ -1,6 +1,9 @@
 import pytest
 
+from assistant.config import RetrievalSettings
+from assistant.index.catalog import StoredChunk
 from assistant.retrieval.hybrid import reciprocal_rank_fusion
+from assistant.retrieval.rerank import QuestionSignals, bonus
 
 
 def test_item_ranked_well_by_both_lists_wins() -> None:
@@ -23,3 +26,27 @@ def test_weights_shift_the_order() -> None:
 def test_an_item_in_one_list_only_is_kept() -> None:
     fused = reciprocal_rank_fusion([["a"], ["z"]])
     assert {i for i, _ in fused} == {"a", "z"}
+
+
+def _section(heading: str) -> StoredChunk:
+    return StoredChunk("c", "d", 0, "Text", 6, None, None, heading, {}, ["text"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was versteht der Sozialbericht unter einem Sozialraum?",
+        "Wie wird die Versorgungsquote berechnet?",
+        "Was misst der Indikator Kinderarmut?",
+    ],
+)
+def test_definition_sections_are_favoured_by_their_own_heading(question: str) -> None:
+    settings = RetrievalSettings()
+    signals = QuestionSignals.of(question, lambda terms: dict.fromkeys(terms, 1.0))
+    glossary = _section("1 Einleitung und Methodik > 1.3 Begriffe und Definitionen")
+    method_part = _section("1 Einleitung und Methodik > 1.4 Das gestufte Indexverfahren")
+    assert bonus(glossary, signals, settings) - bonus(method_part, signals, settings) == (
+        pytest.approx(settings.definition_weight)
+    )
+    plain = QuestionSignals.of("Wie hoch ist die Kinderarmut?", lambda t: dict.fromkeys(t, 1.0))
+    assert bonus(glossary, plain, settings) == bonus(method_part, plain, settings)

@@ -45,6 +45,7 @@ from assistant.indicators.operations import (
 )
 from assistant.indicators.store import IndicatorStore
 from assistant.models import Answer, Citation, SourceRef
+from assistant.retrieval.rerank import DEFINITION_QUESTION
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
@@ -263,12 +264,6 @@ def answer_indicator_question(
         return None
 
 
-_EXPLANATION = re.compile(
-    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|messen|versteht man)|wofür steht|"
-    r"erklär|definier|wie (funktioniert|funktionieren|ist|wird|werden)\b.*"
-    r"\b(definiert|berechnet|gemessen|gebildet|ermittelt|funktionier\w*)\b)",
-    re.IGNORECASE,
-)
 _SHARE_CUE = re.compile(r"\b(anteil|quote|prozent)\b|%", re.IGNORECASE)
 
 
@@ -277,7 +272,7 @@ def asks_for_explanation(question: str) -> bool:
     method or a term, which the documents answer, not a figure from the tables."""
     if re.match(r"^\s*wie funktioniert", question, re.IGNORECASE):
         return True
-    return bool(_EXPLANATION.search(question))
+    return bool(DEFINITION_QUESTION.search(question))
 
 
 def _share_asked_of_a_count(

@@ -17,7 +17,7 @@ from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generation
 from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
-from assistant.retrieval.rerank import DOCUMENT_WORDS
+from assistant.retrieval.rerank import DEFINITION_QUESTION, DOCUMENT_WORDS
 from ingest.sentences import split_sentences
 
 TermWeights = Callable[[list[str]], dict[str, float]]
@@ -26,11 +26,6 @@ TermWeights = Callable[[list[str]], dict[str, float]]
 _PASSAGES_CONSIDERED = 6
 _MIN_WORDS = 4
 _NUMBER = re.compile(r"\d")
-_DEFINITION_QUESTION = re.compile(
-    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|versteht man)|wofür steht|"
-    r"erklär|definier)",
-    re.IGNORECASE,
-)
 # "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
 _DEFINING_SENTENCE = re.compile(
     r"^(?:\S+\s+){0,6}?(ist|sind|bezeichnet|beschreibt|meint|umfasst|versteht man)\b"
@@ -106,7 +101,7 @@ class ExtractiveGenerator:
     ) -> list[_Candidate]:
         total = sum(weights.values()) or 1.0
         wants_number = _asks_for_number(question)
-        wants_definition = bool(_DEFINITION_QUESTION.search(question))
+        wants_definition = bool(DEFINITION_QUESTION.search(question))
         found = []
         for p_index, passage in enumerate(passages):
             for position, unit in enumerate(_units(passage)):

@@ -32,9 +32,12 @@ DOCUMENT_WORDS = frozenset(
         "Indikatoren Tabelle"
     )
 )
+# "Was ist …", "Was versteht der Bericht unter …", "Wie wird … berechnet?": questions for
+# a definition or a method (one pattern for retrieval, answers and the indicator router).
 DEFINITION_QUESTION = re.compile(
-    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|versteht man)|wofür steht|"
-    r"erklär|definier|wie (ist|wird|werden) .* (definiert|berechnet|gemessen))",
+    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|messen|versteht)|wofür steht|"
+    r"erklär|definier|wie (funktioniert|funktionieren|ist|wird|werden)\b.*"
+    r"\b(definiert|berechnet|gemessen|gebildet|ermittelt|funktionier\w*)\b)",
     re.IGNORECASE,
 )
 _DEFINITION_HEADING = re.compile(r"begriff|definition|glossar|erläuterung|method", re.I)
@@ -75,7 +78,8 @@ def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSetti
         score += settings.coverage_weight * sum(signals.weights[t] for t in present) / total
     if signals.document_words and signals.document_words & _name_terms(chunk.title, chunk.source):
         score += settings.named_document_weight
-    if signals.wants_definition and _DEFINITION_HEADING.search(chunk.heading):
+    # The section's own heading: under "Methodik", "1.4 Das Indexverfahren" is no glossary.
+    if signals.wants_definition and _DEFINITION_HEADING.search(chunk.heading.split(" > ")[-1]):
         score += settings.definition_weight
     return score
 
