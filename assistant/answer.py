@@ -9,7 +9,6 @@ says so in German.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -18,7 +17,7 @@ from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.definitions import find_definitions
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generator
-from assistant.llm.citations import CitationGuard
+from assistant.llm.citations import CitationGuard, strip_markers
 from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
@@ -262,7 +261,7 @@ class AnswerService:
 def _findings(computed: str) -> str:
     """The result lines of a computed answer, without the method note and source numbers."""
     lines = [line for line in computed.splitlines() if not line.startswith("Methode:")]
-    return re.sub(r"\[\d+\]", "", " ".join(lines))
+    return strip_markers(" ".join(lines))
 
 
 def _cited_first(

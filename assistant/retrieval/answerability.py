@@ -120,12 +120,18 @@ def apart(wanted: Sequence[str], passages: Sequence[RetrievedChunk]) -> list[str
     missing = []
     for p in passages:
         text = f"{p.ref.heading} {p.ref.sheet or ''} {p.metadata.get('area') or ''} {p.text}"
-        terms, folded = set(analyze(text)), fold(text)
+        terms, folded = _passage_terms(text)
         missing.append([w for w in wanted if not _mentions(terms, folded, w)])
     return min(missing, key=len)
 
 
-def _mentions(terms: set[str], folded: str, word: str) -> bool:
+@lru_cache(maxsize=256)
+def _passage_terms(text: str) -> tuple[frozenset[str], str]:
+    # Both checks of a question read the same passages: analyse each once.
+    return frozenset(analyze(text)), fold(text)
+
+
+def _mentions(terms: frozenset[str], folded: str, word: str) -> bool:
     if word[0].isdigit():
         return _has_number(folded, word)
     # "SGB-II-Bedarfsgemeinschaften" is named by "Bedarfsgemeinschaften nach dem SGB II".
