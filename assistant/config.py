@@ -80,6 +80,9 @@ class RetrievalSettings(BaseModel):
     # Added to the fused score times the IDF-weighted share of query terms a chunk holds
     # (RRF scores are ~0.01-0.03, so 0.02 lets coverage reorder near neighbours).
     coverage_weight: float = 0.02
+    # The same share counted on the chunk's heading path alone: a section titled with the
+    # question's terms is about them, a passage that mentions them in passing is not.
+    heading_weight: float = 0.005
     # Added when the question names the chunk's document type ("im Förderaufruf") or asks
     # for a definition and the chunk sits under a "Begriffe"/"Methodik" heading.
     named_document_weight: float = 0.01

@@ -68,15 +68,15 @@ def _report_text(reports: dict, embedder: str) -> str:
 
 
 _WHY_MISSED = (
-    "Why the misses: two unanswerable questions are still answered. Each of their nouns "
-    "occurs, and together, in one passage; what the documents lack is the predicate — who "
-    '"leitet" the Quartiersbüro (no person is named), how many applications were '
-    '"bewilligt" (the call is still open). Telling that from a paraphrase needs a '
-    "language model; the extractive default quotes the nearest sentence. Numbers are not "
-    "exact mostly for cross-document questions (facts from two documents, the extractive "
-    "answer quotes the best-covering sentences of the top passages) and for comparison "
-    "questions answered from report text. recall@5 and MRR@10 meet their targets with "
-    "little margin: a different tie or HNSW neighbour moves a question by one rank."
+    'Why the misses: one unanswerable question is still answered — who "leitet" the '
+    "Quartiersbüro: every noun occurs, together, and no person is named; telling that "
+    "from a paraphrase needs a language model. Numbers are not exact for five questions: "
+    "two rankings the report states only in a table or in prose without the ranking word "
+    "(the indicator router computes rankings from the indicator tables, not from tables "
+    "inside PDFs), and three cross-document questions whose second figure sits in a "
+    'sentence that adds no new question word ("134.580" next to "bleibt unter dem '
+    'Rahmen von 290.000") or uses other words ("höchstens 10 %" for "Obergrenze"). '
+    "recall@5 and MRR@10 meet their targets with little margin."
 )
 
 

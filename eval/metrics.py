@@ -74,14 +74,30 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 
 
+_MONTHS = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+).split()
+_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})\.\s*(?:(?P<month>\d{1,2})\.|(?P<name>" + "|".join(_MONTHS) + r")\s+)"
+    r"(?P<year>\d{4})\b"
+)
+
+
 def normalize_text(text: str) -> str:
     """Collapse whitespace, drop soft hyphens and thousands dots: "5.061" equals "5061"."""
     text = _THOUSANDS_DOT.sub("", text.replace("\u00ad", ""))
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _iso_date(match: re.Match[str]) -> str:
+    month = int(match["month"]) if match["month"] else _MONTHS.index(match["name"]) + 1
+    return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+
+
 def numbers_in(text: str) -> set[str]:
-    return set(_NUMBER.findall(normalize_text(text)))
+    """The figures of a text; a date counts once, however written ("31.08.2025" is
+    "31. August 2025")."""
+    return set(_NUMBER.findall(_DATE.sub(_iso_date, normalize_text(text))))
 
 
 def facts_present(answer: str, facts: Sequence[str]) -> bool:

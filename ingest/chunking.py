@@ -14,6 +14,7 @@ from typing import Any
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.chunk import Chunk
 from ingest.sentences import split_sentences
+from ingest.structure import TABLE_CAPTION
 
 _HEADING_SEPARATOR = " > "
 
@@ -50,6 +51,14 @@ class _Piece:
         self.size += len(unit) + (2 if len(self.units) > 1 else 0)  # "\n\n" between paragraphs
         if row is not None:
             self.rows.append(row)
+
+    def take_caption(self) -> str | None:
+        """The trailing table caption, removed: it belongs with the table that follows."""
+        if len(self.units) < 2 or self.rows or not TABLE_CAPTION.match(self.units[-1]):
+            return None
+        caption = self.units.pop()
+        self.size -= len(caption) + 2
+        return caption
 
 
 def chunk_document(
@@ -106,7 +115,10 @@ def _text_pieces(section: _Section, max_chars: int) -> list[_Piece]:
         text = f"- {block.text}" if block.kind is BlockKind.LIST_ITEM else block.text
         for unit in _fit(text, budget):
             if pieces[-1].units and pieces[-1].size + len(unit) + 2 > budget:
+                caption = pieces[-1].take_caption()
                 pieces.append(_Piece())
+                if caption:
+                    pieces[-1].add(caption)
             pieces[-1].add(unit)
     return [p for p in pieces if p.units]
 

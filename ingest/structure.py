@@ -19,6 +19,8 @@ _WORD = re.compile(r"[^\W\d_]{3,}")  # a title needs a real word, not just "J. (
 _BULLET = re.compile(r"^\s*[•·▪■□○◦●‣∙►➢✓\-–—*+]\s+(?=\S)")
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
 _MAX_HEADING_WORDS = 14
+# "Tabelle 3: …", "Tab. 2 …": the caption over a table.
+TABLE_CAPTION = re.compile(r"^(Tabelle|Tab\.)\s*\d")
 _MAX_HEADING_CHARS = 150
 
 
@@ -104,3 +106,15 @@ class HeadingTracker:
     def content_block(self, kind: BlockKind, text: str, page: int | None = None) -> Block:
         """A non-heading block under the current headings."""
         return Block(kind, text, page=page, heading_path=self.path)
+
+
+def text_table(text: str) -> tuple[str, list[str]] | None:
+    """Header and rows of a table that arrives as one line per row (as PDF tables are
+    read), or None for prose: prose comes as one line per paragraph and lists as "- "
+    items, so a block of several unmarked lines, most of them with a figure, is a table."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    header, rows = (lines[0], lines[1:]) if lines else ("", [])
+    if len(rows) < 2 or any(line.startswith("- ") for line in lines):
+        return None
+    with_figures = sum(1 for row in rows if any(ch.isdigit() for ch in row))
+    return (header, rows) if with_figures * 2 >= len(rows) else None

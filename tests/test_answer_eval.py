@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.models import Answer, Citation, SourceRef, VerifiedSentence
 from eval.dataset import Gold, Question
-from eval.metrics import AnswerResult, answer_metrics
+from eval.metrics import AnswerResult, answer_metrics, numbers_exact, numbers_in
 
 REF = SourceRef("d", "Sozialbericht.pdf", "Sozialbericht", page=3)
 
@@ -49,3 +49,10 @@ def test_answer_metrics_score_citations_numbers_refusals_and_verification() -> N
     assert metrics["verified_share"] == (1 + 0.5 + 1) / 3
     assert metrics["fallback_share"] == 0.25
     assert metrics["p50_ms"] == 25.0
+
+
+def test_a_date_is_one_figure_however_it_is_written() -> None:
+    assert numbers_exact("bis zum 31.08.2025 nachreichen", ["31. August 2025", "31.08.2025"])
+    assert numbers_exact("bis 31. August 2025", ["31.08.2025"])
+    assert not numbers_exact("bis zum 30.08.2025", ["31. August 2025"])
+    assert numbers_in("23,8 % und 1.054 Plätze") == {"23,8", "1054"}

@@ -4,6 +4,8 @@ from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.answerability import (
     Places,
     apart,
+    counted_noun,
+    counts,
     measured_words,
     missing_numbers,
     quantity_words,
@@ -100,3 +102,19 @@ def test_town_names_document_kinds_and_split_compounds_count_as_named() -> None:
     # Only the clause that asks for a figure is checked.
     both = "Wie viele Kinder im Hafenviertel, und mit welcher Maßnahme will man reagieren?"
     assert quantity_words(both, LINDWERDEN) == ["Hafenviertel"]
+
+
+def test_a_counting_question_needs_a_count_of_what_it_counts() -> None:
+    question = "Wie viele Anträge wurden im Förderaufruf bewilligt?"
+    assert counted_noun(question) == "Anträge"
+    dated = [
+        passage("Stufe 2: Eingang der vollständigen Anträge bis 30.05.2025."),
+        passage("Anträge bis 30. Mai 2025; Bewilligung voraussichtlich 2025."),
+    ]
+    assert not counts("Anträge", dated)
+    reason = refusal_reason(question, dated, lambda terms: dict.fromkeys(terms, 3), Places())
+    assert reason == "Keine gefundene Stelle nennt eine Anzahl für „Anträge“."
+    assert counts("Anträge", [passage("Bisher wurden 14 vollständige Anträge bewilligt.")])
+    assert counts("Einwohner", [passage("Einwohner: 10.318; Anteil unter 18 Jahren: 21,8")])
+    # "Wie viel Geld …" asks for an amount, not a count.
+    assert counted_noun("Wie viel Geld hat der Rat bereitgestellt?") is None

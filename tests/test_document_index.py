@@ -7,8 +7,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from assistant.index import vector_store
 from assistant.index.catalog import Catalog
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
@@ -205,9 +207,13 @@ def test_changed_text_analysis_recomputes_stored_terms(services: Services) -> No
         fresh.close()
 
 
-def test_filtered_dense_search_falls_back_to_chroma_when_few_pass(services: Services) -> None:
+def test_filtered_dense_search_falls_back_to_chroma_when_few_pass(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Filters are applied to a wider unfiltered result first; a rare document type that
-    is not among those candidates is still found through Chroma's own filter."""
+    is not among those candidates is still found through Chroma's own filter (in a
+    collection too large for an exhaustive query)."""
+    monkeypatch.setattr(vector_store, "_EXHAUSTIVE_UP_TO", 0)
     many, many_chunks = make_document(
         [f"Die Quote im Viertel {i} liegt bei {i}." for i in range(30)]
     )
@@ -247,3 +253,22 @@ def test_filtered_dense_search_keeps_ten_or_more_matches_of_the_wide_pass(
     assert sorted(i for i, _ in found) == sorted(c.chunk_id for c in rare_chunks)
     assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
     assert all(where is None for where in calls)  # never Chroma's own filter
+
+
+def test_dense_search_in_a_small_collection_is_exact(services: Services) -> None:
+    """Up to a few thousand vectors every query is exhaustive: Chroma's approximate graph
+    dropped the exact nearest demo chunk from its top 100 in some processes."""
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(1500, 64)).astype(np.float32)
+    ids = [f"v{i:04d}" for i in range(len(vectors))]
+    store, ws = services.index.vectors, services.index.workspace
+    for start in range(0, len(ids), 250):  # written in parts, as ingestion does
+        end = start + 250
+        store.add(ws, ids[start:end], vectors[start:end], [{"doc_id": "d"}] * 250)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    misses = 0
+    for query in rng.normal(size=(40, 64)).astype(np.float32):
+        exact = np.argsort(-(unit @ (query / np.linalg.norm(query))))[:10]
+        found = [i for i, _ in store.query(ws, query, 10)]
+        misses += len({ids[i] for i in exact} - set(found))
+    assert misses == 0

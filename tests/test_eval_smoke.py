@@ -24,7 +24,7 @@ def test_planwerk_retrieval_quality(reports: dict[str, SystemReport]) -> None:
     metrics = reports["planwerk"].metrics()
     assert metrics["recall@5"] >= 0.92
     assert metrics["recall@10"] >= 0.95
-    assert metrics["mrr@10"] >= 0.82
+    assert metrics["mrr@10"] >= 0.83
 
 
 def test_planwerk_beats_the_plain_langchain_recipe_by_ten_points(
@@ -42,7 +42,7 @@ def test_hybrid_is_not_worse_than_either_half(reports: dict[str, SystemReport]) 
 
 def test_answers_cite_correctly_and_refuse(reports: dict[str, SystemReport]) -> None:
     metrics = reports["planwerk"].metrics()
-    assert metrics["citation_correct"] >= 0.62
-    assert metrics["numbers_exact"] >= 0.75
-    assert metrics["refusals_correct"] >= 0.75
+    assert metrics["citation_correct"] >= 0.70
+    assert metrics["numbers_exact"] >= 0.88
+    assert metrics["refusals_correct"] >= 0.9
     assert metrics["false_refusals"] <= 0.05

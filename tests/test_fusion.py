@@ -50,3 +50,16 @@ def test_definition_sections_are_favoured_by_their_own_heading(question: str) ->
     )
     plain = QuestionSignals.of("Wie hoch ist die Kinderarmut?", lambda t: dict.fromkeys(t, 1.0))
     assert bonus(glossary, plain, settings) == bonus(method_part, plain, settings)
+
+
+def test_a_section_titled_with_the_question_terms_gets_a_small_bonus() -> None:
+    settings = RetrievalSettings()
+    signals = QuestionSignals.of(
+        "Wie funktioniert das gestufte Indexverfahren?", lambda terms: dict.fromkeys(terms, 1.0)
+    )
+    titled = _section("1 Methodik > 1.4 Das gestufte Indexverfahren")
+    mentioned = _section("10 Sozialindex 2023")
+    # Same body terms, so only the heading differs.
+    titled.terms = mentioned.terms = ["gestuft", "indexverfahr"]
+    difference = bonus(titled, signals, settings) - bonus(mentioned, signals, settings)
+    assert 0 < difference <= settings.heading_weight

@@ -165,3 +165,17 @@ def test_chunking_keeps_every_word(texts: list[str], max_chars: int) -> None:
     for page in {block.page for block in blocks}:
         in_chunks = [w for c in chunks if c.page == page for w in c.text.split()]
         assert in_chunks == [w for b in blocks if b.page == page for w in b.text.split()]
+
+
+def test_a_table_caption_moves_to_the_chunk_of_its_table() -> None:
+    rows = "\n".join(f"{n:02d} Stadtteil {n} {n},5 {n + 1},0" for n in range(1, 16))
+    blocks = [
+        _para("Einleitender Absatz. " * 20),
+        _para("Tabelle 1: Versorgung der Kinder unter drei Jahren nach Stadtteilen"),
+        _para(f"Nr. Stadtteil 2022 2023\n{rows}"),
+    ]
+    chunks = chunk_document(_doc(blocks), max_chars=600, min_chars=50)
+    assert len(chunks) == 2
+    assert "Tabelle 1" not in chunks[0].text
+    assert chunks[1].text.startswith("Tabelle 1: Versorgung")
+    assert "15 Stadtteil 15" in chunks[1].text

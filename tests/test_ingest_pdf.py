@@ -200,3 +200,60 @@ def test_random_bytes_named_pdf_are_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes((i * 37 + 11) % 256 for i in range(4096)))
     with pytest.raises(IngestError, match="keine lesbare PDF-Datei"):
         load_file(path)
+
+
+def _table_pdf(path: Path) -> Path:
+    """A page like the Kita plan: prose, a captioned table whose first cells wrap (the
+    other cells sit in the middle of the row), prose again."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("body", fontName="Vera", fontSize=10, leading=14)
+    caption = ParagraphStyle("caption", fontName="VeraBd", fontSize=9, leading=12)
+    cell = ParagraphStyle("cell", fontName="Vera", fontSize=8, leading=10)
+    head = ParagraphStyle("head", fontName="VeraBd", fontSize=8, leading=10)
+    rows = [
+        ["Vorhaben", "Stadtteil", "U3-Plätze", "Inbetriebnahme"],
+        ["Neubau Kita „Am Hafenbecken“ (6 Gruppen, Träger: AWO)", "Hafenviertel", "40", "08/2026"],
+        ["Erweiterung Kita „Radestraße“", "Kirchrade", "12", "08/2025"],
+    ]
+    styles = [head] + [cell] * (len(rows) - 1)
+    data = [
+        [Paragraph(text, style) for text in row] for row, style in zip(rows, styles, strict=True)
+    ]
+    table = Table(data, colWidths=[130, 80, 60, 100])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story = [
+        Paragraph(
+            # The line ends after "vom 1.", as in the demo call: the next line holds three
+            # figures in six words and must still read as prose.
+            "Der Förderzeitraum beträgt 36 Monate und umfasst den Zeitraum vom 1.<br/>"
+            "Oktober 2025 bis 30. September 2028.",
+            body,
+        ),
+        Paragraph("Tabelle 4: Ausbauvorhaben bis zum Kindergartenjahr 2026/27", caption),
+        table,
+        Paragraph("Die Neubauten setzen voraus, dass die Landesmittel bewilligt werden.", body),
+    ]
+    SimpleDocTemplate(str(path), leftMargin=60, rightMargin=130).build(story)
+    return path
+
+
+def test_pdf_table_rows_with_wrapped_cells_stay_one_line_each(tmp_path: Path) -> None:
+    doc = load_file(_table_pdf(tmp_path / "kita.pdf"))
+    table = _block_with(doc, "Vorhaben Stadtteil")
+    assert table.text.split("\n") == [
+        "Vorhaben Stadtteil U3-Plätze Inbetriebnahme",
+        "Neubau Kita „Am Hafenbecken“ (6 Gruppen, Träger: AWO) Hafenviertel 40 08/2026",
+        "Erweiterung Kita „Radestraße“ Kirchrade 12 08/2025",
+    ]
+    # Caption and the prose after the table are blocks of their own.
+    assert _block_with(doc, "Tabelle 4:").text.startswith("Tabelle 4: Ausbauvorhaben")
+    assert "Landesmittel" not in table.text
+
+
+def test_pdf_sentence_with_dates_is_not_taken_for_a_table_row(tmp_path: Path) -> None:
+    doc = load_file(_table_pdf(tmp_path / "kita.pdf"))
+    prose = _block_with(doc, "Förderzeitraum")
+    assert "vom 1. Oktober 2025 bis 30. September 2028" in prose.text
+    assert "\n" not in prose.text

@@ -35,6 +35,7 @@ from typing import Any
 from assistant.retrieval.german import content_terms, fold
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.sentences import split_sentences
+from ingest.structure import text_table
 
 CATEGORIES: dict[str, str] = {
     "eligibility": "Antragsberechtigung und Gebiet",
@@ -282,7 +283,9 @@ def _candidates(blocks: Sequence[Block]) -> Iterator[tuple[str, str, Block, str,
         if len(_DATE.findall(text)) >= 3:
             yield from _dated_items(block, text)
             continue
-        sentences = split_sentences(text)
+        table = text_table(text)
+        # A row of a table read from a PDF means something only with its column names.
+        sentences = [f"{table[0]}: {row}" for row in table[1]] if table else split_sentences(text)
         for index, sentence in enumerate(sentences):
             sentence = sentence.strip()
             is_last = index == len(sentences) - 1

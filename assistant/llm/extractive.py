@@ -8,6 +8,7 @@ Planwerk says it found nothing rather than citing noise.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -19,13 +20,19 @@ from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from assistant.retrieval.rerank import DEFINITION_QUESTION, DOCUMENT_WORDS
 from ingest.sentences import split_sentences
+from ingest.structure import text_table
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
 # Passages beyond this rank rarely hold the answer and dilute the citations.
 _PASSAGES_CONSIDERED = 6
 _MIN_WORDS = 4
+# A further sentence must add this share of the question's weight that none chosen covers.
+_MIN_GAIN = 0.15
+_LIST_FOLLOWERS = 8  # at most this many list items follow their lead-in sentence
 _NUMBER = re.compile(r"\d")
+# "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
+_CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
 # "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
 _DEFINING_SENTENCE = re.compile(
     r"^(?:\S+\s+){0,6}?(ist|sind|bezeichnet|beschreibt|meint|umfasst|versteht man)\b"
@@ -39,6 +46,7 @@ class _Unit:
     text: str
     source: RetrievedChunk  # what the citation points to (a single row for tables)
     required: frozenset[str] = frozenset()  # a unit must match one of these, if set
+    followers: tuple[str, ...] = ()  # list items a lead-in sentence ("… folgende:") brings
 
 
 @dataclass(slots=True)
@@ -48,6 +56,7 @@ class _Candidate:
     unit: _Unit
     coverage: float
     score: float
+    terms: frozenset[str] = frozenset()  # the question terms it matches
 
     @property
     def text(self) -> str:
@@ -81,7 +90,7 @@ class ExtractiveGenerator:
         if not candidates or candidates[0].coverage < self.settings.min_term_coverage:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         limit = style.extractive_sentences if style else self.settings.max_sentences
-        chosen = self._choose(candidates, limit)
+        chosen = self._choose(candidates, limit, weights)
         bullets = style.bullets if style else False
         return self._compose(chosen, definitions, bullets)
 
@@ -104,37 +113,65 @@ class ExtractiveGenerator:
         wants_definition = bool(DEFINITION_QUESTION.search(question))
         found = []
         for p_index, passage in enumerate(passages):
+            # A sentence is about its section's subject even where it does not repeat it
+            # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
+            subject = content_terms(_section(passage)) & weights.keys()
             for position, unit in enumerate(_units(passage)):
-                matched = content_terms(unit.text) & weights.keys()
-                if not matched or (unit.required and not matched & unit.required):
+                own = content_terms(unit.text) & weights.keys()
+                if not own or (unit.required and not own & unit.required):
                     continue
+                matched = own | subject
                 coverage = sum(weights[t] for t in matched) / total
                 # Earlier passages and figures (for "wie hoch/viele" questions) break ties.
                 score = coverage + 0.05 / (1 + p_index)
-                if wants_number and _NUMBER.search(unit.text):
+                if wants_number and _has_figure(unit.text):
                     score += 0.05
                 if wants_definition and _DEFINING_SENTENCE.search(unit.text):
                     score += 0.1
-                found.append(_Candidate(p_index, position, unit, coverage, score))
+                found.append(
+                    _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
+                )
         if _QUANTITY_QUESTION.search(question):
             # "Wie viele …?" is not answered by a sentence without any figure.
-            found = [c for c in found if _NUMBER.search(c.text)]
+            found = [c for c in found if _has_figure(c.text)]
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
-    def _choose(self, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
+    def _choose(
+        self, candidates: list[_Candidate], limit: int, weights: dict[str, float]
+    ) -> list[_Candidate]:
+        """The best unit, those nearly as good, then units that add what is still missing.
+
+        A question about two things (the measure's sponsor and the call's funding rate)
+        is answered by two sentences, each covering one; the second is chosen for the
+        question terms it adds, not for its own total.
+        """
         best = candidates[0].coverage
         floor = max(self.settings.min_term_coverage, 0.6 * best)
+        total = sum(weights.values()) or 1.0
         chosen: list[_Candidate] = []
         seen: set[str] = set()
-        for candidate in candidates:
-            key = candidate.text.casefold()
-            if candidate.coverage < floor or key in seen:
-                continue
-            seen.add(key)
+
+        def take(candidate: _Candidate) -> None:
+            seen.add(candidate.text.casefold())
             chosen.append(candidate)
+
+        for candidate in candidates:
             if len(chosen) == limit:
+                return chosen
+            if candidate.coverage >= floor and candidate.text.casefold() not in seen:
+                take(candidate)
+        while len(chosen) < limit:
+            covered = frozenset().union(*(c.terms for c in chosen))
+            gains = [
+                (sum(weights[t] for t in c.terms - covered) / total, c)
+                for c in candidates
+                if c.text.casefold() not in seen
+            ]
+            gain, candidate = max(gains, key=lambda pair: pair[0], default=(0.0, None))
+            if candidate is None or gain < _MIN_GAIN:
                 break
+            take(candidate)
         return chosen
 
     @staticmethod
@@ -153,7 +190,10 @@ class ExtractiveGenerator:
             return numbers[key]
 
         bullet = "- " if bullets else ""
-        lines = [f"{bullet}{c.text} [{number(c.unit.source)}]" for c in chosen]
+        lines = []
+        for c in chosen:
+            lines.append(f"{bullet}{c.text} [{number(c.unit.source)}]")
+            lines += [f"{item} [{number(c.unit.source)}]" for item in c.unit.followers]
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
         if explained:
@@ -165,11 +205,55 @@ class ExtractiveGenerator:
 def _units(passage: RetrievedChunk) -> list[_Unit]:
     if passage.metadata.get("kind") == "table":
         return _table_units(passage)
-    return [
-        _Unit(sentence, passage)
-        for sentence in split_sentences(passage.text)
-        if len(sentence.split()) >= _MIN_WORDS
+    # The chunk opens with its section heading, which names the topic but answers nothing.
+    heading = _section(passage)
+    blocks = passage.text.split("\n\n")
+    tables = [text_table(block) for block in blocks]
+    split = [
+        split_sentences(block) if table is None else []
+        for block, table in zip(blocks, tables, strict=True)
     ]
+    sentences = [sentence for block in split for sentence in block]
+    units: list[_Unit] = []
+    position = 0
+    for block, table in zip(split, tables, strict=True):
+        if table is not None:
+            units += _text_table_units(*table, passage)
+        for sentence in block:
+            if len(sentence.split()) >= _MIN_WORDS and sentence != heading:
+                units.append(_Unit(sentence, passage, followers=_list_after(sentences, position)))
+            position += 1
+    return units
+
+
+def _section(passage: RetrievedChunk) -> str:
+    """The passage's own section heading ("11.3 Hafenviertel (03)")."""
+    return (passage.ref.heading or "").split(" > ")[-1].strip()
+
+
+def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> list[_Unit]:
+    """One unit per row, shown and matched with the header line above it."""
+    header_terms = content_terms(header)
+    return [
+        _Unit(
+            f"{header}: {row}",
+            passage,
+            frozenset(content_terms(row) - header_terms) or frozenset({"\0"}),
+        )
+        for row in rows
+    ]
+
+
+def _list_after(sentences: list[str], position: int) -> tuple[str, ...]:
+    """The list items right after a lead-in sentence ending in a colon: they are its content."""
+    if not sentences[position].endswith(":"):
+        return ()
+    following = sentences[position + 1 : position + 1 + _LIST_FOLLOWERS]
+    return tuple(itertools.takewhile(lambda sentence: sentence.startswith("- "), following))
+
+
+def _has_figure(text: str) -> bool:
+    return bool(_NUMBER.search(_CAPTION_NUMBER.sub("", text)))
 
 
 def _table_units(passage: RetrievedChunk) -> list[_Unit]:

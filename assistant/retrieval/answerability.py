@@ -11,7 +11,10 @@ that are reliable without a language model:
   passages, but never together ("Sozialbericht 2017" and "Hafenviertel");
 - a quantity question ("Wie viele Haushalte in Schlägelheide beziehen Wohngeld?") has no
   passage that names all of its specific words together: a figure for Wohngeld in another
-  Stadtteil, or for Schlägelheide without Wohngeld, is not its answer.
+  Stadtteil, or for Schlägelheide without Wohngeld, is not its answer;
+- a counting question ("Wie viele Anträge wurden bewilligt?") finds no count of what it
+  counts: no figure right before the noun ("412 Haushalte", "rund 640 Wohnungen") or
+  right after it, as in a table row ("Einwohner: 10.318"). Dates and years are no counts.
 
 Words of the document kind ("Sozialbericht") and the municipality's own name scope the
 whole corpus and are not required in a passage.
@@ -38,6 +41,13 @@ _COMMON_ZIPF = 4.5
 _RARE_ZIPF = 3.5
 _QUANTITY_QUESTION = re.compile(r"\bwie (viele?|hoch|gro(ß|ss))\b|\bwieviele?\b", re.I)
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
+_COUNT_QUESTION = re.compile(r"\bwie ?viele\b", re.I)  # "wie viel Geld" asks for an amount
+_COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
+_MONTH_NAMES = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember".split()
+)
+_DATE_OR_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(?:19|20)\d\d|\d{1,2}\.")
+_WORDS_BEFORE_NOUN = 2  # "rund 640 sanierte Wohnungen": a figure, up to two words, the noun
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,38 @@ def quantity_words(question: str, places: Places) -> list[str]:
     return [*_NUMBER.findall(clause), *words] if clause else []
 
 
+def counted_noun(question: str) -> str | None:
+    """What a „Wie viele …?“ question counts: its first noun („Anträge“)."""
+    clause = next((c for c in _CLAUSE.split(question) if _COUNT_QUESTION.search(c)), "")
+    found = _COUNT_QUESTION.search(clause)
+    if not found:
+        return None
+    return next((w for w in _WORD.findall(clause, found.end()) if w[0].isupper()), None)
+
+
+def counts(noun: str, passages: Sequence[RetrievedChunk]) -> bool:
+    """True if a passage gives a count of `noun`: a figure shortly before it, or right
+    after it as in a table row."""
+    wanted = set(_variants(noun))
+    for passage in passages:
+        tokens = _COUNT_TOKEN.findall(passage.text)
+        for i in range(len(tokens)):
+            if not _is_count(tokens, i):
+                continue
+            before = tokens[max(0, i - 1) : i]
+            after = tokens[i + 1 : i + 2 + _WORDS_BEFORE_NOUN]
+            if any(stem(word) in wanted for word in [*before, *after]):
+                return True
+    return False
+
+
+def _is_count(tokens: list[str], i: int) -> bool:
+    token = tokens[i]
+    if not token[0].isdigit() or _DATE_OR_YEAR.fullmatch(token):
+        return False
+    return i + 1 == len(tokens) or tokens[i + 1].lower() not in _MONTH_NAMES
+
+
 def _kind(word: str) -> bool:
     """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
     parts = set(analyze(word)) - {stem(word)}
@@ -184,6 +226,9 @@ def refusal_reason(
             return f"Keine gefundene Stelle nennt {_quoted(missing)}" + (
                 f" zusammen mit {_quoted(together)}." if together else "."
             )
+    noun = counted_noun(question)
+    if noun and not counts(noun, passages):
+        return f"Keine gefundene Stelle nennt eine Anzahl für {_quoted([noun])}."
     return None
 
 

@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+|-\d+)*", re.UNICODE
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -31,7 +31,8 @@ STOP_WORDS = frozenset(
     für gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr
     ihre ihrem ihren ihrer ihres im in indem ins ist ja jede jedem jeden jeder jedes jene
     jenem jenen jener jenes jetzt kann kein keine keinem keinen keiner keines können könnte
-    man manche manchem manchen mancher manches mein meine mich mir mit muss musste nach
+    man manche manchem manchen mancher manches mein meine mich mir mit muss musste müssen
+    müsste darf dürfen dürfte sollen sollten nach
     nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner seines
     selbst sich sie sind so solche solchem solchen solcher solches soll sollte sondern
     sonst über um und uns unser unsere unter viel vom von vor war waren warst was weg weil

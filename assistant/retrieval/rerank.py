@@ -69,6 +69,11 @@ def _name_terms(title: str, source: str) -> frozenset[str]:
     return frozenset(analyze(f"{title} {stem}"))
 
 
+@lru_cache(maxsize=4096)
+def _heading_terms(heading: str) -> frozenset[str]:
+    return frozenset(analyze(heading))
+
+
 def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSettings) -> float:
     """What the question's signals add to a chunk's fused score."""
     total = sum(signals.weights.values())
@@ -76,6 +81,8 @@ def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSetti
     if total:
         present = signals.terms.intersection(chunk.terms)
         score += settings.coverage_weight * sum(signals.weights[t] for t in present) / total
+        titled = signals.terms.intersection(_heading_terms(chunk.heading))
+        score += settings.heading_weight * sum(signals.weights[t] for t in titled) / total
     if signals.document_words and signals.document_words & _name_terms(chunk.title, chunk.source):
         score += settings.named_document_weight
     # The section's own heading: under "Methodik", "1.4 Das Indexverfahren" is no glossary.

@@ -3,7 +3,8 @@
 Heuristics, kept simple and robust: a line much larger than body text is a heading; a bold
 body-size line or a numbered line ("3.2 Bildung") is one when it starts a paragraph; a
 paragraph ends at a wider gap, a change of size or a short line that finishes a sentence.
-Table-of-contents entries become list items, rows of numbers stay one per line.
+Table-of-contents entries become list items; rows of numbers, and the rows of a table under
+a „Tabelle …“ caption (set smaller than the caption), stay one per line.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ from ingest.cleaning import (
     repair_split_words,
 )
 from ingest.loaders.pdf_lines import PdfLine, body_size
-from ingest.structure import HeadingTracker, list_item_text, numbered_heading_level
+from ingest.structure import (
+    TABLE_CAPTION,
+    HeadingTracker,
+    list_item_text,
+    numbered_heading_level,
+)
 
 _HEADING_RATIO = 1.15  # a line this much larger than body text is a heading
 _MAX_HEADING_LEVELS = 4
@@ -34,6 +40,8 @@ _SHORT_LINE = 0.75  # a sentence ending on a line shorter than this share of a f
 _SAME_SIZE = 0.6
 _BULLET_ONLY = frozenset("•·▪■□○◦●‣∙►➢–-")
 _NUMBER = re.compile(r"^[+\-−–]?\d[\d.,]*%?$")
+# A table cell's figure: "23,8", "1.054", "+0,6", "45 %" — not "30." or "2028." of a sentence.
+_CELL_NUMBER = re.compile(r"^[+\-−–]?\d(?:[\d.,]*\d)?%?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _CAPTION = re.compile(r"^(Tabelle|Tab\.|Abbildung|Abb\.|Grafik|Karte|Quelle|Anmerkung)\b")
 _TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*(?:(?:\.\s*){3,}|…+\s*)\s*(?P<page>\d{1,4})$")
@@ -124,7 +132,7 @@ def _full_line_length(lines: list[PdfLine]) -> int:
 def is_tabular(text: str) -> bool:
     """True for a row of a table: at least three numbers making up much of the line."""
     tokens = text.split()
-    numbers = sum(1 for token in tokens if _NUMBER.match(token))
+    numbers = sum(1 for token in tokens if _CELL_NUMBER.match(token))
     return numbers >= 3 and numbers >= 0.4 * len(tokens)
 
 
@@ -145,6 +153,8 @@ class PageReader:
         self.previous: PdfLine | None = None
         self.previous_was_heading = False
         self.pending_bullet = False
+        self.caption_size: float | None = None  # set while inside a captioned table
+        self.rows_seen = False
 
     def read(self, lines: list[PdfLine]) -> list[Block]:
         """Blocks of the page in reading order."""
@@ -173,11 +183,27 @@ class PageReader:
             self._flush()
             self._append_block(BlockKind.LIST_ITEM, f"{toc['title']} (S. {toc['page']})")
             return
-        self._content(text, starts)
+        self._content(text, starts, self._table_row(line, text))
 
-    def _content(self, text: str, starts: bool) -> None:
+    def _table_row(self, line: PdfLine, text: str) -> bool:
+        """True for a row of the table under a „Tabelle …“ caption: smaller type than the
+        caption, up to a source note or the next line of caption or body size."""
+        if TABLE_CAPTION.match(text):
+            self.caption_size, self.rows_seen = line.size, False
+            return False
+        if self.caption_size is None:
+            return False
+        if line.size == self.caption_size and not self.rows_seen:
+            return False  # the caption wraps onto a second line
+        if _CAPTION.match(text) or line.size >= self.caption_size:
+            self.caption_size = None
+            return False
+        self.rows_seen = True
+        return True
+
+    def _content(self, text: str, starts: bool, table_row: bool = False) -> None:
         item = list_item_text(text)
-        tabular = is_tabular(text)
+        tabular = table_row or is_tabular(text)
         if self.pending_bullet or item is not None:
             self._start(BlockKind.LIST_ITEM, item or text, tabular=False)
             self.pending_bullet = False
@@ -225,6 +251,7 @@ class PageReader:
 
     def _heading(self, line: PdfLine, level: int) -> None:
         self._flush()
+        self.caption_size = None
         text = self._clean([line.text])
         wrapped = (
             self.previous_was_heading

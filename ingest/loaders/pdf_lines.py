@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from pypdf import PageObject
 
-from ingest.cleaning import normalize_characters, running_line_indices
+from ingest.cleaning import join_lines, normalize_characters, running_line_indices
 
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi", ",bd", "-bd")
 _SAME_BASELINE = 0.3  # lines whose baselines differ by less than this share of the size
+_ROW_REACH = 1.5  # a cell's lines lie within this many font sizes of the row's other cells
 
 
 @dataclass(slots=True)
@@ -33,7 +34,7 @@ def page_lines(page: PageObject) -> list[PdfLine]:
     """
     collector = _LineCollector()
     page.extract_text(visitor_text=collector.visit)
-    return merge_baselines(collector.finish())
+    return join_wrapped_cells(merge_baselines(collector.finish()))
 
 
 def merge_baselines(lines: list[PdfLine]) -> list[PdfLine]:
@@ -46,6 +47,70 @@ def merge_baselines(lines: list[PdfLine]) -> list[PdfLine]:
         else:
             merged.append([line])
     return [_join_group(group) for group in merged]
+
+
+def join_wrapped_cells(lines: list[PdfLine]) -> list[PdfLine]:
+    """Table rows whose cells wrap onto several lines, as one line per row.
+
+    When one cell of a row wraps, the other cells sit beside its lines (top-aligned or
+    centred), and the extraction returns the wrapped cell first, then the rest of the row
+    *higher up* than the last line read. A line that starts further right and higher up
+    than the line before it belongs to the row of the lines beside its baseline; lines
+    right under a cell of such a row continue that cell.
+    """
+    rows: list[list[PdfLine]] = []
+    for line in lines:
+        if rows and _continues_cell(rows[-1], line):
+            rows[-1].append(line)
+        elif rows and _beside_previous(rows[-1][-1], line):
+            row = [line]
+            while rows and _in_row(rows[-1], line):
+                row[:0] = rows.pop()
+            rows.append(row)
+        else:
+            rows.append([line])
+    return [_join_cells(row) for row in rows]
+
+
+def _beside_previous(previous: PdfLine, line: PdfLine) -> bool:
+    if previous.y is None or line.y is None or previous.size != line.size:
+        return False
+    return line.x > previous.x + line.size and line.y > previous.y
+
+
+def _in_row(lines: list[PdfLine], cell: PdfLine) -> bool:
+    """True if `lines` (a row so far) reach the baseline of `cell` and share its type size."""
+    reach = _ROW_REACH * cell.size
+    return all(line.size == cell.size for line in lines) and any(
+        line.y is not None and cell.y is not None and abs(line.y - cell.y) <= reach
+        for line in lines
+    )
+
+
+def _continues_cell(row: list[PdfLine], line: PdfLine) -> bool:
+    """True if `line` wraps a cell of a multi-cell row: same column, one line lower."""
+    if len({round(cell.x) for cell in row}) < 2 or line.y is None:
+        return False
+    column = [cell for cell in row if abs(cell.x - line.x) < 1.0 and cell.y is not None]
+    if not column or column[-1].size != line.size:
+        return False
+    drop = column[-1].y - line.y  # type: ignore[operator]
+    return 0 < drop <= _ROW_REACH * line.size
+
+
+def _join_cells(row: list[PdfLine]) -> PdfLine:
+    if len(row) == 1:
+        return row[0]
+    columns: dict[int, list[str]] = {}
+    for cell in sorted(row, key=lambda cell: cell.x):
+        columns.setdefault(round(cell.x), []).append(cell.text)
+    return PdfLine(
+        text=" ".join(join_lines(texts) for texts in columns.values()),
+        size=row[0].size,
+        bold=all(cell.bold for cell in row),
+        y=row[0].y,
+        x=min(cell.x for cell in row),
+    )
 
 
 def body_size(lines: list[PdfLine]) -> float:

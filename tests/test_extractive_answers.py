@@ -1,0 +1,101 @@
+"""The offline extractive answerer on real sentence splitting and term analysis."""
+
+from __future__ import annotations
+
+from assistant.config import AnswerSettings
+from assistant.llm.extractive import ExtractiveGenerator
+from tests.llm_helpers import passage
+
+
+def _answer(question: str, *passages: object) -> str:
+    generator = ExtractiveGenerator(AnswerSettings(), lambda terms: dict.fromkeys(terms, 1.0))
+    generated = generator.generate(question, list(passages))  # type: ignore[arg-type]
+    assert generated.found
+    return generated.text
+
+
+def test_list_items_come_with_their_lead_in_sentence() -> None:
+    text = (
+        "2 Versorgungsziele\n\n"
+        "Der Jugendhilfeausschuss hat folgende Versorgungsziele festgelegt:\n\n"
+        "- Kinder unter drei Jahren: Versorgungsquote von 42 % in der Gesamtstadt,\n"
+        "- Kinder ab drei Jahren: Versorgungsquote von 100 % in jedem Stadtteil."
+    )
+    answer = _answer(
+        "Welche Versorgungsziele hat der Jugendhilfeausschuss festgelegt?",
+        passage(1, text, heading="2 Versorgungsziele"),
+    )
+    lines = answer.split("\n")
+    assert lines[0].startswith("Der Jugendhilfeausschuss hat folgende Versorgungsziele")
+    assert "42 %" in lines[1] and "100 %" in lines[2]
+    assert all(line.endswith("[1]") for line in lines)
+
+
+def test_the_section_heading_is_not_quoted_as_an_answer() -> None:
+    text = (
+        "5 Einrichtungen und Familienzentren\n\n"
+        "In Lindwerden gibt es 77 Kindertageseinrichtungen, von denen 11 als Familienzentrum "
+        "zertifiziert sind."
+    )
+    answer = _answer(
+        "Wie viele Einrichtungen und Familienzentren gibt es?",
+        passage(1, text, heading="5 Einrichtungen und Familienzentren"),
+    )
+    assert answer.startswith("In Lindwerden gibt es 77")
+    assert "5 Einrichtungen und Familienzentren [" not in answer
+
+
+def test_a_table_row_read_from_a_pdf_is_matched_and_shown_with_its_header() -> None:
+    text = (
+        "7 Höhe der Zuwendung\n\n"
+        "Tabelle 2: Förderquoten und Eigenanteile\n\n"
+        "Antragsteller Förderquote Eigenanteil\n"
+        "Kommunale Antragsteller (Gemeinden, Städte, Kreise) 80 % 20 %\n"
+        "Nicht-kommunale Antragsteller (freie Träger, Vereine) 90 % 10 %"
+    )
+    answer = _answer(
+        "Welchen Eigenanteil tragen freie Träger?",
+        passage(1, text, heading="7 Höhe der Zuwendung"),
+    )
+    first = answer.split("\n")[0]
+    assert first.startswith("Antragsteller Förderquote Eigenanteil: Nicht-kommunale")
+    assert "90 % 10 %" in first
+    assert "Kommunale Antragsteller (Gemeinden" not in answer
+
+
+def test_a_second_source_is_quoted_for_what_the_first_lacks() -> None:
+    measure = passage(
+        1,
+        "Das Übergangscoaching „Hafenlotsen“ (M3) wird von der Jugendberufshilfe gGmbH als "
+        "Übergangscoaching an zwei Schulen getragen.",
+        source="IHK_Entwurf.docx",
+    )
+    rate = passage(
+        2,
+        "Für Vorhaben freier Träger beträgt die Förderquote 90 %.",
+        source="Foerderaufruf.pdf",
+    )
+    answer = _answer(
+        "Welche Förderquote gilt für das Übergangscoaching „Hafenlotsen“?", measure, rate
+    )
+    assert answer.split("\n")[0].startswith("Das Übergangscoaching")
+    assert "Förderquote 90 %. [2]" in answer
+
+
+def test_a_sentence_counts_the_subject_of_its_section() -> None:
+    citywide = passage(
+        1,
+        "Stadtweit liegt die Versorgungsquote für Kinder unter drei Jahren bei 36,6 %.",
+        heading="3 Versorgung der Kinder unter drei Jahren",
+    )
+    profile = passage(
+        2,
+        "Für Kinder unter drei Jahren liegt die Versorgungsquote bei 23,8 %.",
+        heading="11 Stadtteilprofile > 11.3 Hafenviertel (03)",
+    )
+    answer = _answer(
+        "Wie hoch ist die Versorgungsquote für Kinder unter drei Jahren im Hafenviertel?",
+        citywide,
+        profile,
+    )
+    assert answer.split("\n")[0].startswith("Für Kinder unter drei Jahren liegt")
