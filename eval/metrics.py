@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from assistant.models import Answer
+from assistant.retrieval.german import MONTHS
 from eval.dataset import Gold, Question
 
 
@@ -74,11 +75,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 
 
-_MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-).split()
 _DATE = re.compile(
-    r"\b(?P<day>\d{1,2})\.\s*(?:(?P<month>\d{1,2})\.|(?P<name>" + "|".join(_MONTHS) + r")\s+)"
+    r"\b(?P<day>\d{1,2})\.\s*(?:(?P<month>\d{1,2})\.|(?P<name>" + "|".join(MONTHS) + r")\s+)"
     r"(?P<year>\d{4})\b"
 )
 
@@ -90,7 +88,7 @@ def normalize_text(text: str) -> str:
 
 
 def _iso_date(match: re.Match[str]) -> str:
-    month = int(match["month"]) if match["month"] else _MONTHS.index(match["name"]) + 1
+    month = int(match["month"]) if match["month"] else MONTHS.index(match["name"]) + 1
     return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
 
 

@@ -19,6 +19,11 @@ from ingest.structure import TABLE_CAPTION
 _HEADING_SEPARATOR = " > "
 
 
+def leaf_heading(path: str | None) -> str:
+    """The innermost heading of a chunk's heading path: "1 Methodik > 1.4 Index" -> "1.4 Index"."""
+    return (path or "").split(_HEADING_SEPARATOR)[-1]
+
+
 @dataclass(slots=True)
 class _Section:
     """Blocks that may share a chunk: same page, heading path, sheet and kind of content."""

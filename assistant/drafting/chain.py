@@ -21,6 +21,7 @@ from assistant.drafting.facts import IndicatorFact
 from assistant.drafting.outlines import Theme
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms, fold
+from ingest.chunking import leaf_heading
 
 _MEASURE_COLUMNS = ("maßnahme", "massnahme", "vorhaben", "projekt")
 _ID_COLUMNS = ("nr", "nr.", "nummer", "id", "kennung")
@@ -161,7 +162,7 @@ def goal_units(units: Sequence[Unit]) -> list[Unit]:
     return [
         u
         for u in units
-        if _GOAL_HEADING.search(u.chunk.ref.heading.split(" > ")[-1])
+        if _GOAL_HEADING.search(leaf_heading(u.chunk.ref.heading))
         or re.search(r"\bbis (?:Ende )?20\d\d\b", u.text)
     ]
 

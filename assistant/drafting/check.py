@@ -44,6 +44,7 @@ from assistant.drafting.criteria import CallChecklist, Criterion
 from assistant.drafting.document import DraftDocument
 from assistant.drafting.gaps import announces_gap
 from assistant.retrieval.german import analyze, content_terms, raw_tokens
+from ingest.chunking import leaf_heading
 
 Status = Literal["erfüllt", "teilweise", "fehlt"]
 Encode = Callable[[list[str]], np.ndarray]
@@ -290,7 +291,7 @@ def _chapter_for(
     for unit in units:
         if not unit.chapter or not _has_content(unit):
             continue
-        heading = content_terms(_strip_number(unit.heading.split(" > ")[-1]))
+        heading = content_terms(_strip_number(leaf_heading(unit.heading)))
         if not heading:
             continue
         inside = len(heading & terms) / len(heading)

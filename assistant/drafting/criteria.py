@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.retrieval.german import content_terms, fold
+from assistant.retrieval.german import MONTHS, content_terms, fold
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.sentences import split_sentences
 from ingest.structure import text_table
@@ -83,7 +83,7 @@ _MONEY_WORDS = re.compile(
     r"eigenanteil|forderquote|kofinanz|gesamtausgaben|\beuro\b|€|pauschale|einheitskosten|"
     r"finanzierung|\d\s?%"
 )
-_MONTHS = "januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember"
+_MONTHS = "|".join(fold(month) for month in MONTHS)
 _MONTHS_RE = _MONTHS.replace("marz", "m[aä]rz")
 _DATE = re.compile(
     rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{2,4}}\b|\b\d{{1,2}}\.\s?(?:{_MONTHS_RE})(?:\s+\d{{4}})?\b|"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from assistant.drafting.gaps import announces_gap
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms, fold
+from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
 
 TermWeights = Callable[[list[str]], dict[str, float]]
@@ -56,7 +57,7 @@ def units_of(chunk: RetrievedChunk, rank: int = 0) -> list[Unit]:
     if chunk.metadata.get("kind") == "table":
         return _table_units(chunk, rank)
     lines = chunk.text.split("\n")
-    last_heading = chunk.ref.heading.split(" > ")[-1].strip() if chunk.ref.heading else ""
+    last_heading = leaf_heading(chunk.ref.heading).strip()
     units = []
     for line in lines:
         stripped = line.strip()
@@ -160,7 +161,7 @@ def score_units(
     scored = []
     wanted = set(terms)
     for unit in units:
-        heading = unit.chunk.ref.heading.split(" > ")[-1] if unit.chunk.ref.heading else ""
+        heading = leaf_heading(unit.chunk.ref.heading)
         in_text = content_terms(unit.text) & wanted
         # Words of the unit's own heading count half: they say what the passage is about.
         in_heading = (content_terms(heading) & wanted) - in_text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.retrieval.german import fold
+from ingest.chunking import leaf_heading
 
 _GAP_HEADING = re.compile(
     r"\b(offene punkte|offen|to-?dos?|noch zu (erledigen|klaren|erganzen)|fehlt|fehlend)",
@@ -36,7 +37,7 @@ def announces_gap(text: str, heading: str = "") -> bool:
     folded = fold(text)
     if any(marker in folded for marker in _MARKERS) or _STILL_TO_DO.search(folded):
         return True
-    last = heading.split(" > ")[-1] if heading else ""
+    last = leaf_heading(heading)
     if last and _GAP_HEADING.search(fold(last)):
         return True
     body = re.sub(r"\s*\([^)]*\)\s*", " ", folded).strip()

@@ -127,11 +127,16 @@ class ChromaVectorStore:
         (eval/reports/bench_query.md), so filters are first applied to a wider unfiltered
         result; only when too few candidates pass does Chroma filter itself.
         """
+        # An empty collection answers with empty lists; the size also decides below
+        # whether a query is exhaustive.
+        size = self._collection(workspace).count()
+        if size == 0:
+            return []
         if filters is None or filters.is_empty():
-            return self._query(workspace, vector, k, None)
+            return self._query(workspace, vector, k, None, size=size)
         wide: list[tuple[str, float]] = []
         for factor in _OVERFETCH:
-            wide = self._query(workspace, vector, k * factor, None, filters)
+            wide = self._query(workspace, vector, k * factor, None, filters, size=size)
             if len(wide) >= k:
                 return wide[:k]
         # The widest pass holds the nearest matching chunks up to its reach, in order: a
@@ -139,7 +144,7 @@ class ChromaVectorStore:
         # cost of Chroma's own filtered search.
         if len(wide) >= min(k, _ENOUGH_TO_FUSE):
             return wide
-        return self._query(workspace, vector, k, filters.chroma_where())
+        return self._query(workspace, vector, k, filters.chroma_where(), size=size)
 
     def _query(
         self,
@@ -148,12 +153,10 @@ class ChromaVectorStore:
         k: int,
         where: dict[str, Any] | None,
         keep: SearchFilters | None = None,
+        *,
+        size: int,
     ) -> list[tuple[str, float]]:
-        collection = self._collection(workspace)
-        size = collection.count()
-        if size == 0:
-            return []
-        result = collection.query(
+        result = self._collection(workspace).query(
             query_embeddings=[vector],
             n_results=size if size <= _EXHAUSTIVE_UP_TO else k,
             where=where,

@@ -19,6 +19,7 @@ from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from assistant.retrieval.rerank import DEFINITION_QUESTION, DOCUMENT_WORDS
+from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
 from ingest.structure import text_table
 
@@ -115,7 +116,7 @@ class ExtractiveGenerator:
         for p_index, passage in enumerate(passages):
             # A sentence is about its section's subject even where it does not repeat it
             # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
-            subject = content_terms(_section(passage)) & weights.keys()
+            subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
             for position, unit in enumerate(_units(passage)):
                 own = content_terms(unit.text) & weights.keys()
                 if not own or (unit.required and not own & unit.required):
@@ -206,7 +207,7 @@ def _units(passage: RetrievedChunk) -> list[_Unit]:
     if passage.metadata.get("kind") == "table":
         return _table_units(passage)
     # The chunk opens with its section heading, which names the topic but answers nothing.
-    heading = _section(passage)
+    heading = leaf_heading(passage.ref.heading).strip()
     blocks = passage.text.split("\n\n")
     tables = [text_table(block) for block in blocks]
     split = [
@@ -226,22 +227,16 @@ def _units(passage: RetrievedChunk) -> list[_Unit]:
     return units
 
 
-def _section(passage: RetrievedChunk) -> str:
-    """The passage's own section heading ("11.3 Hafenviertel (03)")."""
-    return (passage.ref.heading or "").split(" > ")[-1].strip()
-
-
 def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> list[_Unit]:
     """One unit per row, shown and matched with the header line above it."""
     header_terms = content_terms(header)
-    return [
-        _Unit(
-            f"{header}: {row}",
-            passage,
-            frozenset(content_terms(row) - header_terms) or frozenset({"\0"}),
-        )
-        for row in rows
-    ]
+    return [_Unit(f"{header}: {row}", passage, _own_terms(row, header_terms)) for row in rows]
+
+
+def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:
+    """What a row must match itself: the column names repeat in every row, so a row only
+    counts when the question also matches one of its cells (an area name, a year)."""
+    return frozenset(content_terms(cells) - header_terms) or frozenset({"\0"})
 
 
 def _list_after(sentences: list[str], position: int) -> tuple[str, ...]:
@@ -257,11 +252,7 @@ def _has_figure(text: str) -> bool:
 
 
 def _table_units(passage: RetrievedChunk) -> list[_Unit]:
-    """One unit per table row, citing exactly that row with the header above it.
-
-    The column names repeat in every row, so a row only counts when the question also
-    matches one of its own cells (an area name, a year) — not the header alone.
-    """
+    """One unit per table row, citing exactly that row with the header above it."""
     lines = passage.text.split("\n")
     start = next((i for i, line in enumerate(lines) if " | " in line), -1)
     header = lines[start] if start >= 0 else ""
@@ -272,10 +263,9 @@ def _table_units(passage: RetrievedChunk) -> list[_Unit]:
     header_terms = content_terms(header)
     units = []
     for line, number in zip(rows, numbers, strict=True):
-        cell_terms = frozenset(content_terms(_cell_values(line)) - header_terms)
         ref = replace(passage.ref, row=number) if number is not None else passage.ref
         source = replace(passage, text=f"{header}\n{line}".strip(), ref=ref)
-        units.append(_Unit(line, source, cell_terms or frozenset({"\0"})))
+        units.append(_Unit(line, source, _own_terms(_cell_values(line), header_terms)))
     return units
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import STOP_WORDS, analyze, fold, stem, synonyms
+from assistant.retrieval.german import MONTHS, STOP_WORDS, analyze, fold, stem, synonyms
 from assistant.retrieval.rerank import DOCUMENT_WORDS
 
 DocumentFrequency = Callable[[list[str]], dict[str, int]]
@@ -43,9 +43,7 @@ _QUANTITY_QUESTION = re.compile(r"\bwie (viele?|hoch|gro(ß|ss))\b|\bwieviele?\b
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
 _COUNT_QUESTION = re.compile(r"\bwie ?viele\b", re.I)  # "wie viel Geld" asks for an amount
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
-_MONTH_NAMES = frozenset(
-    "januar februar märz april mai juni juli august september oktober november dezember".split()
-)
+_MONTH_NAMES = frozenset(month.lower() for month in MONTHS)
 _DATE_OR_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(?:19|20)\d\d|\d{1,2}\.")
 _WORDS_BEFORE_NOUN = 2  # "rund 640 sanierte Wohnungen": a figure, up to two words, the noun
 

@@ -16,6 +16,11 @@ import Stemmer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+|-\d+)*", re.UNICODE)
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
+# The months as German texts name them ("31. August 2025"); dates are read in several places.
+MONTHS = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+).split()
+
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
 ANALYZER_VERSION = 5
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze
+from ingest.chunking import leaf_heading
 
 # Words that name a kind of planning document (as index terms).
 DOCUMENT_WORDS = frozenset(
@@ -86,7 +87,7 @@ def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSetti
     if signals.document_words and signals.document_words & _name_terms(chunk.title, chunk.source):
         score += settings.named_document_weight
     # The section's own heading: under "Methodik", "1.4 Das Indexverfahren" is no glossary.
-    if signals.wants_definition and _DEFINITION_HEADING.search(chunk.heading.split(" > ")[-1]):
+    if signals.wants_definition and _DEFINITION_HEADING.search(leaf_heading(chunk.heading)):
         score += settings.definition_weight
     return score
 
