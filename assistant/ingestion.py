@@ -25,6 +25,7 @@ from ingest.chunking import chunk_document
 from ingest.errors import IngestError
 from ingest.formats import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import infer_metadata
+from ingest.structure import CELL_SEPARATOR
 
 
 class IngestStatus(StrEnum):
@@ -55,7 +56,7 @@ class IngestResult:
 
 # Bump when loaders, cleaning or chunking change what a file turns into: documents
 # processed by an older version are re-processed on their next ingest.
-INGEST_VERSION = 1
+INGEST_VERSION = 2
 
 
 def content_hash(data: bytes) -> str:
@@ -266,8 +267,10 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def embedding_text(record: DocumentRecord, chunk: StoredChunk) -> str:
-    """What the dense encoder sees: the chunk with its document title for context."""
-    return f"{record.title}\n{chunk.text}"
+    """What the dense encoder sees: the chunk with its document title for context.
+
+    Without the cell separators of PDF tables, which the encoder reads as content."""
+    return f"{record.title}\n{chunk.text.replace(CELL_SEPARATOR, ' ')}"
 
 
 def _stored_chunk(doc_id: str, run: str, chunk: Chunk) -> StoredChunk:

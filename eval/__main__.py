@@ -70,13 +70,11 @@ def _report_text(reports: dict, embedder: str) -> str:
 _WHY_MISSED = (
     'Why the misses: one unanswerable question is still answered — who "leitet" the '
     "Quartiersbüro: every noun occurs, together, and no person is named; telling that "
-    "from a paraphrase needs a language model. Numbers are not exact for five questions: "
-    "two rankings the report states only in a table or in prose without the ranking word "
-    "(the indicator router computes rankings from the indicator tables, not from tables "
-    "inside PDFs), and three cross-document questions whose second figure sits in a "
-    'sentence that adds no new question word ("134.580" next to "bleibt unter dem '
-    'Rahmen von 290.000") or uses other words ("höchstens 10 %" for "Obergrenze"). '
-    "recall@5 and MRR@10 meet their targets with little margin."
+    "from a paraphrase needs a language model. Numbers are not exact for three "
+    "cross-document questions: the second figure sits in a sentence that adds no new "
+    'question word ("134.580" next to "bleibt unter dem Rahmen von 290.000"), uses other '
+    'words ("höchstens 10 %" for "Obergrenze"), or is a common word the first passage '
+    'already covers ("Kinderarmut 38,9" next to the Kita-Versorgung rows).'
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.chunk import Chunk
 from ingest.sentences import split_sentences
-from ingest.structure import TABLE_CAPTION
+from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION
 
 _HEADING_SEPARATOR = " > "
 
@@ -53,7 +53,7 @@ class _Piece:
 
     def add(self, unit: str, row: int | None = None) -> None:
         self.units.append(unit)
-        self.size += len(unit) + (2 if len(self.units) > 1 else 0)  # "\n\n" between paragraphs
+        self.size += _length(unit) + (2 if len(self.units) > 1 else 0)  # "\n\n" between paragraphs
         if row is not None:
             self.rows.append(row)
 
@@ -119,7 +119,7 @@ def _text_pieces(section: _Section, max_chars: int) -> list[_Piece]:
     for block in section.blocks:
         text = f"- {block.text}" if block.kind is BlockKind.LIST_ITEM else block.text
         for unit in _fit(text, budget):
-            if pieces[-1].units and pieces[-1].size + len(unit) + 2 > budget:
+            if pieces[-1].units and pieces[-1].size + _length(unit) + 2 > budget:
                 caption = pieces[-1].take_caption()
                 pieces.append(_Piece())
                 if caption:
@@ -141,6 +141,12 @@ def _table_pieces(section: _Section, max_chars: int, max_rows: int) -> list[_Pie
     return [p for p in pieces if p.units]
 
 
+def _length(text: str) -> int:
+    """Characters as read: a PDF table's cell separator counts as the space it stands for,
+    so marking the cells does not move where chunks end."""
+    return len(text) - text.count(CELL_SEPARATOR) * (len(CELL_SEPARATOR) - 1)
+
+
 def _budget(max_chars: int, overhead: int) -> int:
     """Characters left for the body once the heading (and header line) are counted."""
     return max(max_chars - overhead - 2, max_chars // 2)
@@ -148,13 +154,13 @@ def _budget(max_chars: int, overhead: int) -> int:
 
 def _fit(text: str, budget: int) -> list[str]:
     """`text` as one unit, or as sentence groups of at most `budget` characters."""
-    if len(text) <= budget:
+    if _length(text) <= budget:
         return [text]
     units: list[str] = []
     current = ""
     for sentence in split_sentences(text):
         for part in _hard_split(sentence, budget):
-            if current and len(current) + 1 + len(part) > budget:
+            if current and _length(current) + 1 + _length(part) > budget:
                 units.append(current)
                 current = part
             else:
@@ -166,12 +172,12 @@ def _fit(text: str, budget: int) -> list[str]:
 
 def _hard_split(sentence: str, budget: int) -> list[str]:
     """A sentence longer than the budget, cut at spaces (lists without full stops do this)."""
-    if len(sentence) <= budget:
+    if _length(sentence) <= budget:
         return [sentence]
     parts: list[str] = []
     current = ""
     for word in sentence.split():
-        if current and len(current) + 1 + len(word) > budget:
+        if current and _length(current) + 1 + _length(word) > budget:
             parts.append(current)
             current = word
         else:

@@ -118,3 +118,21 @@ def text_table(text: str) -> tuple[str, list[str]] | None:
         return None
     with_figures = sum(1 for row in rows if any(ch.isdigit() for ch in row))
     return (header, rows) if with_figures * 2 >= len(rows) else None
+
+
+CELL_SEPARATOR = " | "
+
+
+def table_row_text(header: str, row: str) -> str:
+    """A row of a text table with its column names: "Stadtteil: Hafenviertel; Quote: 23,8"
+    when header and row are split into the same number of cells (as the PDF loader splits
+    captioned tables), else the header line before the row."""
+    names, values = table_cells(header), table_cells(row)
+    if len(names) < 2 or len(names) != len(values):
+        return f"{header}: {row}"
+    return "; ".join(f"{n}: {v}" for n, v in zip(names, values, strict=True) if v)
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a line with cell separators; an empty cell stays an empty string."""
+    return [cell.strip() for cell in line.split(CELL_SEPARATOR.strip())]

@@ -273,3 +273,17 @@ def test_compounds_with_a_generic_head_do_not_name_an_indicator(store: Indicator
 def test_a_share_is_not_answered_with_a_count(store: IndicatorStore) -> None:
     question = "Wie hoch ist im Hafenviertel der Anteil der Einwohner, die ein Auto besitzen?"
     assert answer_indicator_question(question, store) is None
+
+
+def test_an_indicator_named_by_words_of_its_description() -> None:
+    definitions = list(Catalogue.load().indicators.values())
+    # No name or synonym occurs, but two words only the transition rate's description uses.
+    question = "In welchem Stadtteil wechseln die meisten Kinder auf ein Gymnasium?"
+    assert match_indicator(question, definitions) == "uebergang_gymnasium"
+    # One shared word ("Haushalte", also no split into "Haus" and "Halt") is not enough.
+    assert match_indicator("Wie viele Haushalte beziehen Wohngeld?", definitions) is None
+    assert match_indicator("Wie hoch ist die Miete pro Quadratmeter?", definitions) is None
+
+
+def test_in_which_quarter_asks_for_one(store: IndicatorStore) -> None:
+    assert parse_question("In welchem Stadtteil ist die Kinderarmut am höchsten?", store).n == 1

@@ -179,3 +179,13 @@ def test_a_table_caption_moves_to_the_chunk_of_its_table() -> None:
     assert "Tabelle 1" not in chunks[0].text
     assert chunks[1].text.startswith("Tabelle 1: Versorgung")
     assert "15 Stadtteil 15" in chunks[1].text
+
+
+def test_cell_separators_do_not_move_chunk_ends() -> None:
+    rows = [f"{n:02d} Stadtteil{n} 1.{n:03d} {n},5 +0,{n % 10}" for n in range(1, 40)]
+    prose = _para("Der Bericht beschreibt die Lage. " * 12)
+    layouts = []
+    for table in ("\n".join(rows), "\n".join(row.replace(" ", " | ") for row in rows)):
+        doc = _doc([_para("Tabelle 1: Einwohner nach Stadtteilen"), _para(table), prose])
+        layouts.append([c.text.replace(" | ", " ") for c in chunk_document(doc)])
+    assert layouts[0] == layouts[1] and len(layouts[0]) > 1

@@ -11,6 +11,7 @@ from reportlab.pdfgen import canvas
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.errors import IngestError
 from ingest.formats import load_file
+from ingest.structure import table_row_text
 from tests.fixtures_files import (
     Line,
     encrypt_pdf,
@@ -216,6 +217,7 @@ def _table_pdf(path: Path) -> Path:
         ["Vorhaben", "Stadtteil", "U3-Plätze", "Inbetriebnahme"],
         ["Neubau Kita „Am Hafenbecken“ (6 Gruppen, Träger: AWO)", "Hafenviertel", "40", "08/2026"],
         ["Erweiterung Kita „Radestraße“", "Kirchrade", "12", "08/2025"],
+        ["Umbau Kita „Lindenweg“", "Nordfeld", "", "01/2026"],
     ]
     styles = [head] + [cell] * (len(rows) - 1)
     data = [
@@ -233,7 +235,13 @@ def _table_pdf(path: Path) -> Path:
         ),
         Paragraph("Tabelle 4: Ausbauvorhaben bis zum Kindergartenjahr 2026/27", caption),
         table,
-        Paragraph("Die Neubauten setzen voraus, dass die Landesmittel bewilligt werden.", body),
+        Paragraph(
+            "Die Neubauten setzen voraus, dass die Landesmittel bewilligt werden. "
+            # Enough prose that body text, not the table's small type, sets the body size.
+            "Das Jugendamt prüft jährlich, ob die Vorhaben im Zeitplan liegen, und berichtet "
+            "dem Jugendhilfeausschuss über den Stand der Planungen und der Bauarbeiten.",
+            body,
+        ),
     ]
     SimpleDocTemplate(str(path), leftMargin=60, rightMargin=130).build(story)
     return path
@@ -241,12 +249,18 @@ def _table_pdf(path: Path) -> Path:
 
 def test_pdf_table_rows_with_wrapped_cells_stay_one_line_each(tmp_path: Path) -> None:
     doc = load_file(_table_pdf(tmp_path / "kita.pdf"))
-    table = _block_with(doc, "Vorhaben Stadtteil")
+    table = _block_with(doc, "Vorhaben | Stadtteil")
+    # Cells are kept apart; the empty U3 cell of the last row keeps its column.
     assert table.text.split("\n") == [
-        "Vorhaben Stadtteil U3-Plätze Inbetriebnahme",
-        "Neubau Kita „Am Hafenbecken“ (6 Gruppen, Träger: AWO) Hafenviertel 40 08/2026",
-        "Erweiterung Kita „Radestraße“ Kirchrade 12 08/2025",
+        "Vorhaben | Stadtteil | U3-Plätze | Inbetriebnahme",
+        "Neubau Kita „Am Hafenbecken“ (6 Gruppen, Träger: AWO) | Hafenviertel | 40 | 08/2026",
+        "Erweiterung Kita „Radestraße“ | Kirchrade | 12 | 08/2025",
+        "Umbau Kita „Lindenweg“ | Nordfeld | | 01/2026",
     ]
+    header, *rows = table.text.split("\n")
+    assert table_row_text(header, rows[2]) == (
+        "Vorhaben: Umbau Kita „Lindenweg“; Stadtteil: Nordfeld; Inbetriebnahme: 01/2026"
+    )
     # Caption and the prose after the table are blocks of their own.
     assert _block_with(doc, "Tabelle 4:").text.startswith("Tabelle 4: Ausbauvorhaben")
     assert "Landesmittel" not in table.text

@@ -196,3 +196,15 @@ def test_changed_chunk_settings_reprocess_an_unchanged_file(
     assert new_ids.isdisjoint(old_ids)
     assert services.index.vectors.ids("default") == new_ids
     assert services.pipeline.ingest_file(path).status == IngestStatus.UNCHANGED
+
+
+def test_the_encoder_reads_table_cells_without_their_separators() -> None:
+    from types import SimpleNamespace
+
+    from assistant.ingestion import embedding_text
+
+    record = SimpleNamespace(title="Kita-Bedarfsplanung")
+    chunk = SimpleNamespace(text="Nr. | Stadtteil | Quote (%)\n03 | Hafenviertel | 23,8")
+    assert embedding_text(record, chunk) == (  # type: ignore[arg-type]
+        "Kita-Bedarfsplanung\nNr. Stadtteil Quote (%)\n03 Hafenviertel 23,8"
+    )

@@ -35,7 +35,7 @@ from typing import Any
 from assistant.retrieval.german import MONTHS, content_terms, fold
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.sentences import split_sentences
-from ingest.structure import text_table
+from ingest.structure import table_row_text, text_table
 
 CATEGORIES: dict[str, str] = {
     "eligibility": "Antragsberechtigung und Gebiet",
@@ -285,7 +285,9 @@ def _candidates(blocks: Sequence[Block]) -> Iterator[tuple[str, str, Block, str,
             continue
         table = text_table(text)
         # A row of a table read from a PDF means something only with its column names.
-        sentences = [f"{table[0]}: {row}" for row in table[1]] if table else split_sentences(text)
+        sentences = (
+            [table_row_text(table[0], row) for row in table[1]] if table else split_sentences(text)
+        )
         for index, sentence in enumerate(sentences):
             sentence = sentence.strip()
             is_last = index == len(sentences) - 1

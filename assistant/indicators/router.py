@@ -8,6 +8,7 @@ are quoted exactly as their source cell shows them ("23,4" stays "23,4").
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ from assistant.indicators.operations import (
 )
 from assistant.indicators.store import IndicatorStore
 from assistant.models import Answer, Citation, SourceRef
+from assistant.retrieval.german import STOP_WORDS
 from assistant.retrieval.rerank import DEFINITION_QUESTION
 
 Intent = Literal[
@@ -103,7 +105,7 @@ _WHICH_AREAS = re.compile(
     re.IGNORECASE,
 )
 _SINGULAR = re.compile(
-    r"\b(welcher|welches)\s+(stadtteil|quartier|gebiet|bezirk|sozialraum|ortsteil)\b|"
+    r"\b(welcher|welches|welchem)\s+(stadtteil|quartier|gebiet|bezirk|sozialraum|ortsteil)\b|"
     r"\bwo\b.*\bam\s+(höchsten|niedrigsten|größten|geringsten)\b",
     re.IGNORECASE,
 )
@@ -318,10 +320,13 @@ def match_indicator(
                 )
                 if best is None or score > best[0]:
                     best = (score, definition.key)
-    if best is not None and (best[0][0] > 1 or embedder is None):
+    if best is not None and best[0][0] > 1:
         return best[1]
+    described = _description_words_match(question, defs)
+    if described is not None:
+        return described
     if embedder is None or not defs:
-        return None
+        return best[1] if best is not None else None
     # One shared word ("Einwohner") is weak evidence in a long question: a confident
     # paraphrase of an indicator's description overrules it.
     paraphrased = _description_match(question, defs, embedder)
@@ -330,6 +335,35 @@ def match_indicator(
     if best is not None:
         return best[1]
     return _embedding_match(question, defs, embedder)
+
+
+def _description_words_match(question: str, definitions: list[IndicatorDef]) -> str | None:
+    """The one indicator whose description shares two words with the question that no
+    other indicator uses, for questions that use neither its name nor a synonym
+    ("wechseln … auf ein Gymnasium": „Anteil der Viertklässler, die auf ein Gymnasium
+    wechseln“)."""
+    asked = _word_stems(question)
+    used = Counter(
+        stem for d in definitions for stem in _word_stems(" ".join((d.description, *d.phrases)))
+    )
+    shared = sorted(
+        (
+            (len({s for s in _word_stems(d.description) & asked if used[s] == 1}), d.key)
+            for d in definitions
+        ),
+        reverse=True,
+    )
+    if not shared or shared[0][0] < 2:
+        return None
+    if len(shared) > 1 and shared[1][0] == shared[0][0]:
+        return None
+    return shared[0][1]
+
+
+def _word_stems(text: str) -> set[str]:
+    """Stems of whole content words: a compound is one word here ("Haushalte" is not also
+    "Haus" and "Halt"), so two shared words mean two things the question says."""
+    return set(stem_set(" ".join(w for w in words(text) if w not in STOP_WORDS and len(w) > 2)))
 
 
 def _embedding_match(

@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 from assistant.config import AnswerSettings
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
 from assistant.llm.styles import AnswerStyle
+from assistant.llm.table_extremes import asks_extreme, table_extremes
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from assistant.retrieval.rerank import DEFINITION_QUESTION, DOCUMENT_WORDS
 from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
-from ingest.structure import text_table
+from ingest.structure import table_row_text, text_table
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -48,6 +49,7 @@ class _Unit:
     source: RetrievedChunk  # what the citation points to (a single row for tables)
     required: frozenset[str] = frozenset()  # a unit must match one of these, if set
     followers: tuple[str, ...] = ()  # list items a lead-in sentence ("… folgende:") brings
+    ranked: bool = False  # the extreme row of a table, found by comparing its rows
 
 
 @dataclass(slots=True)
@@ -112,12 +114,16 @@ class ExtractiveGenerator:
         total = sum(weights.values()) or 1.0
         wants_number = _asks_for_number(question)
         wants_definition = bool(DEFINITION_QUESTION.search(question))
+        ranked = _ranked_unit(question, passages, weights)
         found = []
         for p_index, passage in enumerate(passages):
             # A sentence is about its section's subject even where it does not repeat it
             # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
             subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
-            for position, unit in enumerate(_units(passage)):
+            units = _units(passage)
+            if ranked is not None and ranked.source is passage:
+                units.insert(0, ranked)
+            for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
@@ -128,6 +134,8 @@ class ExtractiveGenerator:
                 if wants_number and _has_figure(unit.text):
                     score += 0.05
                 if wants_definition and _DEFINING_SENTENCE.search(unit.text):
+                    score += 0.1
+                if unit.ranked:  # "the lowest X" is answered by comparing, not by a mention
                     score += 0.1
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
@@ -203,6 +211,25 @@ class ExtractiveGenerator:
         return Generated("\n".join(lines), cited, found=True)
 
 
+def _ranked_unit(
+    question: str, passages: list[RetrievedChunk], weights: dict[str, float]
+) -> _Unit | None:
+    """For „Welcher Stadtteil hat die niedrigste …?“: the extreme row of the one table
+    that fits the question best (caption wording, then passage rank)."""
+    highest = asks_extreme(question)
+    if highest is None:
+        return None
+    found = [
+        (-extreme.fit(question), rank, extreme, passage)
+        for rank, passage in enumerate(passages)
+        for extreme in table_extremes(passage.text, weights, highest)
+    ]
+    if not found:
+        return None
+    *_, extreme, passage = min(found, key=lambda item: item[:2])
+    return _Unit(extreme.sentence(), passage, ranked=True)
+
+
 def _units(passage: RetrievedChunk) -> list[_Unit]:
     if passage.metadata.get("kind") == "table":
         return _table_units(passage)
@@ -230,7 +257,9 @@ def _units(passage: RetrievedChunk) -> list[_Unit]:
 def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> list[_Unit]:
     """One unit per row, shown and matched with the header line above it."""
     header_terms = content_terms(header)
-    return [_Unit(f"{header}: {row}", passage, _own_terms(row, header_terms)) for row in rows]
+    return [
+        _Unit(table_row_text(header, row), passage, _own_terms(row, header_terms)) for row in rows
+    ]
 
 
 def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:

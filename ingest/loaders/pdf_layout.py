@@ -25,6 +25,7 @@ from ingest.cleaning import (
 )
 from ingest.loaders.pdf_lines import PdfLine, body_size
 from ingest.structure import (
+    CELL_SEPARATOR,
     TABLE_CAPTION,
     HeadingTracker,
     list_item_text,
@@ -155,6 +156,7 @@ class PageReader:
         self.pending_bullet = False
         self.caption_size: float | None = None  # set while inside a captioned table
         self.rows_seen = False
+        self.columns: list[float] = []  # left edges of the captioned table's header cells
 
     def read(self, lines: list[PdfLine]) -> list[Block]:
         """Blocks of the page in reading order."""
@@ -183,13 +185,16 @@ class PageReader:
             self._flush()
             self._append_block(BlockKind.LIST_ITEM, f"{toc['title']} (S. {toc['page']})")
             return
-        self._content(text, starts, self._table_row(line, text))
+        table_row = self._table_row(line, text)
+        if table_row and len(line.pieces) > 1:
+            text = self._cells_text(line)
+        self._content(text, starts, table_row)
 
     def _table_row(self, line: PdfLine, text: str) -> bool:
         """True for a row of the table under a „Tabelle …“ caption: smaller type than the
         caption, up to a source note or the next line of caption or body size."""
         if TABLE_CAPTION.match(text):
-            self.caption_size, self.rows_seen = line.size, False
+            self.caption_size, self.rows_seen, self.columns = line.size, False, []
             return False
         if self.caption_size is None:
             return False
@@ -200,6 +205,26 @@ class PageReader:
             return False
         self.rows_seen = True
         return True
+
+    def _cells_text(self, line: PdfLine) -> str:
+        """A table row as its cells joined by " | ", each under its header column.
+
+        The first row under the caption is the header and fixes the columns; a row with
+        fewer cells (an empty cell) puts each cell under the last column starting left of
+        it, since figures are right-aligned and text left-aligned within their column.
+        """
+        pieces = line.pieces
+        if not self.columns:
+            self.columns = [x for x, _ in pieces]
+            return CELL_SEPARATOR.join(text for _, text in pieces)
+        if len(pieces) == len(self.columns):
+            return CELL_SEPARATOR.join(text for _, text in pieces)
+        cells: list[list[str]] = [[] for _ in self.columns]
+        slack = line.size / 2
+        for x, text in pieces:
+            column = max((i for i, left in enumerate(self.columns) if left <= x + slack), default=0)
+            cells[column].append(text)
+        return CELL_SEPARATOR.join(" ".join(cell) for cell in cells)
 
     def _content(self, text: str, starts: bool, table_row: bool = False) -> None:
         item = list_item_text(text)

@@ -24,6 +24,13 @@ class PdfLine:
     bold: bool = False
     y: float | None = None  # baseline from the page bottom, None when unknown
     x: float = 0.0  # left edge of the first character
+    # The separately placed pieces of the line, left to right, with their left edges: the
+    # cells of a table row. Empty for a line placed in one piece.
+    cells: tuple[tuple[float, str], ...] = ()
+
+    @property
+    def pieces(self) -> tuple[tuple[float, str], ...]:
+        return self.cells or ((self.x, self.text),)
 
 
 def page_lines(page: PageObject) -> list[PdfLine]:
@@ -101,15 +108,18 @@ def _continues_cell(row: list[PdfLine], line: PdfLine) -> bool:
 def _join_cells(row: list[PdfLine]) -> PdfLine:
     if len(row) == 1:
         return row[0]
-    columns: dict[int, list[str]] = {}
-    for cell in sorted(row, key=lambda cell: cell.x):
-        columns.setdefault(round(cell.x), []).append(cell.text)
+    # Pieces stacked in one column are the lines of one wrapped cell, top line first.
+    columns: dict[int, tuple[float, list[str]]] = {}
+    for x, text in sorted((piece for line in row for piece in line.pieces), key=lambda p: p[0]):
+        columns.setdefault(round(x), (x, []))[1].append(text)
+    cells = tuple((x, join_lines(texts)) for x, texts in columns.values())
     return PdfLine(
-        text=" ".join(join_lines(texts) for texts in columns.values()),
+        text=" ".join(text for _, text in cells),
         size=row[0].size,
         bold=all(cell.bold for cell in row),
         y=row[0].y,
         x=min(cell.x for cell in row),
+        cells=cells,
     )
 
 
@@ -178,6 +188,7 @@ def _join_group(group: list[PdfLine]) -> PdfLine:
         bold=all(line.bold for line in group),
         y=group[0].y,
         x=ordered[0].x,
+        cells=tuple(piece for line in ordered for piece in line.pieces),
     )
 
 
