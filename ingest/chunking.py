@@ -62,7 +62,7 @@ class _Piece:
         if len(self.units) < 2 or self.rows or not TABLE_CAPTION.match(self.units[-1]):
             return None
         caption = self.units.pop()
-        self.size -= len(caption) + 2
+        self.size -= _length(caption) + 2
         return caption
 
 

@@ -343,13 +343,14 @@ def _description_words_match(question: str, definitions: list[IndicatorDef]) -> 
     ("wechseln … auf ein Gymnasium": „Anteil der Viertklässler, die auf ein Gymnasium
     wechseln“)."""
     asked = _word_stems(question)
+    described = {d.key: _word_stems(d.description) for d in definitions}
     used = Counter(
-        stem for d in definitions for stem in _word_stems(" ".join((d.description, *d.phrases)))
+        stem for d in definitions for stem in described[d.key] | _word_stems(" ".join(d.phrases))
     )
     shared = sorted(
         (
-            (len({s for s in _word_stems(d.description) & asked if used[s] == 1}), d.key)
-            for d in definitions
+            (len({s for s in stems & asked if used[s] == 1}), key)
+            for key, stems in described.items()
         ),
         reverse=True,
     )

@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from assistant.indicators.catalogue import words
 from assistant.indicators.gazetteer import aggregate_kind
 from assistant.indicators.numbers import parse_number
 from assistant.retrieval.german import content_terms
-from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION, table_cells, table_row_text, text_table
+from ingest.structure import TABLE_CAPTION, table_cells, table_row_text, text_table
 
 _HIGHEST = re.compile(
     r"\b(höchsten?|meisten|größten?|stärksten?|am höchsten|am größten|am stärksten)\b", re.I
@@ -80,8 +81,7 @@ def table_extremes(text: str, weights: Mapping[str, float], highest: bool) -> li
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
-    tokens = re.findall(r"\w+", text.casefold())
-    return set(itertools.pairwise(tokens))
+    return set(itertools.pairwise(words(text)))
 
 
 def _extreme(
@@ -89,24 +89,24 @@ def _extreme(
 ) -> Extreme | None:
     names = table_cells(header)
     data = [
-        cells
-        for cells in map(table_cells, rows)
+        (row, cells)
+        for row, cells in zip(rows, map(table_cells, rows), strict=True)
         if len(cells) == len(names) and not any(aggregate_kind("", cell) for cell in cells)
     ]
-    columns = [[parse_number(cells[i]).value for cells in data] for i in range(len(names))]
+    columns = [[parse_number(cells[i]).value for _, cells in data] for i in range(len(names))]
     # Only columns of figures can be ranked; the area names' column is what is named.
     numeric = {i for i, values in enumerate(columns) if _count(values) * 2 > len(data)}
     column = _asked_column(names, numeric, weights)
     if column is None:
         return None
-    values = [(v, cells) for v, cells in zip(columns[column], data, strict=True) if v is not None]
+    values = [(v, row) for v, (row, _) in zip(columns[column], data, strict=True) if v is not None]
     if len(values) < _MIN_ROWS:
         return None
     best = max(v for v, _ in values) if highest else min(v for v, _ in values)
-    winners = [cells for value, cells in values if value == best]
+    winners = [row for value, row in values if value == best]
     if len(winners) > 1:
         return None  # a tie names no single row
-    row = table_row_text(header, CELL_SEPARATOR.join(winners[0]))
+    row = table_row_text(header, winners[0])
     return Extreme(caption, names[column], row, len(values), highest)
 
 

@@ -216,7 +216,6 @@ class PageReader:
         pieces = line.pieces
         if not self.columns:
             self.columns = [x for x, _ in pieces]
-            return CELL_SEPARATOR.join(text for _, text in pieces)
         if len(pieces) == len(self.columns):
             return CELL_SEPARATOR.join(text for _, text in pieces)
         cells: list[list[str]] = [[] for _ in self.columns]
