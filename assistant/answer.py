@@ -24,6 +24,7 @@ from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk
 from assistant.retrieval.answerability import DocumentFrequency, Places, refusal_reason
 from assistant.retrieval.filters import SearchFilters
+from assistant.retrieval.question_parts import question_parts
 from assistant.verification import CitationVerifier, Verification
 
 
@@ -48,6 +49,9 @@ class Done:
 
 
 StreamEvent = Token | Done
+
+# Passages of the whole question's search kept ahead of its parts' best passages.
+_WHOLE_QUESTION_FIRST = 3
 
 UNVERIFIED_NOTICE = (
     "Die Antwort des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
@@ -114,7 +118,9 @@ class AnswerService:
         # ("Am Sonnenberg (2,4 %) …") are the ones worth reading next to the table row.
         query = f"{standalone}\n{_findings(computed.text)}" if computed else standalone
         retrieved = self.retriever.search(query, k=self.settings.retrieval.top_k, filters=filters)
-        if computed is not None:
+        if computed is None:
+            retrieved = self._with_parts(standalone, retrieved, filters)
+        else:
             computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
             yield from self._finish(computed, question, standalone, thread_id)
             return
@@ -145,6 +151,24 @@ class AnswerService:
         if thread_id is not None and self.conversations is not None:
             self.conversations.add_exchange(thread_id, question, answer)
         yield Done(answer)
+
+    def _with_parts(
+        self, question: str, retrieved: list[RetrievedChunk], filters: SearchFilters | None
+    ) -> list[RetrievedChunk]:
+        """For a compound question, the best passage of each part's own search right after
+        the whole question's first few: the answer can then quote every part."""
+        parts = question_parts(question)
+        if not parts:
+            return retrieved
+        head = retrieved[:_WHOLE_QUESTION_FIRST]
+        seen = set(map(_key, head))
+        for part in parts:
+            found = self.retriever.search(part.query, k=_WHOLE_QUESTION_FIRST, filters=filters)
+            if found and _key(found[0]) not in seen:
+                head.append(found[0])
+                seen.add(_key(found[0]))
+        rest = [c for c in retrieved[_WHOLE_QUESTION_FIRST:] if _key(c) not in seen]
+        return (head + rest)[: max(len(retrieved), len(head))]
 
     def _refusal(self, question: str, retrieved: list[RetrievedChunk]) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
@@ -256,6 +280,10 @@ class AnswerService:
             return self.retriever.search(query, k=5, filters=filters)
 
         return find_definitions(question, retrieved, search)
+
+
+def _key(passage: RetrievedChunk) -> tuple[str, int | None]:
+    return passage.chunk_id, passage.ref.row
 
 
 def _findings(computed: str) -> str:

@@ -56,7 +56,7 @@ class IngestResult:
 
 # Bump when loaders, cleaning or chunking change what a file turns into: documents
 # processed by an older version are re-processed on their next ingest.
-INGEST_VERSION = 2
+INGEST_VERSION = 3
 
 
 def content_hash(data: bytes) -> str:

@@ -26,6 +26,7 @@ from eval.metrics import (
     facts_present,
     first_relevant_rank,
     ndcg_at,
+    numbers_exact,
     percentile,
     recall_at,
     reciprocal_rank,
@@ -261,6 +262,8 @@ def misses(report: SystemReport, limit: int = 40) -> str:
             lines.append(f"- {r.question.id} (rank {r.rank}): {r.question.question}")
         elif not r.question.answerable and r.answer.found:
             lines.append(f"- {r.question.id} (not refused): {r.question.question}")
+        elif not numbers_exact(r.answer.text, r.question.answer_facts):
+            lines.append(f"- {r.question.id} (a figure missing): {r.question.question}")
     return "\n".join(lines[:limit]) or "- none"
 
 

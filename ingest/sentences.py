@@ -10,7 +10,7 @@ _ABBREVIATIONS = frozenset(
     """
     abb abs abschn anh anm art aufl az bd bearb bes bsp bspw bzgl bzw ca chr dgl dipl dr ebd
     ehem einschl einw etc evtl exkl ff gem geb ggf ggfs ggü hrsg hr inkl insb jh jhd jr kap
-    kfm lfd lt max mind mio mrd nr od pkt prof rd sog spez std str tab tel tsd usw vgl vs
+    kfm lfd lt max mind mio mrd nr od pkt prof rd sog spez st std str tab tel tsd usw vgl vs
     zb zit zt zzgl
     """.split()
 )

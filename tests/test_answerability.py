@@ -3,15 +3,19 @@
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.answerability import (
     Places,
+    action_object,
     apart,
+    asked_action,
     counted_noun,
     counts,
     measured_words,
     missing_numbers,
+    names_action,
     quantity_words,
     refusal_reason,
     scope_words,
     specific_nouns,
+    stated_with,
     unknown_terms,
 )
 from assistant.retrieval.german import stem
@@ -118,3 +122,62 @@ def test_a_counting_question_needs_a_count_of_what_it_counts() -> None:
     assert counts("Einwohner", [passage("Einwohner: 10.318; Anteil unter 18 Jahren: 21,8")])
     # "Wie viel Geld …" asks for an amount, not a count.
     assert counted_noun("Wie viel Geld hat der Rat bereitgestellt?") is None
+
+
+def test_the_limit_a_figure_is_checked_against_need_not_be_named() -> None:
+    # „höchstens 10 %“ states an Obergrenze; the word itself is nowhere in this corpus.
+    corpus = {stem(w): 2 for w in ["Baustein", "Quartiersmonitoring"]}
+
+    def known(terms: list[str]) -> dict[str, int]:
+        return {t: corpus.get(t, 0) for t in terms}
+
+    assert (
+        unknown_terms("Hält das Quartiersmonitoring die Obergrenze für Baustein D ein?", known)
+        == []
+    )
+    assert unknown_terms("Was ist eine Obergrenze im Baustein D?", known) == ["Obergrenze"]
+
+
+def test_an_action_is_named_by_its_forms_nouns_and_compounds() -> None:
+    for word in ["leitet", "geleitet", "Leitung", "Leiterin", "Schulleitung", "Teamleitung"]:
+        assert names_action("leitet", word), word
+    # Other words that share the letters: compound heads, prefixes, another verb.
+    for word in ["Leitbild", "Leitziele", "Einleitung", "begleitet", "abgeleitet"]:
+        assert not names_action("leitet", word), word
+    assert names_action("berät", "Beratung") and names_action("moderiert", "Moderation")
+
+
+def test_who_questions_with_an_action_verb_are_checked() -> None:
+    assert asked_action("Wer leitet das Quartiersbüro im Hafenviertel?") == "leitet"
+    assert asked_action("Wer ist Träger der Maßnahme?") is None
+    assert asked_action("Wer kann einen Antrag stellen?") is None
+    assert asked_action("Was leitet die Sozialplanung ab?") is None
+    places = Places(towns=["Lindwerden"], areas=["Hafenviertel"])
+    question = "Wer leitet im Hafenviertel das Quartiersbüro?"
+    assert action_object(question, places) == "Quartiersbüro"
+
+
+def test_a_who_question_needs_the_action_next_to_what_it_acts_on() -> None:
+    question = "Wer leitet das Quartiersbüro im Hafenviertel?"
+    unstated = [
+        passage("Im Hafenviertel wird ein Quartiersbüro eingerichtet. Frau Lenz (Leitung)"),
+        passage("Das Quartiersbüro begleitet die Umsetzung; Leitbild ist das Hafenviertel."),
+    ]
+    assert not stated_with("leitet", "Quartiersbüro", unstated)
+    reason = refusal_reason(question, unstated, lambda ts: dict.fromkeys(ts, 2), LINDWERDEN)
+    assert reason == "Keine gefundene Stelle zu „Quartiersbüro“ sagt, wer leitet."
+    stated = [*unstated, passage("Das Quartiersbüro wird von Frau Okafor geleitet.")]
+    assert refusal_reason(question, stated, lambda ts: dict.fromkeys(ts, 2), LINDWERDEN) is None
+    listed = [passage("- Quartiersbüro Hafenviertel: Frau Okafor (Büroleiterin)")]
+    assert stated_with("leitet", "Quartiersbüro", listed)
+
+
+def test_what_the_document_is_about_counts_as_named_with_the_action() -> None:
+    minutes = RetrievedChunk(
+        "m1",
+        "Moderation: Sabine Oberkamp (Sozialplanung) · Protokoll: Jonas Reuter",
+        SourceRef("d", "Protokoll.docx", "Protokoll der Stadtteilkonferenz Hafenviertel"),
+        {},
+    )
+    assert stated_with("moderiert", "Stadtteilkonferenz", [minutes])
+    assert not stated_with("leitet", "Stadtteilkonferenz", [minutes])

@@ -42,7 +42,7 @@ def test_hybrid_is_not_worse_than_either_half(reports: dict[str, SystemReport]) 
 
 def test_answers_cite_correctly_and_refuse(reports: dict[str, SystemReport]) -> None:
     metrics = reports["planwerk"].metrics()
-    assert metrics["citation_correct"] >= 0.70
-    assert metrics["numbers_exact"] >= 0.88
-    assert metrics["refusals_correct"] >= 0.9
+    assert metrics["citation_correct"] >= 0.78
+    assert metrics["numbers_exact"] >= 0.95
+    assert metrics["refusals_correct"] >= 0.99
     assert metrics["false_refusals"] <= 0.05

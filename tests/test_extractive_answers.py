@@ -99,3 +99,18 @@ def test_a_sentence_counts_the_subject_of_its_section() -> None:
         profile,
     )
     assert answer.split("\n")[0].startswith("Für Kinder unter drei Jahren liegt")
+
+
+def test_a_who_question_is_answered_where_its_action_is_named() -> None:
+    minutes = passage(
+        1,
+        "Protokoll der 23. Stadtteilkonferenz Hafenviertel\n\n"
+        "Moderation: Sabine Oberkamp (Stabsstelle Sozialplanung) · Protokoll: Jonas Reuter\n\n"
+        "Die nächste Stadtteilkonferenz findet am 12.06.2024 in der Grundschule statt.",
+        source="Protokoll_Stadtteilkonferenz.docx",
+        heading="Protokoll der 23. Stadtteilkonferenz Hafenviertel",
+    )
+    answer = _answer("Wer moderiert die Stadtteilkonferenz?", minutes)
+    assert answer.splitlines() == [
+        "Moderation: Sabine Oberkamp (Stabsstelle Sozialplanung) · Protokoll: Jonas Reuter [1]"
+    ]

@@ -33,6 +33,7 @@ def test_splits_at_sentence_ends() -> None:
         "Siehe Abs. 2 der Richtlinie.",
         "Das gilt d. h. für alle Träger.",
         "Vgl. Kap. 3 und Tab. 5 im Anhang.",
+        "Die Kita St. Barbara ist ein Familienzentrum.",
     ],
 )
 def test_does_not_split_inside_a_sentence(sentence: str) -> None:

@@ -18,8 +18,10 @@ from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generation
 from assistant.llm.styles import AnswerStyle
 from assistant.llm.table_extremes import asks_extreme, table_extremes
 from assistant.models import RetrievedChunk
+from assistant.retrieval.answerability import asked_action, names_action
 from assistant.retrieval.german import content_terms
-from assistant.retrieval.rerank import DEFINITION_QUESTION, DOCUMENT_WORDS
+from assistant.retrieval.question_parts import QuestionPart, Role, limit_figures, question_parts
+from assistant.retrieval.rerank import DEFINITION_QUESTION, document_terms
 from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
 from ingest.structure import table_row_text, text_table
@@ -33,6 +35,7 @@ _MIN_WORDS = 4
 _MIN_GAIN = 0.15
 _LIST_FOLLOWERS = 8  # at most this many list items follow their lead-in sentence
 _NUMBER = re.compile(r"\d")
+_WORDS = re.compile(r"[^\W\d_]+")
 # "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
 _CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
 # "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
@@ -85,7 +88,7 @@ class ExtractiveGenerator:
         # Words that name the source ("im Sozialbericht") say where, not what: a sentence
         # that mentions the report is no better an answer for it.
         asked = content_terms(question)
-        terms = sorted(asked - DOCUMENT_WORDS or asked)
+        terms = sorted(asked - document_terms(question) or asked)
         if not terms or not passages:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         weights = self.term_weights(terms)
@@ -94,6 +97,7 @@ class ExtractiveGenerator:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         limit = style.extractive_sentences if style else self.settings.max_sentences
         chosen = self._choose(candidates, limit, weights)
+        chosen = self._cover_parts(chosen, candidates, question_parts(question), limit)
         bullets = style.bullets if style else False
         return self._compose(chosen, definitions, bullets)
 
@@ -114,6 +118,7 @@ class ExtractiveGenerator:
         total = sum(weights.values()) or 1.0
         wants_number = _asks_for_number(question)
         wants_definition = bool(DEFINITION_QUESTION.search(question))
+        action = asked_action(question)
         ranked = _ranked_unit(question, passages, weights)
         found = []
         for p_index, passage in enumerate(passages):
@@ -125,6 +130,8 @@ class ExtractiveGenerator:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
+                if action and _names(action, unit.text):  # „Moderation“ for „moderiert“
+                    own |= content_terms(action) & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
@@ -143,6 +150,9 @@ class ExtractiveGenerator:
         if _QUANTITY_QUESTION.search(question):
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if _has_figure(c.text)]
+        if action:
+            # „Wer moderiert …?“ is answered where the action is named („Moderation: …“).
+            found = [c for c in found if _names(action, c.text)]
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
@@ -183,6 +193,32 @@ class ExtractiveGenerator:
             take(candidate)
         return chosen
 
+    def _cover_parts(
+        self,
+        chosen: list[_Candidate],
+        candidates: list[_Candidate],
+        parts: list[QuestionPart],
+        limit: int,
+    ) -> list[_Candidate]:
+        """Add the best unit for each part of a compound question that no chosen unit
+        covers (the limit a value is checked against, the second of two subjects); units
+        that cover no part make room for them, the best unit stays first."""
+        if not parts:
+            return chosen
+        weights = self.term_weights(sorted(frozenset().union(*(p.focus for p in parts))))
+
+        def answers_a_part(candidate: _Candidate) -> bool:
+            return any(_covers(part, candidate, weights) for part in parts)
+
+        added: list[_Candidate] = []
+        for part in parts:
+            if not any(_covers(part, c, weights) for c in chosen + added):
+                added += [c for c in candidates if _covers(part, c, weights)][:1]
+        needed = chosen[:1] + [c for c in chosen[1:] if answers_a_part(c)]
+        room = max(0, limit - len(needed) - len(added))
+        others = [c for c in chosen if c not in needed][:room]
+        return [c for c in chosen if c in needed or c in others] + added
+
     @staticmethod
     def _compose(
         chosen: list[_Candidate], definitions: Sequence[Definition], bullets: bool
@@ -209,6 +245,18 @@ class ExtractiveGenerator:
             lines += ["", "Begriffe:"]
             lines += [f"- {d.sentence} [{number(d.chunk)}]" for d in explained]
         return Generated("\n".join(lines), cited, found=True)
+
+
+def _covers(part: QuestionPart, candidate: _Candidate, weights: dict[str, float]) -> bool:
+    """Whether a unit answers a part: it matches at least half the weight of the part's
+    subject and, for a value or a limit, states a figure in that role."""
+    if part.role is not Role.TOPIC:
+        values, limits = limit_figures(candidate.text)
+        if not (values if part.role is Role.VALUE else limits):
+            return False
+    total = sum(weights.get(t, 0.0) for t in part.focus)
+    matched = sum(weights.get(t, 0.0) for t in part.focus & candidate.terms)
+    return not part.focus or matched >= 0.5 * total
 
 
 def _ranked_unit(
@@ -274,6 +322,10 @@ def _list_after(sentences: list[str], position: int) -> tuple[str, ...]:
         return ()
     following = sentences[position + 1 : position + 1 + _LIST_FOLLOWERS]
     return tuple(itertools.takewhile(lambda sentence: sentence.startswith("- "), following))
+
+
+def _names(action: str, text: str) -> bool:
+    return any(names_action(action, word) for word in _WORDS.findall(text))
 
 
 def _has_figure(text: str) -> bool:

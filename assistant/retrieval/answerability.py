@@ -14,7 +14,12 @@ that are reliable without a language model:
   Stadtteil, or for Schlägelheide without Wohngeld, is not its answer;
 - a counting question ("Wie viele Anträge wurden bewilligt?") finds no count of what it
   counts: no figure right before the noun ("412 Haushalte", "rund 640 Wohnungen") or
-  right after it, as in a table row ("Einwohner: 10.318"). Dates and years are no counts.
+  right after it, as in a table row ("Einwohner: 10.318"). Dates and years are no counts;
+- a question for who does something („Wer leitet das Quartiersbüro?“) has no sentence
+  that names the action (leitet, geleitet, Leitung, Schulleitung, Leiterin) together with
+  what it acts on: a sentence about the Quartiersbüro that names no one leading it is no
+  answer. Questions with a modal or auxiliary verb („Wer kann …“, „Wer ist …“) are not
+  checked: their action is stated in too many ways.
 
 Words of the document kind ("Sozialbericht") and the municipality's own name scope the
 whole corpus and are not required in a passage.
@@ -28,8 +33,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import MONTHS, STOP_WORDS, analyze, fold, stem, synonyms
-from assistant.retrieval.rerank import DOCUMENT_WORDS
+from assistant.retrieval.german import (
+    MONTHS,
+    STOP_WORDS,
+    analyze,
+    compound_parts,
+    fold,
+    stem,
+    synonyms,
+)
+from assistant.retrieval.question_parts import checked_limit
+from assistant.retrieval.rerank import names_document
+from ingest.sentences import split_sentences
 
 DocumentFrequency = Callable[[list[str]], dict[str, int]]
 
@@ -46,6 +61,49 @@ _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
 _MONTH_NAMES = frozenset(month.lower() for month in MONTHS)
 _DATE_OR_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(?:19|20)\d\d|\d{1,2}\.")
 _WORDS_BEFORE_NOUN = 2  # "rund 640 sanierte Wohnungen": a figure, up to two words, the noun
+_WHO = re.compile(r"^\s*[Ww]er\s+([^\W\d_]+)\b")
+# „Wer nimmt … teil?“: a separable verb's particle at the end changes what it names.
+_PARTICLE_AT_END = re.compile(
+    r"\b(?:ab|an|auf|aus|bei|ein|fest|heraus|hin|mit|nach|teil|vor|weg|zu|zurück|zusammen|"
+    r"statt|vorbei|weiter)\s*\?*\s*$"
+)
+# Verbs after „Wer“ that name no action of their own (auxiliaries, modals, copula, having).
+_NO_ACTION = frozenset(
+    """
+    ist sind war waren wird werden wurde wurden hat haben hatte hatten kann können konnte
+    darf dürfen durfte muss müssen musste soll sollen sollte will wollen wollte möchte
+    gibt gab bekommt bekam erhält erhielt kommt kam macht tut
+    """.split()
+)
+# The forms in which a verb's action is named: leit-et, ge-leit-et, Leit-ung, Leit-erin,
+# moder-iert, Moder-ation. Compound heads make other words (Leitbild, Einleitung).
+_ACTION_ENDINGS = (
+    "",
+    "e",
+    "t",
+    "et",
+    "en",
+    "end",
+    "ende",
+    "st",
+    "est",
+    "te",
+    "ten",
+    "tet",
+    "ung",
+    "ungen",
+    "er",
+    "erin",
+    "erinnen",
+    "ers",
+    "ieren",
+    "iert",
+    "ierung",
+    "ation",
+    "ator",
+    "atorin",
+)
+_MIN_ACTION_STEM = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +158,10 @@ def _variants(word: str) -> tuple[str, ...]:
 
 
 def unknown_terms(question: str, document_frequency: DocumentFrequency) -> list[str]:
-    """Specific words of the question that no chunk of the workspace contains."""
-    words = specific_words(question)
+    """Specific words of the question that no chunk of the workspace contains. The limit
+    a figure is checked against need not be named: „höchstens 10 %“ is an Obergrenze."""
+    limit = checked_limit(question)
+    words = [w for w in specific_words(question) if not limit or w != limit.group(0)]
     variants = {w: _variants(w) for w in words}
     frequencies = document_frequency(sorted({t for ts in variants.values() for t in ts}))
     return [w for w in words if not any(frequencies[t] for t in variants[w])]
@@ -160,7 +220,7 @@ def quantity_words(question: str, places: Places) -> list[str]:
     # Only the clause that asks for the figure: "Wie viele …, und mit welcher Maßnahme …?"
     clause = next((c for c in _CLAUSE.split(question) if _QUANTITY_QUESTION.search(c)), "")
     towns = {stem(t) for t in places.towns}
-    words = [w for w in specific_words(clause) if stem(w) not in towns and not _kind(w)]
+    words = [w for w in specific_words(clause) if stem(w) not in towns and not names_document(w)]
     return [*_NUMBER.findall(clause), *words] if clause else []
 
 
@@ -196,10 +256,58 @@ def _is_count(tokens: list[str], i: int) -> bool:
     return i + 1 == len(tokens) or tokens[i + 1].lower() not in _MONTH_NAMES
 
 
-def _kind(word: str) -> bool:
-    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
-    parts = set(analyze(word)) - {stem(word)}
-    return stem(word) in DOCUMENT_WORDS or (bool(parts) and parts <= DOCUMENT_WORDS)
+def asked_action(question: str) -> str | None:
+    """The verb of a „Wer …?“ question that names an action („leitet“), or None."""
+    found = _WHO.match(question)
+    if not found or _PARTICLE_AT_END.search(question):
+        return None
+    verb = found.group(1)
+    if not verb.islower() or verb in _NO_ACTION or verb in STOP_WORDS:
+        return None
+    return verb if _action_stems(verb) else None
+
+
+def _action_stems(verb: str) -> tuple[str, ...]:
+    """What may be the verb's stem: „leitet“ → leit, leite; „berät“ → berat, bera (the
+    final t may be the ending or the stem's own)."""
+    word = fold(verb)
+    cut = [word[: -len(e)] for e in ("iert", "et", "t", "en") if word.endswith(e)]
+    return tuple(s for s in (*cut, word) if len(s) >= _MIN_ACTION_STEM)
+
+
+def names_action(verb: str, word: str) -> bool:
+    """Whether `word` names the action of `verb`: the verb in another form, its noun, a
+    participle („geleitet“), or a compound ending in one of those („Schulleitung“)."""
+    folded = fold(word)
+    tails = [folded, *([folded[2:]] if folded.startswith("ge") else [])]
+    tails += [fold(p) for p in compound_parts(word.lower())[1:]]
+    return any(
+        tail.startswith(root) and tail[len(root) :] in _ACTION_ENDINGS
+        for root in _action_stems(verb)
+        for tail in tails
+    )
+
+
+def action_object(question: str, places: Places) -> str | None:
+    """What the action of a „Wer …?“ question acts on: its first specific noun that is
+    no place and no document kind."""
+    skipped = {stem(p) for p in (*places.towns, *places.areas)}
+    nouns = [w for w in specific_nouns(question) if not names_document(w)]
+    return next((w for w in nouns if stem(w) not in skipped), None)
+
+
+def stated_with(verb: str, noun: str, passages: Sequence[RetrievedChunk]) -> bool:
+    """Whether a sentence of the passages names the action of `verb` and `noun`; the noun
+    may also be what the whole document or section is about („Moderation: S. Oberkamp“ in
+    the minutes of the Stadtteilkonferenz)."""
+    for passage in passages:
+        about = _mentions(*_passage_terms(f"{passage.ref.title} {passage.ref.heading}"), noun)
+        for sentence in split_sentences(passage.text):
+            if not any(names_action(verb, w) for w in _WORD.findall(sentence)):
+                continue
+            if about or _mentions(*_passage_terms(sentence), noun):
+                return True
+    return False
 
 
 def refusal_reason(
@@ -227,6 +335,10 @@ def refusal_reason(
     noun = counted_noun(question)
     if noun and not counts(noun, passages):
         return f"Keine gefundene Stelle nennt eine Anzahl für {_quoted([noun])}."
+    verb = asked_action(question)
+    acted_on = action_object(question, places) if verb else None
+    if verb and acted_on and not stated_with(verb, acted_on, passages):
+        return f"Keine gefundene Stelle zu {_quoted([acted_on])} sagt, wer {verb}."
     return None
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
-from assistant.retrieval.german import analyze
+from assistant.retrieval.german import analyze, content_terms, stem
 from ingest.chunking import leaf_heading
 
 # Words that name a kind of planning document (as index terms).
@@ -33,6 +33,22 @@ DOCUMENT_WORDS = frozenset(
         "Indikatoren Tabelle"
     )
 )
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def names_document(word: str) -> bool:
+    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
+    parts = set(analyze(word)) - {stem(word)}
+    return stem(word) in DOCUMENT_WORDS or (bool(parts) and parts <= DOCUMENT_WORDS)
+
+
+def document_terms(text: str) -> set[str]:
+    """Terms of a text that only say where to look: document words, and compounds made of
+    them („IHK-Entwurf“ gives "ihkentwurf" besides "ihk" and "entwurf")."""
+    found = content_terms(text) & DOCUMENT_WORDS
+    return found | {stem(w) for w in _HYPHENATED.findall(text) if names_document(w)}
+
+
 # "Was ist …", "Was versteht der Bericht unter …", "Wie wird … berechnet?": questions for
 # a definition or a method (one pattern for retrieval, answers and the indicator router).
 DEFINITION_QUESTION = re.compile(

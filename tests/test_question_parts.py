@@ -1,0 +1,171 @@
+"""Compound questions: their parts, each searched for and covered by the answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.answer import AnswerService
+from assistant.config import AnswerSettings, Settings
+from assistant.llm.extractive import ExtractiveGenerator
+from assistant.models import RetrievedChunk
+from assistant.retrieval.filters import SearchFilters
+from assistant.retrieval.question_parts import Role, limit_figures, question_parts
+from assistant.retrieval.rerank import document_terms
+from assistant.services import Services
+from tests.llm_helpers import passage, uniform_weights
+
+LIMIT_QUESTION = (
+    "Hält das Quartiersmonitoring (M6) im IHK-Entwurf die Obergrenze für den Baustein D ein?"
+)
+M6_ROW = (
+    "Nr.: M6; Maßnahme: Quartiersmonitoring; Träger: Stadt, Sozialplanung; Baustein: D; "
+    "Gesamtkosten: 125.580 €"
+)
+BAUSTEIN_D = (
+    "Die Förderung im Baustein D ist auf höchstens 10 % der zuwendungsfähigen "
+    "Gesamtausgaben eines Quartiers begrenzt."
+)
+
+
+def test_two_coordinated_subjects_are_two_parts() -> None:
+    parts = question_parts("Wie hängen Kita-Versorgung und Kinderarmut im Hafenviertel zusammen?")
+    assert [p.query for p in parts] == [
+        "Wie hängen Kita-Versorgung im Hafenviertel zusammen?",
+        "Wie hängen Kinderarmut im Hafenviertel zusammen?",
+    ]
+    assert {p.role for p in parts} == {Role.TOPIC}
+    assert "kinderarmut" in parts[1].focus and "kinderarmut" not in parts[0].focus
+
+
+def test_a_paired_form_and_a_simple_question_have_no_parts() -> None:
+    assert question_parts("Wer berät Bewohnerinnen und Bewohner im Quartiersbüro?") == []
+    assert question_parts("Wie hoch ist die SGB-II-Quote im Hafenviertel?") == []
+    # Without a check ("einhalten", "unter", "innerhalb") a limit noun is just a topic.
+    assert question_parts("Was regelt der Rahmenplan?") == []
+
+
+def test_a_limit_check_has_a_value_part_and_a_limit_part() -> None:
+    value, limit = question_parts(LIMIT_QUESTION)
+    assert (value.role, value.query) == (Role.VALUE, "das Quartiersmonitoring (M6) im IHK-Entwurf")
+    assert (limit.role, limit.query) == (Role.LIMIT, "Obergrenze für den Baustein D")
+    assert value.focus == {"quartiersmonitoring", "6"}  # „im IHK-Entwurf“ only says where
+    assert limit.focus == {"baustein"}  # the limit noun is stated as „höchstens“ or „bis zu“
+    council = question_parts(
+        "Bleibt der städtische Eigenanteil im IHK-Entwurf innerhalb des Rahmens, den der Rat "
+        "beschlossen hat?"
+    )
+    assert [p.query for p in council] == [
+        "der städtische Eigenanteil im IHK-Entwurf",
+        "Rahmens, den der Rat beschlossen hat",
+    ]
+
+
+def test_figures_are_values_or_limits_by_the_words_before_them() -> None:
+    assert limit_figures(BAUSTEIN_D) == ([], ["10"])
+    assert limit_figures(
+        "Die Gesamtausgaben betragen 1.427.070 Euro und liegen unter der Höchstgrenze des "
+        "Förderaufrufs von 1,5 Millionen Euro."
+    ) == (["1.427.070"], ["1,5"])
+    assert limit_figures("Im Haushalt 2025 stehen bis zu 290.000 Euro bereit.") == ([], ["290.000"])
+    assert limit_figures("Maßnahme M6 kostet 125.580 €.") == (["125.580"], [])  # M6 is a name
+
+
+def test_document_words_and_their_compounds_only_say_where() -> None:
+    assert document_terms("im IHK-Entwurf") == {"ihk", "entwurf", "ihkentwurf"}
+    assert document_terms("die Kita-Versorgung") == set()
+
+
+def _answer(question: str, *passages: RetrievedChunk) -> str:
+    generator = ExtractiveGenerator(AnswerSettings(), uniform_weights)
+    generated = generator.generate(question, list(passages))
+    assert generated.found
+    return generated.text
+
+
+def test_the_answer_quotes_the_limit_next_to_the_value() -> None:
+    workshop = "- Geplant: zweite Quartierswerkstatt zur Vorstellung des IHK-Entwurfs."
+    answer = _answer(
+        LIMIT_QUESTION,
+        passage(1, M6_ROW, source="IHK_Entwurf.docx"),
+        passage(2, workshop, source="IHK_Entwurf.docx"),
+        passage(3, BAUSTEIN_D, source="Foerderaufruf.pdf"),
+    )
+    assert answer.splitlines() == [f"{M6_ROW} [1]", f"{BAUSTEIN_D} [2]"]
+
+
+def test_the_answer_quotes_each_of_two_subjects() -> None:
+    kita = passage(
+        1,
+        "Im Hafenviertel liegt die Kita-Versorgung für Kinder unter drei Jahren bei 23,8 %. "
+        "Die Kita-Versorgung der Kinder ab drei Jahren liegt im Hafenviertel bei 86,0 %. "
+        "Die Kita-Versorgung im Hafenviertel soll bis 2026 um 90 Plätze für Kinder wachsen. "
+        "Der Ausbau der Kita-Versorgung für Kinder im Hafenviertel hat Vorrang.",
+        source="Kita.pdf",
+    )
+    poverty = passage(2, "Die Kinderarmut im Hafenviertel liegt bei 38,9 %.", source="Bericht.pdf")
+    answer = _answer(
+        "Wie hängen Kita-Versorgung und Kinderarmut im Hafenviertel zusammen?", kita, poverty
+    )
+    assert "23,8 %" in answer and "38,9 %. [2]" in answer
+
+
+class _PartSearch:
+    """Each query's own results, as a search index returns them."""
+
+    def __init__(self, results: dict[str, list[RetrievedChunk]]) -> None:
+        self.results = results
+        self.queries: list[str] = []
+
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[RetrievedChunk]:
+        self.queries.append(query)
+        return self.results.get(query, [])[: k or None]
+
+
+def test_each_part_brings_its_best_passage_after_the_first_three(tmp_path: Path) -> None:
+    whole = [passage(n, f"Abschnitt {n} des IHK-Entwurfs.", source="IHK.docx") for n in range(1, 8)]
+    limit = passage(9, BAUSTEIN_D, source="Foerderaufruf.pdf")
+    value, limit_part = question_parts(LIMIT_QUESTION)
+    search = _PartSearch(
+        {LIMIT_QUESTION: whole, value.query: [whole[0], whole[5]], limit_part.query: [limit]}
+    )
+    settings = Settings(data_dir=tmp_path)
+    generator = ExtractiveGenerator(settings.answer, uniform_weights)
+    answer = AnswerService(settings, search, generator).ask(LIMIT_QUESTION)
+    assert search.queries == [LIMIT_QUESTION, value.query, limit_part.query]
+    # The value part's best passage is among the first three already; the limit's comes next.
+    assert [c.chunk_id for c in answer.retrieved[:4]] == [
+        *(c.chunk_id for c in whole[:3]),
+        limit.chunk_id,
+    ]
+    assert len(answer.retrieved) == len(whole)
+
+
+def test_a_limit_in_another_document_is_found_and_quoted(
+    services: Services, tmp_path: Path
+) -> None:
+    """Real loaders, index and search: the value in the IHK, the limit in the call."""
+    folder = tmp_path / "unterlagen"
+    folder.mkdir()
+    (folder / "IHK_Entwurf.md").write_text(
+        "# 6 Maßnahmen\n\n"
+        "Das Quartiersmonitoring (M6) der Sozialplanung kostet insgesamt 125.580 Euro und "
+        "wird aus dem Baustein D gefördert. Das Quartiersbüro (M1) kostet 421.740 Euro.\n\n"
+        "# 8 Beteiligung\n\n"
+        "Geplant ist eine zweite Quartierswerkstatt zur Vorstellung des IHK-Entwurfs.\n",
+        encoding="utf-8",
+    )
+    (folder / "Foerderaufruf.md").write_text(
+        "# Baustein A: Quartiersarbeit\n\n"
+        "Gefördert werden Quartiersbüros und Anlaufstellen in den Quartieren.\n\n"
+        "# Baustein D: Daten zu Taten\n\n"
+        "Gefördert wird der Aufbau eines quartiersbezogenen Monitorings. Die Förderung im "
+        "Baustein D ist auf höchstens 10 % der zuwendungsfähigen Gesamtausgaben begrenzt.\n",
+        encoding="utf-8",
+    )
+    services.pipeline.ingest_paths([folder])
+    answer = services.answers.ask(LIMIT_QUESTION)
+    assert answer.found, answer.text
+    assert "125.580" in answer.text and "höchstens 10 %" in answer.text
+    assert {c.ref.source for c in answer.citations} == {"IHK_Entwurf.md", "Foerderaufruf.md"}
