@@ -68,6 +68,10 @@ def test_figures_are_values_or_limits_by_the_words_before_them() -> None:
     ) == (["1.427.070"], ["1,5"])
     assert limit_figures("Im Haushalt 2025 stehen bis zu 290.000 Euro bereit.") == ([], ["290.000"])
     assert limit_figures("Maßnahme M6 kostet 125.580 €.") == (["125.580"], [])  # M6 is a name
+    assert limit_figures("Maximal 3 Vorhaben, je Vorhaben max. 15.000 Euro.") == (
+        [],
+        ["3", "15.000"],
+    )
 
 
 def test_document_words_and_their_compounds_only_say_where() -> None:

@@ -27,7 +27,7 @@ class Role(Enum):
 @dataclass(frozen=True, slots=True)
 class QuestionPart:
     query: str  # searched for, and what the part's units are weighed by
-    focus: frozenset[str]  # index terms a unit must cover (weighted half, see `covers`)
+    focus: frozenset[str]  # index terms of the part's subject; a unit covers half their weight
     role: Role
 
 
@@ -52,9 +52,10 @@ _LEAD_IN = re.compile(
 _TRAILING_PARTICLE = re.compile(r"\s+(?:ein|ein\s*zu\s*halten)\s*\?*$|\s*\?+$", re.I)
 
 # A figure in limit position: „höchstens 10 %“, „bis zu 290.000 Euro“, „Rahmen von 290.000“.
-LIMIT_CUE = re.compile(
-    r"\b(?:höchstens|maximal|max\.|bis zu|nicht mehr als|mindestens|wenigstens|begrenzt|"
-    r"gedeckelt|\w*[Gg]renze|Höchst\w*|Mindest\w*|Rahmens?|Deckel\w*|Budgets?)\b"
+_LIMIT_CUE = re.compile(
+    r"\b(?:höchstens|maximal|max|bis zu|nicht mehr als|mindestens|wenigstens|begrenzt|"
+    r"gedeckelt|\w*grenze|höchst\w*|mindest\w*|rahmens?|deckel\w*|budgets?)\b",
+    re.I,
 )
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -130,5 +131,5 @@ def limit_figures(text: str) -> tuple[list[str], list[str]]:
         if _YEAR.fullmatch(figure):
             continue
         lead = text[: match.start()].split()[-_CUE_REACH:]
-        (limits if LIMIT_CUE.search(" ".join(lead)) else values).append(figure)
+        (limits if _LIMIT_CUE.search(" ".join(lead)) else values).append(figure)
     return values, limits
