@@ -21,7 +21,7 @@ from assistant.llm.citations import CitationGuard, strip_markers
 from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
-from assistant.models import Answer, Citation, RetrievedChunk
+from assistant.models import Answer, Citation, RetrievedChunk, insert_after
 from assistant.retrieval.answerability import DocumentFrequency, Places, refusal_reason
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.question_parts import question_parts
@@ -160,15 +160,14 @@ class AnswerService:
         parts = question_parts(question)
         if not parts:
             return retrieved
-        head = retrieved[:_WHOLE_QUESTION_FIRST]
-        seen = set(map(_key, head))
+        bests: list[RetrievedChunk] = []
         for part in parts:
             found = self.retriever.search(part.query, k=_WHOLE_QUESTION_FIRST, filters=filters)
-            if found and _key(found[0]) not in seen:
-                head.append(found[0])
-                seen.add(_key(found[0]))
-        rest = [c for c in retrieved[_WHOLE_QUESTION_FIRST:] if _key(c) not in seen]
-        return (head + rest)[: max(len(retrieved), len(head))]
+            bests += found[:1]
+        # As many passages as before, unless the parts' bests need more room at the top.
+        head = insert_after(retrieved[:_WHOLE_QUESTION_FIRST], bests, _WHOLE_QUESTION_FIRST)
+        merged = insert_after(retrieved, bests, _WHOLE_QUESTION_FIRST)
+        return merged[: max(len(retrieved), len(head))]
 
     def _refusal(self, question: str, retrieved: list[RetrievedChunk]) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
@@ -280,10 +279,6 @@ class AnswerService:
             return self.retriever.search(query, k=5, filters=filters)
 
         return find_definitions(question, retrieved, search)
-
-
-def _key(passage: RetrievedChunk) -> tuple[str, int | None]:
-    return passage.chunk_id, passage.ref.row
 
 
 def _findings(computed: str) -> str:

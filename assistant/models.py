@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,6 +45,26 @@ class RetrievedChunk:
     score: float = 0.0
     bm25_rank: int | None = None
     dense_rank: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        """What makes a passage itself: a table row is a passage of its own in its chunk."""
+        return self.chunk_id, self.ref.row
+
+
+def insert_after(
+    passages: Sequence[RetrievedChunk], extra: Sequence[RetrievedChunk], best: int
+) -> list[RetrievedChunk]:
+    """`passages` with `extra` placed after the `best` first ones, each passage once
+    (where it first occurs)."""
+    ordered = [*passages[:best], *extra, *passages[best:]]
+    seen: set[tuple[str, int | None]] = set()
+    unique = []
+    for passage in ordered:
+        if passage.key not in seen:
+            seen.add(passage.key)
+            unique.append(passage)
+    return unique
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generation
 from assistant.llm.styles import AnswerStyle
 from assistant.llm.table_extremes import asks_extreme, table_extremes
 from assistant.models import RetrievedChunk
-from assistant.retrieval.answerability import asked_action, names_action
+from assistant.retrieval.answerability import asked_action, names_action_in
 from assistant.retrieval.german import content_terms
 from assistant.retrieval.question_parts import QuestionPart, Role, limit_figures, question_parts
 from assistant.retrieval.rerank import DEFINITION_QUESTION, document_terms
@@ -35,7 +35,6 @@ _MIN_WORDS = 4
 _MIN_GAIN = 0.15
 _LIST_FOLLOWERS = 8  # at most this many list items follow their lead-in sentence
 _NUMBER = re.compile(r"\d")
-_WORDS = re.compile(r"[^\W\d_]+")
 # "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
 _CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
 # "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
@@ -130,7 +129,11 @@ class ExtractiveGenerator:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
-                if action and _names(action, unit.text):  # „Moderation“ for „moderiert“
+                if action:
+                    # „Wer moderiert …?“ is answered where the action is named, also by a
+                    # noun that counts as the verb („Moderation: …“).
+                    if not names_action_in(action, unit.text):
+                        continue
                     own |= content_terms(action) & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
@@ -150,9 +153,6 @@ class ExtractiveGenerator:
         if _QUANTITY_QUESTION.search(question):
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if _has_figure(c.text)]
-        if action:
-            # „Wer moderiert …?“ is answered where the action is named („Moderation: …“).
-            found = [c for c in found if _names(action, c.text)]
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
@@ -212,8 +212,11 @@ class ExtractiveGenerator:
 
         added: list[_Candidate] = []
         for part in parts:
-            if not any(_covers(part, c, weights) for c in chosen + added):
-                added += [c for c in candidates if _covers(part, c, weights)][:1]
+            if any(_covers(part, c, weights) for c in chosen + added):
+                continue
+            best = next((c for c in candidates if _covers(part, c, weights)), None)
+            if best is not None:
+                added.append(best)
         needed = chosen[:1] + [c for c in chosen[1:] if answers_a_part(c)]
         room = max(0, limit - len(needed) - len(added))
         others = [c for c in chosen if c not in needed][:room]
@@ -228,11 +231,10 @@ class ExtractiveGenerator:
         cited: list[RetrievedChunk] = []
 
         def number(source: RetrievedChunk) -> int:
-            key = (source.chunk_id, source.ref.row)
-            if key not in numbers:
-                numbers[key] = len(cited) + 1
+            if source.key not in numbers:
+                numbers[source.key] = len(cited) + 1
                 cited.append(source)
-            return numbers[key]
+            return numbers[source.key]
 
         bullet = "- " if bullets else ""
         lines = []
@@ -322,10 +324,6 @@ def _list_after(sentences: list[str], position: int) -> tuple[str, ...]:
         return ()
     following = sentences[position + 1 : position + 1 + _LIST_FOLLOWERS]
     return tuple(itertools.takewhile(lambda sentence: sentence.startswith("- "), following))
-
-
-def _names(action: str, text: str) -> bool:
-    return any(names_action(action, word) for word in _WORDS.findall(text))
 
 
 def _has_figure(text: str) -> bool:

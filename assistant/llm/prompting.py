@@ -19,7 +19,7 @@ from assistant.llm.base import Definition
 from assistant.llm.injection import neutralise_passage
 from assistant.llm.styles import AnswerStyle
 from assistant.llm.templates import prompt_text, render
-from assistant.models import RetrievedChunk
+from assistant.models import RetrievedChunk, insert_after
 from ingest.sentences import split_sentences
 
 CHARS_PER_TOKEN = 4
@@ -59,17 +59,7 @@ def order_passages(
     passages: Sequence[RetrievedChunk], definitions: Sequence[Definition]
 ) -> list[RetrievedChunk]:
     """Passages by relevance, with definition passages after the best few, without doubles."""
-    ordered = list(passages[:_DEFINITIONS_AFTER])
-    ordered += [d.chunk for d in definitions]
-    ordered += list(passages[_DEFINITIONS_AFTER:])
-    seen: set[tuple[str, int | None]] = set()
-    unique = []
-    for passage in ordered:
-        key = (passage.chunk_id, passage.ref.row)
-        if key not in seen:
-            seen.add(key)
-            unique.append(passage)
-    return unique
+    return insert_after(passages, [d.chunk for d in definitions], _DEFINITIONS_AFTER)
 
 
 def pack(passages: Sequence[RetrievedChunk], budget_tokens: int) -> list[RetrievedChunk]:

@@ -288,6 +288,11 @@ def names_action(verb: str, word: str) -> bool:
     )
 
 
+def names_action_in(verb: str, text: str) -> bool:
+    """Whether a word of `text` names the action of `verb`."""
+    return any(names_action(verb, word) for word in _WORD.findall(text))
+
+
 def action_object(question: str, places: Places) -> str | None:
     """What the action of a „Wer …?“ question acts on: its first specific noun that is
     no place and no document kind."""
@@ -303,7 +308,7 @@ def stated_with(verb: str, noun: str, passages: Sequence[RetrievedChunk]) -> boo
     for passage in passages:
         about = _mentions(*_passage_terms(f"{passage.ref.title} {passage.ref.heading}"), noun)
         for sentence in split_sentences(passage.text):
-            if not any(names_action(verb, w) for w in _WORD.findall(sentence)):
+            if not names_action_in(verb, sentence):
                 continue
             if about or _mentions(*_passage_terms(sentence), noun):
                 return True
