@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from assistant.answering.lists import ends_in_list
+from assistant.answering.question import Places, QuestionAnalysis, analyse_question
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.definitions import find_definitions
@@ -22,15 +24,19 @@ from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, insert_after
-from assistant.retrieval.answerability import DocumentFrequency, Places, refusal_reason
+from assistant.retrieval.answerability import DocumentFrequency, refusal_reason
 from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.question_parts import question_parts
 from assistant.verification import CitationVerifier, Verification
 
 
 class Searcher(Protocol):
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]: ...
 
 
@@ -52,6 +58,12 @@ StreamEvent = Token | Done
 
 # Passages of the whole question's search kept ahead of its parts' best passages.
 _WHOLE_QUESTION_FIRST = 3
+# Passages whose list may go on in the next chunk (the answer reads the first few).
+_CONTINUED_UP_TO = 6
+# How many chunks a list may run on over (a long list of required documents spans pages).
+_CONTINUED_CHUNKS = 3
+
+NextPassage = Callable[[RetrievedChunk], RetrievedChunk | None]
 
 UNVERIFIED_NOTICE = (
     "Die Antwort des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
@@ -71,8 +83,9 @@ class AnswerService:
         conversations: ConversationStore | None = None,
         rewriter: FollowUpRewriter | None = None,
         document_frequency: DocumentFrequency | None = None,
-        indicators: Callable[[str], Answer | None] | None = None,
+        indicators: Callable[[QuestionAnalysis], Answer | None] | None = None,
         places: Callable[[], Places] | None = None,
+        next_passage: NextPassage | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -87,6 +100,8 @@ class AnswerService:
         # Figures from indicator tables are computed, not retrieved: asked first.
         self.indicators = indicators
         self.places = places
+        # A list whose lead-in ends a chunk goes on in the next one (often the next page).
+        self.next_passage = next_passage
 
     def ask(
         self,
@@ -113,18 +128,22 @@ class AnswerService:
         """Tokens of the draft, then `Done` with the checked answer (stored in the thread)."""
         answer_style = get_style(style)
         standalone = self.standalone_question(question, thread_id)
-        computed = self.indicators(standalone) if self.indicators else None
+        # The one analysis of the question every later stage reads.
+        analysis = self.analyse(standalone, asked=question)
+        computed = self.indicators(analysis) if self.indicators else None
         # A computed figure is searched for too: the report passages that discuss it
         # ("Am Sonnenberg (2,4 %) …") are the ones worth reading next to the table row.
         query = f"{standalone}\n{_findings(computed.text)}" if computed else standalone
-        retrieved = self.retriever.search(query, k=self.settings.retrieval.top_k, filters=filters)
+        retrieved = self.retriever.search(
+            query, k=self.settings.retrieval.top_k, filters=filters, question=analysis
+        )
         if computed is None:
-            retrieved = self._with_parts(standalone, retrieved, filters)
+            retrieved = self._with_parts(analysis, retrieved, filters)
         else:
             computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
             yield from self._finish(computed, question, standalone, thread_id)
             return
-        refusal = self._refusal(standalone, retrieved)
+        refusal = self._refusal(analysis, retrieved)
         if refusal is not None:
             answer = self._answer(
                 standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
@@ -133,13 +152,24 @@ class AnswerService:
             yield from self._finish(answer, question, standalone, thread_id)
             return
         # Definitions cost extra searches: only for answers that will be written.
-        definitions = self._definitions(standalone, retrieved, answer_style, filters)
+        definitions = self._definitions(analysis, retrieved, answer_style, filters)
+        readable = self._with_continuations(retrieved)
         if self.generator.mode == "extractive":
-            answer = self._extractive(standalone, retrieved, answer_style, definitions, "")
+            answer = self._extractive(analysis, readable, answer_style, definitions, "")
             yield Token(answer.text)
         else:
-            answer = yield from self._generated(standalone, retrieved, answer_style, definitions)
+            answer = yield from self._generated(analysis, readable, answer_style, definitions)
+        answer.retrieved = retrieved
         yield from self._finish(answer, question, standalone, thread_id)
+
+    def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:
+        """The question read once, with the place names and the vocabulary the workspace
+        knows."""
+        places = self.places() if self.places else None
+        analysis = analyse_question(question, places, asked=asked)
+        if self.document_frequency is not None:
+            analysis = analysis.resolve(self.document_frequency)
+        return analysis
 
     def _finish(
         self, answer: Answer, question: str, standalone: str, thread_id: str | None
@@ -153,15 +183,19 @@ class AnswerService:
         yield Done(answer)
 
     def _with_parts(
-        self, question: str, retrieved: list[RetrievedChunk], filters: SearchFilters | None
+        self,
+        question: QuestionAnalysis,
+        retrieved: list[RetrievedChunk],
+        filters: SearchFilters | None,
     ) -> list[RetrievedChunk]:
         """For a compound question, the best passage of each part's own search right after
         the whole question's first few: the answer can then quote every part."""
-        parts = question_parts(question)
-        if not parts:
+        if not question.parts:
             return retrieved
         bests: list[RetrievedChunk] = []
-        for part in parts:
+        for part in question.parts:
+            # A part is its own query: „im IHK-Entwurf“ names where the value stands, not
+            # where the limit does.
             found = self.retriever.search(part.query, k=_WHOLE_QUESTION_FIRST, filters=filters)
             bests += found[:1]
         # As many passages as before, unless the parts' bests need more room at the top.
@@ -169,13 +203,39 @@ class AnswerService:
         merged = insert_after(retrieved, bests, _WHOLE_QUESTION_FIRST)
         return merged[: max(len(retrieved), len(head))]
 
-    def _refusal(self, question: str, retrieved: list[RetrievedChunk]) -> str | None:
+    def _with_continuations(self, retrieved: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """The passages with the chunk after each of the first few that breaks off in a
+        list, right behind it (marked `continues`), so the list can be quoted whole;
+        ranking and citations stay those of the search."""
+        if self.next_passage is None:
+            return retrieved
+        readable = list(retrieved)
+        present = {p.key: p for p in retrieved}
+        for passage in retrieved[:_CONTINUED_UP_TO]:
+            current = passage
+            for _ in range(_CONTINUED_CHUNKS):
+                if not ends_in_list(current.text):
+                    break
+                following = self.next_passage(current)
+                if following is None:
+                    break
+                following = present.get(following.key, following)
+                following.metadata["continues"] = current.chunk_id
+                if following.key not in present:
+                    following.metadata["added"] = True  # read for the list, not found by search
+                    readable.insert(readable.index(current) + 1, following)
+                    present[following.key] = following
+                current = following
+        return readable
+
+    def _refusal(self, question: QuestionAnalysis, retrieved: list[RetrievedChunk]) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
         checked before any model runs, so no model can paper over the gap."""
         if self.document_frequency is None:
             return None
         places = self.places() if self.places else None
-        reason = refusal_reason(question, retrieved, self.document_frequency, places)
+        checks = self.settings.answer.checks
+        reason = refusal_reason(question, retrieved, self.document_frequency, places, checks)
         return f"In den Unterlagen finde ich dazu nichts. {reason}" if reason else None
 
     def standalone_question(self, question: str, thread_id: str | None) -> str:
@@ -185,7 +245,7 @@ class AnswerService:
 
     def _generated(
         self,
-        question: str,
+        question: QuestionAnalysis,
         retrieved: list[RetrievedChunk],
         style: AnswerStyle,
         definitions: Sequence[Definition],
@@ -207,18 +267,18 @@ class AnswerService:
         policy = self.settings.llm.unsupported
         checked = self.verifier.verify("".join(parts), streamed.passages, policy)
         if checked.refused or not streamed.passages:
-            return self._answer(question, NOT_FOUND_TEXT, [], retrieved, checked, style, False)
+            return self._answer(question.text, NOT_FOUND_TEXT, [], retrieved, checked, style, False)
         if not checked.kept_claims:
             return self._extractive(question, retrieved, style, definitions, UNVERIFIED_NOTICE)
         answer = self._answer(
-            question, checked.text, streamed.passages, retrieved, checked, style, True
+            question.text, checked.text, streamed.passages, retrieved, checked, style, True
         )
         answer.notice = _removal_notice(checked, policy)
         return answer
 
     def _extractive(
         self,
-        question: str,
+        question: QuestionAnalysis,
         retrieved: list[RetrievedChunk],
         style: AnswerStyle,
         definitions: Sequence[Definition],
@@ -230,7 +290,7 @@ class AnswerService:
         if not generated.found:
             checked = Verification(generated.text, [])
         answer = self._answer(
-            question,
+            question.text,
             generated.text,
             generated.passages,
             retrieved,
@@ -267,7 +327,7 @@ class AnswerService:
 
     def _definitions(
         self,
-        question: str,
+        question: QuestionAnalysis,
         retrieved: list[RetrievedChunk],
         style: AnswerStyle,
         filters: SearchFilters | None,
@@ -278,7 +338,7 @@ class AnswerService:
         def search(query: str) -> list[RetrievedChunk]:
             return self.retriever.search(query, k=5, filters=filters)
 
-        return find_definitions(question, retrieved, search)
+        return find_definitions(question.text, retrieved, search)
 
 
 def _findings(computed: str) -> str:

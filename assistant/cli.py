@@ -273,14 +273,41 @@ def config_command() -> None:
     sys.stdout.write(settings.model_dump_json(indent=2) + "\n")
 
 
-@app.command("eval", help="Qualität messen: Fragenkatalog gegen Planwerk und Vergleichsverfahren.")
+@app.command(
+    "eval",
+    help="Qualität messen: ein Fragenkatalog gegen Planwerk und Vergleichsverfahren "
+    "(ohne Angaben: die Demo-Stadt; mit --corpus und --questions: eigene Unterlagen).",
+)
 def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Kennzahlen als JSON")] = False,
-    embedder: Annotated[str, typer.Option(help="use | minilm")] = "use",
+    embedder: Annotated[str, typer.Option(help="use | e5 | minilm")] = "use",
+    corpus: Annotated[
+        Path | None, typer.Option(help="Ordner mit den Dokumenten (Standard: Demo-Stadt)")
+    ] = None,
+    questions: Annotated[
+        Path | None, typer.Option(help="Fragenkatalog im YAML-Format von eval/questions.yaml")
+    ] = None,
+    split: Annotated[str, typer.Option(help="dev | test | all")] = "all",
+    systems: Annotated[
+        str, typer.Option(help="Verfahren, durch Komma getrennt (Standard: alle)")
+    ] = "",
+    report: Annotated[
+        Path | None, typer.Option(help="Bericht (Markdown); Standard: eval/reports/…")
+    ] = None,
 ) -> None:
     from eval.__main__ import main as eval_main
 
-    raise typer.Exit(eval_main([*(["--json"] if as_json else []), "--embedder", embedder]))
+    argv = ["--embedder", embedder, "--split", split]
+    argv += ["--json"] if as_json else []
+    argv += ["--corpus", str(corpus)] if corpus else []
+    argv += ["--questions", str(questions)] if questions else []
+    argv += ["--systems", systems] if systems else []
+    argv += ["--report", str(report)] if report else []
+    for path, what in ((corpus, "Der Ordner"), (questions, "Der Fragenkatalog")):
+        if path is not None and not path.exists():
+            sys.stderr.write(f"{what} „{path}“ existiert nicht.\n")
+            raise typer.Exit(2)
+    raise typer.Exit(eval_main(argv))
 
 
 @app.command("serve", help="Die Weboberfläche starten (Streamlit).")

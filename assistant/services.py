@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property, partial
 
 from assistant.answer import AnswerService
+from assistant.answering.question import Places, QuestionAnalysis
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.db import engine_for
@@ -19,7 +20,6 @@ from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.llm.factory import make_generator
 from assistant.models import Answer
-from assistant.retrieval.answerability import Places
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
 from assistant.verification import CitationVerifier
 
@@ -128,20 +128,18 @@ class Services:
             document_frequency=self.search_statistics.document_frequency,
             indicators=self.indicator_answers,
             places=self.places,
+            next_passage=self.retriever.next_passage,
         )
 
     def places(self) -> Places:
-        """The municipalities and areas the answerability checks know by name."""
+        """The areas the question analysis knows by name."""
         documents = self.index.documents()
         gazetteer = self.indicators.gazetteer(self.settings.workspace)
         keys = gazetteer.keys()  # a Gazetteer is not iterable itself
         areas = {v for key in keys for v in gazetteer.variants(key)}
-        return Places(
-            towns={d.municipality for d in documents if d.municipality},
-            areas=areas | {d.area for d in documents if d.area},
-        )
+        return Places(areas=areas | {d.area for d in documents if d.area})
 
-    def indicator_answers(self, question: str) -> Answer | None:
+    def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
         """A computed answer from the indicator tables, or None for document questions."""
         computed = answer_indicator_question(
             question, self.indicators, workspace=self.settings.workspace, embedder=self.embedder

@@ -1,4 +1,4 @@
-"""The German question set with gold sources and answer facts."""
+"""German question sets with gold sources and answer facts (one YAML format for all)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,27 @@ from pathlib import Path
 import yaml
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+
+# What a question asks for; reports break the metrics down by it.
+TYPES = frozenset(
+    {
+        "fact",  # a figure or statement on one page
+        "table_number",  # a figure from a table page, chart page or table file row
+        "list",  # a whole list: required documents, measures, Fördergegenstände
+        "deadline",  # a date or period
+        "amount",  # an amount, rate, share or cap of a funding rule
+        "criteria",  # conditions, eligibility, evaluation criteria
+        "definition",
+        "method",  # how something is computed or done
+        "ranking",  # highest / lowest among areas
+        "comparison",
+        "cross_document",
+        "summary",  # „Fasse … zusammen“: the answer must carry the key facts
+        "unanswerable",
+    }
+)
+# dev: tune on it; test: report only, never read to tune.
+SPLITS = ("dev", "test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +46,18 @@ class Question:
     question: str
     gold: tuple[Gold, ...]
     answer_facts: tuple[str, ...]
+    split: str = "dev"
+    variant_of: str | None = None  # the id of the question this one paraphrases
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
+def load_questions(path: Path = QUESTIONS, split: str | None = None) -> list[Question]:
+    """The questions of a YAML file; only those of `split` when given."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
+    questions = [
         Question(
             id=str(e["id"]),
             type=str(e["type"]),
@@ -43,6 +67,9 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
                 for g in e.get("gold") or ()
             ),
             answer_facts=tuple(str(f) for f in e.get("answer_facts") or ()),
+            split=str(e.get("split", "dev")),
+            variant_of=str(e["variant_of"]) if e.get("variant_of") else None,
         )
         for e in entries
     ]
+    return [q for q in questions if split is None or q.split == split]

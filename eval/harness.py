@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.answer import AnswerService
+from assistant.answering.question import QuestionAnalysis
 from assistant.config import EmbeddingSettings, Settings
 from assistant.llm.base import Generator
 from assistant.models import Answer, RetrievedChunk
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
 from eval.bench_common import git_commit
-from eval.dataset import Question, load_questions
+from eval.dataset import QUESTIONS, Question, load_questions
 from eval.langchain_recipe import LangChainRecipe
 from eval.metrics import (
     AnswerResult,
@@ -31,12 +32,26 @@ from eval.metrics import (
     recall_at,
     reciprocal_rank,
 )
+from eval.plain_bm25 import PlainBM25
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "sample" / "generated"
 REPORTS = ROOT / "eval" / "reports"
+REALDOCS = ROOT / "eval" / "realdocs"
 
-Search = Callable[[str], list[RetrievedChunk]]
+# Every system of a full run, in report order, and what it is.
+SYSTEMS = {
+    "planwerk": "Planwerk as in production (indicator tables, hybrid search, re-ranking, "
+    "answerability checks, the configured answer backend)",
+    "bm25": "Planwerk's lexical half alone (German analyser, synonyms, compounds)",
+    "dense": "Planwerk's dense half alone (the configured embedder)",
+    "bm25-pages": "plain German BM25 (Snowball, stop words) over whole pages, no answer",
+    "bm25-chunks": "the same plain BM25 over 1000-character chunks, no answer",
+    "langchain": "the LangChain recipe: 1000/200 character splits, Chroma, top 4",
+}
+
+# A system's search: the query, and the analysed question it serves (None: the query).
+Search = Callable[[str, QuestionAnalysis | None], list[RetrievedChunk]]
 
 
 @dataclass(slots=True)
@@ -54,19 +69,28 @@ class SystemReport:
     name: str
     mode: str = "extractive"  # the generation backend the system was configured with
     results: list[QuestionResult] = field(default_factory=list)
+    answers: bool = True  # False for retrieval-only baselines: no answer metrics
+
+    def subset(self, keep: Callable[[Question], bool]) -> SystemReport:
+        """The same system's results for the questions `keep` selects (a split, a type)."""
+        results = [r for r in self.results if keep(r.question)]
+        return SystemReport(self.name, self.mode, results, self.answers)
 
     def metrics(self) -> dict[str, float]:
         answerable = [r for r in self.results if r.question.answerable]
         timed = [
             AnswerResult(r.question, r.answer, r.retrieve_ms + r.answer_ms) for r in self.results
         ]
+        answered = answer_metrics(timed, self.mode)
+        if not self.answers:
+            answered = {k: v for k, v in answered.items() if k in ("p50_ms", "p95_ms")}
         return {
             "recall@1": _mean(recall_at(r.rank, 1) for r in answerable),
             "recall@5": _mean(recall_at(r.rank, 5) for r in answerable),
             "recall@10": _mean(recall_at(r.rank, 10) for r in answerable),
             "mrr@10": _mean(reciprocal_rank(r.rank, 10) for r in answerable),
             "ndcg@10": _mean(r.ndcg for r in answerable),
-            **answer_metrics(timed, self.mode),
+            **answered,
             "retrieve_p50_ms": percentile([r.retrieve_ms for r in self.results], 0.5),
             "retrieve_p95_ms": percentile([r.retrieve_ms for r in self.results], 0.95),
             "answer_p50_ms": percentile([r.answer_ms for r in self.results], 0.5),
@@ -87,6 +111,7 @@ def _location(chunk: RetrievedChunk) -> Location:
         chunk.ref.sheet,
         chunk.ref.row,
         int(row_end) if row_end is not None else None,
+        chunk.text,
     )
 
 
@@ -98,10 +123,15 @@ class _TimedSearch:
         self.ms = 0.0
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         start = time.perf_counter()
-        found = self._search(query)
+        found = self._search(query, question)
         self.ms += (time.perf_counter() - start) * 1000
         return found
 
@@ -127,6 +157,7 @@ def run_system(
         document_frequency=services.index.keywords.document_frequency if answerability else None,
         indicators=services.indicator_answers if indicators else None,
         places=services.places if answerability else None,
+        next_passage=services.retriever.next_passage,
     )
     report = SystemReport(name, mode=generator.mode)
     for q in questions:
@@ -140,13 +171,28 @@ def run_system(
         report.results.append(
             QuestionResult(
                 question=q,
-                rank=first_relevant_rank(locations, q.gold),
-                ndcg=ndcg_at(locations, q.gold),
+                rank=first_relevant_rank(locations, q.gold, q.answer_facts),
+                ndcg=ndcg_at(locations, q.gold, facts=q.answer_facts),
                 answer=answer,
                 retrieve_ms=timed.ms,
                 answer_ms=total_ms - timed.ms,
             )
         )
+    return report
+
+
+def run_retrieval_only(name: str, search: Search, questions: Sequence[Question]) -> SystemReport:
+    """Rank only: a baseline without an answer writer of its own."""
+    report = SystemReport(name, answers=False)
+    for q in questions:
+        start = time.perf_counter()
+        found = search(q.question, None)
+        ms = (time.perf_counter() - start) * 1000
+        locations = [_location(c) for c in found]
+        answer = Answer(q.question, "", "none", retrieved=found, found=False)
+        rank = first_relevant_rank(locations, q.gold, q.answer_facts)
+        ndcg = ndcg_at(locations, q.gold, facts=q.answer_facts)
+        report.results.append(QuestionResult(q, rank, ndcg, answer, ms, 0))
     return report
 
 
@@ -157,53 +203,62 @@ def build_index(services: Services, corpus: Path) -> None:
         raise RuntimeError(f"Eval corpus has unreadable files: {refused}")
 
 
+def index_dir(work_dir: Path, corpus: Path, embedding: EmbeddingSettings) -> Path:
+    """One index per corpus and embedder: runs on other corpora never mix into it."""
+    label = embedding.mode if not embedding.model else Path(embedding.model).name
+    return work_dir / f"{corpus.resolve().name}-{label}"
+
+
 def evaluate(
     corpus: Path = CORPUS,
     work_dir: Path = REPORTS / "tmp",
     embedding: EmbeddingSettings | None = None,
     questions: Sequence[Question] | None = None,
     baselines: bool = True,
+    systems: Sequence[str] | None = None,
 ) -> dict[str, SystemReport]:
     """Planwerk and (optionally) its baselines, all on the same corpus and embedder.
 
     Everything else (generation backend, retrieval settings) comes from the environment
     and planwerk.toml, so a user with Ollama configured measures their model.
     """
-    questions = list(questions or load_questions())
+    questions = list(questions or load_questions(QUESTIONS))
     embedding = embedding or EmbeddingSettings()
-    label = embedding.mode if not embedding.model else Path(embedding.model).name
-    settings = Settings(data_dir=work_dir / f"index-{label}", embedding=embedding)
+    wanted = list(systems or (SYSTEMS if baselines else ["planwerk"]))
+    settings = Settings(data_dir=index_dir(work_dir, corpus, embedding), embedding=embedding)
     services = Services(settings)
     try:
         build_index(services, corpus)
-        # Planwerk answers as in production: indicator tables first, then the configured
-        # backend. The baselines differ in retrieval and answer extractively from documents
-        # only; the plain recipe has no answerability check either.
-        reports = {
-            "planwerk": run_system(
-                "planwerk",
-                services.retriever.search,
-                services,
-                questions,
-                services.generator,
-                indicators=True,
-            )
-        }
-        if baselines:
-            for method in ("bm25", "dense"):
-                reports[method] = run_system(
-                    method,
-                    lambda q, m=method: services.retriever.search(q, method=m),
-                    services,
-                    questions,
-                )
-            recipe = LangChainRecipe(corpus, services.embedder)
-            reports["langchain"] = run_system(
-                "langchain", recipe.search, services, questions, answerability=False
-            )
-        return reports
+        return {name: _run(name, services, corpus, questions) for name in wanted}
     finally:
         services.close()
+
+
+def _run(
+    name: str, services: Services, corpus: Path, questions: Sequence[Question]
+) -> SystemReport:
+    """One system over the questions. Planwerk answers as in production: indicator tables
+    first, then the configured backend. Its halves answer extractively from documents
+    only; the LangChain recipe has no answerability check; plain BM25 only ranks."""
+    retriever = services.retriever
+
+    def search(query: str, question: QuestionAnalysis | None) -> list[RetrievedChunk]:
+        method = "hybrid" if name == "planwerk" else name
+        return retriever.search(query, method=method, question=question)  # type: ignore[arg-type]
+
+    if name == "planwerk":
+        return run_system(name, search, services, questions, services.generator, indicators=True)
+    if name in ("bm25", "dense"):
+        return run_system(name, search, services, questions)
+    if name == "langchain":
+        recipe = LangChainRecipe(corpus, services.embedder)
+        return run_system(
+            name, lambda q, _: recipe.search(q), services, questions, answerability=False
+        )
+    if name in ("bm25-pages", "bm25-chunks"):
+        plain = PlainBM25(corpus, "pages" if name == "bm25-pages" else "chunks")
+        return run_retrieval_only(name, lambda q, _: plain.search(q), questions)
+    raise ValueError(f"unknown system {name!r}; known: {', '.join(SYSTEMS)}")
 
 
 METRIC_COLUMNS = (
@@ -212,8 +267,10 @@ METRIC_COLUMNS = (
     "recall@10",
     "mrr@10",
     "ndcg@10",
+    "facts_in_answer",
     "citation_correct",
     "numbers_exact",
+    "false_refusals",
     "refusals_correct",
     "p50_ms",
     "p95_ms",
@@ -233,7 +290,11 @@ def markdown_table(reports: dict[str, SystemReport]) -> str:
     for name, report in reports.items():
         metrics = report.metrics()
         cells = [
-            f"{metrics[c]:.1f}" if c.endswith("_ms") else f"{metrics[c]:.3f}"
+            "—"
+            if c not in metrics
+            else f"{metrics[c]:.1f}"
+            if c.endswith("_ms")
+            else f"{metrics[c]:.3f}"
             for c in METRIC_COLUMNS
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

@@ -22,11 +22,18 @@ class Location:
     sheet: str | None = None
     row: int | None = None
     row_end: int | None = None
+    text: str = ""  # the passage itself, for gold locations without page or row
 
 
-def matches(location: Location, gold: Gold) -> bool:
+def matches(location: Location, gold: Gold, facts: Sequence[str] = ()) -> bool:
+    """Whether a passage sits at a gold location. A gold location without page, sheet or
+    row (a Markdown, Word or HTML file) is a whole document: there the passage must also
+    state one of the answer facts, or any passage of a long guideline would count."""
     if PurePath(location.source).name != PurePath(gold.source).name:
         return False
+    if gold.page is None and gold.sheet is None and gold.row is None and facts:
+        text = normalize_text(location.text).casefold()
+        return any(normalize_text(f).casefold() in text for f in facts)
     if gold.page is not None and location.page != gold.page:
         return False
     if gold.sheet is not None and location.sheet != gold.sheet:
@@ -39,10 +46,12 @@ def matches(location: Location, gold: Gold) -> bool:
     return True
 
 
-def first_relevant_rank(ranked: Sequence[Location], gold: Sequence[Gold]) -> int | None:
+def first_relevant_rank(
+    ranked: Sequence[Location], gold: Sequence[Gold], facts: Sequence[str] = ()
+) -> int | None:
     """1-based rank of the first passage that matches any gold location."""
     for rank, location in enumerate(ranked, start=1):
-        if any(matches(location, g) for g in gold):
+        if any(matches(location, g, facts) for g in gold):
             return rank
     return None
 
@@ -55,13 +64,16 @@ def reciprocal_rank(rank: int | None, k: int = 10) -> float:
     return 1.0 / rank if rank is not None and rank <= k else 0.0
 
 
-def ndcg_at(ranked: Sequence[Location], gold: Sequence[Gold], k: int = 10) -> float:
+def ndcg_at(
+    ranked: Sequence[Location], gold: Sequence[Gold], k: int = 10, facts: Sequence[str] = ()
+) -> float:
     """Binary-relevance nDCG; each gold location counts once (its first match)."""
     matched: set[int] = set()
     dcg = 0.0
     for rank, location in enumerate(ranked[:k], start=1):
         hit = next(
-            (i for i, g in enumerate(gold) if i not in matched and matches(location, g)), None
+            (i for i, g in enumerate(gold) if i not in matched and matches(location, g, facts)),
+            None,
         )
         if hit is not None:
             matched.add(hit)
@@ -145,6 +157,10 @@ def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dic
     found = [r for r in results if r.answer.found and r.answer.sentences]
     latencies = [r.ms for r in results]
     return {
+        "facts_in_answer": _mean(
+            r.answer.found and facts_present(r.answer.text, r.question.answer_facts)
+            for r in answerable
+        ),
         "citation_correct": _mean(citation_correct(r) for r in answerable),
         "numbers_exact": _mean(
             r.answer.found and numbers_exact(r.answer.text, r.question.answer_facts)

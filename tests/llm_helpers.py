@@ -13,6 +13,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
 from assistant.answer import AnswerService
+from assistant.answering.question import QuestionAnalysis
 from assistant.config import Settings
 from assistant.conversation import ConversationStore
 from assistant.llm.chat import ChatGenerator
@@ -68,7 +69,12 @@ class StubRetriever:
         self.queries: list[str] = []
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         self.queries.append(query)
         return list(self.passages[: k or len(self.passages)])

@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer import AnswerService, Done, Token
+from assistant.answering.question import QuestionAnalysis
 from assistant.config import LLMSettings, Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.db import engine_for
@@ -39,7 +40,12 @@ class GlossaryRetriever(StubRetriever):
         self.definition = definition
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         self.queries.append(query)
         return [self.definition] if "Definition" in query else list(self.passages)

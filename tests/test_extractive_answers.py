@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.answering.question import analyse_question
 from assistant.config import AnswerSettings
 from assistant.llm.extractive import ExtractiveGenerator
 from tests.llm_helpers import passage
@@ -9,7 +10,7 @@ from tests.llm_helpers import passage
 
 def _answer(question: str, *passages: object) -> str:
     generator = ExtractiveGenerator(AnswerSettings(), lambda terms: dict.fromkeys(terms, 1.0))
-    generated = generator.generate(question, list(passages))  # type: ignore[arg-type]
+    generated = generator.generate(analyse_question(question), list(passages))  # type: ignore[arg-type]
     assert generated.found
     return generated.text
 
@@ -101,16 +102,54 @@ def test_a_sentence_counts_the_subject_of_its_section() -> None:
     assert answer.split("\n")[0].startswith("Für Kinder unter drei Jahren liegt")
 
 
-def test_a_who_question_is_answered_where_its_action_is_named() -> None:
-    minutes = passage(
+def test_a_list_is_quoted_whole_with_its_lead_in_also_across_chunks() -> None:
+    """A law's list: markers on lines of their own, the lead-in without a colon, and the
+    list going on in the next chunk (the next page)."""
+    first = passage(
         1,
-        "Protokoll der 23. Stadtteilkonferenz Hafenviertel\n\n"
-        "Moderation: Sabine Oberkamp (Stabsstelle Sozialplanung) · Protokoll: Jonas Reuter\n\n"
-        "Die nächste Stadtteilkonferenz findet am 12.06.2024 in der Grundschule statt.",
-        source="Protokoll_Stadtteilkonferenz.docx",
-        heading="Protokoll der 23. Stadtteilkonferenz Hafenviertel",
+        "§ 164b Verwaltungsvereinbarung\n\n"
+        "(2) Schwerpunkt für den Einsatz solcher Finanzhilfen sind\n\n1.\n\n"
+        "die Stärkung von Innenstädten und Ortsteilzentren,\n\n2.",
+        heading="§ 164b Verwaltungsvereinbarung",
     )
-    answer = _answer("Wer moderiert die Stadtteilkonferenz?", minutes)
-    assert answer.splitlines() == [
-        "Moderation: Sabine Oberkamp (Stabsstelle Sozialplanung) · Protokoll: Jonas Reuter [1]"
+    first.metadata["chunk_index"] = 7
+    second = passage(
+        2,
+        "§ 164b Verwaltungsvereinbarung\n\n"
+        "die Wiedernutzung von Flächen,\n\n3.\n\n"
+        "städtebauliche Maßnahmen zur Behebung sozialer Missstände.\n\n"
+        "(3) Die Länder legen Programme fest.",
+        heading="§ 164b Verwaltungsvereinbarung",
+    )
+    second.metadata.update(chunk_index=8, continues=first.chunk_id)
+    answer = _answer("Welche Schwerpunkte haben die Finanzhilfen?", first, second)
+    assert answer.splitlines()[:4] == [
+        "(2) Schwerpunkt für den Einsatz solcher Finanzhilfen sind [1]",
+        "1. die Stärkung von Innenstädten und Ortsteilzentren, [1]",
+        "2. die Wiedernutzung von Flächen, [2]",
+        "3. städtebauliche Maßnahmen zur Behebung sozialer Missstände. [2]",
     ]
+
+
+def test_inline_dash_items_are_a_list() -> None:
+    text = (
+        "4. Inhalt des GIHK Das GIHK hat folgende Bestandteile:\n\n"
+        "– Teil A: Rahmenbedingungen und Bedarfe, – Teil B: strategischer Ansatz und "
+        "– Teil C: geplante Einzelvorhaben."
+    )
+    answer = _answer("Welche Bestandteile hat das GIHK?", passage(1, text))
+    assert answer.splitlines() == [
+        "4. Inhalt des GIHK Das GIHK hat folgende Bestandteile: [1]",
+        "– Teil A: Rahmenbedingungen und Bedarfe, [1]",
+        "– Teil B: strategischer Ansatz und [1]",
+        "– Teil C: geplante Einzelvorhaben. [1]",
+    ]
+
+
+def test_a_deadline_question_leads_with_the_sentence_that_names_a_period() -> None:
+    text = (
+        "Die Rückübertragung des Grundstücks regelt die Gemeinde im Einzelnen.\n\n"
+        "Die Rückübertragung des Grundstücks ist binnen zwei Jahren zu beantragen."
+    )
+    answer = _answer("Bis wann ist die Rückübertragung des Grundstücks möglich?", passage(1, text))
+    assert answer.splitlines()[0].startswith("Die Rückübertragung des Grundstücks ist binnen")

@@ -1,9 +1,24 @@
 import pytest
 
+from assistant.answering.question import analyse_question
 from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.hybrid import reciprocal_rank_fusion
 from assistant.retrieval.rerank import QuestionSignals, bonus
+
+
+class _EveryTermOnce:
+    """Statistics of a corpus in which every term occurs in one chunk."""
+
+    def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]:
+        return dict.fromkeys(terms, 1.0)
+
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        return dict.fromkeys(terms, 1)
+
+
+def _signals(question: str) -> QuestionSignals:
+    return QuestionSignals.of(question, analyse_question(question), _EveryTermOnce())
 
 
 def test_item_ranked_well_by_both_lists_wins() -> None:
@@ -41,25 +56,23 @@ def _section(heading: str) -> StoredChunk:
     ],
 )
 def test_definition_sections_are_favoured_by_their_own_heading(question: str) -> None:
-    settings = RetrievalSettings()
-    signals = QuestionSignals.of(question, lambda terms: dict.fromkeys(terms, 1.0))
+    weights = RetrievalSettings().rerank
+    signals = _signals(question)
     glossary = _section("1 Einleitung und Methodik > 1.3 Begriffe und Definitionen")
     method_part = _section("1 Einleitung und Methodik > 1.4 Das gestufte Indexverfahren")
-    assert bonus(glossary, signals, settings) - bonus(method_part, signals, settings) == (
-        pytest.approx(settings.definition_weight)
+    assert bonus(glossary, signals, weights) - bonus(method_part, signals, weights) == (
+        pytest.approx(weights["definition_section"])
     )
-    plain = QuestionSignals.of("Wie hoch ist die Kinderarmut?", lambda t: dict.fromkeys(t, 1.0))
-    assert bonus(glossary, plain, settings) == bonus(method_part, plain, settings)
+    plain = _signals("Wie hoch ist die Kinderarmut?")
+    assert bonus(glossary, plain, weights) == bonus(method_part, plain, weights)
 
 
 def test_a_section_titled_with_the_question_terms_gets_a_small_bonus() -> None:
-    settings = RetrievalSettings()
-    signals = QuestionSignals.of(
-        "Wie funktioniert das gestufte Indexverfahren?", lambda terms: dict.fromkeys(terms, 1.0)
-    )
+    weights = RetrievalSettings().rerank
+    signals = _signals("Wie funktioniert das gestufte Indexverfahren?")
     titled = _section("1 Methodik > 1.4 Das gestufte Indexverfahren")
     mentioned = _section("10 Sozialindex 2023")
     # Same body terms, so only the heading differs.
     titled.terms = mentioned.terms = ["gestuft", "indexverfahr"]
-    difference = bonus(titled, signals, settings) - bonus(mentioned, signals, settings)
-    assert 0 < difference <= settings.heading_weight
+    difference = bonus(titled, signals, weights) - bonus(mentioned, signals, weights)
+    assert 0 < difference <= weights["heading"]

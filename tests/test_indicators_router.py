@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from assistant.answering.question import analyse_question
 from assistant.indicators.catalogue import Catalogue
 from assistant.indicators.numbers import parse_number
 from assistant.indicators.router import (
     IndicatorAnswer,
+    ParsedQuestion,
     answer_indicator_question,
     match_indicator,
     parse_question,
@@ -22,6 +25,15 @@ from tests.test_indicators_fixtures import monitoring_store, xlsx_row
 
 FILES = {"sozialmonitoring.xlsx": "m.xlsx", "sozialdaten.csv": "sozialdaten.csv",
          "wohngeld.csv": "wohngeld.csv"}  # fmt: skip
+
+
+def ask(question: str, store: IndicatorStore, **options: Any) -> IndicatorAnswer | None:
+    """The router on a question analysed as the answer service analyses it."""
+    return answer_indicator_question(analyse_question(question), store, **options)
+
+
+def parse(question: str, store: IndicatorStore) -> ParsedQuestion:
+    return parse_question(analyse_question(question), store)
 
 
 @pytest.fixture
@@ -54,9 +66,7 @@ def assert_figures_match_cells(answer: IndicatorAnswer, folder: Path) -> None:
 
 
 def test_top_three_child_poverty(store: IndicatorStore, tmp_path: Path) -> None:
-    answer = answer_indicator_question(
-        "Welche drei Stadtteile haben die höchste Kinderarmut?", store
-    )
+    answer = ask("Welche drei Stadtteile haben die höchste Kinderarmut?", store)
     assert answer is not None and answer.operation == "ranking"
     assert "1. Hafenviertel: 38,9 % [1]" in answer.text
     assert "2. Nordviertel: 33,5 % [2]" in answer.text
@@ -73,7 +83,7 @@ def test_top_three_child_poverty(store: IndicatorStore, tmp_path: Path) -> None:
 
 def test_change_since_a_year(store: IndicatorStore, tmp_path: Path) -> None:
     question = "Wie hat sich die SGB-II-Quote in Nordviertel seit 2019 entwickelt?"
-    answer = answer_indicator_question(question, store)
+    answer = ask(question, store)
     assert answer is not None and answer.operation == "change"
     assert "18,2 % (2019) [1]" in answer.text and "21,3 % (2023) [2]" in answer.text
     assert "+3,1 Prozentpunkte" in answer.text
@@ -83,7 +93,7 @@ def test_change_since_a_year(store: IndicatorStore, tmp_path: Path) -> None:
 
 def test_index_question_names_the_burdened_quarters(store: IndicatorStore, tmp_path: Path) -> None:
     question = "Welche Quartiere sind nach dem Index besonders belastet?"
-    answer = answer_indicator_question(question, store)
+    answer = ask(question, store)
     assert answer is not None and answer.operation == "index"
     assert "Hafenviertel" in answer.text.split("\n")[1]
     assert "Status „niedrig“" in answer.text or "Status „sehr niedrig“" in answer.text
@@ -95,7 +105,7 @@ def test_index_question_names_the_burdened_quarters(store: IndicatorStore, tmp_p
 
 
 def test_lookup_in_one_quarter(store: IndicatorStore, tmp_path: Path) -> None:
-    answer = answer_indicator_question("Wie hoch ist die SGB-II-Quote in Nordviertel?", store)
+    answer = ask("Wie hoch ist die SGB-II-Quote in Nordviertel?", store)
     assert answer is not None and answer.operation == "lookup"
     assert "21,3 % [1]" in answer.text and "2023" in answer.text
     source = answer.sources[0]
@@ -115,35 +125,25 @@ def test_lookup_in_one_quarter(store: IndicatorStore, tmp_path: Path) -> None:
 def test_name_variants_and_headers_without_catalogue_entry(
     store: IndicatorStore, tmp_path: Path
 ) -> None:
-    answer = answer_indicator_question(
-        "Wie hoch ist der Anteil Alleinerziehender in Nord-Viertel?", store
-    )
+    answer = ask("Wie hoch ist der Anteil Alleinerziehender in Nord-Viertel?", store)
     assert answer is not None and "31,2 % [1]" in answer.text
     assert (answer.sources[0].source, answer.sources[0].row) == ("sozialdaten.csv", 4)
     assert_figures_match_cells(answer, tmp_path)
-    answer = answer_indicator_question(
-        "Wie hoch ist der Anteil der Haushalte mit Wohngeld im Nordviertel?", store
-    )
+    answer = ask("Wie hoch ist der Anteil der Haushalte mit Wohngeld im Nordviertel?", store)
     assert answer is not None and "11,8 % [1]" in answer.text and "Dez 2013" in answer.text
     assert (answer.sources[0].source, answer.sources[0].row) == ("wohngeld.csv", 3)
     assert_figures_match_cells(answer, tmp_path)
 
 
 def test_comparison_deviation_and_threshold(store: IndicatorStore, tmp_path: Path) -> None:
-    compared = answer_indicator_question(
-        "Vergleiche die Kinderarmut in Altstadt und Hafenviertel.", store
-    )
+    compared = ask("Vergleiche die Kinderarmut in Altstadt und Hafenviertel.", store)
     assert compared is not None and compared.operation == "comparison"
     assert "Altstadt 20,2 % [1]" in compared.text and "Hafenviertel 38,9 % [2]" in compared.text
     assert "18,7 Prozentpunkte" in compared.text
-    above = answer_indicator_question(
-        "Liegt die SGB-II-Quote im Hafenviertel über dem Durchschnitt?", store
-    )
+    above = ask("Liegt die SGB-II-Quote im Hafenviertel über dem Durchschnitt?", store)
     assert above is not None and above.operation == "deviation"
     assert "über dem Durchschnitt" in above.text and "gewichtet" in above.text
-    share = answer_indicator_question(
-        "Wie viele Stadtteile haben eine Kinderarmut über 20 %?", store
-    )
+    share = ask("Wie viele Stadtteile haben eine Kinderarmut über 20 %?", store)
     assert share is not None and share.operation == "threshold"
     assert "3 von 5 Stadtteilen über 20 %" in share.text
     for answer in (compared, above, share):
@@ -151,14 +151,12 @@ def test_comparison_deviation_and_threshold(store: IndicatorStore, tmp_path: Pat
 
 
 def test_suppressed_and_private_values(store: IndicatorStore, tmp_path: Path) -> None:
-    answer = answer_indicator_question("Wie hoch ist die Kinderarmut in Lindenhöhe?", store)
+    answer = ask("Wie hoch ist die Kinderarmut in Lindenhöhe?", store)
     assert answer is not None
     assert "nicht ausgewiesen" in answer.text and "„.“" in answer.text
     assert "3,3 % [2]" in answer.text  # the last value that is shown, from 2021
     assert_figures_match_cells(answer, tmp_path)
-    private = answer_indicator_question(
-        "Wie viele Arbeitslose unter 25 gibt es in Lindenhöhe?", store
-    )
+    private = ask("Wie viele Arbeitslose unter 25 gibt es in Lindenhöhe?", store)
     assert private is not None and "Datenschutz" in private.text
     assert not re.search(r"\b2 \[", private.text)
     assert private.sources[0].value_text == "(nicht ausgewiesen)"
@@ -179,11 +177,11 @@ def test_suppressed_and_private_values(store: IndicatorStore, tmp_path: Path) ->
     ],
 )
 def test_other_questions_go_to_the_documents(store: IndicatorStore, question: str) -> None:
-    assert answer_indicator_question(question, store) is None
+    assert ask(question, store) is None
 
 
 def test_index_position_of_a_named_quarter(store: IndicatorStore, tmp_path: Path) -> None:
-    answer = answer_indicator_question("Wie steht das Nordviertel im Sozialindex da?", store)
+    answer = ask("Wie steht das Nordviertel im Sozialindex da?", store)
     assert answer is not None and answer.operation == "index"
     assert answer.text.startswith("Nach dem Statusindex 2023: Nordviertel (Index ")
     assert "SGB-II-Quote 21,3 %" in answer.text and "Rang 2 von 5" in answer.text
@@ -206,10 +204,10 @@ def test_the_most_specific_indicator_wins() -> None:
 
 
 def test_burden_words_ask_for_the_index(store: IndicatorStore) -> None:
-    answer = answer_indicator_question("Welche Stadtteile sind besonders belastet?", store)
+    answer = ask("Welche Stadtteile sind besonders belastet?", store)
     assert answer is not None and answer.operation == "index"
     assert "Hafenviertel" in answer.text
-    single = answer_indicator_question("Ist das Nordviertel besonders belastet?", store)
+    single = ask("Ist das Nordviertel besonders belastet?", store)
     assert single is not None and single.text.startswith("Nach dem Statusindex 2023: Nordviertel")
 
 
@@ -217,11 +215,11 @@ def test_an_empty_store_answers_nothing() -> None:
     empty = IndicatorStore("sqlite://")
     for question in ("Welche drei Stadtteile haben die höchste Kinderarmut?",
                      "Welche Quartiere sind nach dem Index besonders belastet?"):  # fmt: skip
-        assert answer_indicator_question(question, empty) is None
+        assert ask(question, empty) is None
 
 
 def test_parsing_of_counts_years_and_direction(store: IndicatorStore) -> None:
-    parsed = parse_question("Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store)
+    parsed = parse("Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store)
     assert (parsed.intent, parsed.indicator, parsed.n, parsed.highest, parsed.years) == (
         "ranking",
         "sgb2_quote",
@@ -229,11 +227,9 @@ def test_parsing_of_counts_years_and_direction(store: IndicatorStore) -> None:
         False,
         [2021],
     )
-    assert parse_question("Top 4 Quartiere bei der Arbeitslosigkeit", store).n == 4
-    assert parse_question("SGB-II-Quote Nordviertel 2021?", store).intent == "lookup"
-    answer = answer_indicator_question(
-        "Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store
-    )
+    assert parse("Top 4 Quartiere bei der Arbeitslosigkeit", store).n == 4
+    assert parse("SGB-II-Quote Nordviertel 2021?", store).intent == "lookup"
+    answer = ask("Welcher Stadtteil hatte 2021 die niedrigste SGB-II-Quote?", store)
     assert answer is not None and "1. Lindenhöhe: 2,9 % [1]" in answer.text
 
 
@@ -243,8 +239,8 @@ def test_questions_matched_by_embeddings(store: IndicatorStore) -> None:
 
     embedder = UseEmbeddings()
     question = "Wo leben die meisten Kinder in Armut?"
-    assert answer_indicator_question(question, store) is None  # no words in common
-    answer = answer_indicator_question(question, store, embedder=embedder)
+    assert ask(question, store) is None  # no words in common
+    answer = ask(question, store, embedder=embedder)
     assert answer is not None and answer.operation == "ranking"
     assert "Hafenviertel: 38,9 %" in answer.text
 
@@ -256,7 +252,7 @@ def test_method_questions_go_to_the_documents(store: IndicatorStore) -> None:
         "Wie funktioniert das gestufte Indexverfahren?",
         "Was ist der Sozialindex?",
     ):
-        assert answer_indicator_question(question, store) is None, question
+        assert ask(question, store) is None, question
 
 
 def test_compounds_with_a_generic_head_do_not_name_an_indicator(store: IndicatorStore) -> None:
@@ -267,12 +263,12 @@ def test_compounds_with_a_generic_head_do_not_name_an_indicator(store: Indicator
         "Wie viel Geld hat der Rat für den städtischen Eigenanteil im Hafenviertel bereitgestellt?",
         "Welche Förderquote gilt für das Projekt im Hafenviertel?",
     ):
-        assert answer_indicator_question(question, store, embedder=embedder) is None, question
+        assert ask(question, store, embedder=embedder) is None, question
 
 
 def test_a_share_is_not_answered_with_a_count(store: IndicatorStore) -> None:
     question = "Wie hoch ist im Hafenviertel der Anteil der Einwohner, die ein Auto besitzen?"
-    assert answer_indicator_question(question, store) is None
+    assert ask(question, store) is None
 
 
 def test_an_indicator_named_by_words_of_its_description() -> None:
@@ -286,4 +282,4 @@ def test_an_indicator_named_by_words_of_its_description() -> None:
 
 
 def test_in_which_quarter_asks_for_one(store: IndicatorStore) -> None:
-    assert parse_question("In welchem Stadtteil ist die Kinderarmut am höchsten?", store).n == 1
+    assert parse("In welchem Stadtteil ist die Kinderarmut am höchsten?", store).n == 1

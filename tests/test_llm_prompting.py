@@ -6,6 +6,7 @@ import re
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.answering.question import analyse_question
 from assistant.config import LLMSettings
 from assistant.llm.base import Definition
 from assistant.llm.chat import ChatGenerator
@@ -122,7 +123,7 @@ def test_neutralise_only_removes_sentences_addressed_to_a_model() -> None:
 def test_chat_generator_sends_the_assembled_prompt_and_streams_tokens() -> None:
     model = replies("Die SGB-II-Quote im Hafenviertel beträgt 24,7 Prozent [1].")
     generator = ChatGenerator("ollama", lambda _n: model, LLMSettings(mode="ollama"))
-    streamed = generator.stream("Wie hoch ist die SGB-II-Quote?", corpus())
+    streamed = generator.stream(analyse_question("Wie hoch ist die SGB-II-Quote?"), corpus())
     tokens = list(streamed.tokens)
     assert len(tokens) > 3 and "".join(tokens).endswith("Prozent [1].")
     assert len(streamed.passages) == 3
@@ -134,6 +135,6 @@ def test_chat_generator_sends_the_assembled_prompt_and_streams_tokens() -> None:
 def test_no_passages_means_refusal_without_asking_the_model() -> None:
     model = replies("darf nicht gefragt werden")
     generator = ChatGenerator("ollama", lambda _n: model, LLMSettings(mode="ollama"))
-    generated = generator.generate("Wie hoch ist die Quote?", [])
+    generated = generator.generate(analyse_question("Wie hoch ist die Quote?"), [])
     assert not generated.found and "finde ich dazu nichts" in generated.text
     assert model.seen == []

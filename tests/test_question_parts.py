@@ -1,16 +1,16 @@
-"""Compound questions: their parts, each searched for and covered by the answer."""
+"""Compound questions: each part is searched for and covered by the answer (the parts
+themselves: tests/test_question_analysis.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from assistant.answer import AnswerService
+from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.config import AnswerSettings, Settings
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.models import RetrievedChunk
 from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.question_parts import Role, limit_figures, question_parts
-from assistant.retrieval.rerank import document_terms
 from assistant.services import Services
 from tests.llm_helpers import passage, uniform_weights
 
@@ -27,61 +27,9 @@ BAUSTEIN_D = (
 )
 
 
-def test_two_coordinated_subjects_are_two_parts() -> None:
-    parts = question_parts("Wie hängen Kita-Versorgung und Kinderarmut im Hafenviertel zusammen?")
-    assert [p.query for p in parts] == [
-        "Wie hängen Kita-Versorgung im Hafenviertel zusammen?",
-        "Wie hängen Kinderarmut im Hafenviertel zusammen?",
-    ]
-    assert {p.role for p in parts} == {Role.TOPIC}
-    assert "kinderarmut" in parts[1].focus and "kinderarmut" not in parts[0].focus
-
-
-def test_a_paired_form_and_a_simple_question_have_no_parts() -> None:
-    assert question_parts("Wer berät Bewohnerinnen und Bewohner im Quartiersbüro?") == []
-    assert question_parts("Wie hoch ist die SGB-II-Quote im Hafenviertel?") == []
-    # Without a check ("einhalten", "unter", "innerhalb") a limit noun is just a topic.
-    assert question_parts("Was regelt der Rahmenplan?") == []
-
-
-def test_a_limit_check_has_a_value_part_and_a_limit_part() -> None:
-    value, limit = question_parts(LIMIT_QUESTION)
-    assert (value.role, value.query) == (Role.VALUE, "das Quartiersmonitoring (M6) im IHK-Entwurf")
-    assert (limit.role, limit.query) == (Role.LIMIT, "Obergrenze für den Baustein D")
-    assert value.focus == {"quartiersmonitoring", "6"}  # „im IHK-Entwurf“ only says where
-    assert limit.focus == {"baustein"}  # the limit noun is stated as „höchstens“ or „bis zu“
-    council = question_parts(
-        "Bleibt der städtische Eigenanteil im IHK-Entwurf innerhalb des Rahmens, den der Rat "
-        "beschlossen hat?"
-    )
-    assert [p.query for p in council] == [
-        "der städtische Eigenanteil im IHK-Entwurf",
-        "Rahmens, den der Rat beschlossen hat",
-    ]
-
-
-def test_figures_are_values_or_limits_by_the_words_before_them() -> None:
-    assert limit_figures(BAUSTEIN_D) == ([], ["10"])
-    assert limit_figures(
-        "Die Gesamtausgaben betragen 1.427.070 Euro und liegen unter der Höchstgrenze des "
-        "Förderaufrufs von 1,5 Millionen Euro."
-    ) == (["1.427.070"], ["1,5"])
-    assert limit_figures("Im Haushalt 2025 stehen bis zu 290.000 Euro bereit.") == ([], ["290.000"])
-    assert limit_figures("Maßnahme M6 kostet 125.580 €.") == (["125.580"], [])  # M6 is a name
-    assert limit_figures("Maximal 3 Vorhaben, je Vorhaben max. 15.000 Euro.") == (
-        [],
-        ["3", "15.000"],
-    )
-
-
-def test_document_words_and_their_compounds_only_say_where() -> None:
-    assert document_terms("im IHK-Entwurf") == {"ihk", "entwurf", "ihkentwurf"}
-    assert document_terms("die Kita-Versorgung") == set()
-
-
 def _answer(question: str, *passages: RetrievedChunk) -> str:
     generator = ExtractiveGenerator(AnswerSettings(), uniform_weights)
-    generated = generator.generate(question, list(passages))
+    generated = generator.generate(analyse_question(question), list(passages))
     assert generated.found
     return generated.text
 
@@ -121,7 +69,12 @@ class _PartSearch:
         self.queries: list[str] = []
 
     def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         self.queries.append(query)
         return self.results.get(query, [])[: k or None]
@@ -130,7 +83,7 @@ class _PartSearch:
 def test_each_part_brings_its_best_passage_after_the_first_three(tmp_path: Path) -> None:
     whole = [passage(n, f"Abschnitt {n} des IHK-Entwurfs.", source="IHK.docx") for n in range(1, 8)]
     limit = passage(9, BAUSTEIN_D, source="Foerderaufruf.pdf")
-    value, limit_part = question_parts(LIMIT_QUESTION)
+    value, limit_part = analyse_question(LIMIT_QUESTION).parts
     search = _PartSearch(
         {LIMIT_QUESTION: whole, value.query: [whole[0], whole[5]], limit_part.query: [limit]}
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from assistant.answering.question import analyse_question
 from assistant.config import AnswerSettings
 from assistant.llm.extractive import ExtractiveGenerator
-from assistant.llm.table_extremes import asks_extreme, table_extremes
+from assistant.llm.table_extremes import table_extremes
 from tests.llm_helpers import passage
 
 _TABLE = (
@@ -49,9 +50,10 @@ def test_ties_name_no_single_row() -> None:
 
 
 def test_superlative_words() -> None:
-    assert asks_extreme("Welcher Stadtteil hat die niedrigste Quote?") is False
-    assert asks_extreme("Wo leben die meisten Kinder?") is True
-    assert asks_extreme("Wie hoch ist die Quote im Hafenviertel?") is None
+    extreme = analyse_question("Welcher Stadtteil hat die niedrigste Quote?").extreme
+    assert extreme == "lowest"
+    assert analyse_question("Wo leben die meisten Kinder?").extreme == "highest"
+    assert analyse_question("Wie hoch ist die Quote im Hafenviertel?").extreme is None
 
 
 def test_the_extractive_answer_leads_with_the_row_of_the_fitting_table() -> None:
@@ -60,7 +62,7 @@ def test_the_extractive_answer_leads_with_the_row_of_the_fitting_table() -> None
     question = "Welcher Stadtteil hat die niedrigste Versorgungsquote für Kinder unter drei Jahren?"
     # The table for children from three ranks first; the caption's wording decides.
     generated = generator.generate(
-        question,
+        analyse_question(question),
         [
             passage(1, older, heading="4 Versorgung der Kinder ab drei Jahren"),
             passage(2, _PAGE, heading="3 Versorgung der Kinder unter drei Jahren"),

@@ -226,7 +226,7 @@ def _judge(
         return CheckItem(
             criterion, "fehlt", 0.0, 0.0, None, "Die Anforderung enthält keine prüfbaren Begriffe."
         )
-    total = sum(weights.get(t, 0.0) for t in terms) or 1.0
+    total = math.fsum(weights.get(t, 0.0) for t in terms) or 1.0
 
     def found(unit: DraftUnit) -> set[str]:
         # A passage speaks under its headings; a gap note only for itself (its chapter
@@ -236,7 +236,7 @@ def _judge(
         return terms & (content_terms(unit.heading) | content_terms(unit.text))
 
     def share(found_terms: set[str]) -> float:
-        return sum(weights.get(t, 0.0) for t in found_terms) / total
+        return math.fsum(weights.get(t, 0.0) for t in found_terms) / total
 
     # The draft's own list of what is missing: terms it names there are announced missing.
     gap_cov, gap_unit, announced = 0.0, None, set()

@@ -3,6 +3,7 @@ passages that concern the Quartier, scored against a question's search words."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms, fold
 from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
+from ingest.structure import CELL_SEPARATOR
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -61,7 +63,9 @@ def units_of(chunk: RetrievedChunk, rank: int = 0) -> list[Unit]:
     units = []
     for line in lines:
         stripped = line.strip()
-        if not stripped or stripped == last_heading:
+        # A heading says no more than the section's name; a PDF table's row read as prose
+        # would quote every area's figures at once.
+        if not stripped or stripped == last_heading or stripped.count(CELL_SEPARATOR) > 1:
             continue
         body = _BULLET.sub("", stripped)
         for sentence in _sentences(body):
@@ -157,7 +161,7 @@ def score_units(
     if not terms:
         return []
     weights = weights_of(terms)
-    total = sum(weights.get(t, 0.0) for t in terms) or 1.0
+    total = math.fsum(weights.get(t, 0.0) for t in terms) or 1.0
     scored = []
     wanted = set(terms)
     for unit in units:
@@ -167,8 +171,8 @@ def score_units(
         in_heading = (content_terms(heading) & wanted) - in_text
         if not in_text:
             continue
-        found = sum(weights.get(t, 0.0) for t in in_text)
-        found += HEADING_WEIGHT * sum(weights.get(t, 0.0) for t in in_heading)
+        found = math.fsum(weights.get(t, 0.0) for t in in_text)
+        found += HEADING_WEIGHT * math.fsum(weights.get(t, 0.0) for t in in_heading)
         coverage = found / total
         scored.append(Scored(unit, coverage, coverage + 0.02 / (1 + unit.rank)))
     scored.sort(key=lambda s: -s.score)

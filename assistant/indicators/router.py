@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from assistant.answering.cues import cues
+from assistant.answering.question import QuestionAnalysis
 from assistant.indicators.answer_text import (
     IndicatorSource,
     SourceList,
@@ -47,86 +49,12 @@ from assistant.indicators.operations import (
 from assistant.indicators.store import IndicatorStore
 from assistant.models import Answer, Citation, SourceRef
 from assistant.retrieval.german import STOP_WORDS
-from assistant.retrieval.rerank import DEFINITION_QUESTION
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
     "lookup",
 ]  # fmt: skip
 
-_INDEX = re.compile(
-    r"\bindex\b|sozialindex|statusindex|dynamikindex|statusklasse|sozialen? status|"
-    r"soziale lage insgesamt|stufenverfahren",
-    re.IGNORECASE,
-)
-# Words that ask for the index only when the question asks which areas ("Welche Quartiere
-# sind besonders belastet?"), not in "Welchen Handlungsbedarf sieht das IHK?".
-_BURDEN = re.compile(
-    r"besonders belastet|am stärksten belastet|belastetsten|benachteiligtsten|"
-    r"besonders benachteiligt|handlungsbedarf|aufmerksamkeitsbedarf",
-    re.IGNORECASE,
-)
-_CHANGE = re.compile(
-    r"entwickelt|entwicklung|verändert|veränderung|gestiegen|gesunken|zugenommen|"
-    r"abgenommen|angestiegen|gefallen|verbessert|verschlechtert|\bseit\s+(19|20)\d\d|"
-    r"zwischen\s+(19|20)\d\d\s+und|von\s+(19|20)\d\d\s+(bis|auf|zu)\s+(19|20)\d\d",
-    re.IGNORECASE,
-)
-_DEVIATION = re.compile(
-    r"durchschnitt|mittelwert|gesamtstädtisch|städtischen schnitt|abweich|über dem schnitt|"
-    r"unter dem schnitt|im vergleich zur (gesamt)?stadt|verglichen mit der stadt",
-    re.IGNORECASE,
-)
-_THRESHOLD = re.compile(
-    r"(?P<op>über|mehr als|oberhalb von|höher als|größer als|unter|weniger als|unterhalb von|"
-    r"niedriger als|kleiner als)\s+(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>%|prozent\b)",
-    re.IGNORECASE,
-)
-_HOW_MANY_AREAS = re.compile(
-    r"wie viele?\s+(der\s+)?(stadtteile|quartiere|gebiete|bezirke|sozialräume|ortsteile)|"
-    r"anteil der (stadtteile|quartiere|gebiete)|wie viel prozent der",
-    re.IGNORECASE,
-)
-_RANKING = re.compile(
-    r"höchste|niedrigste|meisten|wenigsten|größte|geringste|kleinste|am stärksten|"
-    r"am schwächsten|\btop\b|rangfolge|ranking|spitzenreiter|am höchsten|am niedrigsten|"
-    r"am größten|am geringsten|schlechteste|beste|vorne|hinten",
-    re.IGNORECASE,
-)
-_LOW = re.compile(
-    r"niedrigste|wenigsten|geringste|kleinste|am niedrigsten|am geringsten|am schwächsten|"
-    r"gesunken|abgenommen|gefallen",
-    re.IGNORECASE,
-)
-_WHICH_AREAS = re.compile(
-    r"\bwelche[rsmn]?\s+(?:\w+\s+){0,2}(stadtteil|stadtteile|quartier|quartiere|gebiet|gebiete|"
-    r"bezirk|bezirke|sozialraum|sozialräume|ortsteil|ortsteile|viertel)\b|"
-    r"\bin welchen\s+(stadtteilen|quartieren|gebieten|bezirken|sozialräumen|ortsteilen|vierteln)\b",
-    re.IGNORECASE,
-)
-_SINGULAR = re.compile(
-    r"\b(welcher|welches|welchem)\s+(stadtteil|quartier|gebiet|bezirk|sozialraum|ortsteil)\b|"
-    r"\bwo\b.*\bam\s+(höchsten|niedrigsten|größten|geringsten)\b",
-    re.IGNORECASE,
-)
-_FIGURE_CUE = re.compile(
-    r"\b(wie hoch|wie viele?|wie groß|welche[nr]? wert|werte?|beträgt|betrug|betragen|"
-    r"liegt|lag|lagen|liegen|stand|zahlen?|kennzahl|kennzahlen|höhe)\b",
-    re.IGNORECASE,
-)
-_YES_NO = re.compile(r"\s*(ist|sind|gilt|gelten|zählt|zählen)\b", re.IGNORECASE)
-_SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure without a verb
-_CITY = re.compile(
-    r"gesamtstadt|gesamtstädtisch|stadtweit|in der (ganzen |gesamten )?stadt\b|stadt gesamt|"
-    r"stadt insgesamt",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_NUMBER_WORDS = {
-    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-    "neun": 9, "zehn": 10, "zwölf": 12, "fünfzehn": 15, "zwanzig": 20,
-}  # fmt: skip
-_DEFAULT_N = 5
 # Embedding fallback: best n-gram similarity and its lead over the runner-up.
 _EMBED_MIN = 0.6
 _EMBED_MARGIN = 0.08
@@ -193,58 +121,55 @@ class ParsedQuestion:
 
 
 def parse_question(
-    question: str,
+    question: QuestionAnalysis,
     store: IndicatorStore,
     workspace: str = "default",
     embedder: TextEncoder | None = None,
 ) -> ParsedQuestion:
-    """Recognise intent, indicator, areas, years and N; intent None = not for the router."""
+    """The question's intent for the tables, with its indicator and areas as the store
+    knows them; intent None = not for the router."""
     definitions = store.definitions(workspace)
-    indicator = match_indicator(question, definitions.values(), embedder)
-    areas = store.gazetteer(workspace).find_in_text(question)
-    years = [int(y) for y in _YEAR.findall(question)]
-    since = bool(re.search(r"\bseit\s+(19|20)\d\d", question, re.IGNORECASE))
-    n = _count_wanted(question)
-    highest = not _LOW.search(question)
-    city = bool(_CITY.search(question))
-    parsed = ParsedQuestion(None, indicator, areas, years, since, n, highest, city=city)
-    threshold = _THRESHOLD.search(question)
-    asks_index = bool(_INDEX.search(question)) or bool(
-        _BURDEN.search(question)
-        and indicator is None
-        and (_WHICH_AREAS.search(question) or (areas and _YES_NO.match(question)))
+    indicator = match_indicator(question.text, definitions.values(), embedder)
+    areas = store.gazetteer(workspace).find_in_text(question.text)
+    parsed = ParsedQuestion(
+        None,
+        indicator,
+        areas,
+        list(question.years),
+        question.since,
+        question.wanted,
+        not question.decrease,
+        city=question.city,
     )
-    if asks_index and (indicator is None or re.search(r"index", question, re.I)):
+    threshold = question.threshold
+    asks_index = question.asks_index or (
+        question.burden
+        and indicator is None
+        and (question.which_areas or bool(areas and question.yes_no))
+    )
+    if asks_index and (indicator is None or any("index" in w for w in question.words)):
         parsed.intent = "index"
     elif indicator is None:
         return parsed
-    elif threshold and (_HOW_MANY_AREAS.search(question) or _WHICH_AREAS.search(question)):
+    elif threshold and (question.how_many_areas or question.which_areas):
         parsed.intent = "threshold"
-        parsed.threshold = parse_number(threshold.group("number")).value
-        parsed.above = threshold.group("op").lower() in (
-            "über",
-            "mehr als",
-            "oberhalb von",
-            "höher als",
-            "größer als",
-        )
-    elif _CHANGE.search(question):
+        parsed.threshold = parse_number(threshold.value).value
+        parsed.above = threshold.above
+    elif question.change:
         parsed.intent = "change" if areas else "change_ranking"
-    elif _DEVIATION.search(question) and areas:
+    elif question.deviation and areas:
         parsed.intent = "deviation"
     elif len(areas) >= 2:
         parsed.intent = "comparison"
-    elif _RANKING.search(question) or (not areas and _WHICH_AREAS.search(question) and not city):
+    elif question.ranking or (not areas and question.which_areas and not question.city):
         parsed.intent = "ranking"
-    elif (areas or city) and (
-        _FIGURE_CUE.search(question) or len(question.split()) <= _SHORT_QUESTION
-    ):
+    elif (areas or question.city) and (question.quantity or question.value_words):
         parsed.intent = "lookup"
     return parsed
 
 
 def answer_indicator_question(
-    question: str,
+    question: QuestionAnalysis,
     store: IndicatorStore,
     *,
     workspace: str = "default",
@@ -253,9 +178,10 @@ def answer_indicator_question(
     """Answer an indicator question from the store, or None for the document path.
 
     None when the question is not about figures, names no indicator or area the store
-    knows, or the figures it needs are not there (e.g. the asked year is missing).
+    knows, or the figures it needs are not there (e.g. the asked year is missing). A
+    question about a method or a term („Was misst der Dynamikindex?“) is for the documents.
     """
-    if not question.strip() or asks_for_explanation(question):
+    if not question.text.strip() or question.definition:
         return None
     parsed = parse_question(question, store, workspace, embedder)
     if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
@@ -266,23 +192,13 @@ def answer_indicator_question(
         return None
 
 
-_SHARE_CUE = re.compile(r"\b(anteil|quote|prozent)\b|%", re.IGNORECASE)
-
-
-def asks_for_explanation(question: str) -> bool:
-    """ "Was misst der Dynamikindex?", "Wie wird die Quote berechnet?": a question about a
-    method or a term, which the documents answer, not a figure from the tables."""
-    if re.match(r"^\s*wie funktioniert", question, re.IGNORECASE):
-        return True
-    return bool(DEFINITION_QUESTION.search(question))
-
-
 def _share_asked_of_a_count(
-    question: str, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
+    question: QuestionAnalysis, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
 ) -> bool:
     """A question for a share ("Anteil der Einwohner, die …") matched to a count
     indicator ("Einwohner") means the real indicator was not recognised."""
-    if parsed.indicator is None or not _SHARE_CUE.search(question):
+    asks_share = cues().share.in_words(question.words) or "%" in question.text
+    if parsed.indicator is None or not asks_share:
         return False
     definition = store.definitions(workspace).get(parsed.indicator)
     return definition is not None and definition.kind in ("count", "population")
@@ -446,31 +362,11 @@ def _is_function_word(word: str) -> bool:
     return word.casefold() in _FUNCTION_WORDS
 
 
-def _count_wanted(question: str) -> int:
-    if _SINGULAR.search(question):
-        return 1
-    digits = re.search(
-        r"\b(?:top|die|ersten|letzten)?\s*(\d{1,2})\s+(?:stadtteil|quartier|gebiet|"
-        r"bezirk|sozialr|ortsteil|viertel)",
-        question,
-        re.IGNORECASE,
-    )
-    if digits:
-        return max(1, int(digits.group(1)))
-    top = re.search(r"\btop\s*(\d{1,2})\b", question, re.IGNORECASE)
-    if top:
-        return max(1, int(top.group(1)))
-    for word, number in _NUMBER_WORDS.items():
-        if re.search(rf"\b{word}\b", question, re.IGNORECASE):
-            return number
-    return _DEFAULT_N
-
-
 def _answer(
-    question: str, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
+    question: QuestionAnalysis, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
 ) -> IndicatorAnswer | None:
     sources = SourceList()
-    area_word = area_noun(question)
+    area_word = question.area_word
     intent = parsed.intent
     text: str | None
     result: Any
@@ -478,21 +374,21 @@ def _answer(
         year = _asked_year(parsed)
         result = social_index(store, year=year, workspace=workspace)
         if parsed.areas:
-            text = index_area_text(result, sources, [a.key for a in parsed.areas], question)
+            text = index_area_text(result, sources, [a.key for a in parsed.areas], area_word)
         else:
-            text = index_text(result, sources, area_word, question)
+            text = index_text(result, sources, area_word)
     elif intent == "ranking":
         assert parsed.indicator is not None
         result = rank(
             store, parsed.indicator, _asked_year(parsed), parsed.n, parsed.highest, workspace
         )
-        text = ranking_text(result, sources, question)
+        text = ranking_text(result, sources, area_word)
     elif intent == "threshold":
         assert parsed.indicator is not None and parsed.threshold is not None
         result = share_above(
             store, parsed.indicator, parsed.threshold, _asked_year(parsed), parsed.above, workspace
         )
-        text = threshold_text(result, sources, area_word)
+        text = threshold_text(result, sources, area_noun(area_word))
     elif intent == "change":
         assert parsed.indicator is not None
         start, end = _period(parsed)
@@ -501,9 +397,9 @@ def _answer(
     elif intent == "change_ranking":
         assert parsed.indicator is not None
         start, end = _period(parsed)
-        increase = not _LOW.search(question)
+        increase = not question.decrease
         result = rank_change(store, parsed.indicator, start, end, parsed.n, increase, workspace)
-        text = change_ranking_text(result, sources, area_word)
+        text = change_ranking_text(result, sources, area_noun(area_word))
     elif intent == "deviation":
         assert parsed.indicator is not None
         result = deviation(
@@ -525,7 +421,7 @@ def _answer(
         text = lookup_text(result, sources)
     if not text:
         return None
-    return IndicatorAnswer(question, text, sources.items, intent, result)  # type: ignore[arg-type]
+    return IndicatorAnswer(question.text, text, sources.items, intent, result)  # type: ignore[arg-type]
 
 
 def _asked_year(parsed: ParsedQuestion) -> int | None:

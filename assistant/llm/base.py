@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
+
+if TYPE_CHECKING:
+    from assistant.answering.question import QuestionAnalysis
 
 NOT_FOUND_TEXT = (
     "In den Unterlagen finde ich dazu nichts. Bitte die Frage anders formulieren, die "
@@ -50,7 +53,7 @@ class Generator(Protocol):
 
     def generate(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),
@@ -58,7 +61,7 @@ class Generator(Protocol):
 
     def stream(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),

@@ -8,6 +8,7 @@ from functools import lru_cache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from assistant.answering.question import QuestionAnalysis
 from assistant.config import LLMSettings
 from assistant.conversation import Turn
 from assistant.llm.base import Definition, Generated, GenerationStream
@@ -36,14 +37,14 @@ class ChatGenerator:
 
     def prompt(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),
     ) -> AnswerPrompt:
         style = style or get_style()
         return build_answer_prompt(
-            question,
+            question.text,
             passages,
             style,
             definitions,
@@ -53,7 +54,7 @@ class ChatGenerator:
 
     def stream(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),
@@ -68,7 +69,7 @@ class ChatGenerator:
 
     def generate(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),

@@ -8,39 +8,49 @@ Planwerk says it found nothing rather than citing noise.
 
 from __future__ import annotations
 
-import itertools
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answering.lists import (
+    MAX_ITEMS,
+    is_lead_in,
+    is_marker,
+    items_after,
+    leading_items,
+    lines_of,
+)
+from assistant.answering.question import (
+    QuestionAnalysis,
+    QuestionPart,
+    Role,
+    limit_figures,
+    states_time,
+)
 from assistant.config import AnswerSettings
+from assistant.definitions import reads_as_definition
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
 from assistant.llm.styles import AnswerStyle
-from assistant.llm.table_extremes import asks_extreme, table_extremes
+from assistant.llm.table_extremes import table_extremes
 from assistant.models import RetrievedChunk
-from assistant.retrieval.answerability import asked_action, names_action_in
 from assistant.retrieval.german import content_terms
-from assistant.retrieval.question_parts import QuestionPart, Role, limit_figures, question_parts
-from assistant.retrieval.rerank import DEFINITION_QUESTION, document_terms
 from ingest.chunking import leaf_heading
-from ingest.sentences import split_sentences
 from ingest.structure import table_row_text, text_table
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
 # Passages beyond this rank rarely hold the answer and dilute the citations.
 _PASSAGES_CONSIDERED = 6
+# A unit stating what kind of answer the question wants (a figure, a date) gains this much
+# on its coverage (0 to 1).
+_ANSWER_KIND_BONUS = 0.1
 _MIN_WORDS = 4
 # A further sentence must add this share of the question's weight that none chosen covers.
 _MIN_GAIN = 0.15
-_LIST_FOLLOWERS = 8  # at most this many list items follow their lead-in sentence
 _NUMBER = re.compile(r"\d")
 # "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
 _CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
-# "Eine Präventionskette ist …", "Als Sozialraum bezeichnet man …"
-_DEFINING_SENTENCE = re.compile(
-    r"^(?:\S+\s+){0,6}?(ist|sind|bezeichnet|beschreibt|meint|umfasst|versteht man)\b"
-)
 
 
 @dataclass(slots=True)
@@ -50,7 +60,9 @@ class _Unit:
     text: str
     source: RetrievedChunk  # what the citation points to (a single row for tables)
     required: frozenset[str] = frozenset()  # a unit must match one of these, if set
-    followers: tuple[str, ...] = ()  # list items a lead-in sentence ("… folgende:") brings
+    # The list items a lead-in sentence brings („… sind zusätzlich anzuschließen“), each
+    # with the passage it stands in (the next page's chunk when the list goes on there).
+    followers: tuple[tuple[str, RetrievedChunk], ...] = ()
     ranked: bool = False  # the extreme row of a table, found by comparing its rows
 
 
@@ -77,7 +89,7 @@ class ExtractiveGenerator:
 
     def generate(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),
@@ -86,23 +98,22 @@ class ExtractiveGenerator:
         adds a „Begriffe“ section (detailed style). Without a style: the settings' count."""
         # Words that name the source ("im Sozialbericht") say where, not what: a sentence
         # that mentions the report is no better an answer for it.
-        asked = content_terms(question)
-        terms = sorted(asked - document_terms(question) or asked)
+        terms = sorted(question.weights_of())
         if not terms or not passages:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         weights = self.term_weights(terms)
-        candidates = self._candidates(question, passages[:_PASSAGES_CONSIDERED], weights)
+        candidates = self._candidates(question, _considered(passages), weights)
         if not candidates or candidates[0].coverage < self.settings.min_term_coverage:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         limit = style.extractive_sentences if style else self.settings.max_sentences
         chosen = self._choose(candidates, limit, weights)
-        chosen = self._cover_parts(chosen, candidates, question_parts(question), limit)
+        chosen = self._cover_parts(chosen, candidates, list(question.parts), limit)
         bullets = style.bullets if style else False
         return self._compose(chosen, definitions, bullets)
 
     def stream(
         self,
-        question: str,
+        question: QuestionAnalysis,
         passages: list[RetrievedChunk],
         style: AnswerStyle | None = None,
         definitions: Sequence[Definition] = (),
@@ -112,45 +123,41 @@ class ExtractiveGenerator:
         return GenerationStream(generated.passages, iter([generated.text]))
 
     def _candidates(
-        self, question: str, passages: list[RetrievedChunk], weights: dict[str, float]
+        self, question: QuestionAnalysis, passages: list[RetrievedChunk], weights: dict[str, float]
     ) -> list[_Candidate]:
-        total = sum(weights.values()) or 1.0
-        wants_number = _asks_for_number(question)
-        wants_definition = bool(DEFINITION_QUESTION.search(question))
-        action = asked_action(question)
+        total = math.fsum(weights.values()) or 1.0
         ranked = _ranked_unit(question, passages, weights)
         found = []
+        continuations = {
+            p.metadata["continues"]: p for p in passages if p.metadata.get("continues")
+        }
         for p_index, passage in enumerate(passages):
             # A sentence is about its section's subject even where it does not repeat it
             # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
             subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
-            units = _units(passage)
+            units = _units(passage, continuations)
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
-                if action:
-                    # „Wer moderiert …?“ is answered where the action is named, also by a
-                    # noun that counts as the verb („Moderation: …“).
-                    if not names_action_in(action, unit.text):
-                        continue
-                    own |= content_terms(action) & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
-                coverage = sum(weights[t] for t in matched) / total
+                coverage = math.fsum(weights[t] for t in matched) / total
                 # Earlier passages and figures (for "wie hoch/viele" questions) break ties.
                 score = coverage + 0.05 / (1 + p_index)
-                if wants_number and _has_figure(unit.text):
-                    score += 0.05
-                if wants_definition and _DEFINING_SENTENCE.search(unit.text):
+                if question.quantity and _has_figure(unit.text):
+                    score += _ANSWER_KIND_BONUS
+                if question.time and states_time(unit.text):
+                    score += _ANSWER_KIND_BONUS
+                if question.definition and reads_as_definition(unit.text):
                     score += 0.1
                 if unit.ranked:  # "the lowest X" is answered by comparing, not by a mention
                     score += 0.1
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
                 )
-        if _QUANTITY_QUESTION.search(question):
+        if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if _has_figure(c.text)]
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
@@ -167,7 +174,7 @@ class ExtractiveGenerator:
         """
         best = candidates[0].coverage
         floor = max(self.settings.min_term_coverage, 0.6 * best)
-        total = sum(weights.values()) or 1.0
+        total = math.fsum(weights.values()) or 1.0
         chosen: list[_Candidate] = []
         seen: set[str] = set()
 
@@ -183,7 +190,7 @@ class ExtractiveGenerator:
         while len(chosen) < limit:
             covered = frozenset().union(*(c.terms for c in chosen))
             gains = [
-                (sum(weights[t] for t in c.terms - covered) / total, c)
+                (math.fsum(weights[t] for t in c.terms - covered) / total, c)
                 for c in candidates
                 if c.text.casefold() not in seen
             ]
@@ -240,13 +247,30 @@ class ExtractiveGenerator:
         lines = []
         for c in chosen:
             lines.append(f"{bullet}{c.text} [{number(c.unit.source)}]")
-            lines += [f"{item} [{number(c.unit.source)}]" for item in c.unit.followers]
+            lines += [f"{item} [{number(source)}]" for item, source in c.unit.followers]
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
         if explained:
             lines += ["", "Begriffe:"]
             lines += [f"- {d.sentence} [{number(d.chunk)}]" for d in explained]
         return Generated("\n".join(lines), cited, found=True)
+
+
+def _considered(passages: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    """The first passages of the search, and the continuations of those among them (found
+    further down or added for the list)."""
+    first = [p for p in passages if not p.metadata.get("added")][:_PASSAGES_CONSIDERED]
+    taken = {p.key for p in first}
+    ids = {p.chunk_id for p in first}
+    grown = True
+    while grown:  # a list may run over several chunks
+        grown = False
+        for p in passages:
+            if p.key not in taken and p.metadata.get("continues") in ids:
+                taken.add(p.key)
+                ids.add(p.chunk_id)
+                grown = True
+    return [p for p in passages if p.key in taken]
 
 
 def _covers(part: QuestionPart, candidate: _Candidate, weights: dict[str, float]) -> bool:
@@ -256,21 +280,21 @@ def _covers(part: QuestionPart, candidate: _Candidate, weights: dict[str, float]
         values, limits = limit_figures(candidate.text)
         if not (values if part.role is Role.VALUE else limits):
             return False
-    total = sum(weights.get(t, 0.0) for t in part.focus)
-    matched = sum(weights.get(t, 0.0) for t in part.focus & candidate.terms)
+    total = math.fsum(weights.get(t, 0.0) for t in part.focus)
+    matched = math.fsum(weights.get(t, 0.0) for t in part.focus & candidate.terms)
     return not part.focus or matched >= 0.5 * total
 
 
 def _ranked_unit(
-    question: str, passages: list[RetrievedChunk], weights: dict[str, float]
+    question: QuestionAnalysis, passages: list[RetrievedChunk], weights: dict[str, float]
 ) -> _Unit | None:
     """For „Welcher Stadtteil hat die niedrigste …?“: the extreme row of the one table
     that fits the question best (caption wording, then passage rank)."""
-    highest = asks_extreme(question)
-    if highest is None:
+    if question.extreme is None:
         return None
+    highest = question.extreme == "highest"
     found = [
-        (-extreme.fit(question), rank, extreme, passage)
+        (-extreme.fit(question.text), rank, extreme, passage)
         for rank, passage in enumerate(passages)
         for extreme in table_extremes(passage.text, weights, highest)
     ]
@@ -280,28 +304,64 @@ def _ranked_unit(
     return _Unit(extreme.sentence(), passage, ranked=True)
 
 
-def _units(passage: RetrievedChunk) -> list[_Unit]:
+def _units(
+    passage: RetrievedChunk, continuation_of: Mapping[str, RetrievedChunk] | None = None
+) -> list[_Unit]:
+    """The citable units of a passage: its sentences (a list's lead-in with the items it
+    brings, also from the passages that continue it when the list goes on in the next
+    chunk) and the rows of tables inside it."""
     if passage.metadata.get("kind") == "table":
         return _table_units(passage)
     # The chunk opens with its section heading, which names the topic but answers nothing.
     heading = leaf_heading(passage.ref.heading).strip()
-    blocks = passage.text.split("\n\n")
-    tables = [text_table(block) for block in blocks]
-    split = [
-        split_sentences(block) if table is None else []
-        for block, table in zip(blocks, tables, strict=True)
-    ]
-    sentences = [sentence for block in split for sentence in block]
     units: list[_Unit] = []
-    position = 0
-    for block, table in zip(split, tables, strict=True):
-        if table is not None:
-            units += _text_table_units(*table, passage)
-        for sentence in block:
-            if len(sentence.split()) >= _MIN_WORDS and sentence != heading:
-                units.append(_Unit(sentence, passage, followers=_list_after(sentences, position)))
-            position += 1
+    segments: list[list[str]] = [[]]
+    for block in passage.text.split("\n\n"):
+        table = text_table(block)
+        if table is None:
+            segments[-1].append(block)
+            continue
+        segments.append([])
+        units += _text_table_units(*table, passage)
+    for segment in segments:
+        lines = lines_of("\n\n".join(segment))
+        for position, line in enumerate(lines):
+            if len(line.text.split()) < _MIN_WORDS or line.text == heading:
+                continue
+            items = items_after(lines, position)
+            followers = [(item, passage) for item in items]
+            # A list that runs to the end of the passage goes on in its continuation.
+            runs_on = segment is segments[-1] and position + len(items) == len(lines) - 1
+            if runs_on and (items or is_lead_in(line.text)):
+                followers += _continued_items(passage, followers, continuation_of or {})
+            units.append(_Unit(line.text, passage, followers=tuple(followers)))
     return units
+
+
+def _continued_items(
+    passage: RetrievedChunk,
+    followers: list[tuple[str, RetrievedChunk]],
+    continuation_of: Mapping[str, RetrievedChunk],
+) -> list[tuple[str, RetrievedChunk]]:
+    """The items of a list that goes on in the passages continuing `passage` (removing a
+    marker the passage ended on from `followers`: its text stands in the next one)."""
+    added: list[tuple[str, RetrievedChunk]] = []
+    current = passage
+    while len(followers) + len(added) < MAX_ITEMS:
+        following = continuation_of.get(current.chunk_id)
+        if following is None:
+            break
+        last = (added or followers)[-1][0] if (added or followers) else ""
+        pending = last if is_marker(last) else ""
+        if pending:
+            (added or followers).pop()
+        heading = leaf_heading(following.ref.heading)
+        items, runs_on = leading_items(following.text, heading, pending)
+        added += [(item, following) for item in items]
+        if not items or not runs_on:
+            break
+        current = following
+    return added[: MAX_ITEMS - len(followers)]
 
 
 def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> list[_Unit]:
@@ -316,14 +376,6 @@ def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:
     """What a row must match itself: the column names repeat in every row, so a row only
     counts when the question also matches one of its cells (an area name, a year)."""
     return frozenset(content_terms(cells) - header_terms) or frozenset({"\0"})
-
-
-def _list_after(sentences: list[str], position: int) -> tuple[str, ...]:
-    """The list items right after a lead-in sentence ending in a colon: they are its content."""
-    if not sentences[position].endswith(":"):
-        return ()
-    following = sentences[position + 1 : position + 1 + _LIST_FOLLOWERS]
-    return tuple(itertools.takewhile(lambda sentence: sentence.startswith("- "), following))
 
 
 def _has_figure(text: str) -> bool:
@@ -351,11 +403,3 @@ def _table_units(passage: RetrievedChunk) -> list[_Unit]:
 def _cell_values(row: str) -> str:
     """The values of a "Spalte: Wert; …" row without the column names."""
     return " ".join(part.split(": ", 1)[-1] for part in row.split("; "))
-
-
-_QUANTITY_QUESTION = re.compile(r"\bwie (viele?|hoch|gro(ß|ss)|lange)\b|\bwieviele?\b", re.I)
-
-
-def _asks_for_number(question: str) -> bool:
-    lowered = question.lower()
-    return any(w in lowered for w in ("wie hoch", "wie viel", "wie groß", "anteil", "quote"))

@@ -9,7 +9,7 @@ answer quotes the winning row and says how it was found, so nothing is invented.
 from __future__ import annotations
 
 import itertools
-import re
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,14 +19,6 @@ from assistant.indicators.numbers import parse_number
 from assistant.retrieval.german import content_terms
 from ingest.structure import TABLE_CAPTION, table_cells, table_row_text, text_table
 
-_HIGHEST = re.compile(
-    r"\b(höchsten?|meisten|größten?|stärksten?|am höchsten|am größten|am stärksten)\b", re.I
-)
-_LOWEST = re.compile(
-    r"\b(niedrigsten?|wenigsten|geringsten?|kleinsten?|am niedrigsten|am geringsten|"
-    r"am schwächsten)\b",
-    re.I,
-)
 _MIN_ROWS = 3  # fewer rows are no ranking worth stating
 
 
@@ -51,15 +43,6 @@ class Extreme:
         """Word pairs of the question found in the caption: „unter drei Jahren“ tells the
         U3 table from the one „ab drei Jahren“, where single words (stop words) cannot."""
         return len(_word_pairs(question) & _word_pairs(self.caption))
-
-
-def asks_extreme(question: str) -> bool | None:
-    """True for a question after the highest value, False for the lowest, else None."""
-    if _LOWEST.search(question):
-        return False
-    if _HIGHEST.search(question):
-        return True
-    return None
 
 
 def table_extremes(text: str, weights: Mapping[str, float], highest: bool) -> list[Extreme]:
@@ -117,7 +100,7 @@ def _count(values: list[float | None]) -> int:
 def _asked_column(names: list[str], eligible: set[int], weights: Mapping[str, float]) -> int | None:
     """The eligible column whose name weighs most in the question; None if none or a tie."""
     scores = [
-        sum(weights.get(term, 0.0) for term in content_terms(name)) if i in eligible else 0.0
+        math.fsum(weights.get(term, 0.0) for term in content_terms(name)) if i in eligible else 0.0
         for i, name in enumerate(names)
     ]
     top = max(scores, default=0.0)

@@ -8,7 +8,7 @@ drop stop words -> Snowball German stem -> fold umlauts and ß. Numbers are kept
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -110,6 +110,98 @@ def compound_parts(word: str) -> tuple[str, ...]:
             if score >= _MIN_PART_ZIPF and score > best[0]:
                 best = (score, (stem, tail))
     return best[1]
+
+
+DocumentFrequencies = Callable[[list[str]], dict[str, int]]
+_MIN_KNOWN_PART = 4
+# A word this common in German is a word of its own („Brandenburg“, „Definition“), not a
+# compound coined for the question: its absence from the corpus is not made up by parts.
+_MAX_SPLIT_ZIPF = 3.5
+
+
+def known_parts(word: str, document_frequency: DocumentFrequencies) -> tuple[str, ...]:
+    """Index terms of the parts of a compound the corpus knows, when the whole word is
+    unknown to it: „Feuerwehrförderung“ → feuerwehr, forder; „EFRE-Zuschuss“ → efr,
+    zuschuss. Hyphens split first; a part the corpus lacks is cut where both sides (with
+    a linking s, es, n, en or e) are corpus terms, fewest parts first. Empty when the word
+    is known as it is or cannot be made of known parts.
+
+    Planners and documents name the same thing with different compounds; what counts is
+    whether the corpus knows its parts, which a general word list cannot tell.
+    """
+    from wordfreq import zipf_frequency
+
+    whole = stem(word)
+    # „Kölns“, „Sachsens“: a name in the genitive is the name.
+    genitive = stem(word[:-1]) if word[:1].isupper() and word.endswith("s") else whole
+    pieces = [p for p in word.lower().split("-") if p]
+    candidates = {whole, genitive, *(stem(p) for p in pieces)}
+    for piece in pieces:
+        candidates |= {stem(head) for head, _ in _cuts(piece)}
+        candidates |= {stem(tail) for _, tail in _cuts(piece)}
+    frequencies = document_frequency(sorted(candidates))
+    if frequencies.get(whole, 0):
+        return ()
+    if frequencies.get(genitive, 0):
+        return (genitive,)
+    known = {term for term, df in frequencies.items() if df}
+    parts: list[str] = []
+    for piece in pieces:
+        if stem(piece) in known:
+            parts.append(stem(piece))
+            continue
+        split = (
+            None if zipf_frequency(piece, "de") >= _MAX_SPLIT_ZIPF else _split_known(piece, known)
+        )
+        if split is None:
+            return ()
+        parts += split
+    return tuple(dict.fromkeys(parts))
+
+
+def expand_unknown(text: str, document_frequency: DocumentFrequencies) -> list[str]:
+    """The known parts of the words of `text` the corpus does not know as they are."""
+    words = {t for t in raw_tokens(text) if t not in STOP_WORDS and not t[0].isdigit()}
+    unknown = [w for w in sorted(words) if "-" not in w]  # hyphen parts come on their own
+    frequencies = document_frequency(sorted({stem(w) for w in unknown}))
+    found: list[str] = []
+    for word in unknown:
+        if not frequencies.get(stem(word), 0):
+            found += known_parts(word, document_frequency)
+    return list(dict.fromkeys(found))
+
+
+def _cuts(word: str) -> list[tuple[str, str]]:
+    """(head without its linking element, tail) for every cut of a word."""
+    cuts = []
+    for cut in range(_MIN_KNOWN_PART, len(word) - _MIN_KNOWN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        for link in _LINKS:
+            if head.endswith(link) and len(head) - len(link) >= _MIN_KNOWN_PART:
+                cuts.append((head[: len(head) - len(link)] if link else head, tail))
+    return cuts
+
+
+def _split_known(word: str, known: set[str]) -> list[str] | None:
+    """The word's stem if known, else the known stems of two parts (the tail may be
+    split once more: „Mindest|einwohner|zahl“)."""
+    if stem(word) in known:
+        return [stem(word)]
+    best: list[str] | None = None
+    for head, tail in _cuts(word):
+        if stem(head) not in known:
+            continue
+        rest = [stem(tail)] if stem(tail) in known else _split_tail(tail, known)
+        if rest is not None and (best is None or len(rest) + 1 < len(best)):
+            best = [stem(head), *rest]
+    return best
+
+
+def _split_tail(word: str, known: set[str]) -> list[str] | None:
+    for head, tail in _cuts(word):
+        if stem(head) in known and stem(tail) in known:
+            return [stem(head), stem(tail)]
+    return None
 
 
 def analyze(text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
@@ -12,7 +13,7 @@ from assistant.index.embedders import Embedder
 from assistant.index.keyword_index import idf_of
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.german import analyze, expand_query
+from assistant.retrieval.german import analyze, expand_query, expand_unknown
 from assistant.retrieval.rerank import QuestionSignals, rerank
 
 Method = Literal["hybrid", "bm25", "dense"]
@@ -52,7 +53,10 @@ class HybridRetriever:
         k: int | None = None,
         filters: SearchFilters | None = None,
         method: Method = "hybrid",
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
+        """The best `k` chunks for `query`; `question` is the analysed question the query
+        serves (re-ranking reads it), by default the query itself."""
         k = k or self.settings.top_k
         pool = max(self.settings.candidates, k)
         lexical = self._bm25(query, pool, filters) if method != "dense" else []
@@ -73,8 +77,9 @@ class HybridRetriever:
         head = fused[: max(pool, k + 10)] if method == "hybrid" else fused[: k + 10]
         stored = self.index.catalog.chunks_by_id(self.index.workspace, [i for i, _ in head])
         if method == "hybrid":
-            signals = QuestionSignals.of(query, self.index.keywords.idf)
-            head = rerank(head, stored, signals, self.settings)
+            question = question or analyse_question(query)
+            signals = QuestionSignals.of(query, question, self.index.keywords)
+            head = rerank(head, stored, signals, self.settings.rerank)
         results = []
         for chunk_id, score in head:
             chunk = stored.get(chunk_id)
@@ -88,11 +93,22 @@ class HybridRetriever:
                 break
         return results
 
+    def next_passage(self, passage: RetrievedChunk) -> RetrievedChunk | None:
+        """The chunk that follows a passage in its document, if any."""
+        index = passage.metadata.get("chunk_index")
+        if not isinstance(index, int):
+            return None
+        found = self.index.catalog.chunk_at(self.index.workspace, passage.ref.doc_id, index + 1)
+        return to_retrieved(found, 0.0, self.index.workspace) if found else None
+
     def _bm25(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
-        return self.index.keywords.search(expand_query(analyze(query)), k, filters)
+        keywords = self.index.keywords
+        terms = expand_query(analyze(query))
+        terms += [t for t in expand_unknown(query, keywords.document_frequency) if t not in terms]
+        return keywords.search(terms, k, filters)
 
     def _dense(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode_queries([query])[0]
         return self.index.vectors.query(self.index.workspace, vector, k, filters)
 
 
@@ -145,14 +161,20 @@ class MultiWorkspaceRetriever:
         k: int | None = None,
         filters: SearchFilters | None = None,
         method: Method = "hybrid",
+        question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         k = k or self.settings.top_k
         merged: list[tuple[float, int, int, RetrievedChunk]] = []
         for order, retriever in enumerate(self.retrievers):
-            for rank, chunk in enumerate(retriever.search(query, k, filters, method)):
+            for rank, chunk in enumerate(retriever.search(query, k, filters, method, question)):
                 merged.append((-chunk.score, order, rank, chunk))
         merged.sort(key=lambda item: item[:3])
         return [chunk for *_, chunk in merged[:k]]
+
+    def next_passage(self, passage: RetrievedChunk) -> RetrievedChunk | None:
+        workspace = passage.ref.workspace
+        own = next((r for r in self.retrievers if r.index.workspace == workspace), None)
+        return own.next_passage(passage) if own else None
 
     def document_frequency(self, terms: list[str]) -> dict[str, int]:
         """In how many chunks of all searched workspaces each term occurs."""

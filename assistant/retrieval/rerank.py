@@ -1,83 +1,60 @@
 """Second-stage ordering of fused candidates by what a planner's question says.
 
-Three signals, each small next to the fused rank score, so they reorder near neighbours
-rather than overrule retrieval:
+Named stages, each scoring a chunk between 0 and 1; `Settings.retrieval.rerank` chooses
+them and their weights. The weights are small next to the fused rank score (RRF scores are
+about 0.01-0.03), so stages reorder near neighbours rather than overrule retrieval:
 
 - coverage: the IDF-weighted share of the question's terms a chunk contains. BM25 rewards
   an overview page that repeats "Sozialindex" ten times; the answer is usually where the
   indicator, the area and the year occur together.
-- named document: "im Förderaufruf", "laut Sozialbericht", "in den Kennzahlen" favour the
-  document whose title or file name carries that document word.
-- definition section: "Was ist …", "Wie ist … definiert?" favour chunks under headings
+- heading: the same share counted on the chunk's heading path alone: a section titled
+  with the question's terms is about them.
+- named_document: "im Förderaufruf", "laut Sozialbericht" favour the document whose title
+  or file name carries that document word.
+- definition_section: "Was ist …", "Wie ist … definiert?" favour chunks under headings
   such as "Begriffe", "Definitionen", "Methodik".
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
-from assistant.config import RetrievalSettings
+from assistant.answering.cues import cues, words_of
+from assistant.answering.question import QuestionAnalysis
 from assistant.index.catalog import StoredChunk
-from assistant.retrieval.german import analyze, content_terms, stem
+from assistant.retrieval.german import analyze, expand_unknown
 from ingest.chunking import leaf_heading
 
-# Words that name a kind of planning document (as index terms).
-DOCUMENT_WORDS = frozenset(
-    analyze(
-        "Bericht Sozialbericht Aufruf Förderaufruf Richtlinie Konzept Handlungskonzept IHK "
-        "Entwurf Beschluss Ratsbeschluss Vorlage Beschlussvorlage Protokoll Niederschrift "
-        "Kennzahlen Monitoring Sozialmonitoring Planung Jugendhilfeplanung Bedarfsplanung "
-        "Indikatoren Tabelle"
-    )
-)
-_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 
+class TermStatistics(Protocol):
+    def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]: ...
 
-def names_document(word: str) -> bool:
-    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
-    parts = set(analyze(word)) - {stem(word)}
-    return stem(word) in DOCUMENT_WORDS or (bool(parts) and parts <= DOCUMENT_WORDS)
-
-
-def document_terms(text: str) -> set[str]:
-    """Terms of a text that only say where to look: document words, and compounds made of
-    them („IHK-Entwurf“ gives "ihkentwurf" besides "ihk" and "entwurf")."""
-    found = content_terms(text) & DOCUMENT_WORDS
-    return found | {stem(w) for w in _HYPHENATED.findall(text) if names_document(w)}
-
-
-# "Was ist …", "Was versteht der Bericht unter …", "Wie wird … berechnet?": questions for
-# a definition or a method (one pattern for retrieval, answers and the indicator router).
-DEFINITION_QUESTION = re.compile(
-    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|misst|messen|versteht)|wofür steht|"
-    r"erklär|definier|wie (funktioniert|funktionieren|ist|wird|werden)\b.*"
-    r"\b(definiert|berechnet|gemessen|gebildet|ermittelt|funktionier\w*)\b)",
-    re.IGNORECASE,
-)
-_DEFINITION_HEADING = re.compile(r"begriff|definition|glossar|erläuterung|method", re.I)
-
-TermWeights = Callable[[list[str]], dict[str, float]]
+    def document_frequency(self, terms: list[str]) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionSignals:
+    """The searched terms with their weights, and the question they come from."""
+
     terms: frozenset[str]
     weights: dict[str, float]
-    document_words: frozenset[str]
-    wants_definition: bool
+    question: QuestionAnalysis
 
     @classmethod
-    def of(cls, question: str, term_weights: TermWeights) -> QuestionSignals:
-        terms = frozenset(analyze(question))
-        return cls(
-            terms=terms,
-            weights=term_weights(sorted(terms)) if terms else {},
-            document_words=terms & DOCUMENT_WORDS,
-            wants_definition=bool(DEFINITION_QUESTION.search(question)),
+    def of(
+        cls, query: str, question: QuestionAnalysis, statistics: TermStatistics
+    ) -> QuestionSignals:
+        """The query's terms, compounds the corpus lacks by their known parts, weighted
+        by IDF; a term found nowhere weighs nothing (no chunk can cover it)."""
+        terms = frozenset(analyze(query)) | frozenset(
+            expand_unknown(query, statistics.document_frequency)
         )
+        weights = statistics.idf(sorted(terms), unseen=0.0) if terms else {}
+        return cls(terms, weights, question)
 
 
 @lru_cache(maxsize=4096)
@@ -91,34 +68,54 @@ def _heading_terms(heading: str) -> frozenset[str]:
     return frozenset(analyze(heading))
 
 
-def bonus(chunk: StoredChunk, signals: QuestionSignals, settings: RetrievalSettings) -> float:
-    """What the question's signals add to a chunk's fused score."""
-    total = sum(signals.weights.values())
-    score = 0.0
-    if total:
-        present = signals.terms.intersection(chunk.terms)
-        score += settings.coverage_weight * sum(signals.weights[t] for t in present) / total
-        titled = signals.terms.intersection(_heading_terms(chunk.heading))
-        score += settings.heading_weight * sum(signals.weights[t] for t in titled) / total
-    if signals.document_words and signals.document_words & _name_terms(chunk.title, chunk.source):
-        score += settings.named_document_weight
+def _share(terms: frozenset[str], signals: QuestionSignals) -> float:
+    total = math.fsum(signals.weights.values())
+    present = signals.terms.intersection(terms)
+    return math.fsum(signals.weights[t] for t in present) / total if total else 0.0
+
+
+def _coverage(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    return _share(frozenset(chunk.terms), signals)
+
+
+def _heading(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    return _share(_heading_terms(chunk.heading), signals)
+
+
+def _named_document(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    named = signals.question.document_terms
+    return float(bool(named and named & _name_terms(chunk.title, chunk.source)))
+
+
+def _definition_section(chunk: StoredChunk, signals: QuestionSignals) -> float:
     # The section's own heading: under "Methodik", "1.4 Das Indexverfahren" is no glossary.
-    if signals.wants_definition and _DEFINITION_HEADING.search(leaf_heading(chunk.heading)):
-        score += settings.definition_weight
-    return score
+    if not signals.question.definition:
+        return 0.0
+    return float(cues().definition_headings.in_words(words_of(leaf_heading(chunk.heading))))
+
+
+Stage = Callable[[StoredChunk, QuestionSignals], float]
+STAGES: dict[str, Stage] = {
+    "coverage": _coverage,
+    "heading": _heading,
+    "named_document": _named_document,
+    "definition_section": _definition_section,
+}
+
+
+def bonus(chunk: StoredChunk, signals: QuestionSignals, weights: Mapping[str, float]) -> float:
+    """What the weighted stages add to a chunk's fused score."""
+    return sum(weight * STAGES[name](chunk, signals) for name, weight in weights.items() if weight)
 
 
 def rerank(
     fused: list[tuple[str, float]],
     stored: dict[str, StoredChunk],
     signals: QuestionSignals,
-    settings: RetrievalSettings,
+    weights: Mapping[str, float],
 ) -> list[tuple[str, float]]:
     rescored = [
-        (
-            chunk_id,
-            score + (bonus(stored[chunk_id], signals, settings) if chunk_id in stored else 0),
-        )
-        for chunk_id, score in fused
+        (cid, score + (bonus(stored[cid], signals, weights) if cid in stored else 0.0))
+        for cid, score in fused
     ]
     return sorted(rescored, key=lambda pair: -pair[1])

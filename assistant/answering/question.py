@@ -1,0 +1,496 @@
+"""One analysis per question, made once after the follow-up rewrite and read by every stage.
+
+The indicator router, retrieval and re-ranking, the answerability checks and the answer
+writer all need to know what a question asks for: a figure, a count, the highest value, a
+definition, who does something, whether a figure keeps a limit, which years and areas it
+names. `analyse_question` reads that once, with the cue words of `prompts/fragen.yaml`, into
+a `QuestionAnalysis`; no stage parses the question text again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import lru_cache
+from typing import Literal
+
+from assistant.answering.cues import WORD, CueList, Cues, Span, cues, words_of
+from assistant.retrieval.german import (
+    MONTHS,
+    STOP_WORDS,
+    DocumentFrequencies,
+    analyze,
+    content_terms,
+    expand_unknown,
+    known_parts,
+    stem,
+)
+
+Extreme = Literal["highest", "lowest"]
+
+# A year as planning documents name them; the one definition of "year" (follow-ups too).
+YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = YEAR
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
+# Nouns this common are generic ("Geld", "Jahr", "Betrieb"): their absence says nothing.
+_COMMON_ZIPF = 4.5
+# Other words are specific only when rare ("pflegebedürftige", not "entwickelt").
+_RARE_ZIPF = 3.5
+_CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
+_DEFAULT_WANTED = 5  # areas a ranking lists unless the question says how many
+_SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure without a verb
+_WORDS_TO_AREA_NOUN = 3  # „welche drei großen Stadtteile“
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Place names the analysis knows: the areas of the municipalities (Stadtteile,
+    Quartiere) from the indicator tables and the documents' metadata."""
+
+    areas: Collection[str] = ()
+
+
+class Role(Enum):
+    TOPIC = "topic"  # one of two coordinated subjects
+    VALUE = "value"  # the figure checked against a limit
+    LIMIT = "limit"  # the limit itself
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPart:
+    """A part of a compound question, searched for and answered on its own as well."""
+
+    query: str  # searched for, and what the part's units are weighed by
+    focus: frozenset[str]  # index terms of the part's subject; a unit covers half their weight
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """„über 20 %“ in „Wie viele Stadtteile haben eine Quote über 20 %?“."""
+
+    value: str  # as written
+    above: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnalysis:
+    """What a question asks for; see the module docstring."""
+
+    text: str  # the standalone question (after a follow-up rewrite)
+    asked: str  # what the user typed, when a follow-up rewrite changed it; else ""
+    words: tuple[str, ...]  # lowercased words and numbers
+    terms: frozenset[str]  # index terms
+    topic_terms: frozenset[str]  # index terms without those that only say where to look
+    document_terms: frozenset[str]  # „im Sozialbericht“: where to look, not what
+    years: tuple[int, ...] = ()
+    numbers: tuple[str, ...] = ()  # figures as written, years included
+    quantity: bool = False  # asks for a figure
+    time: bool = False  # asks for a date or a period
+    counted: str | None = None  # the noun a „Wie viele …?“ question counts
+    extreme: Extreme | None = None
+    ranking: bool = False  # asks for an order of areas or rows
+    definition: bool = False  # asks what a term means or how something is done
+    limit: str | None = None  # the limit noun of a question checking a figure against it
+    parts: tuple[QuestionPart, ...] = ()
+    specific: tuple[str, ...] = ()  # words an answer must know: rare or specific nouns
+    areas: tuple[str, ...] = ()  # known area names the question names
+    change: bool = False
+    decrease: bool = False
+    since: bool = False  # „seit 2019“
+    deviation: bool = False  # against the city average
+    city: bool = False  # the whole city
+    threshold: Threshold | None = None
+    asks_index: bool = False
+    burden: bool = False  # „besonders belastet“
+    which_areas: bool = False  # „Welche Stadtteile …“
+    how_many_areas: bool = False  # „Wie viele Stadtteile …“
+    single_area: bool = False  # „Welcher Stadtteil …“
+    yes_no: bool = False
+    value_words: bool = False  # „beträgt“, „Wert“, or a short question without a verb
+    wanted: int = _DEFAULT_WANTED  # how many areas a ranking lists
+    area_word: str | None = field(default=None)  # the question's own word for areas
+    # Words the workspace's corpus lacks as they are, by the index terms of their known
+    # parts („Feuerwehrförderung“ → feuerwehr, forder); set by `resolve`.
+    known_parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def resolve(self, document_frequency: DocumentFrequencies) -> QuestionAnalysis:
+        """The analysis read against a corpus: compounds it lacks count by their parts,
+        which join the terms an answer is weighed by."""
+        words = sorted(set(self.specific))
+        parts = {w: p for w in words if (p := known_parts(w, document_frequency))}
+        extra = frozenset(expand_unknown(self.text, document_frequency))
+        return replace(
+            self,
+            known_parts=parts,
+            terms=self.terms | extra,
+            topic_terms=self.topic_terms | (extra - self.document_terms),
+        )
+
+    def weights_of(self) -> frozenset[str]:
+        """The terms an answer is weighed by: the topic, or all terms if only documents
+        are named."""
+        return self.topic_terms or self.terms
+
+
+def analyse_question(
+    text: str, places: Places | None = None, asked: str = "", cue_words: Cues | None = None
+) -> QuestionAnalysis:
+    """Read a question once into a `QuestionAnalysis`."""
+    c = cue_words or cues()
+    places = places or Places()
+    words = tuple(words_of(text))
+    terms = frozenset(analyze(text))
+    documents = frozenset(document_terms(text, c))
+    extreme: Extreme | None = (
+        "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
+    )
+    specific = (*measured_words(text, words, c), *specific_nouns(text))
+    area_stems = {stem(a) for a in places.areas}
+    areas = tuple(w for w in specific_nouns(text) if stem(w) in area_stems)
+    limit = checked_limit(text, c)
+    area_noun = _area_noun(words, c)
+    threshold = _threshold(text, c)
+    return QuestionAnalysis(
+        text=text,
+        asked=asked if asked and asked != text else "",
+        words=words,
+        terms=terms,
+        topic_terms=frozenset(terms - documents),
+        document_terms=documents,
+        years=tuple(int(w) for w in words if _YEAR.fullmatch(w)),
+        numbers=tuple(_NUMBER.findall(text)),
+        quantity=c.quantity.in_words(words) or _names_measure(words, c),
+        time=c.time.in_words(words) or _names_measure(words, c, time=True),
+        counted=counted_noun(text, c),
+        extreme=extreme,
+        ranking=extreme is not None or c.ranking.in_words(words),
+        definition=asks_definition(words, c),
+        limit=limit,
+        parts=tuple(coordinated_parts(text) + limit_parts(text, limit, c)),
+        specific=specific,
+        areas=areas,
+        change=c.change.in_words(words) or _since(words) or _period(words),
+        decrease=c.decrease.in_words(words) or c.lowest.in_words(words),
+        since=_since(words),
+        deviation=c.deviation.in_words(words),
+        city=c.city.in_words(words),
+        threshold=threshold,
+        asks_index=c.index.in_words(words),
+        burden=c.burden.in_words(words),
+        which_areas=_which_areas(words, c),
+        how_many_areas=_how_many_areas(words, c),
+        single_area=_single_area(words, c),
+        yes_no=words[:1] in (("ist",), ("sind",), ("gilt",), ("gelten",), ("zählt",), ("zählen",)),
+        value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
+        wanted=_wanted(words, c),
+        area_word=words[area_noun.start] if area_noun else None,
+    )
+
+
+# -- words the question is about ------------------------------------------------------------
+
+
+@lru_cache(maxsize=50_000)
+def zipf(word: str) -> float:
+    """How common a German word is (wordfreq's Zipf scale, 0 = unknown)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "de")
+
+
+def _text_words(text: str) -> list[str]:
+    return [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
+
+
+def specific_nouns(text: str, c: Cues | None = None) -> list[str]:
+    """Capitalised words after the first that are neither stop words nor common words,
+    nor words for areas in general („Stadtteil“) or for the kind of answer
+    („Definition“)."""
+    c = c or cues()
+    return [
+        w
+        for w in _text_words(text)[1:]
+        if w[0].isupper()
+        and w.lower() not in STOP_WORDS
+        and zipf(w) < _COMMON_ZIPF
+        and not c.area_nouns.matches_word(w)
+        and not c.meta_words.matches_word(w)
+    ]
+
+
+def measured_words(text: str, words: Sequence[str], c: Cues) -> list[str]:
+    """Rare words of what a quantity question counts or measures: „pflegebedürftige“ in
+    „Wie viele pflegebedürftige Menschen …“ (the words up to the first noun)."""
+    found = c.quantity.find(words)
+    if found is None:
+        return []
+    rare = []
+    for match in list(WORD.finditer(text))[found.end :]:
+        word = match.group(0)
+        if word[0].isdigit():
+            continue
+        if word[0].isupper():
+            break
+        if word.lower() not in STOP_WORDS and zipf(word) < _RARE_ZIPF:
+            rare.append(word)
+    return rare
+
+
+def names_document(word: str, c: Cues | None = None) -> bool:
+    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
+    kinds = _document_stems(c or cues())
+    parts = set(analyze(word)) - {stem(word)}
+    return stem(word) in kinds or (bool(parts) and parts <= kinds)
+
+
+@lru_cache(maxsize=4)
+def _document_stems(c: Cues) -> frozenset[str]:
+    return frozenset(analyze(" ".join(" ".join(p) for p in c.document_words.phrases)))
+
+
+def document_terms(text: str, c: Cues | None = None) -> set[str]:
+    """Terms of a text that only say where to look: document words, and compounds made of
+    them („IHK-Entwurf“ gives "ihkentwurf" besides "ihk" and "entwurf")."""
+    c = c or cues()
+    found = content_terms(text) & _document_stems(c)
+    hyphenated = [w for w in _text_words(text) if "-" in w]
+    return found | {stem(w) for w in hyphenated if names_document(w, c)}
+
+
+def counted_noun(text: str, c: Cues) -> str | None:
+    """What a „Wie viele …?“ question counts: its first noun („Anträge“)."""
+    clause = next((part for part in _CLAUSE.split(text) if c.count.in_text(part)), "")
+    found = c.count.find(words_of(clause))
+    if found is None:
+        return None
+    written = [m.group(0) for m in WORD.finditer(clause)]
+    return next((w for w in written[found.end :] if w[0].isupper()), None)
+
+
+# -- what kind of answer ---------------------------------------------------------------------
+
+
+def _names_measure(words: Sequence[str], c: Cues, time: bool = False) -> bool:
+    """A measure noun that the question asks for („Zu welchem Zinssatz …?“, „Mit welchem
+    monatlichen Zuschuss …?“, or first in a keyword question: „Stichtag für …?“) asks for
+    a figure or a date; elsewhere it only qualifies („Welche Ziele verfolgt die Quote?“)."""
+    nouns = c.time_nouns if time else c.measure_nouns
+    return any(
+        nouns.matches_word(word)
+        and (i == 0 or any(w.startswith("welch") for w in words[max(0, i - 2) : i]))
+        for i, word in enumerate(words)
+    )
+
+
+def asks_definition(words: Sequence[str], c: Cues | None = None) -> bool:
+    """„Was ist …“, „Was versteht der Bericht unter …“, „Wie wird … berechnet?“."""
+    c = c or cues()
+    if c.definition_start.starts(words):
+        return True
+    return c.method_start.starts(words) and c.method_verbs.in_words(words)
+
+
+def checked_limit(text: str, c: Cues) -> str | None:
+    """The limit noun of a question that checks a figure against it („Obergrenze“ in
+    „Hält … die Obergrenze … ein?“); documents state such a limit as „höchstens 10 %“."""
+    words = words_of(text)
+    limit = c.limit_nouns.find(words)
+    if limit is None or (limit.start > 0 and words[limit.start - 1] == "im"):
+        return None  # „im Rahmen“ is no limit
+    rest = [*words[: limit.start], *words[limit.end :]]
+    checked = c.limit_checks.in_words(rest) or (rest and rest[-1] == "ein")
+    if not checked:
+        return None
+    written = [m.group(0) for m in WORD.finditer(text)]
+    return " ".join(written[limit.start : limit.end]) if len(written) == len(words) else None
+
+
+def _since(words: Sequence[str]) -> bool:
+    return any(w == "seit" and _YEAR.fullmatch(n) for w, n in itertools.pairwise(words))
+
+
+def _period(words: Sequence[str]) -> bool:
+    """„zwischen 2019 und 2023“, „von 2019 bis 2023“."""
+    for i in range(len(words) - 3):
+        a, y1, b, y2 = words[i : i + 4]
+        years = _YEAR.fullmatch(y1) and _YEAR.fullmatch(y2)
+        if years and ((a, b) == ("zwischen", "und") or (a == "von" and b in ("bis", "auf", "zu"))):
+            return True
+    return False
+
+
+def _threshold(text: str, c: Cues) -> Threshold | None:
+    """„über 20 %“, „mehr als 15 Prozent“: an operator, a figure, a percent sign or word."""
+    words = words_of(text.replace("%", " prozent "))
+    for cue_list, above in ((c.above, True), (c.below, False)):
+        for span in cue_list.find_all(words):
+            rest = words[span.end : span.end + 2]
+            if len(rest) == 2 and rest[0][0].isdigit() and rest[1] == "prozent":
+                return Threshold(rest[0], above)
+    return None
+
+
+def _area_noun(words: Sequence[str], c: Cues) -> Span | None:
+    return c.area_nouns.find(words)
+
+
+def _which_areas(words: Sequence[str], c: Cues) -> bool:
+    """„Welche (zwei) Stadtteile …“, „In welchen Quartieren …“."""
+    for i, word in enumerate(words):
+        if word.startswith("welch"):
+            window = words[i + 1 : i + 1 + _WORDS_TO_AREA_NOUN]
+            if any(c.area_nouns.matches_word(w) for w in window):
+                return True
+    return False
+
+
+def _how_many_areas(words: Sequence[str], c: Cues) -> bool:
+    """„Wie viele (der) Stadtteile …“, „Anteil der Quartiere“, „wie viel Prozent der“."""
+    for span in c.count.find_all(words):
+        rest = [w for w in words[span.end : span.end + 2] if w != "der"]
+        if rest and c.area_nouns.matches_word(rest[0]):
+            return True
+    for i in range(len(words) - 2):
+        if words[i : i + 2] == ["anteil", "der"] and c.area_nouns.matches_word(words[i + 2]):
+            return True
+        if words[i : i + 3] == ["viel", "prozent", "der"]:
+            return True
+    return False
+
+
+def _single_area(words: Sequence[str], c: Cues) -> bool:
+    """„Welcher Stadtteil …“, „Wo … am höchsten“: one area is asked for."""
+    for i, word in enumerate(words[:-1]):
+        if word in ("welcher", "welches", "welchem") and c.area_nouns.matches_word(words[i + 1]):
+            return not words[i + 1].endswith(("e", "en", "räume"))
+    if "wo" in words:
+        at = words.index("wo")
+        return any(
+            a == "am" and (c.highest.matches_word(b) or c.lowest.matches_word(b))
+            for a, b in itertools.pairwise(words[at:])
+        )
+    return False
+
+
+def _wanted(words: Sequence[str], c: Cues) -> int:
+    """How many areas a ranking lists: „die 3 Stadtteile“, „Top 5“, „fünf Quartiere“."""
+    if _single_area(words, c):
+        return 1
+    for i, word in enumerate(words[:-1]):
+        if word.isdigit() and len(word) <= 2 and c.area_nouns.matches_word(words[i + 1]):
+            return max(1, int(word))
+        if word == "top" and words[i + 1].isdigit() and len(words[i + 1]) <= 2:
+            return max(1, int(words[i + 1]))
+    for word in words:
+        if word in c.number_words:
+            return c.number_words[word]
+    return _DEFAULT_WANTED
+
+
+# -- compound questions ------------------------------------------------------------------------
+
+
+def coordinated_parts(text: str) -> list[QuestionPart]:
+    """Two coordinated subjects: „Wie hängen (die) Kita-Versorgung und (die) Kinderarmut
+    zusammen?“ — the noun right before „und“ and the first noun after it (articles and
+    adjectives between are skipped)."""
+    written = [m for m in WORD.finditer(text)]
+    for i in range(1, len(written) - 1):
+        if written[i].group(0) != "und":
+            continue
+        left = written[i - 1]
+        right = next(
+            (m for m in written[i + 1 : i + 4] if m.group(0)[0].isupper()),
+            None,
+        )
+        if i - 1 == 0 or right is None or not left.group(0)[0].isupper():
+            continue
+        if _same_word(left.group(0), right.group(0)):
+            return []  # „Bewohnerinnen und Bewohner“
+        span = (left.start(), right.end())
+        return [
+            QuestionPart(
+                query=text[: span[0]] + word + text[span[1] :],
+                focus=frozenset(content_terms(word)),
+                role=Role.TOPIC,
+            )
+            for word in (left.group(0), right.group(0))
+        ]
+    return []
+
+
+def _same_word(first: str, second: str) -> bool:
+    a, b = analyze(first)[:1], analyze(second)[:1]
+    return bool(a and b) and (a[0].startswith(b[0]) or b[0].startswith(a[0]))
+
+
+def limit_parts(text: str, limit: str | None, c: Cues) -> list[QuestionPart]:
+    """A value and the limit it is checked against: „Hält M6 die Obergrenze für den
+    Baustein D ein?“ — the value before the limit noun, the limit from it on."""
+    if limit is None:
+        return []
+    at = text.find(limit)
+    if at < 0:
+        return []
+    before_words = text[:at].split()[1:]  # the question's first word is its verb
+    lead_in = {"innerhalb", "unterhalb", "oberhalb", "unter", "über", "die", "der", "des"}
+    lead_in |= {"den", "dem", "das", "eine", "einer", "eines", "einen", "einem"}
+    while before_words and before_words[-1].lower() in lead_in:
+        before_words.pop()
+    before = " ".join(before_words)
+    after_words = text[at:].rstrip(" ?").split()
+    while after_words and after_words[-1].lower() in ("ein", "einzuhalten", "zu", "halten"):
+        after_words.pop()
+    after = " ".join(after_words).rstrip(" ,")
+    limit_terms = set(analyze(limit))
+    value_focus = content_terms(before) - document_terms(before, c)
+    limit_focus = content_terms(after) - document_terms(after, c) - limit_terms
+    if not value_focus:
+        return []
+    return [
+        QuestionPart(before, frozenset(value_focus), Role.VALUE),
+        QuestionPart(after, frozenset(limit_focus), Role.LIMIT),
+    ]
+
+
+_FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)")
+_CUE_REACH = 5  # words between a limit cue and its figure
+
+
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
+
+
+def states_time(text: str, c: Cues | None = None) -> bool:
+    """Whether a passage's sentence names a date or a period: „31. Dezember 2023“,
+    „30.05.2025“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""
+    c = c or cues()
+    words = words_of(text)
+    months = {m.lower() for m in MONTHS}
+    for i, word in enumerate(words):
+        if word in months or _DATE.fullmatch(word):
+            return True
+        if i and c.time_units.matches_word(word):
+            before = words[i - 1]
+            if before.isdigit() or before in c.number_words or before in ("einem", "eines"):
+                return True
+    return False
+
+
+def limit_figures(text: str, limit_cues: CueList | None = None) -> tuple[list[str], list[str]]:
+    """The figures of a passage split into (values, limits): a limit figure has a limit
+    cue („höchstens“, „bis zu“, „Rahmen von“) within a few words before it. Years are
+    neither."""
+    limit_cues = limit_cues or cues().limit_cues
+    values: list[str] = []
+    limits: list[str] = []
+    for match in _FIGURE.finditer(text):
+        figure = match.group(0)
+        if _YEAR.fullmatch(figure):
+            continue
+        lead = words_of(" ".join(text[: match.start()].split()[-_CUE_REACH:]))
+        (limits if limit_cues.in_words(lead) else values).append(figure)
+    return values, limits

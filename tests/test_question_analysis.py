@@ -1,0 +1,180 @@
+"""One analysis per question: what it asks for, read with the cue words of prompts/fragen.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.cues import CueList, cues
+from assistant.answering.question import (
+    Places,
+    Role,
+    analyse_question,
+    document_terms,
+    limit_figures,
+    states_time,
+)
+
+LINDWERDEN = Places(areas=["Hafenviertel", "Schlägelheide"])
+LIMIT_QUESTION = (
+    "Hält das Quartiersmonitoring (M6) im IHK-Entwurf die Obergrenze für den Baustein D ein?"
+)
+
+
+def test_cue_phrases_match_whole_words_with_wildcards() -> None:
+    cue = CueList(["wie hoch", "höchst*", "*grenze", "*method*"])
+    assert cue.in_text("Wie hoch ist die Quote?")
+    assert cue.in_text("die höchsten Werte") and cue.in_text("die Obergrenze")
+    assert cue.in_text("Methodik") and cue.in_text("Zur Erhebungsmethode")
+    assert not cue.in_text("Wie ist die Quote hoch?")  # a phrase is a sequence
+
+
+def test_every_notion_of_the_cue_file_is_loaded() -> None:
+    loaded = cues()
+    assert loaded.quantity.in_text("Wie viele Kinder")
+    assert loaded.number_words["fünf"] == 5
+
+
+def test_specific_nouns_skip_the_first_word_and_common_words() -> None:
+    question = analyse_question("Wie hoch ist die Lebenserwartung im Hafenviertel im Jahr?")
+    assert question.specific == ("Lebenserwartung", "Hafenviertel")  # "Jahr" is too common
+    # Words for areas in general and for the kind of answer are not specific.
+    generic = analyse_question("Sanierungsgebiet im Stadtteil – Definition laut BauGB?")
+    assert generic.specific == ("BauGB",)
+
+
+def test_rare_words_of_what_is_counted_are_specific() -> None:
+    question = analyse_question("Wie viele pflegebedürftige Menschen leben im Hafenviertel?")
+    assert question.specific[0] == "pflegebedürftige"
+    assert question.counted == "Menschen"
+    # Verbs and common words elsewhere in a question are not specific.
+    assert analyse_question("Welche verlangten Unterlagen fehlen?").specific == ("Unterlagen",)
+    assert analyse_question("Wie viele Kinder besuchen eine Kita?").specific == ("Kita",)
+
+
+def test_a_quantity_question_and_the_areas_it_names() -> None:
+    question = analyse_question(
+        "Wie viele Haushalte in Schlägelheide beziehen Wohngeld?", LINDWERDEN
+    )
+    assert question.quantity and question.areas == ("Schlägelheide",)
+    # A measure asked for counts as a quantity („Zu welchem Zinssatz …?“), one only named
+    # does not („Welche Ziele verfolgt die Quote?“).
+    assert analyse_question("Zu welchem Zinssatz wird das Darlehen gewährt?").quantity
+    assert analyse_question("Förderquote ESF Plus Sachsen?").quantity
+    assert not analyse_question("Welche Ziele verfolgt die Quote?").quantity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bis wann muss das GIHK vorliegen?",
+        "Innerhalb welcher Frist kann der Eigentümer die Rückgabe verlangen?",
+        "Stichtag für die Abgabe des GIHK?",
+        "Wie lange gilt die Bindung?",
+    ],
+)
+def test_questions_for_a_date_or_period(text: str) -> None:
+    assert analyse_question(text).time
+
+
+def test_dates_and_periods_in_sentences() -> None:
+    assert states_time("Die Einreichung ist bis zum 31. Dezember 2023 möglich.")
+    assert states_time("Anträge bis 15.02.2025 an die Bewilligungsstelle.")
+    assert states_time("Die Rückübertragung kann nur binnen zwei Jahren verlangt werden.")
+    assert not states_time("Die Gemeinde hat zwei Gebiete festgelegt.")
+
+
+def test_counting_asks_for_a_number_of_things_not_an_amount() -> None:
+    assert analyse_question("Wie viele Anträge wurden bewilligt?").counted == "Anträge"
+    assert analyse_question("Wie viel Geld hat der Rat bereitgestellt?").counted is None
+
+
+def test_two_coordinated_subjects_are_two_parts_with_or_without_articles() -> None:
+    for text in (
+        "Wie hängen Kita-Versorgung und Kinderarmut im Hafenviertel zusammen?",
+        "Wie hängen die Kita-Versorgung und die Kinderarmut im Hafenviertel zusammen?",
+    ):
+        parts = analyse_question(text).parts
+        assert [p.role for p in parts] == [Role.TOPIC, Role.TOPIC], text
+        assert "kinderarmut" in parts[1].focus and "kinderarmut" not in parts[0].focus
+        assert "Kita-Versorgung" in parts[0].query and "Kinderarmut" not in parts[0].query
+
+
+def test_a_paired_form_and_a_simple_question_have_no_parts() -> None:
+    assert analyse_question("Wer berät Bewohnerinnen und Bewohner im Quartiersbüro?").parts == ()
+    assert analyse_question("Wie hoch ist die SGB-II-Quote im Hafenviertel?").parts == ()
+    # Without a check ("einhalten", "unter", "innerhalb") a limit noun is just a topic.
+    assert analyse_question("Was regelt der Rahmenplan?").parts == ()
+
+
+def test_a_limit_check_has_a_value_part_and_a_limit_part() -> None:
+    question = analyse_question(LIMIT_QUESTION)
+    assert question.limit == "Obergrenze"
+    value, limit = question.parts
+    assert (value.role, value.query) == (Role.VALUE, "das Quartiersmonitoring (M6) im IHK-Entwurf")
+    assert (limit.role, limit.query) == (Role.LIMIT, "Obergrenze für den Baustein D")
+    assert value.focus == {"quartiersmonitoring", "6"}  # „im IHK-Entwurf“ only says where
+    assert limit.focus == {"baustein"}  # the limit noun is stated as „höchstens“ or „bis zu“
+    council = analyse_question(
+        "Bleibt der städtische Eigenanteil im IHK-Entwurf innerhalb des Rahmens, den der Rat "
+        "beschlossen hat?"
+    )
+    assert [p.query for p in council.parts] == [
+        "der städtische Eigenanteil im IHK-Entwurf",
+        "Rahmens, den der Rat beschlossen hat",
+    ]
+    assert analyse_question("Was wird im Rahmen des Programms gefördert?").limit is None
+
+
+def test_figures_are_values_or_limits_by_the_words_before_them() -> None:
+    assert limit_figures(
+        "Die Förderung im Baustein D ist auf höchstens 10 % der Gesamtausgaben begrenzt."
+    ) == ([], ["10"])
+    assert limit_figures(
+        "Die Gesamtausgaben betragen 1.427.070 Euro und liegen unter der Höchstgrenze des "
+        "Förderaufrufs von 1,5 Millionen Euro."
+    ) == (["1.427.070"], ["1,5"])
+    assert limit_figures("Im Haushalt 2025 stehen bis zu 290.000 Euro bereit.") == ([], ["290.000"])
+    assert limit_figures("Maßnahme M6 kostet 125.580 €.") == (["125.580"], [])  # M6 is a name
+    assert limit_figures("Maximal 3 Vorhaben, je Vorhaben max. 15.000 Euro.") == (
+        [],
+        ["3", "15.000"],
+    )
+
+
+def test_document_words_and_their_compounds_only_say_where() -> None:
+    assert document_terms("im IHK-Entwurf") == {"ihk", "entwurf", "ihkentwurf"}
+    assert document_terms("die Kita-Versorgung") == set()
+    question = analyse_question("Was steht im Sozialbericht zur Kinderarmut?")
+    assert "sozialbericht" in question.document_terms
+    assert "kinderarmut" in question.weights_of()
+    assert "sozialbericht" not in question.weights_of()
+
+
+@pytest.mark.parametrize(
+    ("text", "definition"),
+    [
+        ("Was versteht der Sozialbericht unter einem Sozialraum?", True),
+        ("Wie wird die Versorgungsquote berechnet?", True),
+        ("Was misst der Indikator Kinderarmut?", True),
+        ("Wie funktioniert das Stufenverfahren?", True),
+        ("Wie hoch ist die Kinderarmut?", False),
+        ("Wie ist die Lage im Hafenviertel?", False),
+    ],
+)
+def test_definition_and_method_questions(text: str, definition: bool) -> None:
+    assert analyse_question(text).definition is definition
+
+
+def test_figures_asked_of_areas() -> None:
+    ranking = analyse_question("Welche drei Stadtteile hatten 2019 die höchste SGB-II-Quote?")
+    assert (ranking.extreme, ranking.wanted, ranking.years) == ("highest", 3, (2019,))
+    assert ranking.which_areas and not ranking.single_area
+    single = analyse_question("In welchem Stadtteil ist die Kinderarmut am niedrigsten?")
+    assert (single.extreme, single.wanted, single.decrease) == ("lowest", 1, True)
+    threshold = analyse_question("Wie viele Stadtteile haben eine Quote über 20 %?")
+    assert threshold.how_many_areas and threshold.threshold is not None
+    assert (threshold.threshold.value, threshold.threshold.above) == ("20", True)
+    change = analyse_question("Wie hat sich die Quote seit 2019 entwickelt?")
+    assert change.change and change.since
+    assert analyse_question("Top 4 Quartiere bei der Arbeitslosigkeit").wanted == 4
+    assert analyse_question("SGB-II-Quote Nordviertel 2021?").value_words
