@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answering.lists import ends_in_list
-from assistant.answering.question import Places, QuestionAnalysis, analyse_question
+from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.definitions import find_definitions
@@ -24,8 +24,9 @@ from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, insert_after
-from assistant.retrieval.answerability import DocumentFrequency, refusal_reason
+from assistant.retrieval.answerability import refusal_reason
 from assistant.retrieval.filters import SearchFilters
+from assistant.retrieval.german import DocumentFrequencies
 from assistant.verification import CitationVerifier, Verification
 
 
@@ -82,9 +83,8 @@ class AnswerService:
         verifier: CitationVerifier | None = None,
         conversations: ConversationStore | None = None,
         rewriter: FollowUpRewriter | None = None,
-        document_frequency: DocumentFrequency | None = None,
+        document_frequency: DocumentFrequencies | None = None,
         indicators: Callable[[QuestionAnalysis], Answer | None] | None = None,
-        places: Callable[[], Places] | None = None,
         next_passage: NextPassage | None = None,
     ) -> None:
         self.settings = settings
@@ -99,7 +99,6 @@ class AnswerService:
         self.document_frequency = document_frequency
         # Figures from indicator tables are computed, not retrieved: asked first.
         self.indicators = indicators
-        self.places = places
         # A list whose lead-in ends a chunk goes on in the next one (often the next page).
         self.next_passage = next_passage
 
@@ -163,10 +162,8 @@ class AnswerService:
         yield from self._finish(answer, question, standalone, thread_id)
 
     def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:
-        """The question read once, with the place names and the vocabulary the workspace
-        knows."""
-        places = self.places() if self.places else None
-        analysis = analyse_question(question, places, asked=asked)
+        """The question read once, and against the vocabulary the workspace knows."""
+        analysis = analyse_question(question, asked=asked)
         if self.document_frequency is not None:
             analysis = analysis.resolve(self.document_frequency)
         return analysis
@@ -231,11 +228,7 @@ class AnswerService:
     def _refusal(self, question: QuestionAnalysis, retrieved: list[RetrievedChunk]) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
         checked before any model runs, so no model can paper over the gap."""
-        if self.document_frequency is None:
-            return None
-        places = self.places() if self.places else None
-        checks = self.settings.answer.checks
-        reason = refusal_reason(question, retrieved, self.document_frequency, places, checks)
+        reason = refusal_reason(question, retrieved, self.settings.answer.checks)
         return f"In den Unterlagen finde ich dazu nichts. {reason}" if reason else None
 
     def standalone_question(self, question: str, thread_id: str | None) -> str:

@@ -86,7 +86,6 @@ class RetrievalSettings(BaseModel):
         "coverage": 0.06,
         "heading": 0.005,
         "named_document": 0.01,
-        "definition_section": 0.01,
     }
 
     @field_validator("rerank")
@@ -107,7 +106,7 @@ class AnswerSettings(BaseModel):
     min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
-    checks: list[str] = ["unknown_terms", "missing_numbers", "scope_apart", "count"]
+    checks: list[str] = ["missing_numbers", "count"]
 
     @field_validator("checks")
     @classmethod

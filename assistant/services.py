@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import cached_property, partial
 
 from assistant.answer import AnswerService
-from assistant.answering.question import Places, QuestionAnalysis
+from assistant.answering.question import QuestionAnalysis
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
 from assistant.db import engine_for
@@ -127,17 +127,8 @@ class Services:
             rewriter=self.rewriter,
             document_frequency=self.search_statistics.document_frequency,
             indicators=self.indicator_answers,
-            places=self.places,
             next_passage=self.retriever.next_passage,
         )
-
-    def places(self) -> Places:
-        """The areas the question analysis knows by name."""
-        documents = self.index.documents()
-        gazetteer = self.indicators.gazetteer(self.settings.workspace)
-        keys = gazetteer.keys()  # a Gazetteer is not iterable itself
-        areas = {v for key in keys for v in gazetteer.variants(key)}
-        return Places(areas=areas | {d.area for d in documents if d.area})
 
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
         """A computed answer from the indicator tables, or None for document questions."""

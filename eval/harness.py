@@ -148,15 +148,19 @@ def run_system(
     """Every question through the production answer path, on `search`'s retrieval."""
     timed = _TimedSearch(search)
     generator = generator or services.extractive
+    settings = services.settings
+    if not answerability:
+        settings = settings.model_copy(
+            update={"answer": settings.answer.model_copy(update={"checks": []})}
+        )
     service = AnswerService(
-        services.settings,
+        settings,
         timed,
         generator,
         fallback=services.extractive,
         verifier=services.verifier,
         document_frequency=services.index.keywords.document_frequency if answerability else None,
         indicators=services.indicator_answers if indicators else None,
-        places=services.places if answerability else None,
         next_passage=services.retriever.next_passage,
     )
     report = SystemReport(name, mode=generator.mode)
@@ -222,9 +226,9 @@ def evaluate(
     Everything else (generation backend, retrieval settings) comes from the environment
     and planwerk.toml, so a user with Ollama configured measures their model.
     """
-    questions = list(questions or load_questions(QUESTIONS))
+    questions = list(questions) if questions is not None else load_questions(QUESTIONS)
     embedding = embedding or EmbeddingSettings()
-    wanted = list(systems or (SYSTEMS if baselines else ["planwerk"]))
+    wanted = list(systems) if systems is not None else list(SYSTEMS if baselines else ["planwerk"])
     settings = Settings(data_dir=index_dir(work_dir, corpus, embedding), embedding=embedding)
     services = Services(settings)
     try:

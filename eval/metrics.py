@@ -110,10 +110,18 @@ def numbers_in(text: str) -> set[str]:
     return set(_NUMBER.findall(_DATE.sub(_iso_date, normalize_text(text))))
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _comparable(text: str) -> str:
+    """Normalised, casefolded, one decimal mark: a table's „0.149“ is a German „0,149“."""
+    return _DECIMAL_POINT.sub(",", normalize_text(text)).casefold()
+
+
 def facts_present(answer: str, facts: Sequence[str]) -> bool:
     """Every answer fact appears in the answer (case-insensitive, spacing-tolerant)."""
-    squashed = normalize_text(answer).casefold()
-    return all(normalize_text(f).casefold() in squashed for f in facts)
+    squashed = _comparable(answer)
+    return all(_comparable(f) in squashed for f in facts)
 
 
 def numbers_exact(answer: str, facts: Sequence[str]) -> bool:

@@ -248,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--questions", type=Path, required=True)
     args = parser.parse_args(argv)
-    problems = check_file(args.corpus, args.questions)
+    return report(check_file(args.corpus, args.questions))
+
+
+def report(problems: list[str]) -> int:
+    """Print the problems and a summary; the exit code (1 on any problem)."""
     for problem in problems:
         print("FAIL", problem)
     print("all questions pass" if not problems else f"{len(problems)} problem(s)")

@@ -98,7 +98,7 @@ def test_grounded_answer_streams_and_keeps_only_verified_sentences(llm_settings:
 
 def test_model_refusal_becomes_the_not_found_answer(llm_settings: Settings) -> None:
     service, _ = chat_service(llm_settings, replies("In den Unterlagen finde ich dazu nichts."))
-    answer = service.ask("Wie viele Schwimmbäder hat die Stadt?")
+    answer = service.ask("Welche Schwimmbäder hat die Stadt?")
     assert not answer.found and answer.text == NOT_FOUND_TEXT and answer.citations == []
     assert answer.mode == "ollama" and answer.notice == ""
 

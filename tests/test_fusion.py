@@ -47,26 +47,6 @@ def _section(heading: str) -> StoredChunk:
     return StoredChunk("c", "d", 0, "Text", 6, None, None, heading, {}, ["text"])
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Was versteht der Sozialbericht unter einem Sozialraum?",
-        "Wie wird die Versorgungsquote berechnet?",
-        "Was misst der Indikator Kinderarmut?",
-    ],
-)
-def test_definition_sections_are_favoured_by_their_own_heading(question: str) -> None:
-    weights = RetrievalSettings().rerank
-    signals = _signals(question)
-    glossary = _section("1 Einleitung und Methodik > 1.3 Begriffe und Definitionen")
-    method_part = _section("1 Einleitung und Methodik > 1.4 Das gestufte Indexverfahren")
-    assert bonus(glossary, signals, weights) - bonus(method_part, signals, weights) == (
-        pytest.approx(weights["definition_section"])
-    )
-    plain = _signals("Wie hoch ist die Kinderarmut?")
-    assert bonus(glossary, plain, weights) == bonus(method_part, plain, weights)
-
-
 def test_a_section_titled_with_the_question_terms_gets_a_small_bonus() -> None:
     weights = RetrievalSettings().rerank
     signals = _signals("Wie funktioniert das gestufte Indexverfahren?")

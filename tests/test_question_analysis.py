@@ -6,7 +6,6 @@ import pytest
 
 from assistant.answering.cues import CueList, cues
 from assistant.answering.question import (
-    Places,
     Role,
     analyse_question,
     document_terms,
@@ -14,7 +13,6 @@ from assistant.answering.question import (
     states_time,
 )
 
-LINDWERDEN = Places(areas=["Hafenviertel", "Schlägelheide"])
 LIMIT_QUESTION = (
     "Hält das Quartiersmonitoring (M6) im IHK-Entwurf die Obergrenze für den Baustein D ein?"
 )
@@ -34,28 +32,8 @@ def test_every_notion_of_the_cue_file_is_loaded() -> None:
     assert loaded.number_words["fünf"] == 5
 
 
-def test_specific_nouns_skip_the_first_word_and_common_words() -> None:
-    question = analyse_question("Wie hoch ist die Lebenserwartung im Hafenviertel im Jahr?")
-    assert question.specific == ("Lebenserwartung", "Hafenviertel")  # "Jahr" is too common
-    # Words for areas in general and for the kind of answer are not specific.
-    generic = analyse_question("Sanierungsgebiet im Stadtteil – Definition laut BauGB?")
-    assert generic.specific == ("BauGB",)
-
-
-def test_rare_words_of_what_is_counted_are_specific() -> None:
-    question = analyse_question("Wie viele pflegebedürftige Menschen leben im Hafenviertel?")
-    assert question.specific[0] == "pflegebedürftige"
-    assert question.counted == "Menschen"
-    # Verbs and common words elsewhere in a question are not specific.
-    assert analyse_question("Welche verlangten Unterlagen fehlen?").specific == ("Unterlagen",)
-    assert analyse_question("Wie viele Kinder besuchen eine Kita?").specific == ("Kita",)
-
-
-def test_a_quantity_question_and_the_areas_it_names() -> None:
-    question = analyse_question(
-        "Wie viele Haushalte in Schlägelheide beziehen Wohngeld?", LINDWERDEN
-    )
-    assert question.quantity and question.areas == ("Schlägelheide",)
+def test_a_quantity_question() -> None:
+    assert analyse_question("Wie viele Haushalte in Schlägelheide beziehen Wohngeld?").quantity
     # A measure asked for counts as a quantity („Zu welchem Zinssatz …?“), one only named
     # does not („Welche Ziele verfolgt die Quote?“).
     assert analyse_question("Zu welchem Zinssatz wird das Darlehen gewährt?").quantity

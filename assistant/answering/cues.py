@@ -89,6 +89,13 @@ def words_of_pattern(phrase: str) -> list[str]:
     return str(phrase).lower().split()
 
 
+def alternation(cue_list: CueList) -> str:
+    """The one-word cues of a list as a regular-expression alternation, longest first
+    (for the few places that must find cue words inside longer patterns)."""
+    words = sorted({p[0] for p in cue_list.phrases if len(p) == 1}, key=len, reverse=True)
+    return "|".join(re.escape(w.strip("*")) for w in words)
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one instance per process
 class Cues:
     """Every notion of `prompts/fragen.yaml` (see there for what each means)."""
@@ -114,6 +121,7 @@ class Cues:
     above: CueList
     below: CueList
     area_nouns: CueList
+    code_words: CueList
     index: CueList
     burden: CueList
     limit_nouns: CueList
@@ -121,7 +129,6 @@ class Cues:
     limit_cues: CueList
     meta_words: CueList
     document_words: CueList
-    definition_headings: CueList
     defining_verbs: CueList
     number_words: dict[str, int]
 

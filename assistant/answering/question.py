@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
@@ -20,12 +20,10 @@ from typing import Literal
 from assistant.answering.cues import WORD, CueList, Cues, Span, cues, words_of
 from assistant.retrieval.german import (
     MONTHS,
-    STOP_WORDS,
     DocumentFrequencies,
     analyze,
     content_terms,
     expand_unknown,
-    known_parts,
     stem,
 )
 
@@ -35,22 +33,10 @@ Extreme = Literal["highest", "lowest"]
 YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR = YEAR
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
-# Nouns this common are generic ("Geld", "Jahr", "Betrieb"): their absence says nothing.
-_COMMON_ZIPF = 4.5
-# Other words are specific only when rare ("pflegebedürftige", not "entwickelt").
-_RARE_ZIPF = 3.5
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
 _DEFAULT_WANTED = 5  # areas a ranking lists unless the question says how many
 _SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure without a verb
 _WORDS_TO_AREA_NOUN = 3  # „welche drei großen Stadtteile“
-
-
-@dataclass(frozen=True, slots=True)
-class Places:
-    """Place names the analysis knows: the areas of the municipalities (Stadtteile,
-    Quartiere) from the indicator tables and the documents' metadata."""
-
-    areas: Collection[str] = ()
 
 
 class Role(Enum):
@@ -96,8 +82,6 @@ class QuestionAnalysis:
     definition: bool = False  # asks what a term means or how something is done
     limit: str | None = None  # the limit noun of a question checking a figure against it
     parts: tuple[QuestionPart, ...] = ()
-    specific: tuple[str, ...] = ()  # words an answer must know: rare or specific nouns
-    areas: tuple[str, ...] = ()  # known area names the question names
     change: bool = False
     decrease: bool = False
     since: bool = False  # „seit 2019“
@@ -113,19 +97,14 @@ class QuestionAnalysis:
     value_words: bool = False  # „beträgt“, „Wert“, or a short question without a verb
     wanted: int = _DEFAULT_WANTED  # how many areas a ranking lists
     area_word: str | None = field(default=None)  # the question's own word for areas
-    # Words the workspace's corpus lacks as they are, by the index terms of their known
-    # parts („Feuerwehrförderung“ → feuerwehr, forder); set by `resolve`.
-    known_parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def resolve(self, document_frequency: DocumentFrequencies) -> QuestionAnalysis:
-        """The analysis read against a corpus: compounds it lacks count by their parts,
-        which join the terms an answer is weighed by."""
-        words = sorted(set(self.specific))
-        parts = {w: p for w in words if (p := known_parts(w, document_frequency))}
+        """The analysis read against a corpus: a compound it lacks as a whole
+        („Feuerwehrförderung“) counts by the parts it knows (feuerwehr, forder), which join
+        the terms an answer is weighed by."""
         extra = frozenset(expand_unknown(self.text, document_frequency))
         return replace(
             self,
-            known_parts=parts,
             terms=self.terms | extra,
             topic_terms=self.topic_terms | (extra - self.document_terms),
         )
@@ -136,21 +115,21 @@ class QuestionAnalysis:
         return self.topic_terms or self.terms
 
 
-def analyse_question(
-    text: str, places: Places | None = None, asked: str = "", cue_words: Cues | None = None
-) -> QuestionAnalysis:
+def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) -> QuestionAnalysis:
     """Read a question once into a `QuestionAnalysis`."""
     c = cue_words or cues()
-    places = places or Places()
     words = tuple(words_of(text))
     terms = frozenset(analyze(text))
     documents = frozenset(document_terms(text, c))
+    time = c.time.in_words(words) or _names_measure(words, c, time=True)
+    # Words for the kind of answer („Definition“, „Frist“ in a deadline question) say
+    # what to answer, not about what.
+    kind_words = [w for w in words if c.meta_words.matches_word(w)]
+    kind_words += [w for w in words if time and c.time_nouns.matches_word(w)]
+    kinds = frozenset(analyze(" ".join(kind_words))) - documents
     extreme: Extreme | None = (
         "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
     )
-    specific = (*measured_words(text, words, c), *specific_nouns(text))
-    area_stems = {stem(a) for a in places.areas}
-    areas = tuple(w for w in specific_nouns(text) if stem(w) in area_stems)
     limit = checked_limit(text, c)
     area_noun = _area_noun(words, c)
     threshold = _threshold(text, c)
@@ -159,20 +138,18 @@ def analyse_question(
         asked=asked if asked and asked != text else "",
         words=words,
         terms=terms,
-        topic_terms=frozenset(terms - documents),
+        topic_terms=frozenset(terms - documents - kinds),
         document_terms=documents,
         years=tuple(int(w) for w in words if _YEAR.fullmatch(w)),
         numbers=tuple(_NUMBER.findall(text)),
         quantity=c.quantity.in_words(words) or _names_measure(words, c),
-        time=c.time.in_words(words) or _names_measure(words, c, time=True),
+        time=time,
         counted=counted_noun(text, c),
         extreme=extreme,
         ranking=extreme is not None or c.ranking.in_words(words),
         definition=asks_definition(words, c),
         limit=limit,
         parts=tuple(coordinated_parts(text) + limit_parts(text, limit, c)),
-        specific=specific,
-        areas=areas,
         change=c.change.in_words(words) or _since(words) or _period(words),
         decrease=c.decrease.in_words(words) or c.lowest.in_words(words),
         since=_since(words),
@@ -194,50 +171,8 @@ def analyse_question(
 # -- words the question is about ------------------------------------------------------------
 
 
-@lru_cache(maxsize=50_000)
-def zipf(word: str) -> float:
-    """How common a German word is (wordfreq's Zipf scale, 0 = unknown)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "de")
-
-
 def _text_words(text: str) -> list[str]:
     return [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
-
-
-def specific_nouns(text: str, c: Cues | None = None) -> list[str]:
-    """Capitalised words after the first that are neither stop words nor common words,
-    nor words for areas in general („Stadtteil“) or for the kind of answer
-    („Definition“)."""
-    c = c or cues()
-    return [
-        w
-        for w in _text_words(text)[1:]
-        if w[0].isupper()
-        and w.lower() not in STOP_WORDS
-        and zipf(w) < _COMMON_ZIPF
-        and not c.area_nouns.matches_word(w)
-        and not c.meta_words.matches_word(w)
-    ]
-
-
-def measured_words(text: str, words: Sequence[str], c: Cues) -> list[str]:
-    """Rare words of what a quantity question counts or measures: „pflegebedürftige“ in
-    „Wie viele pflegebedürftige Menschen …“ (the words up to the first noun)."""
-    found = c.quantity.find(words)
-    if found is None:
-        return []
-    rare = []
-    for match in list(WORD.finditer(text))[found.end :]:
-        word = match.group(0)
-        if word[0].isdigit():
-            continue
-        if word[0].isupper():
-            break
-        if word.lower() not in STOP_WORDS and zipf(word) < _RARE_ZIPF:
-            rare.append(word)
-    return rare
 
 
 def names_document(word: str, c: Cues | None = None) -> bool:

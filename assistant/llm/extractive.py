@@ -103,7 +103,7 @@ class ExtractiveGenerator:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         weights = self.term_weights(terms)
         candidates = self._candidates(question, _considered(passages), weights)
-        if not candidates or candidates[0].coverage < self.settings.min_term_coverage:
+        if not candidates or _best_coverage(candidates) < self.settings.min_term_coverage:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         limit = style.extractive_sentences if style else self.settings.max_sentences
         chosen = self._choose(candidates, limit, weights)
@@ -172,7 +172,7 @@ class ExtractiveGenerator:
         is answered by two sentences, each covering one; the second is chosen for the
         question terms it adds, not for its own total.
         """
-        best = candidates[0].coverage
+        best = _best_coverage(candidates)
         floor = max(self.settings.min_term_coverage, 0.6 * best)
         total = math.fsum(weights.values()) or 1.0
         chosen: list[_Candidate] = []
@@ -256,6 +256,10 @@ class ExtractiveGenerator:
         return Generated("\n".join(lines), cited, found=True)
 
 
+def _best_coverage(candidates: list[_Candidate]) -> float:
+    return max(c.coverage for c in candidates)
+
+
 def _considered(passages: list[RetrievedChunk]) -> list[RetrievedChunk]:
     """The first passages of the search, and the continuations of those among them (found
     further down or added for the list)."""
@@ -334,6 +338,8 @@ def _units(
             runs_on = segment is segments[-1] and position + len(items) == len(lines) - 1
             if runs_on and (items or is_lead_in(line.text)):
                 followers += _continued_items(passage, followers, continuation_of or {})
+            if not followers and line.text.rstrip().endswith(":"):
+                continue  # a lead-in whose list is nowhere to be read promises nothing
             units.append(_Unit(line.text, passage, followers=tuple(followers)))
     return units
 

@@ -22,7 +22,7 @@ MONTHS = (
 ).split()
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -46,6 +46,8 @@ STOP_WORDS = frozenset(
     welcher wieviel wieviele wie viele wann warum wozu wodurch womit woher wohin bitte mal
     denn eigentlich genau versteht verstehen bedeutet bedeuten heisst heißt gemeint meint
     definiert erkläre erklären beschreibe nenne zeige misst messen funktioniert funktionieren
+    innerhalb außerhalb oberhalb unterhalb binnen gemäß laut bezüglich hinsichtlich jeweils
+    sowie seit während wegen trotz ab bis
     """.split()
 )
 

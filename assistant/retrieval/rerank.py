@@ -11,8 +11,6 @@ about 0.01-0.03), so stages reorder near neighbours rather than overrule retriev
   with the question's terms is about them.
 - named_document: "im Förderaufruf", "laut Sozialbericht" favour the document whose title
   or file name carries that document word.
-- definition_section: "Was ist …", "Wie ist … definiert?" favour chunks under headings
-  such as "Begriffe", "Definitionen", "Methodik".
 """
 
 from __future__ import annotations
@@ -23,11 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from assistant.answering.cues import cues, words_of
 from assistant.answering.question import QuestionAnalysis
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze, expand_unknown
-from ingest.chunking import leaf_heading
 
 
 class TermStatistics(Protocol):
@@ -87,19 +83,11 @@ def _named_document(chunk: StoredChunk, signals: QuestionSignals) -> float:
     return float(bool(named and named & _name_terms(chunk.title, chunk.source)))
 
 
-def _definition_section(chunk: StoredChunk, signals: QuestionSignals) -> float:
-    # The section's own heading: under "Methodik", "1.4 Das Indexverfahren" is no glossary.
-    if not signals.question.definition:
-        return 0.0
-    return float(cues().definition_headings.in_words(words_of(leaf_heading(chunk.heading))))
-
-
 Stage = Callable[[StoredChunk, QuestionSignals], float]
 STAGES: dict[str, Stage] = {
     "coverage": _coverage,
     "heading": _heading,
     "named_document": _named_document,
-    "definition_section": _definition_section,
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from eval.metrics import normalize_text
-from eval.questions_check import CorpusText, check_file
+from eval.questions_check import CorpusText, check_file, report
 
 HERE = Path(__file__).resolve().parent
 GENERATED = HERE / "generated"
@@ -58,11 +58,7 @@ def check_pdf_pages() -> list[str]:
 
 def main() -> int:
     """Run all checks and print a summary."""
-    problems = check_pdf_pages() + check_absent_terms() + check_file(GENERATED, QUESTIONS)
-    for problem in problems:
-        print("FAIL", problem)
-    print("all questions pass" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    return report(check_pdf_pages() + check_absent_terms() + check_file(GENERATED, QUESTIONS))
 
 
 if __name__ == "__main__":
