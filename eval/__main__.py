@@ -139,7 +139,8 @@ def report_text(reports: Reports, corpus: Path, questions: Path, embedder: str) 
         "",
         "recall/MRR/nDCG over answerable questions, ranked by the passages the answer "
         "presents; `facts_in_answer`: the answer states every gold fact; `citation_correct`: "
-        "and a cited passage holds each; `numbers_exact`: every gold figure appears verbatim; "
+        "and a cited passage holds each; `numbers_exact`: every gold figure appears (by "
+        "value: „13010.0“ is „13.010“); "
         "`false_refusals`: answerable questions answered with „nichts gefunden“; "
         "`refusals_correct`: unanswerable questions refused. „—“: the system writes no answer.",
         "",

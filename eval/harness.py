@@ -27,7 +27,6 @@ from eval.metrics import (
     facts_present,
     first_relevant_rank,
     ndcg_at,
-    numbers_exact,
     percentile,
     recall_at,
     reciprocal_rank,
@@ -327,8 +326,10 @@ def misses(report: SystemReport, limit: int = 40) -> str:
             lines.append(f"- {r.question.id} (rank {r.rank}): {r.question.question}")
         elif not r.question.answerable and r.answer.found:
             lines.append(f"- {r.question.id} (not refused): {r.question.question}")
-        elif not numbers_exact(r.answer.text, r.question.answer_facts):
-            lines.append(f"- {r.question.id} (a figure missing): {r.question.question}")
+        elif r.question.answerable and not (
+            r.answer.found and facts_present(r.answer.text, r.question.answer_facts)
+        ):
+            lines.append(f"- {r.question.id} (facts missing): {r.question.question}")
     return "\n".join(lines[:limit]) or "- none"
 
 

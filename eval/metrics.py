@@ -105,9 +105,20 @@ def _iso_date(match: re.Match[str]) -> str:
 
 
 def numbers_in(text: str) -> set[str]:
-    """The figures of a text; a date counts once, however written ("31.08.2025" is
-    "31. August 2025")."""
-    return set(_NUMBER.findall(_DATE.sub(_iso_date, normalize_text(text))))
+    """The figures of a text by value; a date counts once, however written ("31.08.2025"
+    is "31. August 2025"), and a table's "13010.0" is the text's "13010"."""
+    found = _NUMBER.findall(_DATE.sub(_iso_date, normalize_text(text)))
+    return {_by_value(n) for n in found}
+
+
+def _by_value(number: str) -> str:
+    """A figure as its value: one decimal mark, no trailing zeros („0,500“ is „0,5“)."""
+    digits = number.replace(",", ".")
+    if digits.count(".") == 1:
+        whole, fraction = digits.split(".")
+        fraction = fraction.rstrip("0")
+        return f"{whole},{fraction}" if fraction else whole
+    return number
 
 
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
