@@ -1,10 +1,10 @@
 """One analysis per question, made once after the follow-up rewrite and read by every stage.
 
 The indicator router, retrieval and re-ranking, the answerability checks and the answer
-writer all need to know what a question asks for: a figure, a count, the highest value, a
-definition, who does something, whether a figure keeps a limit, which years and areas it
-names. `analyse_question` reads that once, with the cue words of `prompts/fragen.yaml`, into
-a `QuestionAnalysis`; no stage parses the question text again.
+writer all need to know what a question asks for: a figure, a date, a count, the highest
+value, a definition, whether a figure keeps a limit, which years it names. `analyse_question`
+reads that once, with the cue words of `prompts/fragen.yaml`, into a `QuestionAnalysis`; no
+stage parses the question text again.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ Extreme = Literal["highest", "lowest"]
 
 # A year as planning documents name them; the one definition of "year" (follow-ups too).
 YEAR = re.compile(r"(?:19|20)\d\d")
-_YEAR = YEAR
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
 _DEFAULT_WANTED = 5  # areas a ranking lists unless the question says how many
@@ -140,7 +139,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         terms=terms,
         topic_terms=frozenset(terms - documents - kinds),
         document_terms=documents,
-        years=tuple(int(w) for w in words if _YEAR.fullmatch(w)),
+        years=tuple(int(w) for w in words if YEAR.fullmatch(w)),
         numbers=tuple(_NUMBER.findall(text)),
         quantity=c.quantity.in_words(words) or _names_measure(words, c),
         time=time,
@@ -245,14 +244,14 @@ def checked_limit(text: str, c: Cues) -> str | None:
 
 
 def _since(words: Sequence[str]) -> bool:
-    return any(w == "seit" and _YEAR.fullmatch(n) for w, n in itertools.pairwise(words))
+    return any(w == "seit" and YEAR.fullmatch(n) for w, n in itertools.pairwise(words))
 
 
 def _period(words: Sequence[str]) -> bool:
     """„zwischen 2019 und 2023“, „von 2019 bis 2023“."""
     for i in range(len(words) - 3):
         a, y1, b, y2 = words[i : i + 4]
-        years = _YEAR.fullmatch(y1) and _YEAR.fullmatch(y2)
+        years = YEAR.fullmatch(y1) and YEAR.fullmatch(y2)
         if years and ((a, b) == ("zwischen", "und") or (a == "von" and b in ("bis", "auf", "zu"))):
             return True
     return False
@@ -424,7 +423,7 @@ def limit_figures(text: str, limit_cues: CueList | None = None) -> tuple[list[st
     limits: list[str] = []
     for match in _FIGURE.finditer(text):
         figure = match.group(0)
-        if _YEAR.fullmatch(figure):
+        if YEAR.fullmatch(figure):
             continue
         lead = words_of(" ".join(text[: match.start()].split()[-_CUE_REACH:]))
         (limits if limit_cues.in_words(lead) else values).append(figure)
