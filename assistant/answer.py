@@ -158,7 +158,7 @@ class AnswerService:
             yield Token(answer.text)
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
-        answer.retrieved = retrieved
+        answer.retrieved = retrieved  # the search's ranking; continuations were only read
         yield from self._finish(answer, question, standalone, thread_id)
 
     def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import EmbeddingSettings
-from eval.dataset import QUESTIONS, SPLITS, Question, load_questions
+from eval.dataset import QUESTIONS, SPLITS, load_questions
 from eval.harness import (
     CORPUS,
     REPORTS,
@@ -31,7 +31,7 @@ from eval.harness import (
     misses,
     summary,
 )
-from eval.metrics import facts_present, recall_at
+from eval.metrics import facts_answered, recall_at
 
 EMBEDDERS = {
     "use": EmbeddingSettings(mode="use"),
@@ -78,9 +78,7 @@ DEMO_TARGETS = (
 
 
 def run(args: argparse.Namespace) -> int:
-    questions = load_questions(args.questions)
-    if args.split != "all":
-        questions = [q for q in questions if q.split == args.split]
+    questions = load_questions(args.questions, None if args.split == "all" else args.split)
     systems = args.systems.split(",") if args.systems else None
     reports = evaluate(
         corpus=args.corpus,
@@ -194,16 +192,11 @@ def _variants_table(splits: dict[str, Reports]) -> str:
 
         def scores(rs: list) -> str:
             recall = sum(recall_at(r.rank, 5) for r in rs) / len(rs)
-            facts = sum(_has_facts(r.answer, r.question) for r in rs) / len(rs)
+            facts = sum(facts_answered(r.answer, r.question.answer_facts) for r in rs) / len(rs)
             return f"{len(rs)} | {recall:.3f} | {facts:.3f}"
 
         lines.append(f"| {split} | {scores(originals)} | {scores(variants)} |")
     return "\n".join(lines) if len(lines) > 2 else "No paraphrase variants in this set."
-
-
-def _has_facts(answer: object, question: Question) -> bool:
-    found = getattr(answer, "found", False)
-    return bool(found) and facts_present(getattr(answer, "text", ""), question.answer_facts)
 
 
 def default_report(questions: Path) -> Path:

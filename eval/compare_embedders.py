@@ -37,6 +37,7 @@ EMBEDDERS = {
     ),
 }
 COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10")
+SYSTEMS = ("dense", "bm25", "planwerk")
 
 
 def answerable_in(corpus: Path, questions: list[Question]) -> list[Question]:
@@ -51,10 +52,9 @@ def _rows(label: str, embedding: EmbeddingSettings, corpus: Path, qs: list[Quest
         start = time.perf_counter()
         evaluate(corpus, Path(work), embedding, questions=[], systems=[])  # the index alone
         built = time.perf_counter() - start
-        systems = ["dense", "bm25", "planwerk"]
-        reports = evaluate(corpus, Path(work), embedding, qs, systems=systems)
+        reports = evaluate(corpus, Path(work), embedding, qs, systems=SYSTEMS)
     rows = []
-    for system in ("dense", "bm25", "planwerk"):
+    for system in SYSTEMS:
         metrics = reports[system].metrics()
         cells = " | ".join(f"{metrics[c]:.3f}" for c in COLUMNS)
         facts = f"{metrics['facts_in_answer']:.3f}" if system == "planwerk" else "—"

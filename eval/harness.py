@@ -24,7 +24,7 @@ from eval.metrics import (
     AnswerResult,
     Location,
     answer_metrics,
-    facts_present,
+    facts_answered,
     first_relevant_rank,
     ndcg_at,
     percentile,
@@ -309,9 +309,7 @@ def by_type_table(report: SystemReport) -> str:
     lines = ["| type | n | recall@5 | answer has facts | refused |", "|---|---|---|---|---|"]
     for t in types:
         rs = [r for r in report.results if r.question.type == t]
-        has_facts = _mean(
-            r.answer.found and facts_present(r.answer.text, r.question.answer_facts) for r in rs
-        )
+        has_facts = _mean(facts_answered(r.answer, r.question.answer_facts) for r in rs)
         lines.append(
             f"| {t} | {len(rs)} | {_mean(recall_at(r.rank, 5) for r in rs):.2f} | "
             f"{has_facts:.2f} | {_mean(not r.answer.found for r in rs):.2f} |"
@@ -326,9 +324,7 @@ def misses(report: SystemReport, limit: int = 40) -> str:
             lines.append(f"- {r.question.id} (rank {r.rank}): {r.question.question}")
         elif not r.question.answerable and r.answer.found:
             lines.append(f"- {r.question.id} (not refused): {r.question.question}")
-        elif r.question.answerable and not (
-            r.answer.found and facts_present(r.answer.text, r.question.answer_facts)
-        ):
+        elif r.question.answerable and not facts_answered(r.answer, r.question.answer_facts):
             lines.append(f"- {r.question.id} (facts missing): {r.question.question}")
     return "\n".join(lines[:limit]) or "- none"
 

@@ -135,6 +135,11 @@ def facts_present(answer: str, facts: Sequence[str]) -> bool:
     return all(_comparable(f) in squashed for f in facts)
 
 
+def facts_answered(answer: Answer, facts: Sequence[str]) -> bool:
+    """The answer was given, not refused, and states every gold fact."""
+    return answer.found and facts_present(answer.text, facts)
+
+
 def numbers_exact(answer: str, facts: Sequence[str]) -> bool:
     """Every number of the answer facts appears verbatim as a number in the answer."""
     wanted = set().union(*(numbers_in(f) for f in facts)) if facts else set()
@@ -177,8 +182,7 @@ def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dic
     latencies = [r.ms for r in results]
     return {
         "facts_in_answer": _mean(
-            r.answer.found and facts_present(r.answer.text, r.question.answer_facts)
-            for r in answerable
+            facts_answered(r.answer, r.question.answer_facts) for r in answerable
         ),
         "citation_correct": _mean(citation_correct(r) for r in answerable),
         "numbers_exact": _mean(

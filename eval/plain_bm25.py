@@ -22,7 +22,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.german import STOP_WORDS
-from eval.questions_check import CorpusText, decode
+from eval.questions_check import CorpusText
 
 _WORD = re.compile(r"\w+")
 _BLOCK_CHARS = 1000
@@ -88,7 +88,7 @@ def _xlsx(path: Path) -> list[PlainPassage]:
 
 def load_passages(folder: Path) -> list[PlainPassage]:
     passages: list[PlainPassage] = []
-    whole = CorpusText(folder)
+    corpus = CorpusText(folder)
     for path in sorted(folder.iterdir()):
         suffix = path.suffix.lower()
         if suffix == ".pdf":
@@ -96,9 +96,9 @@ def load_passages(folder: Path) -> list[PlainPassage]:
         elif suffix == ".xlsx":
             passages += _xlsx(path)
         elif suffix == ".csv":
-            passages += _table_lines(path, decode(path.read_bytes()).splitlines())
+            passages += _table_lines(path, corpus.csv_lines(path.name))
         elif suffix in {".md", ".txt", ".docx", ".html", ".htm"}:
-            text = whole.whole(path.name)
+            text = corpus.whole(path.name)
             blocks = [text[i : i + _PAGE_CHARS] for i in range(0, len(text), _PAGE_CHARS)]
             passages += [PlainPassage(path.name, block) for block in blocks]
     return passages

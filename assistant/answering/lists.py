@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from ingest.sentences import split_sentences
 
-# An item marker at the start of a block or sentence: 1. 2) a) aa) iv) – - • *
-_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[a-z]{1,2}\)|[ivx]{1,4}\)|[–\-•*▪◦])(?:\s+|$)")
-_MARKER_ONLY = re.compile(r"^(?:\d{1,2}[.)]|[a-z]{1,2}\)|[ivx]{1,4}\)|[–\-•*▪◦])$")
+# An item marker: 1. 2) a) aa) iv) – - • *; at the start of a block or sentence, or alone.
+_MARKER_WORD = r"(?:\d{1,2}[.)]|[a-z]{1,2}\)|[ivx]{1,4}\)|[–\-•*▪◦])"
+_MARKER = re.compile(rf"^{_MARKER_WORD}(?:\s+|$)")
+_MARKER_ONLY = re.compile(rf"^{_MARKER_WORD}$")
 # Inline items in one paragraph: „… Bestandteile: – Teil A …, – Teil B …“.
 _INLINE_DASH = re.compile(r"\s[–•]\s(?=\S)")
 _FINISHED = re.compile(r"[.!?;]$|[.!?][\"'“”)\]]$")
@@ -101,7 +102,7 @@ def leading_items(text: str, heading: str = "", pending: str = "") -> tuple[list
     lines = lines_of(text)
     if lines and heading and lines[0].text == heading.strip():
         lines = lines[1:]
-    if lines and not lines[0].item and _MARKER_ONLY.match(pending.strip()):
+    if lines and not lines[0].item and is_marker(pending):
         lines = [Line(f"{pending.strip()} {lines[0].text}", True), *lines[1:]]
     if not lines or not lines[0].item:
         return [], False

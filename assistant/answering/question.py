@@ -17,9 +17,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Literal
 
-from assistant.answering.cues import WORD, CueList, Cues, Span, cues, words_of
+from assistant.answering.cues import WORD, CueList, Cues, cues, words_of
 from assistant.retrieval.german import (
-    MONTHS,
+    MONTH_NAMES,
     DocumentFrequencies,
     analyze,
     content_terms,
@@ -130,8 +130,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
     )
     limit = checked_limit(text, c)
-    area_noun = _area_noun(words, c)
-    threshold = _threshold(text, c)
+    area_noun = c.area_nouns.find(words)
+    since = _since(words)
+    single_area = _single_area(words, c)
     return QuestionAnalysis(
         text=text,
         asked=asked if asked and asked != text else "",
@@ -149,20 +150,20 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         definition=asks_definition(words, c),
         limit=limit,
         parts=tuple(coordinated_parts(text) + limit_parts(text, limit, c)),
-        change=c.change.in_words(words) or _since(words) or _period(words),
-        decrease=c.decrease.in_words(words) or c.lowest.in_words(words),
-        since=_since(words),
+        change=c.change.in_words(words) or since or _period(words),
+        decrease=c.decrease.in_words(words) or extreme == "lowest",
+        since=since,
         deviation=c.deviation.in_words(words),
         city=c.city.in_words(words),
-        threshold=threshold,
+        threshold=_threshold(text, c),
         asks_index=c.index.in_words(words),
         burden=c.burden.in_words(words),
         which_areas=_which_areas(words, c),
         how_many_areas=_how_many_areas(words, c),
-        single_area=_single_area(words, c),
+        single_area=single_area,
         yes_no=words[:1] in (("ist",), ("sind",), ("gilt",), ("gelten",), ("zählt",), ("zählen",)),
         value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
-        wanted=_wanted(words, c),
+        wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
     )
 
@@ -268,10 +269,6 @@ def _threshold(text: str, c: Cues) -> Threshold | None:
     return None
 
 
-def _area_noun(words: Sequence[str], c: Cues) -> Span | None:
-    return c.area_nouns.find(words)
-
-
 def _which_areas(words: Sequence[str], c: Cues) -> bool:
     """„Welche (zwei) Stadtteile …“, „In welchen Quartieren …“."""
     for i, word in enumerate(words):
@@ -312,8 +309,6 @@ def _single_area(words: Sequence[str], c: Cues) -> bool:
 
 def _wanted(words: Sequence[str], c: Cues) -> int:
     """How many areas a ranking lists: „die 3 Stadtteile“, „Top 5“, „fünf Quartiere“."""
-    if _single_area(words, c):
-        return 1
     for i, word in enumerate(words[:-1]):
         if word.isdigit() and len(word) <= 2 and c.area_nouns.matches_word(words[i + 1]):
             return max(1, int(word))
@@ -403,9 +398,8 @@ def states_time(text: str, c: Cues | None = None) -> bool:
     „30.05.2025“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""
     c = c or cues()
     words = words_of(text)
-    months = {m.lower() for m in MONTHS}
     for i, word in enumerate(words):
-        if word in months or _DATE.fullmatch(word):
+        if word in MONTH_NAMES or _DATE.fullmatch(word):
             return True
         if i and c.time_units.matches_word(word):
             before = words[i - 1]

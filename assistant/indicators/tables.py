@@ -458,7 +458,7 @@ def _assign_roles(
         # of many distinct codes does („krs“).
         for column in columns:
             numeric, textual, _, codes = stats[column.index]
-            if column.role == "ignore" and textual and not _repeats(column, data):
+            if column.role == "ignore" and textual and not _repeats(_cells(column, data)):
                 column.role = "name"
                 break
             if column.role == "data" and "code" not in roles and _area_codes(column, data):
@@ -476,9 +476,8 @@ def _cells(column: _Column, data: list[tuple[int, list[GridCell]]]) -> list[Grid
     return [cells[column.index] for _, cells in data if column.index < len(cells)]
 
 
-def _repeats(column: _Column, data: list[tuple[int, list[GridCell]]]) -> bool:
+def _repeats(cells: Sequence[GridCell]) -> bool:
     """Few values, each on many rows: a category, not an area."""
-    cells = _cells(column, data)
     return _filled_count(cells) >= _CATEGORY_REPEAT * _distinct_count(cells)
 
 
@@ -517,7 +516,7 @@ def _column_stats(
     column: _Column, data: list[tuple[int, list[GridCell]]]
 ) -> tuple[bool, bool, bool, bool]:
     """(numeric, textual, years, code-like) for a column's data cells."""
-    cells = [cells[column.index] for _, cells in data if column.index < len(cells)]
+    cells = _cells(column, data)
     filled = [c for c in cells if c.text]
     if not filled:
         return False, False, False, False
@@ -662,15 +661,11 @@ def _category_columns(
 ) -> list[_Column]:
     """Text columns whose values repeat across rows (a topic, a group, a line label):
     together they name what the row's figure measures."""
-    found = []
-    for column in columns:
-        if column.role != "ignore":
-            continue
-        cells = [cells[column.index] for _, cells in data if column.index < len(cells)]
-        filled = _filled_count(cells)
-        if filled and _is_textual(cells) and filled >= _CATEGORY_REPEAT * _distinct_count(cells):
-            found.append(column)
-    return found
+    return [c for c in columns if c.role == "ignore" and _names_category(_cells(c, data))]
+
+
+def _names_category(cells: Sequence[GridCell]) -> bool:
+    return bool(_filled_count(cells)) and _is_textual(cells) and _repeats(cells)
 
 
 def _category_records(

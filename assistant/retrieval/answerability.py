@@ -23,10 +23,9 @@ from collections.abc import Callable, Sequence
 
 from assistant.answering.question import QuestionAnalysis
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import MONTHS, fold, stem, synonyms
+from assistant.retrieval.german import MONTH_NAMES, fold, stem, synonyms
 
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
-_MONTH_NAMES = frozenset(month.lower() for month in MONTHS)
 _DATE_OR_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(?:19|20)\d\d|\d{1,2}\.")
 _WORDS_BEFORE_NOUN = 2  # "rund 640 sanierte Wohnungen": a figure, up to two words, the noun
 
@@ -67,7 +66,7 @@ def _is_count(tokens: list[str], i: int) -> bool:
     token = tokens[i]
     if not token[0].isdigit() or _DATE_OR_YEAR.fullmatch(token):
         return False
-    return i + 1 == len(tokens) or tokens[i + 1].lower() not in _MONTH_NAMES
+    return i + 1 == len(tokens) or tokens[i + 1].lower() not in MONTH_NAMES
 
 
 Check = Callable[[QuestionAnalysis, Sequence[RetrievedChunk]], str | None]

@@ -20,6 +20,7 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 MONTHS = (
     "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
 ).split()
+MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
 ANALYZER_VERSION = 6
