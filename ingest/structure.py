@@ -133,6 +133,36 @@ def table_row_text(header: str, row: str) -> str:
     return "; ".join(f"{n}: {v}" for n, v in zip(names, values, strict=True) if v)
 
 
+_IDENTIFIER = re.compile(r"(^|[_\s-])(id|key|uuid)$", re.IGNORECASE)
+_YEAR_COLUMN = re.compile(r"^(jahr|year|stichtag|berichtsjahr)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"[-+]?\d[\d.,' ]*(\s?%)?")
+# Column names that say only "the figure" (long-format exports): the figure stands alone.
+_BARE_FIGURE = re.compile(r"^(zahl|wert|werte|value|anzahl|betrag)$", re.IGNORECASE)
+
+
+def row_sentence(row: str) -> str:
+    """A "Spalte: Wert; …" row as a line a planner reads: what the row is about (names,
+    years, categories) first, then each figure with its column name, identifier columns
+    left out — „Lindenthal, 2008, Konfession, katholisch: 56729.0“. Other text unchanged."""
+    cells = [part.split(": ", 1) for part in row.split("; ")]
+    if len(cells) < 2 or any(len(cell) != 2 for cell in cells):
+        return row
+    about, figures = [], []
+    for index, (name, value) in enumerate(cells):
+        if _IDENTIFIER.search(name.strip()):
+            continue
+        figure = _FIGURE.fullmatch(value.strip()) and not _YEAR_COLUMN.match(name.strip())
+        # The first column is the row's key even when it is a number (a Kreis code).
+        if figure and index > 0:
+            bare = _BARE_FIGURE.match(name.strip())
+            figures.append(value if bare else f"{name} {value}")
+        else:
+            about.append(value)
+    if not figures:
+        return row
+    return (", ".join(about) + ": " if about else "") + "; ".join(figures)
+
+
 def table_cells(line: str) -> list[str]:
     """The cells of a line with cell separators; an empty cell stays an empty string."""
     return [cell.strip() for cell in line.split(CELL_SEPARATOR.strip())]

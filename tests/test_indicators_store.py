@@ -52,7 +52,7 @@ def test_gazetteer_links_name_variants_to_codes(tmp_path: Path) -> None:
     assert set(wohngeld["area_key"]) == {"1", "2", "3"}  # "1" is the same area as "01"
     labels = dict(zip(single["area_key"], single["area_label"], strict=True))
     assert labels["2"] == "Nordviertel"
-    gazetteer = store.gazetteer()
+    gazetteer = store.geographies()
     assert gazetteer.resolve("", "Nord-Viertel") == "2"
     assert [m.key for m in gazetteer.find_in_text("Wie steht Stadtteil 03 da?")] == ["3"]
 

@@ -196,7 +196,7 @@ def resolve_area(store: IndicatorStore, quartier: str, workspace: str = "default
             "Es sind noch keine Indikatortabellen eingelesen. Bitte zuerst die Tabellen "
             "(CSV, XLSX) mit „planwerk ingest“ einlesen."
         )
-    gazetteer = store.gazetteer(workspace)
+    gazetteer = store.geographies(workspace)
     text = quartier.strip()
     key = gazetteer.resolve(text, text) if text.isdigit() else gazetteer.resolve("", text)
     if key is None or key not in set(frame["area_key"]):

@@ -376,6 +376,11 @@ _AREA_PLURALS = {
     "ortsteil": ("Ortsteilen", "Ortsteile"),
     "viertel": ("Vierteln", "Viertel"),
     "planungsr": ("Planungsräumen", "Planungsräume"),
+    "stadtr": ("Stadträumen", "Stadträume"),
+    "landkreis": ("Landkreisen", "Landkreise"),
+    "kreis": ("Kreisen", "Kreise"),
+    "gemeinde": ("Gemeinden", "Gemeinden"),
+    "kommune": ("Kommunen", "Kommunen"),
 }
 
 

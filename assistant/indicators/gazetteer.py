@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.cues import alternation, cues
 
@@ -32,14 +33,13 @@ _IN_TEXT_CODE = re.compile(
 )
 _TOTAL = re.compile(
     r"\b(insgesamt|gesamt|summe|zusammen|gesamtstadt|stadtgebiet|stadtgesamt|durchschnitt|"
-    r"mittelwert|alle\s+(stadtteile|quartiere|gebiete|bezirke|sozialräume))\b|^stadt\s",
+    r"mittelwert|alle\s+(stadtteile|quartiere|gebiete|bezirke|sozialräume))\b",
     re.IGNORECASE,
 )
 _DISTRICT = re.compile(r"bezirk|sozialraum|region|ortsteil|planungsraum", re.IGNORECASE)
-_REFERENCE_AREA = re.compile(
-    r"^(nrw|nordrhein-westfalen|deutschland|bund|bundesgebiet|land\s+\w+|kreis\s+\w+)$",
-    re.IGNORECASE,
-)
+# „Stadt Köln“, „Kreis Recklinghausen“, „Land Hadeln“: a total in one table, a real area
+# (a Samtgemeinde, a city of a municipalities export) in another. Only evidence decides.
+_MAYBE_TOTAL = re.compile(r"^(stadt|kreis|landkreis|land)\s+\S", re.IGNORECASE)
 # Words of a question that are never area names even if they look like one.
 _NOT_AREAS = frozenset(
     """
@@ -82,15 +82,39 @@ def split_code(text: str) -> tuple[str, str]:
 
 
 def aggregate_kind(code: str, name: str) -> str:
-    """ "Gesamtstadt", "Bezirk" or "Vergleichsraum" for total rows; "" for a real area."""
+    """ "Gesamtstadt", "Bezirk" or "Vergleichsraum" for rows whose name alone says they are
+    totals; "" for a real area or a name that may be either (see `possible_total_kind`)."""
     text = " ".join(name.split())
-    if _REFERENCE_AREA.match(text):
+    if text.casefold() in _reference_areas():
         return "Vergleichsraum"
     if not _TOTAL.search(text):
         return ""
     if _DISTRICT.search(text) and "stadt" not in text.casefold():
         return "Bezirk"
     return "Gesamtstadt"
+
+
+def possible_total_kind(name: str) -> str:
+    """The total a name like „Stadt Köln“ or „Kreis Unna“ would be, if the table's figures
+    show it is one ("" for other names)."""
+    match = _MAYBE_TOTAL.match(" ".join(name.split()))
+    if match is None:
+        return ""
+    return "Gesamtstadt" if match.group(1).casefold() == "stadt" else "Vergleichsraum"
+
+
+@lru_cache(maxsize=1)
+def _reference_areas() -> frozenset[str]:
+    """Germany and the Länder that are not also cities, by name and long abbreviation."""
+    from assistant.llm.templates import prompt_data
+
+    data = prompt_data("gebiete.yaml")
+    names = {str(n).casefold() for n in data["germany"]}
+    for land in data["laender"]:
+        if not land.get("city_state"):
+            names.add(str(land["name"]).casefold())
+            names.update(str(w).casefold() for w in land["words"] if "*" not in str(w))
+    return frozenset(n for n in names if len(n) > 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +125,7 @@ class AreaMention:
     name: str
     text: str
     start: int
+    geography: str = ""  # the geography's id (see `geography.Geographies`)
 
 
 class Gazetteer:

@@ -33,6 +33,8 @@ SUPPRESSION_SIGNS: dict[str, str] = {
     "#n/a": "nicht verfügbar",
 }
 EMPTY_REASON = "leere Zelle"
+# Unit of a rate column whose cells are fractions of one ("0,147" for 14,7 %).
+FRACTION = "Anteil (0 bis 1)"
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "…": "..."})
 # Spaces a spreadsheet or a PDF export leaves inside numbers (incl. no-break spaces).
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")

@@ -25,10 +25,19 @@ from assistant.indicators.composite import (
     graded_index,
     overlay,
 )
-from assistant.indicators.numbers import format_german
+from assistant.indicators.numbers import FRACTION, format_german
 from assistant.indicators.store import IndicatorStore
 
 CITY_KINDS = ("Gesamtstadt",)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where an operation computes: one geography (see `geography.Geographies`) and,
+    where the table names the Land of each row, optionally one Land."""
+
+    geography: str | None = None
+    region: str | None = None
 
 
 class IndicatorQueryError(Exception):
@@ -76,9 +85,12 @@ class Observation:
     masked: bool = False  # a count below the privacy minimum, deliberately not shown
 
     def shown(self) -> str:
-        """The figure with its unit for a German sentence: "23,4 %", "7.834", "35,7 m²"."""
+        """The figure with its unit for a German sentence: "23,4 %", "7.834", "35,7 m²";
+        a fraction as the cell shows it and in percent: "0,147 (= 14,7 %)"."""
         if self.value is None:
             return self.display if self.display.startswith("unter ") else "kein Wert"
+        if self.unit == FRACTION:
+            return f"{self.display} (= {format_german(self.value * 100, 1)} %)"
         return with_unit(self.display, self.unit)
 
 
@@ -203,8 +215,8 @@ class SocialIndexResult:
 
 
 def with_unit(text: str, unit: str) -> str:
-    """ "23,4" + "%" -> "23,4 %"; counts and unit-less values stay bare."""
-    if not unit or unit == "Anzahl" or unit in text:
+    """ "23,4" + "%" -> "23,4 %"; counts, fractions and unit-less values stay bare."""
+    if not unit or unit in ("Anzahl", FRACTION) or unit in text:
         return text
     return f"{text} {unit}"
 
@@ -227,9 +239,10 @@ def lookup(
     area: str,
     year: int | None = None,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> LookupResult:
     """The value of one area (name, code or key; also "Stadt gesamt") in one year."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
     key = _area_key(store, frame, area, workspace)
     rows = frame[frame["area_key"] == key]
     if rows.empty:
@@ -265,9 +278,10 @@ def rank(
     n: int = 3,
     highest: bool = True,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> RankingResult:
     """The `n` areas with the highest (or lowest) values; totals and missing values left out."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
     chosen_year = year if year is not None else _latest_year(frame[frame["aggregate"] == ""])
     rows = frame[_year_is(frame, chosen_year)]
     observations = [_observation(r, definition, store.min_count) for _, r in rows.iterrows()]
@@ -297,9 +311,10 @@ def compare(
     areas: Sequence[str],
     year: int | None = None,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> ComparisonResult:
     """The values of several areas in one year (the latest year all of them have)."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
     keys = [_area_key(store, frame, area, workspace) for area in areas]
     rows = frame[frame["area_key"].isin(keys)]
     if year is None:
@@ -328,9 +343,10 @@ def change(
     start: int | None = None,
     end: int | None = None,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> ChangeResult:
     """Change of one area from `start` (default: first year) to `end` (default: last year)."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
     key = _area_key(store, frame, area, workspace)
     rows = frame[(frame["area_key"] == key) & frame["value"].notna()]
     years = sorted(int(y) for y in rows["year"].dropna().unique())
@@ -378,9 +394,11 @@ def rank_change(
     n: int = 3,
     increase: bool = True,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> ChangeRanking:
     """The `n` areas whose value rose (or fell) most between `start` and `end`."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
+    chosen = _chosen(frame, scope)
     areas = frame[(frame["aggregate"] == "") & frame["value"].notna()]
     years = sorted(int(y) for y in areas["year"].dropna().unique())
     if len(years) < 2:
@@ -390,7 +408,7 @@ def rank_change(
     results = []
     for key in areas["area_key"].unique():
         try:
-            results.append(change(store, indicator, str(key), start, end, workspace))
+            results.append(change(store, indicator, str(key), start, end, workspace, chosen))
         except IndicatorQueryError:
             continue  # the area lacks one of both years
     if not results:
@@ -407,6 +425,7 @@ def deviation(
     area: str,
     year: int | None = None,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> DeviationResult:
     """How far an area lies from the city average of the same year.
 
@@ -414,14 +433,15 @@ def deviation(
     covers the areas in that year; otherwise it is the city total row of the table
     ("Stadt gesamt"), and without one the plain mean of the areas.
     """
-    definition, frame = _indicator_frame(store, indicator, workspace)
-    found = lookup(store, indicator, area, year, workspace).observation
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
+    chosen = _chosen(frame, scope)
+    found = lookup(store, indicator, area, year, workspace, chosen).observation
     if found.value is None:
         raise IndicatorQueryError(f"Für „{area}“ ist kein Wert ausgewiesen ({found.missing}).")
     chosen_year = found.year
     rows = frame[_year_is(frame, chosen_year)]
     areas = rows[(rows["aggregate"] == "") & rows["value"].notna()]
-    population = _population(store, workspace, chosen_year)
+    population = _population(store, workspace, chosen_year, str(chosen.geography))
     decimals = found.decimals
     if population is not None and not areas.empty:
         weights = population.reindex(areas["area_key"].to_numpy())
@@ -458,9 +478,10 @@ def share_above(
     year: int | None = None,
     above: bool = True,
     workspace: str = "default",
+    scope: Scope | None = None,
 ) -> ThresholdResult:
     """Areas whose value lies above (or below) `threshold`, and their share of all areas."""
-    definition, frame = _indicator_frame(store, indicator, workspace)
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
     chosen_year = year if year is not None else _latest_year(frame[frame["aggregate"] == ""])
     rows = frame[_year_is(frame, chosen_year) & (frame["aggregate"] == "")]
     observations = [_observation(r, definition, store.min_count) for _, r in rows.iterrows()]
@@ -484,6 +505,7 @@ def social_index(
     workspace: str = "default",
     *,
     dynamics: bool = True,
+    scope: Scope | None = None,
 ) -> SocialIndexResult:
     """Status index (and dynamics index and overlay) over indicators of the store.
 
@@ -493,8 +515,18 @@ def social_index(
     """
     defaults = store.catalogue.index
     frame = store.frame(workspace)
+    wanted_keys = list(indicators or defaults.status)
+    geography = scope.geography if scope else None
+    if geography is None:
+        # The geography holding most of the index's indicators; ties by preference.
+        holding = frame[frame["indicator"].isin(wanted_keys)].groupby("geography")["indicator"]
+        counts = holding.nunique()
+        best = counts[counts == counts.max()].index if not counts.empty else []
+        preferred = store.geographies(workspace).preferred(best)
+        geography = preferred.id if preferred is not None else ""
+    frame = frame[frame["geography"] == geography]
     available = set(frame["indicator"].unique())
-    keys = [k for k in (indicators or defaults.status) if k in available]
+    keys = [k for k in wanted_keys if k in available]
     if not keys:
         wanted = ", ".join(indicators or defaults.status)
         raise IndicatorQueryError(
@@ -504,7 +536,7 @@ def social_index(
     areas = frame[(frame["aggregate"] == "") & frame["indicator"].isin(keys)]
     year = year if year is not None else _common_latest_year(areas, keys)
     wide_now = _wide(areas, keys, year)
-    pop_key, population = _population_with_key(store, workspace, year)
+    pop_key, population = _population_with_key(store, workspace, year, geography)
     limit = defaults.min_population if min_population is None else min_population
     signs = {d.key: d.sign for d in definitions}
     weight_map = dict(weights or {k: defaults.weights.get(k, 1.0) for k in keys})
@@ -552,22 +584,42 @@ def social_index(
 
 
 def _indicator_frame(
-    store: IndicatorStore, indicator: str, workspace: str
+    store: IndicatorStore, indicator: str, workspace: str, scope: Scope | None = None
 ) -> tuple[IndicatorDef, pd.DataFrame]:
+    """The indicator's rows of one geography (and Land, if asked): the scope's, else the
+    preferred one of those that have the indicator, so no operation ever mixes places."""
     frame = store.frame(workspace)
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise IndicatorQueryError(f"Der Indikator „{indicator}“ ist in keiner Tabelle enthalten.")
+    geography = scope.geography if scope else None
+    if geography is None:
+        preferred = store.geographies(workspace).preferred(rows["geography"].unique())
+        geography = preferred.id if preferred is not None else ""
+    rows = rows[rows["geography"] == geography]
+    if scope is not None and scope.region and (rows["region"] != "").any():
+        rows = rows[rows["region"] == scope.region]
+        if rows.empty:
+            raise IndicatorQueryError(f"Für {scope.region} enthält die Tabelle keine Werte.")
     return store.definition(indicator, workspace), rows
 
 
+def _chosen(frame: pd.DataFrame, scope: Scope | None) -> Scope:
+    """The scope an operation settled on, for the operations it calls in turn."""
+    region = scope.region if scope else None
+    return Scope(str(frame["geography"].iloc[0]), region)
+
+
 def _area_key(store: IndicatorStore, frame: pd.DataFrame, area: str, workspace: str) -> str:
-    if area in set(frame["area_key"]):
+    known = set(frame["area_key"])
+    if area in known:
         return area
-    gazetteer = store.gazetteer(workspace)
-    key = gazetteer.resolve(area, area) if area.strip().isdigit() else gazetteer.resolve("", area)
-    if key is not None and key in set(frame["area_key"]):
-        return key
+    gazetteer = store.geographies(workspace)
+    text = area.strip()
+    keys = gazetteer.resolve_all(text, text) if text.isdigit() else gazetteer.resolve_all("", text)
+    for key in keys:
+        if key in known:
+            return key
     totals = frame[frame["aggregate"] != ""]
     wanted = area.casefold()
     for row_key, name in zip(totals["area_key"], totals["area_name"], strict=True):
@@ -603,7 +655,7 @@ def _observation(row: pd.Series, definition: IndicatorDef, min_count: int) -> Ob
         year=year,
         value=value,
         display=display,
-        unit=definition.unit or str(row["unit"] or ""),
+        unit=FRACTION if row["unit"] == FRACTION else definition.unit or str(row["unit"] or ""),
         decimals=int(row["decimals"]),
         ref=ref,
         missing=missing,
@@ -659,15 +711,21 @@ def _wide(rows: pd.DataFrame, keys: Sequence[str], year: int) -> pd.DataFrame:
     return wide.reindex(index=all_areas, columns=list(keys))
 
 
-def _population(store: IndicatorStore, workspace: str, year: int | None) -> pd.Series | None:
-    return _population_with_key(store, workspace, year)[1]
+def _population(
+    store: IndicatorStore, workspace: str, year: int | None, geography: str
+) -> pd.Series | None:
+    return _population_with_key(store, workspace, year, geography)[1]
 
 
 def _population_with_key(
-    store: IndicatorStore, workspace: str, year: int | None
+    store: IndicatorStore, workspace: str, year: int | None, geography: str
 ) -> tuple[str | None, pd.Series | None]:
     frame = store.frame(workspace)
-    candidates = frame[(frame["kind"] == "population") & (frame["aggregate"] == "")]
+    candidates = frame[
+        (frame["kind"] == "population")
+        & (frame["aggregate"] == "")
+        & (frame["geography"] == geography)
+    ]
     if candidates.empty:
         return None, None
     at = candidates[_year_is(candidates, year)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
+import pandas as pd
 
 from assistant.answering.cues import cues
 from assistant.answering.question import QuestionAnalysis
@@ -34,9 +35,16 @@ from assistant.indicators.answer_text import (
 )
 from assistant.indicators.catalogue import IndicatorDef, stem_set, words
 from assistant.indicators.gazetteer import AreaMention
+from assistant.indicators.geography import (
+    Geography,
+    GeographyChoice,
+    choose_geography,
+    land_named,
+)
 from assistant.indicators.numbers import parse_number
 from assistant.indicators.operations import (
     IndicatorQueryError,
+    Scope,
     change,
     compare,
     deviation,
@@ -118,6 +126,13 @@ class ParsedQuestion:
     threshold: float | None = None
     above: bool = True
     city: bool = False
+    geography: Geography | None = None  # the tables the answer comes from
+    also: tuple[Geography, ...] = ()  # other tables that fit the question as well
+    region: str | None = None  # the Land a question narrows to („NRW-Kommune“)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.geography.id if self.geography else None, self.region)
 
 
 def parse_question(
@@ -130,7 +145,12 @@ def parse_question(
     knows them; intent None = not for the router."""
     definitions = store.definitions(workspace)
     indicator = match_indicator(question.text, definitions.values(), embedder)
-    areas = store.gazetteer(workspace).find_in_text(question.text)
+    geographies = store.geographies(workspace)
+    mentions = geographies.find_in_text(question.text)
+    frame = store.frame(workspace)
+    holding = frame[frame["indicator"] == indicator] if indicator is not None else frame
+    choice = choose_geography(geographies, holding["geography"].unique(), question.text, mentions)
+    areas = [m for m in mentions if choice is None or m.geography == choice.chosen.id]
     parsed = ParsedQuestion(
         None,
         indicator,
@@ -140,6 +160,9 @@ def parse_question(
         question.wanted,
         not question.decrease,
         city=question.city,
+        geography=choice.chosen if choice else None,
+        also=choice.others if choice else (),
+        region=_region(question.text, holding, choice),
     )
     threshold = question.threshold
     asks_index = question.asks_index or (
@@ -215,6 +238,7 @@ def match_indicator(
     question_stems = stem_set(question)
     question_compact = "".join(words(question))
     best: tuple[tuple[int, int, int, int], str] | None = None
+    best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
     for definition in defs:
         for phrase in definition.phrases:
@@ -236,6 +260,10 @@ def match_indicator(
                 )
                 if best is None or score > best[0]:
                     best = (score, definition.key)
+                    best_stems = _word_stems(phrase)
+    wider = _wider_match(_word_stems(question), defs, best_stems) if best_stems else None
+    if wider is not None:
+        return wider
     if best is not None and best[0][0] > 1:
         return best[1]
     described = _description_words_match(question, defs)
@@ -251,6 +279,30 @@ def match_indicator(
     if best is not None:
         return best[1]
     return _embedding_match(question, defs, embedder)
+
+
+def _wider_match(
+    question_stems: set[str], definitions: list[IndicatorDef], matched: set[str]
+) -> str | None:
+    """An indicator whose name extends the matched one by more words of the question, even
+    if the name has a word the question lacks: „Einwohner mit Migrationshintergrund“ asks
+    for „Einwohner mit Migrationshintergrund – Insgesamt“, not for „Einwohner“. The best
+    must beat the runner-up."""
+    scored = []
+    for definition in definitions:
+        for phrase in definition.phrases:
+            stems = _word_stems(phrase)
+            shared = stems & question_stems
+            if matched < shared:
+                scored.append((len(shared), -len(stems - question_stems), definition.key))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    top = scored[0]
+    runner_up = next((s for s in scored[1:] if s[2] != top[2]), None)
+    if runner_up is not None and runner_up[:2] == top[:2]:
+        return None
+    return top[2]
 
 
 def _description_words_match(question: str, definitions: list[IndicatorDef]) -> str | None:
@@ -366,62 +418,90 @@ def _answer(
     question: QuestionAnalysis, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
 ) -> IndicatorAnswer | None:
     sources = SourceList()
-    area_word = question.area_word
+    scope = parsed.scope
+    area_type = parsed.geography.area_type if parsed.geography else None
+    area_word = question.area_word or (area_type.name if area_type else None)
     intent = parsed.intent
     text: str | None
     result: Any
     if intent == "index":
         year = _asked_year(parsed)
-        result = social_index(store, year=year, workspace=workspace)
+        result = social_index(store, year=year, workspace=workspace, scope=scope)
         if parsed.areas:
             text = index_area_text(result, sources, [a.key for a in parsed.areas], area_word)
         else:
             text = index_text(result, sources, area_word)
-    elif intent == "ranking":
-        assert parsed.indicator is not None
-        result = rank(
-            store, parsed.indicator, _asked_year(parsed), parsed.n, parsed.highest, workspace
-        )
+        return _finished(question, parsed, text, sources, result)
+    indicator = parsed.indicator
+    assert indicator is not None
+    year = _asked_year(parsed)
+    if intent == "ranking":
+        result = rank(store, indicator, year, parsed.n, parsed.highest, workspace, scope)
         text = ranking_text(result, sources, area_word)
     elif intent == "threshold":
-        assert parsed.indicator is not None and parsed.threshold is not None
+        assert parsed.threshold is not None
         result = share_above(
-            store, parsed.indicator, parsed.threshold, _asked_year(parsed), parsed.above, workspace
+            store, indicator, parsed.threshold, year, parsed.above, workspace, scope
         )
         text = threshold_text(result, sources, area_noun(area_word))
     elif intent == "change":
-        assert parsed.indicator is not None
         start, end = _period(parsed)
-        result = change(store, parsed.indicator, parsed.areas[0].key, start, end, workspace)
+        result = change(store, indicator, parsed.areas[0].key, start, end, workspace, scope)
         text = change_text(result, sources)
     elif intent == "change_ranking":
-        assert parsed.indicator is not None
         start, end = _period(parsed)
         increase = not question.decrease
-        result = rank_change(store, parsed.indicator, start, end, parsed.n, increase, workspace)
+        result = rank_change(store, indicator, start, end, parsed.n, increase, workspace, scope)
         text = change_ranking_text(result, sources, area_noun(area_word))
     elif intent == "deviation":
-        assert parsed.indicator is not None
-        result = deviation(
-            store, parsed.indicator, parsed.areas[0].key, _asked_year(parsed), workspace
-        )
+        result = deviation(store, indicator, parsed.areas[0].key, year, workspace, scope)
         text = deviation_text(result, sources)
     elif intent == "comparison":
-        assert parsed.indicator is not None
-        result = compare(
-            store, parsed.indicator, [a.key for a in parsed.areas], _asked_year(parsed), workspace
-        )
+        keys = [a.key for a in parsed.areas]
+        result = compare(store, indicator, keys, year, workspace, scope)
         text = comparison_text(result, sources)
     else:  # lookup
-        assert parsed.indicator is not None
         area = parsed.areas[0].key if parsed.areas else _city_area(store, parsed, workspace)
         if area is None:
             return None
-        result = lookup(store, parsed.indicator, area, _asked_year(parsed), workspace)
+        result = lookup(store, indicator, area, year, workspace, scope)
         text = lookup_text(result, sources)
+    return _finished(question, parsed, text, sources, result)
+
+
+def _finished(
+    question: QuestionAnalysis,
+    parsed: ParsedQuestion,
+    text: str | None,
+    sources: SourceList,
+    result: Any,
+) -> IndicatorAnswer | None:
     if not text:
         return None
-    return IndicatorAnswer(question.text, text, sources.items, intent, result)  # type: ignore[arg-type]
+    if parsed.region:
+        text += f"\nBerücksichtigt sind nur Gebiete in {parsed.region}."
+    if parsed.also and parsed.geography is not None:
+        text += "\n" + _also_note(parsed.geography, parsed.also)
+    return IndicatorAnswer(question.text, text, sources.items, parsed.intent, result)  # type: ignore[arg-type]
+
+
+def _also_note(chosen: Geography, others: Sequence[Geography]) -> str:
+    """Say which tables the answer comes from when others would have fitted too."""
+    listed = "; ".join(f"„{g.title}“ ({g.area_plural})" for g in others)
+    return (
+        f"Hinweis: Berechnet nur aus „{chosen.title}“ ({chosen.area_plural}). Dazu passen "
+        f"auch: {listed}. Nennen Sie die Tabelle, den Ort oder die Gebietsart in der Frage, "
+        f"um dort zu rechnen."
+    )
+
+
+def _region(text: str, holding: pd.DataFrame, choice: GeographyChoice | None) -> str | None:
+    """The Land a question narrows to, when the chosen table says where each row lies."""
+    land = land_named(text)
+    if land is None or choice is None:
+        return None
+    rows = holding[holding["geography"] == choice.chosen.id]
+    return land.name if (rows["region"] == land.name).any() else None
 
 
 def _asked_year(parsed: ParsedQuestion) -> int | None:
@@ -441,6 +521,8 @@ def _city_area(store: IndicatorStore, parsed: ParsedQuestion, workspace: str) ->
         return None
     frame = store.frame(workspace)
     rows = frame[(frame["indicator"] == parsed.indicator) & (frame["aggregate"] == "Gesamtstadt")]
+    if parsed.geography is not None:
+        rows = rows[rows["geography"] == parsed.geography.id]
     return str(rows["area_key"].iloc[0]) if not rows.empty else None
 
 

@@ -39,8 +39,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from assistant.config import Settings
-from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition
-from assistant.indicators.gazetteer import Gazetteer, normalise_name
+from assistant.db import engine_for
+from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition, stem_set
+from assistant.indicators.gazetteer import normalise_name
+from assistant.indicators.geography import Geographies, build_geographies, geography_column
+from assistant.indicators.numbers import FRACTION
 from assistant.indicators.tables import TABLE_SUFFIXES, read_table
 
 metadata = MetaData()
@@ -80,6 +83,8 @@ values_table = Table(
     Column("display", Text, nullable=False),
     Column("missing", Text, nullable=False),
     Column("decimals", Integer, nullable=False),
+    Column("area_type", String(40), nullable=False, server_default=""),
+    Column("region", String(100), nullable=False, server_default=""),
     Index("ix_indicator_values_doc", "workspace", "doc_id"),
     Index("ix_indicator_values_query", "workspace", "indicator", "year"),
 )
@@ -96,7 +101,7 @@ area_names_table = Table(
 _VALUE_FIELDS = (
     "sheet", "row", "column", "column_name", "area_code", "area_name", "aggregate", "label",
     "indicator", "unit", "year", "reference", "value", "value_text", "display", "missing",
-    "decimals",
+    "decimals", "area_type", "region",
 )  # fmt: skip
 
 
@@ -143,7 +148,7 @@ class _Snapshot:
     version: tuple[int, int]
     frame: pd.DataFrame
     definitions: dict[str, IndicatorDef]
-    gazetteer: Gazetteer
+    geographies: Geographies
 
 
 class IndicatorStore:
@@ -165,6 +170,7 @@ class IndicatorStore:
         if catalogue is None:
             configured = getattr(settings, "indicator_catalogue", None)
             catalogue = Catalogue.load(Path(configured)) if configured else Catalogue.load()
+        engine_for(settings)  # migrates a database of an earlier version before it is read
         return cls(settings.database, catalogue)
 
     @property
@@ -315,34 +321,50 @@ class IndicatorStore:
             key = (str(record["sheet"] or ""), str(record["column"]), str(record["label"]))
             groups.setdefault(key, []).append(record)
         definitions: dict[tuple[str, str, str], IndicatorDef] = {}
+        fractions: set[tuple[str, str, str]] = set()
         for key, rows in groups.items():
             values = [abs(float(r["value"])) for r in rows if _present(r["value"])]
             unit = next((str(r["unit"]) for r in rows if r["unit"]), "")
             definitions[key] = self.catalogue.resolve(key[2], unit, max(values, default=None))
+            # A rate whose cells all lie in 0…1 is a fraction ("0,147"), not a percentage.
+            if not unit and definitions[key].unit == "%" and values and max(values) <= 1.0:
+                fractions.add(key)
         out: list[dict[str, Any]] = []
         for record in records:
-            definition = definitions[
-                (str(record["sheet"] or ""), str(record["column"]), str(record["label"]))
-            ]
+            key = (str(record["sheet"] or ""), str(record["column"]), str(record["label"]))
+            definition = definitions[key]
             row = {name: record[name] for name in _VALUE_FIELDS if name != "indicator"}
             row["indicator"] = definition.key
             if not _present(row["value"]):
                 row["value"] = None
             if not _present(row["year"]):
                 row["year"] = None
-            if not row["unit"]:
+            if key in fractions:
+                row["unit"] = FRACTION
+            elif not row["unit"]:
                 row["unit"] = definition.unit
             out.append(row)
-        # Two columns of one sheet that both claim an indicator for the same area and year
-        # ("Frauen / SGB-II-Quote", "Männer / SGB-II-Quote") keep their full header instead.
-        columns: dict[tuple[Any, ...], set[str]] = {}
+        # Two columns (or two labels of one long-format column) that claim an indicator for
+        # the same area and year: the one label plainly naming it keeps it („Einwohner“,
+        # not „Einwohner nach Geschlecht – Weiblich“), the others get their own; without one
+        # plain label, all do („Frauen / SGB-II-Quote“, „Männer / SGB-II-Quote“).
+        claims: dict[tuple[Any, ...], set[tuple[str, str]]] = {}
         for row in out:
             spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
-            columns.setdefault(spot, set()).add(row["column"])
+            claims.setdefault(spot, set()).add((row["column"], row["label"]))
+        plainest = {
+            spot: _plainest(rivals, self.catalogue.get(str(spot[3])))
+            for spot, rivals in claims.items()
+            if len(rivals) > 1
+        }
         for row in out:
             spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
-            if len(columns[spot]) > 1:
-                row["indicator"] = derived_definition(row["column_name"]).key
+            rivals = claims[spot]
+            if len(rivals) > 1 and (row["column"], row["label"]) != plainest[spot]:
+                one_column = len({column for column, _ in rivals}) == 1
+                row["indicator"] = derived_definition(
+                    row["label"] if one_column else row["column_name"]
+                ).key
         return out
 
     # ----------------------------------------------------------------------------------------
@@ -392,8 +414,9 @@ class IndicatorStore:
     def definitions(self, workspace: str = "default") -> dict[str, IndicatorDef]:
         return self._snapshot(workspace).definitions
 
-    def gazetteer(self, workspace: str = "default") -> Gazetteer:
-        return self._snapshot(workspace).gazetteer
+    def geographies(self, workspace: str = "default") -> Geographies:
+        """The workspace's geographies with their area names and codes."""
+        return self._snapshot(workspace).geographies
 
     def definition(self, key: str, workspace: str = "default") -> IndicatorDef:
         found = self.definitions(workspace).get(key) or self.catalogue.get(key)
@@ -453,46 +476,48 @@ class IndicatorStore:
                 .where(values_table.c.workspace == workspace),
                 conn,
             )
-            pairs = conn.execute(
-                select(area_names_table.c.code, area_names_table.c.name, area_names_table.c.doc_id)
-                .where(area_names_table.c.workspace == workspace)
-                .order_by(area_names_table.c.doc_id, area_names_table.c.code)
+            manual = conn.execute(
+                select(area_names_table.c.code, area_names_table.c.name)
+                .where(area_names_table.c.workspace == workspace, area_names_table.c.doc_id == "")
+                .order_by(area_names_table.c.code)
             ).all()
-        gazetteer = Gazetteer()
-        gazetteer.learn_all((code, name) for code, name, _ in pairs)
-        frame, definitions = self._prepared(values, gazetteer)
-        snapshot = _Snapshot(version, frame, definitions, gazetteer)
+        geographies = build_geographies(values, [(str(c), str(n)) for c, n in manual])
+        frame, definitions = self._prepared(values, geographies)
+        snapshot = _Snapshot(version, frame, definitions, geographies)
         self._snapshots[workspace] = snapshot
         return snapshot
 
     def _prepared(
-        self, values: pd.DataFrame, gazetteer: Gazetteer
+        self, values: pd.DataFrame, geographies: Geographies
     ) -> tuple[pd.DataFrame, dict[str, IndicatorDef]]:
         if values.empty:
             empty = values.assign(
-                area_key="", area_label="", name="", direction="", kind="", catalogued=False
+                area_key="",
+                area_label="",
+                name="",
+                direction="",
+                kind="",
+                catalogued=False,
+                geography="",
             )
             return empty, {}
-        # Name-only areas of tables without codes are learned last, so they meet known codes.
-        for code, name in (
-            values.loc[values["aggregate"] == "", ["area_code", "area_name"]]
-            .drop_duplicates()
-            .itertuples(index=False)
-        ):
-            if not code:
-                gazetteer.learn("", str(name))
-        pairs = values[["area_code", "area_name", "aggregate"]].drop_duplicates()
+        values = values.assign(geography=geography_column(values, geographies))
+        pairs = values[["geography", "area_code", "area_name", "aggregate"]].drop_duplicates()
         keys, labels = [], []
-        for code, name, aggregate in pairs.itertuples(index=False):
+        for geography_id, code, name, aggregate in pairs.itertuples(index=False):
+            geography = geographies.get(str(geography_id))
+            assert geography is not None
             if aggregate:
-                keys.append("*" + normalise_name(str(name) or str(code)))
+                keys.append(geography.key("*" + normalise_name(str(name) or str(code))))
                 labels.append(str(name) or "Gesamt")
             else:
-                key = gazetteer.key_for(str(code), str(name))
-                keys.append(key)
-                labels.append(gazetteer.name(key))
+                local = geography.gazetteer.key_for(str(code), str(name))
+                keys.append(geography.key(local))
+                labels.append(geography.gazetteer.name(local))
         pairs = pairs.assign(area_key=keys, area_label=labels)
-        values = values.merge(pairs, on=["area_code", "area_name", "aggregate"], how="left")
+        values = values.merge(
+            pairs, on=["geography", "area_code", "area_name", "aggregate"], how="left"
+        )
         definitions: dict[str, IndicatorDef] = {}
         for key, part in values.groupby("indicator", sort=False):
             definition = self.catalogue.get(str(key)) or derived_definition(
@@ -507,7 +532,8 @@ class IndicatorStore:
             )
         values["year"] = values["year"].astype("Int64")
         # One value per area, indicator and year: a present value beats a suppressed one,
-        # then the newest document, then the first cell in reading order.
+        # then the newest document, then the first cell in reading order. Area keys are
+        # unique across geographies, so tables of different places never replace each other.
         if values.duplicated(["area_key", "indicator", "year"]).any():
             values = values.assign(_has=values["value"].notna(), _sheet=values["sheet"].fillna(""))
             values = values.sort_values(
@@ -573,6 +599,21 @@ def _looks_like_counts(definition: IndicatorDef, part: pd.DataFrame) -> bool:
         and bool((part["decimals"] == 0).all())
         and bool(((shown % 1 == 0) & (shown >= 0)).all())
     )
+
+
+def _plainest(
+    claims: set[tuple[str, str]], definition: IndicatorDef | None
+) -> tuple[str, str] | None:
+    """The one (column, label) that names the indicator itself: its last part is one of the
+    indicator's names („Einwohner in Köln – Einwohner“); else the one with clearly the
+    fewest words; None on a tie."""
+    if definition is not None:
+        names = {stem_set(phrase) for phrase in definition.phrases}
+        naming = [c for c in claims if stem_set(c[1].rsplit(" – ", 1)[-1]) in names]
+        if len(naming) == 1:
+            return naming[0]
+    sizes = sorted((len(stem_set(label)), (column, label)) for column, label in claims)
+    return sizes[0][1] if sizes[0][0] < sizes[1][0] else None
 
 
 def _present(value: object) -> bool:

@@ -12,21 +12,34 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from assistant.indicators.gazetteer import aggregate_kind, split_code
+from assistant.indicators.gazetteer import (
+    aggregate_kind,
+    normalise_code,
+    possible_total_kind,
+    split_code,
+)
+from assistant.indicators.geography import (
+    area_type_named,
+    area_type_of_codes,
+    land_of_cell,
+    larger_area_type,
+)
 from assistant.indicators.headers import is_year_label, parse_header, unit_of, year_in
 from assistant.indicators.numbers import (
     SUPPRESSION_SIGNS,
     CellNumber,
     detect_decimal_mark,
     excel_display,
+    format_german,
     parse_number,
 )
 from ingest.encoding import decode_bytes
@@ -39,14 +52,15 @@ TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})
 LONG_COLUMNS = (
     "sheet", "row", "column", "column_name", "area_code", "area_name", "aggregate",
     "label", "unit", "year", "reference", "value", "value_text", "display", "missing",
-    "decimals",
+    "decimals", "area_type", "region",
 )  # fmt: skip
 
 _MAX_CAPTION_ROWS = 5
 _SIGN_REASONS = frozenset(SUPPRESSION_SIGNS.values())
 _DELIMITERS = (";", "\t", ",")
 _CODE_HEADER = re.compile(
-    r"(^|[\s\-_./])(nr|nummer|code|schlüssel|schluessel|kennziffer|kennz|id|lor|key|kennung)"
+    r"(^|[\s\-_./])(nr|nummer|code|schlüssel|schluessel|kennziffer|kennz|id|lor|key|kennung|"
+    r"gkz|ags|ars)"
     r"\b\.?",
     re.IGNORECASE,
 )
@@ -292,6 +306,7 @@ def parse_grid(
         # "Merkmal | Altstadt | Nordviertel": indicators as rows, areas as columns.
         records = _transposed_records(grid, columns, data_rows, label_col, context_year)
         _mark_aggregates(records)
+        _mark_area_type(records, columns, grid.sheet, captions, file_stem)
         return records, _layout(grid, "transposed", header_rows, columns, records, sheet_label)
     if name_col is None and code_col is None:
         note = f"„{sheet_label}“: keine Spalte mit Gebietsnamen oder -nummern erkannt."
@@ -321,6 +336,8 @@ def parse_grid(
         )
         kind = "panel" if any(c.role == "year" for c in columns) else "wide"
     _mark_aggregates(records)
+    _mark_area_type(records, columns, grid.sheet, captions, file_stem)
+    _mark_region(records, columns, data_rows)
     return records, _layout(grid, kind, header_rows, columns, records, sheet_label)
 
 
@@ -445,7 +462,11 @@ def _assign_roles(
             column.role = "value"
         elif _CODE_HEADER.search(leaf) and (codes or textual) and forced_role != "code":
             column.role = "code"
-        elif _NAME_HEADER.search(leaf) and textual and forced_role != "name":
+        elif (
+            (_NAME_HEADER.search(leaf) or area_type_named(leaf))
+            and textual
+            and forced_role != "name"
+        ):
             column.role = "name"
         elif numeric:
             column.role = "data"
@@ -660,8 +681,15 @@ def _category_columns(
     columns: list[_Column], data: list[tuple[int, list[GridCell]]]
 ) -> list[_Column]:
     """Text columns whose values repeat across rows (a topic, a group, a line label):
-    together they name what the row's figure measures."""
-    return [c for c in columns if c.role == "ignore" and _names_category(_cells(c, data))]
+    together they name what the row's figure measures. A column of Länder says where the
+    area lies, not what is measured."""
+    return [
+        c
+        for c in columns
+        if c.role == "ignore"
+        and _names_category(_cells(c, data))
+        and not _names_laender(_cells(c, data))
+    ]
 
 
 def _names_category(cells: Sequence[GridCell]) -> bool:
@@ -806,6 +834,8 @@ def _record(
         "display": cell.display or cell.text,
         "missing": cell.missing,
         "decimals": cell.decimals,
+        "area_type": "",
+        "region": "",
     }
 
 
@@ -814,7 +844,15 @@ def _parse_column(column: _Column, data: list[tuple[int, list[GridCell]]]) -> li
         cells[column.index] if column.index < len(cells) else GridCell("") for _, cells in data
     ]
     mark = detect_decimal_mark(c.text for c in cells if c.number is None)
-    return [c.number or parse_number(c.text, mark) for c in cells]
+    parsed = [c.number or parse_number(c.text, mark) for c in cells]
+    present = [n for n in parsed if n.value is not None]
+    if present and all(n.decimals and float(n.value).is_integer() for n in present):  # type: ignore[arg-type]
+        # Whole numbers exported as floats ("80895.0"): counts, shown as "80.895".
+        return [
+            replace(n, decimals=0, display=format_german(n.value, 0)) if n.value is not None else n
+            for n in parsed
+        ]
+    return parsed
 
 
 def _area_getter(columns: list[_Column]) -> Callable[[list[GridCell]], tuple[str, str]]:
@@ -837,7 +875,9 @@ def _area_getter(columns: list[_Column]) -> Callable[[list[GridCell]], tuple[str
 
 
 def _mark_aggregates(records: list[dict[str, object]]) -> None:
-    """Flag city or district totals ("Stadt gesamt", "Summe", code "00") per row."""
+    """Flag city or district totals per row: by a name that says so ("Stadt gesamt",
+    "Summe", code "00"), or by a name that may say so ("Stadt Köln", "Kreis Unna") when the
+    figures agree (see `_figures_show_total`)."""
     pairs = {(str(r["area_code"]), str(r["area_name"])) for r in records}
     zero_code_is_total = len({code for code, _ in pairs if code}) > 2
     kinds = {}
@@ -848,8 +888,123 @@ def _mark_aggregates(records: list[dict[str, object]]) -> None:
         if not kind and zero_code_is_total and code and set(code) == {"0"} and code not in name:
             kind = "Gesamtstadt"
         kinds[(code, name)] = kind
+    maybe = {p: k for p in pairs if not kinds[p] and (k := possible_total_kind(p[1]))}
+    # Many „Stadt …“ rows are the cities of a municipalities export, not totals.
+    if len(maybe) <= _MAX_POSSIBLE_TOTALS:
+        for pair, kind in maybe.items():
+            if _figures_show_total(pair, records, set(maybe) | {p for p in pairs if kinds[p]}):
+                kinds[pair] = kind
     for record in records:
         record["aggregate"] = kinds[(str(record["area_code"]), str(record["area_name"]))]
+
+
+_MAX_POSSIBLE_TOTALS = 3
+_EVIDENCE_SHARE = 0.8
+
+
+def _figures_show_total(
+    pair: tuple[str, str], records: list[dict[str, object]], not_areas: set[tuple[str, str]]
+) -> bool:
+    """Whether a row's figures are those of a total of the other rows: at least the largest
+    part for counts (a sum; a Land row exceeds the parts shown), between the smallest and
+    the largest for rates (an average), in most columns and years."""
+    groups: dict[tuple[object, ...], tuple[list[float], list[float]]] = {}
+    for record in records:
+        value = record["value"]
+        if not isinstance(value, float | int) or value != value:
+            continue
+        own, others = groups.setdefault(
+            (record["column"], record["year"], record["label"]), ([], [])
+        )
+        area = (str(record["area_code"]), str(record["area_name"]))
+        if area == pair:
+            own.append(float(value))
+        elif area not in not_areas:
+            others.append(float(value))
+    counts, rates = [], []
+    for own, others in groups.values():
+        if not own or len(others) < 2:
+            continue
+        value = own[0]
+        if all(v >= 0 and float(v).is_integer() for v in [*others, value]):
+            counts.append(value >= max(others))
+        else:
+            rates.append(min(others) <= value <= max(others))
+    checks = counts or rates
+    return bool(checks) and sum(checks) >= _EVIDENCE_SHARE * len(checks)
+
+
+def _mark_area_type(
+    records: list[dict[str, object]],
+    columns: Sequence[_Column],
+    sheet: str | None,
+    captions: Sequence[str],
+    file_stem: str,
+) -> None:
+    """The kind of areas (Stadtteil, Gemeinde, Kreis …) the sheet's rows are, by the area
+    column's header, else the sheet, caption or file name, else the codes' length."""
+    headers = " ".join(c.header for c in columns if c.role in ("code", "name"))
+    area_type = (
+        area_type_named(headers)
+        or area_type_named(" ".join((sheet or "", *captions, file_stem.replace("_", " "))))
+        or area_type_of_codes(str(r["area_code"]) for r in records if not r["aggregate"])
+    )
+    parent_type = larger_area_type(area_type)
+    parents = _parent_codes(records) if parent_type is not None else set()
+    for record in records:
+        parent = normalise_code(str(record["area_code"])) in parents
+        chosen = parent_type if parent else area_type
+        record["area_type"] = chosen.name if chosen else ""
+
+
+def _mark_region(
+    records: list[dict[str, object]],
+    columns: Sequence[_Column],
+    data: list[tuple[int, list[GridCell]]],
+) -> None:
+    """The Land of every row, where a text column names Länder („Bundesland“ of a
+    municipalities export), so a question can rank within one Land."""
+    for column in columns:
+        cells = _cells(column, data)
+        if column.role in ("ignore", "") and _names_laender(cells):
+            by_row = {number: _text(row, column.index) for number, row in data}
+            for record in records:
+                land = land_of_cell(by_row.get(int(record["row"]), ""))  # type: ignore[call-overload]
+                record["region"] = land.name if land else ""
+            return
+
+
+def _names_laender(cells: Sequence[GridCell]) -> bool:
+    distinct = {c.text for c in cells if c.text}
+    named = sum(1 for text in distinct if land_of_cell(text))
+    return bool(distinct) and named >= _LAND_SHARE * len(distinct)
+
+
+_LAND_SHARE = 0.7
+
+
+def _parent_codes(records: list[dict[str, object]]) -> set[str]:
+    """Codes of areas that contain others of the same table: „5“ (Stadtbezirk Nippes) when
+    „501“, „502“ … (its Stadtteile) are rows too. Such rows are the next larger level."""
+    codes = {
+        normalise_code(str(r["area_code"]))
+        for r in records
+        if r["area_code"] and not r["aggregate"] and str(r["area_code"]).isdigit()
+    }
+    below: Counter[str] = Counter()
+    for code in codes:
+        for length in range(1, len(code) - 1):
+            if code[:length] in codes:
+                below[code[:length]] += 1
+    parents = {code for code, count in below.items() if count >= 2}
+    rest = codes - parents
+    covered = sum(1 for c in rest if any(c[:n] in parents for n in range(1, len(c) - 1)))
+    # A hierarchy only when nearly every other area lies in one of the parents; otherwise
+    # codes merely share leading digits (areas 1 … 12).
+    return parents if parents and covered >= _HIERARCHY_SHARE * len(rest) else set()
+
+
+_HIERARCHY_SHARE = 0.9
 
 
 def _group_unit(column: _Column) -> str:

@@ -36,7 +36,7 @@ from assistant.llm.table_extremes import table_extremes
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from ingest.chunking import leaf_heading
-from ingest.structure import table_row_text, text_table
+from ingest.structure import row_sentence, table_row_text, text_table
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -64,6 +64,7 @@ class _Unit:
     # with the passage it stands in (the next page's chunk when the list goes on there).
     followers: tuple[tuple[str, RetrievedChunk], ...] = ()
     ranked: bool = False  # the extreme row of a table, found by comparing its rows
+    shown: str = ""  # how a table row is written in the answer (see `row_sentence`)
 
 
 @dataclass(slots=True)
@@ -246,7 +247,7 @@ class ExtractiveGenerator:
         bullet = "- " if bullets else ""
         lines = []
         for c in chosen:
-            lines.append(f"{bullet}{c.text} [{number(c.unit.source)}]")
+            lines.append(f"{bullet}{c.unit.shown or c.text} [{number(c.unit.source)}]")
             lines += [f"{item} [{number(source)}]" for item, source in c.unit.followers]
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
@@ -374,7 +375,13 @@ def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> 
     """One unit per row, shown and matched with the header line above it."""
     header_terms = content_terms(header)
     return [
-        _Unit(table_row_text(header, row), passage, _own_terms(row, header_terms)) for row in rows
+        _Unit(
+            text := table_row_text(header, row),
+            passage,
+            _own_terms(row, header_terms),
+            shown=row_sentence(text),
+        )
+        for row in rows
     ]
 
 
@@ -402,7 +409,14 @@ def _table_units(passage: RetrievedChunk) -> list[_Unit]:
     for line, number in zip(rows, numbers, strict=True):
         ref = replace(passage.ref, row=number) if number is not None else passage.ref
         source = replace(passage, text=f"{header}\n{line}".strip(), ref=ref)
-        units.append(_Unit(line, source, _own_terms(_cell_values(line), header_terms)))
+        units.append(
+            _Unit(
+                line,
+                source,
+                _own_terms(_cell_values(line), header_terms),
+                shown=row_sentence(line),
+            )
+        )
     return units
 
 
