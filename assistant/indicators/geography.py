@@ -13,7 +13,7 @@ place or table name, named areas).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +41,6 @@ class AreaType:
 
     name: str
     plural: str
-    dative: str
     level: int
     words: CueList = field(compare=False)
     code_digits: tuple[int, ...] = ()
@@ -55,7 +54,6 @@ def area_types() -> tuple[AreaType, ...]:
         AreaType(
             str(item["name"]),
             str(item["plural"]),
-            str(item["dative"]),
             int(item["level"]),
             CueList(item.get("words") or ()),
             tuple(int(d) for d in item.get("code_digits") or ()),
@@ -68,6 +66,16 @@ def area_type_named(text: str) -> AreaType | None:
     """The area type the first area word of a header, title or question names."""
     found = [(span.start, t) for t in area_types() if (span := t.words.find(words_of(text)))]
     return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def read_area_type(texts: Sequence[str], codes: Iterable[str]) -> AreaType | None:
+    """The area type the first of `texts` naming one shows (an area column's header, a
+    sheet, caption or file name), else the length of the codes."""
+    for text in texts:
+        named = area_type_named(text.replace("_", " "))
+        if named is not None:
+            return named
+    return area_type_of_codes(codes)
 
 
 def area_type_of_codes(codes: Iterable[str]) -> AreaType | None:
@@ -164,10 +172,6 @@ class Geography:
     def area_plural(self) -> str:
         return self.area_type.plural if self.area_type else "Gebiete"
 
-    @property
-    def area_dative(self) -> str:
-        return self.area_type.dative if self.area_type else "Gebieten"
-
     def key(self, local_key: str) -> str:
         return f"{self.id}{_KEY_SEPARATOR}{local_key}" if self.id else local_key
 
@@ -253,14 +257,18 @@ class Geographies:
         return min(candidates, key=lambda g: (_level(g), order[g.id]))
 
 
-def build_geographies(values: pd.DataFrame, manual: Sequence[tuple[str, str]]) -> Geographies:
-    """Group the tables of a values frame into geographies and teach each its areas.
+def build_geographies(
+    values: pd.DataFrame, manual: Sequence[tuple[str, str]]
+) -> tuple[Geographies, pd.Series]:
+    """Group the tables of a values frame into geographies and teach each its areas;
+    returns them with the geography id of every row (totals belong to the geography of
+    their sheet's first dataset).
 
     `values` needs doc_id, sheet, source, seq, area_code, area_name, aggregate and
     area_type; `manual` are the (code, name) pairs a user taught by hand.
     """
     geographies: list[Geography] = []
-    values = _with_dataset_columns(values)
+    values = values.assign(_sheet=values["sheet"].fillna("").astype(str))
     real = values[values["aggregate"] == ""]
     order = values.groupby(_DATASET, sort=False)["seq"].min().sort_values(kind="stable")
     for doc_id, sheet, type_name in order.index:
@@ -280,24 +288,20 @@ def build_geographies(values: pd.DataFrame, manual: Sequence[tuple[str, str]]) -
         elif home.area_type is None:
             home.area_type = area_type
         home._add(dataset, pairs)
-    _teach(geographies, real, manual)
-    return Geographies(geographies)
+    column = _geography_column(values, geographies)
+    _teach(geographies, real.assign(_geography=column), manual)
+    return Geographies(geographies), column
 
 
-def geography_column(values: pd.DataFrame, geographies: Geographies) -> pd.Series:
-    """The geography id of every row of a values frame. Totals belong to the geography of
-    their sheet's first dataset."""
-    by_dataset = {
-        (d.doc_id, d.sheet, d.area_type): g.id for g in geographies.items for d in g.datasets
-    }
+def _geography_column(values: pd.DataFrame, geographies: list[Geography]) -> pd.Series:
+    by_dataset = {(d.doc_id, d.sheet, d.area_type): g.id for g in geographies for d in g.datasets}
     by_sheet: dict[tuple[str, str], str] = {}
     for (doc_id, sheet, _), geography_id in by_dataset.items():
         by_sheet.setdefault((doc_id, sheet), geography_id)
-    keyed = _with_dataset_columns(values)
     return pd.Series(
         [
             by_dataset.get((str(d), s, str(t)), by_sheet.get((str(d), s), ""))
-            for d, s, t in zip(keyed["doc_id"], keyed["_sheet"], keyed["area_type"], strict=True)
+            for d, s, t in zip(values["doc_id"], values["_sheet"], values["area_type"], strict=True)
         ],
         index=values.index,
         dtype=object,
@@ -305,10 +309,6 @@ def geography_column(values: pd.DataFrame, geographies: Geographies) -> pd.Serie
 
 
 _DATASET = ["doc_id", "_sheet", "area_type"]
-
-
-def _with_dataset_columns(values: pd.DataFrame) -> pd.DataFrame:
-    return values.assign(_sheet=values["sheet"].fillna("").astype(str))
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,8 +344,8 @@ def choose_geography(
     return GeographyChoice(chosen, tuple(g for g in candidates if g is not chosen))
 
 
-def _narrowed(candidates: list[Geography], keep: object) -> list[Geography]:
-    kept = [g for g in candidates if keep(g)]  # type: ignore[operator]
+def _narrowed(candidates: list[Geography], keep: Callable[[Geography], bool]) -> list[Geography]:
+    kept = [g for g in candidates if keep(g)]
     return kept or candidates
 
 
@@ -374,18 +374,9 @@ def _home(
 def _teach(
     geographies: list[Geography], real: pd.DataFrame, manual: Sequence[tuple[str, str]]
 ) -> None:
-    owner = {(d.doc_id, d.sheet, d.area_type): g for g in geographies for d in g.datasets}
-    rows = {
-        g.id: real[
-            [
-                owner.get((str(d), s, str(t))) is g
-                for d, s, t in zip(real["doc_id"], real["_sheet"], real["area_type"], strict=True)
-            ]
-        ]
-        for g in geographies
-    }
+    """Teach every geography its areas; `real` holds the area rows with their `_geography`."""
     for geography in geographies:
-        mine = rows[geography.id]
+        mine = real[real["_geography"] == geography.id]
         coded = mine[(mine["area_code"] != "") & (mine["area_name"] != "")]
         # Once per document, so the name most tables use becomes the display name.
         triples = zip(coded["doc_id"], coded["area_code"], coded["area_name"], strict=True)
@@ -397,8 +388,8 @@ def _teach(
             geography.gazetteer.learn(code, name)
     # Name-only areas of tables without codes come last, so they meet the known codes.
     for geography in geographies:
-        mine = rows[geography.id]
-        for name in dict.fromkeys(mine.loc[mine["area_code"] == "", "area_name"].astype(str)):
+        mine = real[(real["_geography"] == geography.id) & (real["area_code"] == "")]
+        for name in dict.fromkeys(mine["area_name"].astype(str)):
             geography.gazetteer.learn("", name)
 
 
@@ -408,8 +399,7 @@ def _dataset_type(part: pd.DataFrame) -> AreaType | None:
     named = next((t for t in part["area_type"] if t), "")
     if named:
         return area_type_called(str(named))
-    title = Path(str(part["source"].iloc[0])).stem.replace("_", " ")
-    return area_type_named(title) or area_type_of_codes(part["area_code"].astype(str))
+    return read_area_type([Path(str(part["source"].iloc[0])).stem], part["area_code"].astype(str))
 
 
 def _name_key(name: str) -> str:

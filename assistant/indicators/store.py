@@ -42,7 +42,7 @@ from assistant.config import Settings
 from assistant.db import engine_for
 from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition, stem_set
 from assistant.indicators.gazetteer import normalise_name
-from assistant.indicators.geography import Geographies, build_geographies, geography_column
+from assistant.indicators.geography import Geographies, build_geographies
 from assistant.indicators.numbers import FRACTION
 from assistant.indicators.tables import TABLE_SUFFIXES, read_table
 
@@ -348,17 +348,19 @@ class IndicatorStore:
         # the same area and year: the one label plainly naming it keeps it („Einwohner“,
         # not „Einwohner nach Geschlecht – Weiblich“), the others get their own; without one
         # plain label, all do („Frauen / SGB-II-Quote“, „Männer / SGB-II-Quote“).
+        spots = [
+            (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
+            for row in out
+        ]
         claims: dict[tuple[Any, ...], set[tuple[str, str]]] = {}
-        for row in out:
-            spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
+        for spot, row in zip(spots, out, strict=True):
             claims.setdefault(spot, set()).add((row["column"], row["label"]))
         plainest = {
             spot: _plainest(rivals, self.catalogue.get(str(spot[3])))
             for spot, rivals in claims.items()
             if len(rivals) > 1
         }
-        for row in out:
-            spot = (row["sheet"], row["area_code"], row["area_name"], row["indicator"], row["year"])
+        for spot, row in zip(spots, out, strict=True):
             rivals = claims[spot]
             if len(rivals) > 1 and (row["column"], row["label"]) != plainest[spot]:
                 one_column = len({column for column, _ in rivals}) == 1
@@ -481,8 +483,8 @@ class IndicatorStore:
                 .where(area_names_table.c.workspace == workspace, area_names_table.c.doc_id == "")
                 .order_by(area_names_table.c.code)
             ).all()
-        geographies = build_geographies(values, [(str(c), str(n)) for c, n in manual])
-        frame, definitions = self._prepared(values, geographies)
+        geographies, column = build_geographies(values, [(str(c), str(n)) for c, n in manual])
+        frame, definitions = self._prepared(values.assign(geography=column), geographies)
         snapshot = _Snapshot(version, frame, definitions, geographies)
         self._snapshots[workspace] = snapshot
         return snapshot
@@ -490,6 +492,7 @@ class IndicatorStore:
     def _prepared(
         self, values: pd.DataFrame, geographies: Geographies
     ) -> tuple[pd.DataFrame, dict[str, IndicatorDef]]:
+        """The frame of `frame()` from stored values that carry their `geography`."""
         if values.empty:
             empty = values.assign(
                 area_key="",
@@ -501,7 +504,6 @@ class IndicatorStore:
                 geography="",
             )
             return empty, {}
-        values = values.assign(geography=geography_column(values, geographies))
         pairs = values[["geography", "area_code", "area_name", "aggregate"]].drop_duplicates()
         keys, labels = [], []
         for geography_id, code, name, aggregate in pairs.itertuples(index=False):

@@ -29,9 +29,9 @@ from assistant.indicators.gazetteer import (
 )
 from assistant.indicators.geography import (
     area_type_named,
-    area_type_of_codes,
     land_of_cell,
     larger_area_type,
+    read_area_type,
 )
 from assistant.indicators.headers import is_year_label, parse_header, unit_of, year_in
 from assistant.indicators.numbers import (
@@ -944,10 +944,9 @@ def _mark_area_type(
     """The kind of areas (Stadtteil, Gemeinde, Kreis …) the sheet's rows are, by the area
     column's header, else the sheet, caption or file name, else the codes' length."""
     headers = " ".join(c.header for c in columns if c.role in ("code", "name"))
-    area_type = (
-        area_type_named(headers)
-        or area_type_named(" ".join((sheet or "", *captions, file_stem.replace("_", " "))))
-        or area_type_of_codes(str(r["area_code"]) for r in records if not r["aggregate"])
+    area_type = read_area_type(
+        [headers, " ".join((sheet or "", *captions, file_stem))],
+        (str(r["area_code"]) for r in records if not r["aggregate"]),
     )
     parent_type = larger_area_type(area_type)
     parents = _parent_codes(records) if parent_type is not None else set()
