@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from eval import bench_ingest, bench_query
+from eval import bench_indicators, bench_ingest, bench_query
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +97,53 @@ def test_derived_texts_vary_places_years_and_figures() -> None:
     assert "Hafenviertel" not in varied
     assert "Lindwerden" not in varied and variant.town in varied
     assert str(2023 + variant.year_shift) in varied
+
+
+def test_indicator_benchmark_uploads_an_export_and_checks_the_answer(tmp_path: Path) -> None:
+    report = tmp_path / "bench_indicators.md"
+    bench_indicators.main(
+        ["--areas", "30", "--indicators", "6", "--years", "3", "--repeat", "1", "--no-store",
+         "--export-rows", "200", "--report", str(report)]
+    )  # fmt: skip
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith(bench_indicators.TITLE)
+    assert bench_indicators.EXPORT_SECTION in text
+    for step in ("upload ingest", "first question", "same question again (warm)"):
+        assert f"| upload session: {step}" in text
+    assert "names 0 Kommunen" not in text
+    assert "The answer's first is the true top: **yes**" in text
+
+
+def test_municipalities_export_is_deterministic_and_consistent() -> None:
+    export = bench_indicators.municipalities_export(300, seed=5)
+    assert export.data == bench_indicators.municipalities_export(300, seed=5).data
+    header = export.data.decode("cp1252").splitlines()[0]
+    assert header.startswith("GKZ;Kommune;Land;Jahr;Einwohner;Kinderarmut (%);")
+    frame = export.frame
+    assert len(frame) == 300 and frame["Kommune"].is_unique and frame["GKZ"].is_unique
+    lands = {code: land for code, land, _ in bench_indicators.LAENDER}
+    assert all(
+        len(gkz) == 8 and lands[gkz[:2]] == land
+        for gkz, land in zip(frame["GKZ"], frame["Land"], strict=True)
+    )
+    value, top = export.top(bench_indicators.EXPORT_LAND)
+    answer = f"Die höchsten Werte:\n1. {min(top)}: {value} %\n2. Sonstwo: 1 %"
+    assert bench_indicators.check_answer(answer, export).correct
+
+
+def test_a_name_inside_a_longer_one_is_not_counted() -> None:
+    frame = pd.DataFrame(
+        {"Kommune": ["Bad Hohborn", "Hohborn"], "Land": [bench_indicators.EXPORT_LAND, "Bayern"],
+         "Kinderarmut (%)": [49.4, 3.0]}
+    )  # fmt: skip
+    export = bench_indicators.MunicipalitiesExport(b"", frame)
+    check = bench_indicators.check_answer("1. Bad Hohborn: 49,4 %", export)
+    assert check.correct and (check.first, check.in_land, check.outside) == ("Bad Hohborn", 1, 0)
+
+
+def test_export_section_replaces_its_earlier_version() -> None:
+    section = [bench_indicators.EXPORT_SECTION, "", "new figures", ""]
+    report = "# Title\n\n| index | table |\n\nReproduce: `…`\n"
+    once = bench_indicators.splice_section(report, section)
+    assert once.startswith(report) and once.endswith("new figures\n")
+    assert bench_indicators.splice_section(once.replace("new", "old"), section) == once

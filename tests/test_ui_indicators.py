@@ -74,7 +74,7 @@ def texts(at: AppTest) -> str:
 
 
 def select_sgb2(at: AppTest) -> None:
-    at.selectbox[0].select("sgb2_quote").run()
+    next(s for s in at.selectbox if s.label == "Indikator").select("sgb2_quote").run()
     assert not at.exception, at.exception
 
 
@@ -94,7 +94,7 @@ def test_ranking_series_index_and_downloads(seeded: Path) -> None:
     ranked = at.dataframe[0].value
     assert list(ranked["Gebiet"]) == ["Hafenviertel", "Südstadt", "Altstadt", "Nordfeld"]
     assert list(ranked["Wert"]) == ["24,7 %", "15,3 %", "11,6 %", "8,1 %"]
-    assert list(ranked["Zahl"]) == [24.7, 15.3, 11.6, 8.1]
+    assert "Zahl" not in ranked, "figures are shown once, in German format"
     assert "kennzahlen_2023.csv" in ranked["Quelle"][0] and "Zeile 2" in ranked["Quelle"][0]
     assert at.get("vega_lite_chart"), "bar and line charts"
     assert len(at.get("vega_lite_chart")) >= 2
@@ -103,11 +103,15 @@ def test_ranking_series_index_and_downloads(seeded: Path) -> None:
     plotted = pa.ipc.open_stream(bars.datasets[0].data.data).read_pandas()
     assert dict(zip(plotted["Gebiet"], plotted["Zahl"], strict=True))["Hafenviertel"] == 24.7
     assert list(plotted["Wert"]) == list(ranked["Wert"])
+    spec = json.loads(bars.spec)
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == list(ranked["Gebiet"]), "bars = table"
+    assert spec["config"]["locale"]["number"]["decimal"] == ",", "German axis numbers"
 
     series = at.dataframe[1].value
     hafen = series[series["Gebiet"] == "Hafenviertel"]
     assert list(hafen["Jahr"]) == [2021, 2023]
-    assert list(hafen["Wert"]) == ["20,1", "24,7"]
+    assert list(hafen["Wert"]) == ["20,1 %", "24,7 %"]
+    assert not any("nan" in q for q in series["Quelle"]), "no sheet name for a CSV"
 
     index = at.dataframe[2].value
     assert {"Statusindex", "Statusklasse", "Dynamikklasse", "Status/Dynamik"} <= set(index)
@@ -180,3 +184,45 @@ def test_geojson_upload_draws_a_map(seeded: Path) -> None:
     table = at.dataframe[-1].value
     assert table["Wert"].iloc[0].endswith("(sehr niedrig)")
     assert at.get("deck_gl_json_chart")
+
+
+def test_each_dataset_is_shown_on_its_own(seeded: Path, tmp_path: Path) -> None:
+    """A Kreis table beside the Stadtteil tables: the page shows one of them at a time."""
+    services = Services(Settings())
+    rows = [
+        ["Kreis", "Kennziffer", "SGB-II-Quote (%)"],
+        ["Kreis Nordheide", "05111", "31,2"],
+        ["Kreis Südmoor", "05112", "18,4"],
+        ["Kreis Westfeld", "05113", "9,7"],
+    ]
+    data = write_csv(tmp_path / "kreise_2023.csv", rows, encoding="utf-8").read_bytes()
+    ingest_upload(services.settings, services.pipeline, "kreise_2023.csv", data)
+    services.close()
+
+    at = page()
+    dataset = next(s for s in at.selectbox if s.label == "Datensatz")
+    assert len(dataset.options) == 2
+    assert any("Kreise" in o for o in dataset.options) and any(
+        "Stadtteile" in o for o in dataset.options
+    )
+    select_sgb2(at)
+    assert set(at.dataframe[0].value["Gebiet"]) == {
+        "Hafenviertel",
+        "Südstadt",
+        "Altstadt",
+        "Nordfeld",
+    }
+
+    kreise = next(o for o in dataset.options if "Kreise" in o)
+    dataset.select(dataset.options[dataset.options.index(kreise)]).run()
+    assert not at.exception, at.exception
+    select_sgb2(at)
+    ranked = at.dataframe[0].value
+    assert list(ranked["Gebiet"]) == ["Kreis Nordheide", "Kreis Südmoor", "Kreis Westfeld"]
+    assert "Berechnet nur aus kreise_2023 (Kreise)" in texts(at)
+
+
+def test_five_colour_classes_carry_colours_and_shades() -> None:
+    classes = charts.colour_classes([float(v) for v in range(10)])
+    assert [c.shade for c in classes] == list(charts.SHADES)
+    assert all(len(c.colour) == 3 for c in classes)

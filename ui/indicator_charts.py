@@ -7,9 +7,7 @@ matching of GeoJSON features to areas and the colour classes can be tested on th
 from __future__ import annotations
 
 import io
-import json
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +16,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assistant.indicators.area_maps import GeoJsonError, normalise, parse_geojson
 from assistant.indicators.numbers import format_german
+
+__all__ = ["GeoJsonError", "parse_geojson"]
+
+# Axis ticks and tooltips in German number format (1.234,5), like the figures in the cells.
+GERMAN_NUMBERS = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " €"])
+)
 
 # Sequential palette, light (low values) to dark (high values); the legend always names the
 # class and its value range, so the colour is never the only carrier of information.
@@ -67,56 +73,41 @@ def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
 
 
 def bar_chart(data: pd.DataFrame, unit: str) -> alt.LayerChart:
-    """Horizontal bars in rank order with the value written next to each bar.
+    """Horizontal bars in the order of the rows (the rank table's order), the value written
+    next to each bar.
 
     `data` needs the columns Gebiet, Zahl (numeric) and Wert (the figure as written).
     """
     title = f"Wert ({unit})" if unit else "Wert"
     base = alt.Chart(data).encode(
-        y=alt.Y("Gebiet:N", sort=None, title=None),
+        y=alt.Y("Gebiet:N", sort=list(dict.fromkeys(data["Gebiet"])), title=None),
         x=alt.X("Zahl:Q", title=title),
         tooltip=[alt.Tooltip("Gebiet:N"), alt.Tooltip("Wert:N")],
     )
     bars = base.mark_bar()
     labels = base.mark_text(align="left", dx=3).encode(text="Wert:N")
-    return alt.layer(bars, labels)
+    return alt.layer(bars, labels).configure(locale=GERMAN_NUMBERS)
+
+
+def line_chart(data: pd.DataFrame, unit: str) -> alt.Chart:
+    """One line per area over the years; `data` needs Gebiet, Jahr, Zahl and Wert."""
+    title = f"Wert ({unit})" if unit else "Wert"
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("Jahr:O", title="Jahr"),
+            y=alt.Y("Zahl:Q", title=title),
+            color=alt.Color("Gebiet:N", sort=list(dict.fromkeys(data["Gebiet"])), title=None),
+            tooltip=[alt.Tooltip("Gebiet:N"), alt.Tooltip("Jahr:O"), alt.Tooltip("Wert:N")],
+        )
+        .configure(locale=GERMAN_NUMBERS)
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Choropleth
 # --------------------------------------------------------------------------------------------
-
-
-class GeoJsonError(ValueError):
-    """The upload is not a GeoJSON FeatureCollection the page can draw."""
-
-
-def parse_geojson(data: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GeoJsonError(f"Die Datei ist kein gültiges JSON ({error}).") from error
-    if isinstance(parsed, dict) and parsed.get("type") == "Feature":
-        parsed = {"type": "FeatureCollection", "features": [parsed]}
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("features"), list):
-        raise GeoJsonError("Die Datei enthält keine GeoJSON-FeatureCollection.")
-    if not parsed["features"]:
-        raise GeoJsonError("Die GeoJSON-Datei enthält keine Flächen.")
-    return parsed
-
-
-def property_names(geojson: Mapping[str, Any]) -> list[str]:
-    names: list[str] = []
-    for feature in geojson["features"]:
-        for name in feature.get("properties") or {}:
-            if name not in names:
-                names.append(str(name))
-    return names
-
-
-def normalise(text: object) -> str:
-    value = unicodedata.normalize("NFKC", str(text)).casefold().strip()
-    return " ".join(value.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +129,7 @@ def colour_classes(values: list[float], count: int = 5) -> list[ColourClass]:
     if high == low:
         count = 1
     step = (high - low) / count if count else 0.0
-    palette = PALETTE if count == len(PALETTE) else _spread(count)
+    palette = _spread(count)
     return [
         ColourClass(
             i + 1,

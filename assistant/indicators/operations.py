@@ -336,6 +336,22 @@ def compare(
     return ComparisonResult(definition, year, observations)
 
 
+def series(
+    store: IndicatorStore,
+    indicator: str,
+    areas: Sequence[str],
+    workspace: str = "default",
+    scope: Scope | None = None,
+) -> list[Observation]:
+    """Every year's value of the given areas (keys or names), area by area, oldest first."""
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
+    keys = [_area_key(store, frame, area, workspace) for area in areas]
+    rows = frame[frame["area_key"].isin(keys) & frame["year"].notna()]
+    order = {key: i for i, key in enumerate(keys)}
+    rows = rows.assign(_order=rows["area_key"].map(order)).sort_values(["_order", "year"])
+    return [_observation(r, definition, store.min_count) for _, r in rows.iterrows()]
+
+
 def change(
     store: IndicatorStore,
     indicator: str,

@@ -424,8 +424,14 @@ class IndicatorStore:
         found = self.definitions(workspace).get(key) or self.catalogue.get(key)
         return found or derived_definition(key)
 
-    def indicators(self, workspace: str = "default") -> list[IndicatorSummary]:
+    def indicators(
+        self, workspace: str = "default", geography: str | None = None
+    ) -> list[IndicatorSummary]:
+        """The indicators of a workspace, or of one geography (their years and areas
+        counted there only)."""
         frame = self.frame(workspace)
+        if geography is not None:
+            frame = frame[frame["geography"] == geography]
         out = []
         definitions = self.definitions(workspace)
         for key, part in frame.groupby("indicator", sort=True):

@@ -11,6 +11,10 @@ Everything in ``data/sample/generated/`` is produced from the editable sources i
 Numbers inside the Markdown texts are placeholders such as ``{{v:sgb2_quote:03:2023}}`` that are
 resolved against ``figures.csv``; that way every document quotes the same figures.
 
+It also writes the fictional map of the Stadtteile to
+``data/sample/maps/Stadtteile_Lindwerden.geojson`` (outside ``generated/``, because everything
+there is ingested as a document).
+
 The output is deterministic: running the script twice yields byte-identical files.
 Run with ``python data/sample/make_sample.py``.
 """
@@ -23,6 +27,7 @@ from pathlib import Path
 from samplegen.content import make_directives
 from samplegen.docx_writer import render_docx
 from samplegen.figures import Figures, KitaPlan, load_areas, social_index
+from samplegen.geo import write_geojson
 from samplegen.markup import parse_markdown
 from samplegen.pdf import PdfRenderer
 from samplegen.placeholders import Resolver
@@ -31,6 +36,8 @@ from samplegen.tabular import write_long_csv, write_wide_csv, write_xlsx
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 OUT = HERE / "generated"
+MAPS = HERE / "maps"
+MAP_FILE = "Stadtteile_Lindwerden.geojson"
 
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     # (source markdown, output format)
@@ -43,8 +50,8 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build(out_dir: Path = OUT) -> list[Path]:
-    """Generate every output file; returns the written paths."""
+def build(out_dir: Path = OUT, map_dir: Path = MAPS) -> list[Path]:
+    """Generate every output file (documents and tables, then the map); returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     areas = load_areas(SOURCES / "stadtteile.yaml")
     figs = Figures(SOURCES / "figures.csv", areas)
@@ -72,6 +79,8 @@ def build(out_dir: Path = OUT) -> list[Path]:
     for name, writer in tables.items():
         writer(out_dir / name)
         written.append(out_dir / name)
+    write_geojson([(a.code, a.name) for a in areas], map_dir / MAP_FILE)
+    written.append(map_dir / MAP_FILE)
     return written
 
 

@@ -1,4 +1,9 @@
-"""Indikatoren: ranking, time series, social index and map of the indicator store's areas."""
+"""Indikatoren: ranking, time series, social index and map of one dataset's areas.
+
+The page first asks which tables (a geography: the demo town's Stadtteile, a
+municipalities export, a Kreis table) to look at, so no chart, ranking or index ever mixes
+areas of different tables; then the indicator and the year.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from assistant.indicators import area_maps
 from assistant.indicators.export import export_index, index_rows
-from assistant.indicators.operations import IndicatorQueryError, rank, social_index
+from assistant.indicators.geography import Geography
+from assistant.indicators.numbers import format_german
+from assistant.indicators.operations import IndicatorQueryError, Scope, rank, series, social_index
 from ui import indicator_charts as charts
 from ui import state
 
@@ -18,18 +26,59 @@ services = state.services()
 store = services.indicators
 workspace = services.settings.workspace
 st.title("Indikatoren")
-summaries = store.indicators(workspace) if store.documents(workspace) else []
-if not summaries:
+geographies = (
+    [g for g in store.geographies(workspace).items if store.indicators(workspace, g.id)]
+    if store.documents(workspace)
+    else []
+)
+if not geographies:
     st.info(
         "Noch keine Indikatortabellen im Indikatorenspeicher. Bitte laden Sie auf der Seite "
         "„Dokumente“ Tabellen (CSV, XLSX) hoch – mit Gebieten in den Zeilen und Indikatoren "
         "in den Spalten. Danach stehen hier Rangfolgen, Zeitreihen, der Sozialindex und "
-        "eine Karte der Stadtteile.",
+        "eine Karte der Gebiete.",
         icon=":material/info:",
     )
     st.stop()
 
+frame = store.frame(workspace)
+
+
+def _tables(geography: Geography) -> str:
+    stems = list(dict.fromkeys(Path(d.source).stem for d in geography.datasets))
+    return ", ".join(stems[:3]) + (f" und {len(stems) - 3} weitere" if len(stems) > 3 else "")
+
+
+def _dataset_label(geography: Geography) -> str:
+    areas = frame.loc[
+        (frame["geography"] == geography.id) & (frame["aggregate"] == ""), "area_key"
+    ].nunique()
+    return f"{areas} {geography.area_plural}: {_tables(geography)}"
+
+
+by_id = {g.id: g for g in geographies}
+dataset_column, region_column = st.columns([3, 2])
+geography = by_id[
+    dataset_column.selectbox(
+        "Datensatz", list(by_id), format_func=lambda i: _dataset_label(by_id[i])
+    )
+]
+here = frame[frame["geography"] == geography.id]
+regions = sorted(r for r in here["region"].unique() if r)
+region = (
+    region_column.selectbox(
+        "Land", [None, *regions], format_func=lambda r: "alle Länder" if r is None else r
+    )
+    if regions
+    else None
+)
+if region:
+    here = here[here["region"] == region]
+scope = Scope(geography.id, region)
+summaries = store.indicators(workspace, geography.id)
 by_key = {s.key: s for s in summaries}
+areas_frame = here[here["aggregate"] == ""]
+names = dict(zip(areas_frame["area_key"], areas_frame["area_label"], strict=True))
 
 
 def _label(key: str) -> str:
@@ -42,15 +91,19 @@ key = left.selectbox("Indikator", list(by_key), format_func=_label)
 summary = by_key[key]
 years = sorted(summary.years, reverse=True)
 year = right.selectbox("Jahr", years, format_func=str) if years else None
-frame = store.frame(workspace)
-areas_frame = frame[frame["aggregate"] == ""]
-names = dict(zip(areas_frame["area_key"], areas_frame["area_label"], strict=True))
+area_count = int(areas_frame.loc[areas_frame["indicator"] == key, "area_key"].nunique())
+st.caption(
+    f"Berechnet nur aus {_tables(geography)} ({geography.area_plural}"
+    + (f", {region}" if region else "")
+    + "); Gebiete anderer Tabellen werden nicht gemischt."
+)
 
 rank_tab, series_tab, index_tab, map_tab = st.tabs(
     ["Rangfolge", "Zeitreihe", "Sozialindex", "Karte"]
 )
 
 # --- Rangfolge ------------------------------------------------------------------------------
+ranked_keys: list[str] = []
 with rank_tab:
     order, count = st.columns([3, 2])
     highest = (
@@ -62,15 +115,18 @@ with rank_tab:
     n = count.number_input(
         "Anzahl Gebiete",
         min_value=1,
-        max_value=max(summary.areas, 1),
-        value=min(10, max(summary.areas, 1)),
+        max_value=max(area_count, 1),
+        value=min(10, max(area_count, 1)),
     )
     result = None
     try:
-        result = rank(store, key, year=year, n=int(n), highest=highest, workspace=workspace)
+        result = rank(
+            store, key, year=year, n=int(n), highest=highest, workspace=workspace, scope=scope
+        )
     except IndicatorQueryError as error:
         st.warning(str(error))
     if result is not None:
+        ranked_keys = [o.area_key for o in result.entries]
         ranked = pd.DataFrame(
             [
                 {
@@ -86,11 +142,11 @@ with rank_tab:
         )
         if not ranked.empty:
             st.altair_chart(charts.bar_chart(ranked, summary.unit), width="stretch")
-        st.dataframe(ranked, hide_index=True, width="stretch")
+        st.dataframe(ranked.drop(columns="Zahl"), hide_index=True, width="stretch")
         st.caption(
-            f"{result.indicator.name}, {result.year or 'alle Jahre'}: {result.total} Gebiete "
-            "mit Wert; Gesamtstadt und Summenzeilen sind nicht mitgezählt. „Wert“ steht wie in "
-            "der Quellzelle."
+            f"{result.indicator.name}, {result.year or 'alle Jahre'}: {result.total} "
+            f"{geography.area_plural} mit Wert; Gesamtwerte und Summenzeilen sind nicht "
+            "mitgezählt. „Wert“ steht wie in der Quellzelle."
         )
         if result.missing:
             st.caption(
@@ -101,45 +157,42 @@ with rank_tab:
 
 # --- Zeitreihe ------------------------------------------------------------------------------
 with series_tab:
-    rows = areas_frame[(areas_frame["indicator"] == key) & areas_frame["year"].notna()]
-    area_keys = list(dict.fromkeys(rows["area_key"]))
+    dated = areas_frame[(areas_frame["indicator"] == key) & areas_frame["year"].notna()]
+    area_keys = sorted(set(dated["area_key"]), key=lambda a: names.get(a, a))
     if not area_keys:
         st.info("Für diesen Indikator gibt es keine Werte mit Jahresangabe.")
     else:
+        # The areas of the ranking in view, so both tabs speak of the same areas.
+        default = [a for a in ranked_keys if a in area_keys][:5] or area_keys[:5]
         chosen = st.multiselect(
-            "Gebiete",
-            area_keys,
-            default=area_keys[:5],
-            format_func=lambda a: names.get(a, a),
+            "Gebiete", area_keys, default=default, format_func=lambda a: names.get(a, a)
         )
-        part = rows[rows["area_key"].isin(chosen)]
-        if part.empty:
+        points = series(store, key, chosen, workspace=workspace, scope=scope) if chosen else []
+        if not points:
             st.info("Bitte mindestens ein Gebiet auswählen.")
         else:
-            wide = part.pivot_table(
-                index="year", columns="area_label", values="value", aggfunc="first"
+            table = pd.DataFrame(
+                [
+                    {
+                        "Gebiet": o.area_name,
+                        "Jahr": o.year,
+                        "Wert": o.shown(),
+                        "Zahl": o.value,
+                        "Quelle": o.ref.label(),
+                    }
+                    for o in points
+                ]
             )
-            wide.index = wide.index.astype(int).astype(str)
-            wide.index.name = "Jahr"
-            if len(wide) < 2:
-                st.caption("Nur ein Jahr vorhanden – die Linie beginnt mit dem zweiten Jahr.")
-            st.line_chart(wide, x_label="Jahr", y_label=_label(key))
-            series = pd.DataFrame(
-                {
-                    "Gebiet": part["area_label"],
-                    "Jahr": part["year"].astype(int),
-                    "Wert": part["display"],
-                    "Zahl": part["value"],
-                    "Quelle": part["source"]
-                    + part["sheet"].map(lambda s: f", Blatt „{s}“" if s else "")
-                    + ", Zeile "
-                    + part["row"].astype(str)
-                    + ", Spalte "
-                    + part["column"].astype(str),
-                }
-            ).sort_values(["Gebiet", "Jahr"])
-            st.dataframe(series, hide_index=True, width="stretch")
-            charts.download_buttons(series, f"zeitreihe_{key}", "series")
+            if table["Jahr"].nunique() < 2:
+                st.caption(
+                    f"Nur das Jahr {table['Jahr'].iloc[0]} ist vorhanden – für eine Zeitreihe "
+                    "braucht es mindestens zwei Jahre."
+                )
+            st.altair_chart(
+                charts.line_chart(table[table["Zahl"].notna()], summary.unit), width="stretch"
+            )
+            st.dataframe(table.drop(columns="Zahl"), hide_index=True, width="stretch")
+            charts.download_buttons(table, f"zeitreihe_{key}", "series")
 
 # --- Sozialindex ----------------------------------------------------------------------------
 index_result = None
@@ -175,6 +228,7 @@ with index_tab:
                 year=index_year,
                 min_population=min_population,
                 workspace=workspace,
+                scope=scope,
             )
         except (IndicatorQueryError, ValueError, KeyError) as error:
             st.warning(f"Der Index lässt sich nicht berechnen: {error}")
@@ -237,110 +291,99 @@ with index_tab:
 
 # --- Karte ----------------------------------------------------------------------------------
 with map_tab:
-    upload = st.file_uploader(
-        "GeoJSON der Gebiete (.geojson, .json)", type=["geojson", "json"], key="geojson"
+    settings = services.settings
+    lookup = area_maps.area_lookup(
+        (r.area_key, (r.area_code, r.area_name, r.area_label))
+        for r in areas_frame[["area_key", "area_code", "area_name", "area_label"]]
+        .drop_duplicates()
+        .itertuples(index=False)
     )
-    if upload is None:
+    upload = st.file_uploader(
+        "Eigene Karte hochladen (GeoJSON der Gebietsgrenzen, .geojson oder .json)",
+        type=["geojson", "json"],
+        key="geojson",
+    )
+    if upload is not None:
+        try:
+            area_maps.save_map(settings, upload.name, upload.getvalue())
+        except area_maps.GeoJsonError as error:
+            st.error(f"„{upload.name}“ wurde nicht übernommen: {error}")
+    drawn_map = area_maps.best_map(
+        area_maps.map_files(area_maps.map_folder(settings)), lookup
+    ) or area_maps.best_map(area_maps.map_files(area_maps.SAMPLE_MAPS), lookup, min_share=0.5)
+    if drawn_map is None:
         st.info(
-            "Für die Karte bitte eine GeoJSON-Datei mit den Gebietsgrenzen hochladen. Die "
-            "Flächen werden über eine Eigenschaft (Gebietsschlüssel oder Name) den Gebieten "
-            "der Tabellen zugeordnet. Es werden keine Kartenkacheln aus dem Internet geladen.",
+            "Für die Karte dieses Datensatzes bitte eine GeoJSON-Datei mit den Gebietsgrenzen "
+            "hochladen. Die Flächen werden über eine Eigenschaft (Gebietsschlüssel oder Name) "
+            "den Gebieten der Tabellen zugeordnet. Es werden keine Kartenkacheln aus dem "
+            "Internet geladen.",
             icon=":material/map:",
         )
     else:
-        try:
-            geojson = charts.parse_geojson(upload.getvalue())
-        except charts.GeoJsonError as error:
-            st.error(str(error))
-            geojson = None
-        if geojson is not None:
-            props = charts.property_names(geojson)
-            if not props:
-                st.warning("Die Flächen der GeoJSON-Datei haben keine Eigenschaften.")
-            else:
-                lookup: dict[str, str] = {}
-                for record in (
-                    areas_frame[["area_key", "area_code", "area_name", "area_label"]]
-                    .drop_duplicates()
-                    .itertuples(index=False)
-                ):
-                    for text in (record.area_code, record.area_name, record.area_label):
-                        if isinstance(text, str) and text.strip():
-                            lookup.setdefault(charts.normalise(text), record.area_key)
-                matched = {
-                    p: sum(
-                        charts.normalise((f.get("properties") or {}).get(p, "")) in lookup
-                        for f in geojson["features"]
-                    )
-                    for p in props
-                }
-                best = max(props, key=lambda p: matched[p])
-                first, second = st.columns(2)
-                prop = first.selectbox(
-                    "Eigenschaft mit Gebietsschlüssel oder Name",
-                    props,
-                    index=props.index(best),
-                    format_func=lambda p: f"{p} ({matched[p]} Treffer)",
-                )
-                options = [f"Indikator: {_label(key)} ({year or 'alle Jahre'})"]
-                if index_result is not None:
-                    options.append(f"Statusindex {index_result.year}")
-                measure = second.radio("Einfärben nach", options)
-                values: dict[str, float] = {}
-                value_texts: dict[str, str] = {}
-                decimals = 1
-                if measure == options[0]:
-                    chosen_rows = areas_frame[areas_frame["indicator"] == key]
-                    if year is not None:
-                        chosen_rows = chosen_rows[chosen_rows["year"] == year]
-                    chosen_rows = chosen_rows[chosen_rows["value"].notna()]
-                    chosen_rows = chosen_rows.drop_duplicates("area_key", keep="last")
-                    values = dict(zip(chosen_rows["area_key"], chosen_rows["value"], strict=True))
-                    value_texts = dict(
-                        zip(chosen_rows["area_key"], chosen_rows["display"], strict=True)
-                    )
-                    if not chosen_rows.empty:
-                        decimals = int(chosen_rows["decimals"].max())
-                elif index_result is not None:
-                    status = index_result.status.table
-                    values = {str(a): float(v) for a, v in status["value"].items()}
-                    value_texts = {
-                        str(a): f"{v:.2f}".replace(".", ",") + f" ({status.at[a, 'class']})"
-                        for a, v in status["value"].items()
-                    }
-                    decimals = 2
-                drawn = charts.build_choropleth(geojson, prop, lookup, values, value_texts, names)
-                layer = pdk.Layer(
-                    "GeoJsonLayer",
-                    drawn.geojson,
-                    pickable=True,
-                    stroked=True,
-                    filled=True,
-                    get_fill_color="properties._fill",
-                    get_line_color=[60, 60, 60],
-                    line_width_min_pixels=1,
-                )
-                deck = pdk.Deck(
-                    layers=[layer],
-                    initial_view_state=pdk.ViewState(**charts.view_state(geojson)),
-                    map_style=None,
-                    map_provider=None,
-                    tooltip={"text": "{_text}"},
-                )
-                st.pydeck_chart(deck)
-                st.markdown(
-                    "**Legende** – "
-                    + measure
-                    + "\n\n"
-                    + "\n".join(
-                        f"- {line}" for line in charts.legend_lines(drawn.classes, decimals)
-                    )
-                )
-                if drawn.unmatched:
-                    st.caption(
-                        "Ohne zugeordnetes Gebiet: "
-                        + ", ".join(drawn.unmatched[:20])
-                        + (" …" if len(drawn.unmatched) > 20 else "")
-                    )
-                st.dataframe(drawn.table, hide_index=True, width="stretch")
-                charts.download_buttons(drawn.table, "karte_werte", "map")
+        props = list(drawn_map.hits)
+        first, second = st.columns(2)
+        prop = first.selectbox(
+            "Eigenschaft mit Gebietsschlüssel oder Name",
+            props,
+            index=props.index(drawn_map.prop),
+            format_func=lambda p: f"{p} ({drawn_map.hits[p]} Treffer)",
+        )
+        options = [f"Indikator: {_label(key)} ({year or 'alle Jahre'})"]
+        if index_result is not None:
+            options.append(f"Statusindex {index_result.year}")
+        measure = second.radio("Einfärben nach", options)
+        values: dict[str, float] = {}
+        value_texts: dict[str, str] = {}
+        decimals = 1
+        if measure == options[0]:
+            chosen_rows = areas_frame[areas_frame["indicator"] == key]
+            if year is not None:
+                chosen_rows = chosen_rows[chosen_rows["year"] == year]
+            chosen_rows = chosen_rows[chosen_rows["value"].notna()]
+            chosen_rows = chosen_rows.drop_duplicates("area_key", keep="last")
+            values = dict(zip(chosen_rows["area_key"], chosen_rows["value"], strict=True))
+            value_texts = dict(zip(chosen_rows["area_key"], chosen_rows["display"], strict=True))
+            if not chosen_rows.empty:
+                decimals = int(chosen_rows["decimals"].max())
+        elif index_result is not None:
+            status = index_result.status.table
+            values = {str(a): float(v) for a, v in status["value"].items()}
+            value_texts = {
+                str(a): f"{format_german(float(v), 2)} ({status.at[a, 'class']})"
+                for a, v in status["value"].items()
+            }
+            decimals = 2
+        drawn = charts.build_choropleth(drawn_map.geojson, prop, lookup, values, value_texts, names)
+        layer = pdk.Layer(
+            "GeoJsonLayer",
+            drawn.geojson,
+            pickable=True,
+            stroked=True,
+            filled=True,
+            get_fill_color="properties._fill",
+            get_line_color=[60, 60, 60],
+            line_width_min_pixels=1,
+        )
+        deck = pdk.Deck(
+            layers=[layer],
+            initial_view_state=pdk.ViewState(**charts.view_state(drawn_map.geojson)),
+            map_style=None,
+            map_provider=None,
+            tooltip={"text": "{_text}"},
+        )
+        st.caption(f"Karte: {drawn_map.path.name}")
+        st.pydeck_chart(deck)
+        st.markdown(
+            "**Legende** – "
+            + measure
+            + "\n\n"
+            + "\n".join(f"- {line}" for line in charts.legend_lines(drawn.classes, decimals))
+        )
+        if drawn.unmatched:
+            st.caption(
+                "Ohne zugeordnetes Gebiet: "
+                + ", ".join(drawn.unmatched[:20])
+                + (" …" if len(drawn.unmatched) > 20 else "")
+            )
+        st.dataframe(drawn.table, hide_index=True, width="stretch")
+        charts.download_buttons(drawn.table, "karte_werte", "map")
