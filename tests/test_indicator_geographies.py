@@ -206,3 +206,12 @@ def test_labels_of_one_long_format_column_stay_apart(tmp_path: Path) -> None:
     assert "5.200" in answer.text
     population = _ask("Wie viele Einwohner hatte Deutz 2012?", store)
     assert "16.200" in population.text
+
+
+def test_drafts_offer_only_parts_of_a_town(store: IndicatorStore) -> None:
+    from assistant.drafting.facts import known_areas
+
+    stadtteile = {str(n) for n in store.frame().query("geography == ''")["area_label"]}
+    quartiere = known_areas(store)
+    assert quartiere and set(quartiere) <= stadtteile
+    assert "Gladbeck" not in quartiere and "Rendsburg" not in quartiere

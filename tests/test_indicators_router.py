@@ -200,7 +200,7 @@ def test_the_most_specific_indicator_wins() -> None:
         "Wie viele Personen in SGB-II-Bedarfsgemeinschaften leben dort?": "sgb2_personen",
     }
     for question, key in cases.items():
-        assert match_indicator(question, definitions) == key, question
+        assert match_indicator(question, definitions).key == key, question
 
 
 def test_burden_words_ask_for_the_index(store: IndicatorStore) -> None:
@@ -275,10 +275,10 @@ def test_an_indicator_named_by_words_of_its_description() -> None:
     definitions = list(Catalogue.load().indicators.values())
     # No name or synonym occurs, but two words only the transition rate's description uses.
     question = "In welchem Stadtteil wechseln die meisten Kinder auf ein Gymnasium?"
-    assert match_indicator(question, definitions) == "uebergang_gymnasium"
+    assert match_indicator(question, definitions).key == "uebergang_gymnasium"
     # One shared word ("Haushalte", also no split into "Haus" and "Halt") is not enough.
-    assert match_indicator("Wie viele Haushalte beziehen Wohngeld?", definitions) is None
-    assert match_indicator("Wie hoch ist die Miete pro Quadratmeter?", definitions) is None
+    assert match_indicator("Wie viele Haushalte beziehen Wohngeld?", definitions).key is None
+    assert match_indicator("Wie hoch ist die Miete pro Quadratmeter?", definitions).key is None
 
 
 def test_in_which_quarter_asks_for_one(store: IndicatorStore) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.drafting.outlines import AreaTest
 from assistant.drafting.sources import DraftSource
+from assistant.indicators.geography import area_type_called
 from assistant.indicators.numbers import format_german
 from assistant.indicators.operations import (
     CITY_KINDS,
@@ -209,11 +210,20 @@ def resolve_area(store: IndicatorStore, quartier: str, workspace: str = "default
 
 
 def known_areas(store: IndicatorStore, workspace: str = "default") -> list[str]:
-    """Area names of the indicator tables (city totals excluded), sorted."""
+    """Names of the areas an IHK can be written for: the parts of a town in the indicator
+    tables (Stadtteile, Stadtbezirke, areas of no known type), not the Gemeinden, Kreise
+    or Länder of an export beside them; city totals excluded; sorted."""
     frame = store.frame(workspace)
     if frame.empty:
         return []
-    return sorted(set(frame.loc[frame["aggregate"] == "", "area_label"].astype(str)))
+    town = area_type_called("Gemeinde")
+    quartier_level = {
+        g.id
+        for g in store.geographies(workspace).items
+        if g.area_type is None or town is None or g.area_type.level < town.level
+    }
+    areas = frame[(frame["aggregate"] == "") & frame["geography"].isin(quartier_level)]
+    return sorted(set(areas["area_label"].astype(str)))
 
 
 def indicator_fact(

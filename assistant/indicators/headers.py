@@ -21,7 +21,9 @@ _MONTH_DATE = re.compile(
 )
 _DAY_DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?P<year>(?:19|20)\d{2})\b")
 _YEAR_RANGE = re.compile(r"\b(?P<from>(?:19|20)\d{2})\s*(?:–|-|bis)\s*(?P<year>(?:19|20)\d{2})\b")
-_YEAR = re.compile(r"(?<![\d.,])(?P<year>(?:19|20)\d{2})(?![\d.,]\d)")
+# A year after „bis“ alone is a horizon that belongs to the name („Sozialwohnungen mit
+# Bindungsauslauf bis 2030“), not the reference date; „2019 bis 2023“ is a range above.
+_YEAR = re.compile(r"(?<![\d.,])(?<!bis )(?P<year>(?:19|20)\d{2})(?![\d.,]\d)", re.IGNORECASE)
 _STAND = re.compile(r"\b(Stand|Stichtag|zum)\s*:?\s*$", re.IGNORECASE)
 
 # (pattern, unit) in order; the first that matches names the unit.
@@ -29,6 +31,7 @@ _UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"%-?\s?Punkte?n?|Prozentpunkte?n?|\bPp\.|\bPP\b", re.I), "Prozentpunkte"),
     (re.compile(r"\bin\s*%|\(\s*%\s*\)|%|\bin\s+Prozent\b|\bProzent\b", re.I), "%"),
     (re.compile(r"‰|\bPromille\b", re.I), "‰"),
+    (re.compile(r"\bin\s*km²|\(\s*km²\s*\)|\bkm²", re.I), "km²"),
     (re.compile(r"\bin\s*m²|\(\s*m²\s*\)|\bm²|\bqm\b", re.I), "m²"),
     (re.compile(r"\bje\s*1[.\s]?000\s*(EW|Einw\.?|Einwohner(?:innen)?)", re.I), "je 1.000 EW"),
     (re.compile(r"\bin\s*€|\(\s*€\s*\)|€|\bin\s+Euro\b|\bEuro\b", re.I), "€"),
@@ -38,7 +41,7 @@ _UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
 # Removed from the display name once the unit is known.
 _UNIT_WORDS = re.compile(
     r"\bin\s*(?:%-?\s?Punkte?n?|Prozentpunkte?n?)|\(\s*(?:%-?\s?Punkte|Pp\.?)\s*\)|"
-    r"\bin\s*%|\(\s*%\s*\)|%|\bin\s+Prozent\b|‰|\bin\s*m²|\(\s*m²\s*\)|\bin\s*€|\(\s*€\s*\)|"
+    r"\bin\s*%|\(\s*%\s*\)|%|\bin\s+Prozent\b|‰|\bin\s*k?m²|\(\s*k?m²\s*\)|\bin\s*€|\(\s*€\s*\)|"
     r"\(\s*Anzahl\s*\)|\(\s*abs\.?\s*\)|\bin\s+Jahren\b|\(\s*Jahre\s*\)",
     re.I,
 )

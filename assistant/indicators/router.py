@@ -60,7 +60,7 @@ from assistant.retrieval.german import STOP_WORDS
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
-    "lookup",
+    "lookup", "candidates",
 ]  # fmt: skip
 
 # Embedding fallback: best n-gram similarity and its lead over the runner-up.
@@ -129,6 +129,7 @@ class ParsedQuestion:
     geography: Geography | None = None  # the tables the answer comes from
     also: tuple[Geography, ...] = ()  # other tables that fit the question as well
     region: str | None = None  # the Land a question narrows to („NRW-Kommune“)
+    candidates: tuple[str, ...] = ()  # indicators that nearly fit when none clearly does
 
     @property
     def scope(self) -> Scope:
@@ -144,7 +145,10 @@ def parse_question(
     """The question's intent for the tables, with its indicator and areas as the store
     knows them; intent None = not for the router."""
     definitions = store.definitions(workspace)
-    indicator = match_indicator(question.text, definitions.values(), embedder)
+    match = match_indicator(
+        question.text, definitions.values(), embedder, counting=question.counted is not None
+    )
+    indicator = match.key
     geographies = store.geographies(workspace)
     mentions = geographies.find_in_text(question.text)
     frame = store.frame(workspace)
@@ -155,7 +159,7 @@ def parse_question(
         None,
         indicator,
         areas,
-        list(question.years),
+        _asked_years(question, definitions.get(indicator) if indicator else None),
         question.since,
         question.wanted,
         not question.decrease,
@@ -163,6 +167,7 @@ def parse_question(
         geography=choice.chosen if choice else None,
         also=choice.others if choice else (),
         region=_region(question.text, holding, choice),
+        candidates=match.candidates,
     )
     threshold = question.threshold
     asks_index = question.asks_index or (
@@ -207,6 +212,8 @@ def answer_indicator_question(
     if not question.text.strip() or question.definition:
         return None
     parsed = parse_question(question, store, workspace, embedder)
+    if parsed.candidates and (parsed.areas or question.ranking or question.which_areas):
+        return _candidates_answer(question, parsed, store, workspace)
     if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
         return None
     try:
@@ -227,22 +234,37 @@ def _share_asked_of_a_count(
     return definition is not None and definition.kind in ("count", "population")
 
 
+@dataclass(frozen=True, slots=True)
+class IndicatorMatch:
+    """The indicator a question names, or, when columns only nearly fit and none clearly
+    wins, the candidates to name instead of answering with one of them."""
+
+    key: str | None
+    candidates: tuple[str, ...] = ()
+
+
 def match_indicator(
-    question: str, definitions: Any, embedder: TextEncoder | None = None
-) -> str | None:
+    question: str,
+    definitions: Any,
+    embedder: TextEncoder | None = None,
+    *,
+    counting: bool = False,
+) -> IndicatorMatch:
     """The indicator a question names: by word stems first, then (optionally) embeddings.
 
-    A phrase (name, key or synonym) matches when all its stems occur in the question; the
-    longest matching phrase wins, so "Arbeitslose unter 25" beats "Arbeitslose".
+    A phrase (name, key, synonym or the table's own header) matches when all its stems
+    occur in the question; the longest matching phrase wins, so "Arbeitslose unter 25"
+    beats "Arbeitslose". On a tie rates beat counts, unless the question counts
+    („Wie viele Arbeitslose …“).
     """
-    question_stems = stem_set(question)
+    question_stems = _asked_stems(question)
     question_compact = "".join(words(question))
-    best: tuple[tuple[int, int, int, int], str] | None = None
+    best: tuple[tuple[int, int, int, int, int], str] | None = None
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
     for definition in defs:
         for phrase in definition.phrases:
-            phrase_stems = stem_set(phrase)
+            phrase_stems = _phrase_stems(phrase)
             if not phrase_stems:
                 continue
             joined = "".join(words(phrase))
@@ -251,58 +273,67 @@ def match_indicator(
             # "Jugendarbeitslosigkeit" must not be read as "Arbeitslosigkeit".
             inside = len(joined) >= 6 and joined not in _GENERIC and joined in question_compact
             if whole or inside:
-                # Rates beat counts on a tie: "SGB-II-Quote" questions mean the rate.
+                counts = definition.kind in ("count", "population")
+                # A counting question takes a count before a longer word form of a rate.
                 score = (
                     len(phrase_stems),
                     int(whole),
+                    int(counting and counts),
                     len(joined),
-                    int(definition.kind != "count"),
+                    int(counts == counting),
                 )
                 if best is None or score > best[0]:
                     best = (score, definition.key)
                     best_stems = _word_stems(phrase)
-    wider = _wider_match(_word_stems(question), defs, best_stems) if best_stems else None
-    if wider is not None:
-        return wider
+    if best is not None and best_stems:
+        others = [d for d in defs if d.key != best[1]]  # a name is never wider than itself
+        wider = _wider_match(_word_stems(question), others, best_stems)
+        if wider.key is not None or wider.candidates:
+            return wider
     if best is not None and best[0][0] > 1:
-        return best[1]
+        return IndicatorMatch(best[1])
     described = _description_words_match(question, defs)
     if described is not None:
-        return described
+        return IndicatorMatch(described)
     if embedder is None or not defs:
-        return best[1] if best is not None else None
+        return IndicatorMatch(best[1] if best is not None else None)
     # One shared word ("Einwohner") is weak evidence in a long question: a confident
     # paraphrase of an indicator's description overrules it.
     paraphrased = _description_match(question, defs, embedder)
     if paraphrased is not None:
-        return paraphrased
+        return IndicatorMatch(paraphrased)
     if best is not None:
-        return best[1]
-    return _embedding_match(question, defs, embedder)
+        return IndicatorMatch(best[1])
+    return IndicatorMatch(_embedding_match(question, defs, embedder))
 
 
 def _wider_match(
     question_stems: set[str], definitions: list[IndicatorDef], matched: set[str]
-) -> str | None:
-    """An indicator whose name extends the matched one by more words of the question, even
-    if the name has a word the question lacks: „Einwohner mit Migrationshintergrund“ asks
-    for „Einwohner mit Migrationshintergrund – Insgesamt“, not for „Einwohner“. The best
-    must beat the runner-up."""
-    scored = []
+) -> IndicatorMatch:
+    """An indicator whose name extends the matched one by more words of the question:
+    „Einwohner mit Migrationshintergrund“ asks for „Einwohner mit Migrationshintergrund –
+    Insgesamt“, not for „Einwohner“. A name that also needs a word the question lacks (other
+    than a generic one such as „insgesamt“) only nearly fits: „Anteil der Sozialwohnungen“
+    is not „Anteil der Sozialwohnungen mit Bindungsauslauf“. Such near fits, and a best
+    that does not beat the runner-up, come back as candidates."""
+    generic = _phrase_stems(" ".join(_GENERIC))
+    scored: dict[str, tuple[int, int]] = {}
     for definition in definitions:
         for phrase in definition.phrases:
             stems = _word_stems(phrase)
             shared = stems & question_stems
             if matched < shared:
-                scored.append((len(shared), -len(stems - question_stems), definition.key))
+                score = (len(shared), -len(stems - question_stems - generic))
+                scored[definition.key] = max(scored.get(definition.key, score), score)
     if not scored:
-        return None
-    scored.sort(reverse=True)
-    top = scored[0]
-    runner_up = next((s for s in scored[1:] if s[2] != top[2]), None)
-    if runner_up is not None and runner_up[:2] == top[:2]:
-        return None
-    return top[2]
+        return IndicatorMatch(None)
+    ranked = sorted(scored.items(), key=lambda item: item[1], reverse=True)
+    top_key, top = ranked[0]
+    tied = [key for key, score in ranked if score == top]
+    if top[1] == 0 and len(tied) == 1:
+        return IndicatorMatch(top_key)
+    near = [key for key, score in ranked if score[0] == top[0]]
+    return IndicatorMatch(None, tuple(near[:_MAX_CANDIDATES]))
 
 
 def _description_words_match(question: str, definitions: list[IndicatorDef]) -> str | None:
@@ -332,7 +363,20 @@ def _description_words_match(question: str, definitions: list[IndicatorDef]) -> 
 def _word_stems(text: str) -> set[str]:
     """Stems of whole content words: a compound is one word here ("Haushalte" is not also
     "Haus" and "Halt"), so two shared words mean two things the question says."""
-    return set(stem_set(" ".join(w for w in words(text) if w not in STOP_WORDS and len(w) > 2)))
+    content = (w for w in words(text) if w.isdigit() or (w not in STOP_WORDS and len(w) > 2))
+    return set(stem_set(" ".join(content)))
+
+
+def _phrase_stems(text: str) -> frozenset[str]:
+    """Stems of a phrase with compounds of a generic head taken apart:
+    „Sozialwohnungsanteil“ is „Sozialwohnungs·anteil“, so „Anteil der Sozialwohnungen“
+    names it."""
+    return stem_set(_GENERIC_HEAD.sub(r"\1 \2", text))
+
+
+def _asked_stems(text: str) -> frozenset[str]:
+    """A question's stems, with its compounds both whole and taken apart."""
+    return stem_set(text) | _phrase_stems(text)
 
 
 def _embedding_match(
@@ -394,6 +438,10 @@ def _catalogue_vectors(embedder: TextEncoder, texts: list[str]) -> np.ndarray:
 
 # Words that end many compounds without naming an indicator ("Eigenanteil", "Förderquote").
 _GENERIC = frozenset({"anteil", "quote", "anzahl", "insgesamt", "prozent", "personen"})
+# A compound ending in a generic head word, with at least four letters before it.
+_GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
+# Columns named at most when a question only nearly fits several.
+_MAX_CANDIDATES = 4
 
 
 def _generic_compound(word: str) -> bool:
@@ -485,6 +533,28 @@ def _finished(
     return IndicatorAnswer(question.text, text, sources.items, parsed.intent, result)  # type: ignore[arg-type]
 
 
+def _candidates_answer(
+    question: QuestionAnalysis, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
+) -> IndicatorAnswer:
+    """Name the columns that nearly fit, by their headers as the table writes them,
+    instead of answering with one of them."""
+    frame = store.frame(workspace)
+    headers = frame.drop_duplicates("indicator").set_index("indicator")["column_name"]
+    names = [str(headers[key]) for key in parsed.candidates if key in headers.index]
+    listed = ", ".join(f"„{name}“" for name in names)
+    if len(names) == 1:
+        text = (
+            f"Die Frage passt zu keiner Tabellenspalte genau; am nächsten kommt {listed}. "
+            "Wenn Sie diese Spalte meinen, fragen Sie bitte mit ihrem Namen."
+        )
+    else:
+        text = (
+            f"Die Frage passt zu keiner Tabellenspalte genau, aber zu mehreren nahezu: "
+            f"{listed}. Bitte nennen Sie die gemeinte Spalte mit ihrem Namen."
+        )
+    return IndicatorAnswer(question.text, text, [], "candidates")
+
+
 def _also_note(chosen: Geography, others: Sequence[Geography]) -> str:
     """Say which tables the answer comes from when others would have fitted too."""
     listed = "; ".join(f"„{g.title}“ ({g.area_plural})" for g in others)
@@ -502,6 +572,13 @@ def _region(text: str, holding: pd.DataFrame, choice: GeographyChoice | None) ->
         return None
     rows = holding[holding["geography"] == choice.chosen.id]
     return land.name if (rows["region"] == land.name).any() else None
+
+
+def _asked_years(question: QuestionAnalysis, definition: IndicatorDef | None) -> list[int]:
+    """The question's years, without one that is part of the indicator's name
+    („Sozialwohnungen mit Bindungsauslauf bis 2030“)."""
+    named = " ".join(definition.phrases) if definition else ""
+    return [year for year in question.years if str(year) not in named]
 
 
 def _asked_year(parsed: ParsedQuestion) -> int | None:

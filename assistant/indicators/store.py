@@ -43,6 +43,7 @@ from assistant.db import engine_for
 from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition, stem_set
 from assistant.indicators.gazetteer import normalise_name
 from assistant.indicators.geography import Geographies, build_geographies
+from assistant.indicators.headers import parse_header
 from assistant.indicators.numbers import FRACTION
 from assistant.indicators.tables import TABLE_SUFFIXES, read_table
 
@@ -528,7 +529,7 @@ class IndicatorStore:
         )
         definitions: dict[str, IndicatorDef] = {}
         for key, part in values.groupby("indicator", sort=False):
-            definition = self.catalogue.get(str(key)) or derived_definition(
+            definition = _with_headers(self.catalogue.get(str(key)), part) or derived_definition(
                 str(part["label"].iloc[0]), _first_unit(part["unit"])
             )
             if _looks_like_counts(definition, part):
@@ -589,6 +590,17 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         params = rows
     for start in range(0, len(params), _BATCH):
         conn.exec_driver_sql(str(compiled), params[start : start + _BATCH])
+
+
+def _with_headers(definition: IndicatorDef | None, part: pd.DataFrame) -> IndicatorDef | None:
+    """A catalogue entry that also answers to the headers its columns have here: a
+    question may use a table's own words („Anteil der unter 18-Jährigen“) rather than the
+    catalogue's („Anteil unter 18 Jahren“), and must then not land on a similar column."""
+    if definition is None:
+        return None
+    headers = dict.fromkeys(parse_header(str(label)).name for label in part["label"].unique())
+    extra = tuple(h for h in headers if h and h not in definition.phrases)
+    return replace(definition, synonyms=(*definition.synonyms, *extra)) if extra else definition
 
 
 _NOT_COUNTS = re.compile(r"rang|platz|nr\b|nummer|index|jahr|klasse|code", re.IGNORECASE)

@@ -998,9 +998,13 @@ def _parent_codes(records: list[dict[str, object]]) -> set[str]:
     parents = {code for code, count in below.items() if count >= 2}
     rest = codes - parents
     covered = sum(1 for c in rest if any(c[:n] in parents for n in range(1, len(c) - 1)))
-    # A hierarchy only when nearly every other area lies in one of the parents; otherwise
-    # codes merely share leading digits (areas 1 … 12).
-    return parents if parents and covered >= _HIERARCHY_SHARE * len(rest) else set()
+    # A hierarchy only when nearly every other area lies in one of the parents and the
+    # areas below have codes of one length; otherwise codes merely share leading digits
+    # (areas 1 … 12, or rows numbered 0 … 2599).
+    lengths = Counter(len(c) for c in rest)
+    one_length = bool(lengths) and max(lengths.values()) >= _HIERARCHY_SHARE * len(rest)
+    nested = parents and one_length and covered >= _HIERARCHY_SHARE * len(rest)
+    return parents if nested else set()
 
 
 _HIERARCHY_SHARE = 0.9
