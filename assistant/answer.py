@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from assistant.answering.length import limit_length
 from assistant.answering.lists import ends_in_list
 from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.config import Settings
@@ -140,26 +141,25 @@ class AnswerService:
             retrieved = self._with_parts(analysis, retrieved, filters)
         else:
             computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
-            yield from self._finish(computed, question, standalone, thread_id)
+            yield from self._finish(computed, question, standalone, thread_id, answer_style)
             return
         refusal = self._refusal(analysis, retrieved)
         if refusal is not None:
             answer = self._answer(
                 standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
             )
-            yield Token(answer.text)
-            yield from self._finish(answer, question, standalone, thread_id)
+            yield from self._finish(answer, question, standalone, thread_id, answer_style)
             return
         # Definitions cost extra searches: only for answers that will be written.
         definitions = self._definitions(analysis, retrieved, answer_style, filters)
         readable = self._with_continuations(retrieved)
-        if self.generator.mode == "extractive":
+        streamed = self.generator.mode != "extractive"
+        if not streamed:
             answer = self._extractive(analysis, readable, answer_style, definitions, "")
-            yield Token(answer.text)
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
         answer.retrieved = retrieved  # the search's ranking; continuations were only read
-        yield from self._finish(answer, question, standalone, thread_id)
+        yield from self._finish(answer, question, standalone, thread_id, answer_style, streamed)
 
     def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:
         """The question read once, and against the vocabulary the workspace knows."""
@@ -169,9 +169,18 @@ class AnswerService:
         return analysis
 
     def _finish(
-        self, answer: Answer, question: str, standalone: str, thread_id: str | None
+        self,
+        answer: Answer,
+        question: str,
+        standalone: str,
+        thread_id: str | None,
+        style: AnswerStyle,
+        streamed: bool = False,
     ) -> Iterator[StreamEvent]:
-        if answer.mode == "indicators":
+        """Shorten the answer to the style's length, show it unless its draft was streamed
+        (the checked answer then replaces the draft), store it in the thread."""
+        answer = limit_length(answer, style.max_chars)
+        if not streamed:
             yield Token(answer.text)
         answer.asked = question if question != standalone else ""
         answer.thread_id = thread_id

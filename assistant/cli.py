@@ -200,6 +200,8 @@ def _print_answer(answer: Answer, settings: Settings) -> None:
 def _mode_label(mode: str) -> str:
     if mode == "extractive":
         return "extraktiv (ohne Sprachmodell: zitierte Sätze aus den Quellen)"
+    if mode == "indicators":
+        return "berechnet aus Tabellen (ohne Sprachmodell: Werte der zitierten Tabellenzellen)"
     return f"{mode} (Sprachmodell, Belege geprüft)"
 
 

@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
+
 from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
-from assistant.indicators.store import IndicatorStore
+from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
 from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
@@ -52,6 +54,17 @@ class IngestResult:
     chunks: int = 0
     pages: int | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+# How far a file's ingest has come: the share done (0 to 1) and a German line saying what
+# („für die Suche aufbereitet: 640 von 1.243 Abschnitten“).
+Progress = Callable[[float, str], None]
+# Passages embedded between two progress reports.
+_EMBED_BATCH = 128
+
+
+def no_progress(share: float, text: str) -> None:
+    """No progress shown (the CLI and scripts)."""
 
 
 # Bump when loaders, cleaning or chunking change what a file turns into: documents
@@ -90,9 +103,14 @@ class IngestPipeline:
         return self._embedder
 
     def ingest_file(
-        self, path: Path, source_name: str | None = None, source_key: str | None = None
+        self,
+        path: Path,
+        source_name: str | None = None,
+        source_key: str | None = None,
+        progress: Progress = no_progress,
     ) -> IngestResult:
-        """Ingest one file; never raises for bad input, returns a refused result instead."""
+        """Ingest one file; never raises for bad input, returns a refused result instead.
+        `progress` hears what was read and how much of the embedding is done."""
         name = source_name or path.name
         key = source_key or source_key_for(path)
         try:
@@ -120,7 +138,7 @@ class IngestPipeline:
                 self._backfill_indicators(path, name, doc_id)
             return IngestResult(name, IngestStatus.UNCHANGED, message, doc_id, existing.chunk_count)
         try:
-            return self._index_new(path, name, key, doc_id)
+            return self._index_new(path, name, key, doc_id, progress)
         except IngestError as error:
             return _refused(name, error.message)
 
@@ -143,7 +161,9 @@ class IngestPipeline:
             f"{chunking.table_rows};embedder={embedding.mode}:{embedding.model}"
         )
 
-    def _index_new(self, path: Path, name: str, key: str, doc_id: str) -> IngestResult:
+    def _index_new(
+        self, path: Path, name: str, key: str, doc_id: str, progress: Progress
+    ) -> IngestResult:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         document = load_file(path, source_name=name)
@@ -178,10 +198,12 @@ class IngestPipeline:
         run = hashlib.sha256(self.signature.encode()).hexdigest()[:6]
         stored = [_stored_chunk(doc_id, run, c) for c in chunks]
         timings["parse"] = time.perf_counter() - start
+        progress(_READ_SHARE, f"gelesen: {_german_count(len(chunks))} Abschnitte" + _tables(table))
 
         start = time.perf_counter()
-        vectors = self.embedder.encode([embedding_text(record, c) for c in stored])
+        vectors = self._embedded([embedding_text(record, c) for c in stored], progress)
         timings["embed"] = time.perf_counter() - start
+        progress(_WRITE_SHARE, "wird gespeichert …")
 
         start = time.perf_counter()
         predecessors = [
@@ -222,6 +244,20 @@ class IngestPipeline:
         return IngestResult(
             name, status, message, doc_id, len(chunks), document.page_count, timings
         )
+
+    def _embedded(self, texts: list[str], progress: Progress) -> np.ndarray:
+        """The passages' vectors, embedded in batches so progress can be shown."""
+        parts = []
+        for start in range(0, len(texts), _EMBED_BATCH):
+            parts.append(self.embedder.encode(texts[start : start + _EMBED_BATCH]))
+            done = min(start + _EMBED_BATCH, len(texts))
+            share = _READ_SHARE + (_WRITE_SHARE - _READ_SHARE) * done / len(texts)
+            progress(
+                share,
+                f"für die Suche aufbereitet: {_german_count(done)} von "
+                f"{_german_count(len(texts))} Abschnitten",
+            )
+        return np.vstack(parts)
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from every store; False if it was not there."""
@@ -264,6 +300,24 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
                     yield file
         else:
             yield path
+
+
+# Shares of a file's progress bar reached when it has been read and when it is written.
+_READ_SHARE = 0.15
+_WRITE_SHARE = 0.95
+
+
+def _german_count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _tables(table: PreparedTable | None) -> str:
+    """What a table file holds for the indicator store, for the progress line."""
+    if table is None or not table.rows:
+        return ""
+    datasets = len({(r.get("sheet"), r.get("area_type")) for r in table.records})
+    noun = "Datensatz" if datasets == 1 else "Datensätzen"
+    return f", {_german_count(table.rows)} Tabellenwerte in {datasets} {noun}"
 
 
 def embedding_text(record: DocumentRecord, chunk: StoredChunk) -> str:

@@ -17,7 +17,13 @@ import unicodedata
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.ingestion import IngestPipeline, IngestResult, IngestStatus
+from assistant.ingestion import (
+    IngestPipeline,
+    IngestResult,
+    IngestStatus,
+    Progress,
+    no_progress,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +75,11 @@ def upload_path(settings: Settings, source_key: str) -> Path | None:
 
 
 def ingest_upload(
-    settings: Settings, pipeline: IngestPipeline, name: str, data: bytes
+    settings: Settings,
+    pipeline: IngestPipeline,
+    name: str,
+    data: bytes,
+    progress: Progress = no_progress,
 ) -> IngestResult:
     """Save an uploaded file under the data directory and ingest it; never raises.
 
@@ -91,7 +101,7 @@ def ingest_upload(
             "Ist der Datenträger voll oder schreibgeschützt?",
         )
     try:
-        result = pipeline.ingest_file(staged, source_name=safe, source_key=upload_source_key(safe))
+        result = pipeline.ingest_file(staged, safe, upload_source_key(safe), progress)
     except Exception as error:  # a loader bug must not stop the batch
         log.exception("Unerwarteter Fehler beim Einlesen von %s", safe)
         staged.unlink(missing_ok=True)

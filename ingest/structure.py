@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ingest.blocks import Block, BlockKind
 
@@ -135,32 +136,47 @@ def table_row_text(header: str, row: str) -> str:
 
 _IDENTIFIER = re.compile(r"(^|[_\s-])(id|key|uuid)$", re.IGNORECASE)
 _YEAR_COLUMN = re.compile(r"^(jahr|year|stichtag|berichtsjahr)\b", re.IGNORECASE)
-_FIGURE = re.compile(r"[-+]?\d[\d.,' ]*(\s?%)?")
+_FIGURE = re.compile(r"[-+]?\d[\d.,' ]*(\s?(%|€|Euro|m²|Prozent))?")
+# A column name: short, no clause of prose (no sentence end, no signed number as in
+# „Klassen: unter -1: hoch; -1 bis +1: mittel“).
+_COLUMN_NAME = re.compile(r"^(?![^;]*(?:^|\s)[+-]\d)\s*[\w(][^!?:]{0,99}$")
+# Text cells read as what a row is about before the others are named.
+_ABOUT_CELLS = 3
 # Column names that say only "the figure" (long-format exports): the figure stands alone.
 _BARE_FIGURE = re.compile(r"^(zahl|wert|werte|value|anzahl|betrag)$", re.IGNORECASE)
 
 
-def row_sentence(row: str) -> str:
-    """A "Spalte: Wert; …" row as a line a planner reads: what the row is about (names,
-    years, categories) first, then each figure with its column name, identifier columns
-    left out — „Lindenthal, 2008, Konfession, katholisch: 56729.0“. Other text unchanged."""
+def row_sentence(row: str, asked: Callable[[str], bool] | None = None) -> str:
+    """A "Spalte: Wert; …" row as a line a planner reads: what the row is about (its first
+    names, years, categories) first, then the other cells as „Spalte Wert“, the columns
+    `asked` names first, identifier columns left out — „Lindenthal, 2008, Konfession,
+    katholisch: 56729.0“, „M6, Quartiersmonitoring, Stadt Lindwerden: Baustein D;
+    Gesamtkosten 125.580 €“. Other text
+    (prose, a sentence with colons) is returned unchanged."""
     cells = [part.split(": ", 1) for part in row.split("; ")]
-    if len(cells) < 2 or any(len(cell) != 2 for cell in cells):
+    if len(cells) < 2 or any(len(c) != 2 or not _COLUMN_NAME.match(c[0]) for c in cells):
         return row
-    about, figures = [], []
+    about: list[str] = []
+    texts = 0  # the cells of `about` that are not years
+    named: list[tuple[bool, str]] = []
     for index, (name, value) in enumerate(cells):
-        if _IDENTIFIER.search(name.strip()):
+        name, value = name.strip(), value.strip()
+        if _IDENTIFIER.search(name) or not value:
             continue
-        figure = _FIGURE.fullmatch(value.strip()) and not _YEAR_COLUMN.match(name.strip())
-        # The first column is the row's key even when it is a number (a Kreis code).
-        if figure and index > 0:
-            bare = _BARE_FIGURE.match(name.strip())
-            figures.append(value if bare else f"{name} {value}")
+        year = bool(_YEAR_COLUMN.match(name))
+        figure = _FIGURE.fullmatch(value) and not year
+        # The first column is the row's key even when it is a number (a Kreis code); a
+        # row is about its year and its first few text cells, the others are named.
+        if (figure and index > 0) or (not figure and not year and texts >= _ABOUT_CELLS):
+            shown = value if figure and _BARE_FIGURE.match(name) else f"{name} {value}"
+            named.append((bool(asked and asked(name)), shown))
         else:
             about.append(value)
-    if not figures:
+            texts += not year
+    if not named:
         return row
-    return (", ".join(about) + ": " if about else "") + "; ".join(figures)
+    ordered = [shown for _, shown in sorted(named, key=lambda item: not item[0])]
+    return (", ".join(about) + ": " if about else "") + "; ".join(ordered)
 
 
 def table_cells(line: str) -> list[str]:

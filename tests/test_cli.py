@@ -61,6 +61,8 @@ def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore
     assert payload["mode"] == "indicators" and "24,7" in payload["answer"]
     assert payload["citations"][0]["source"] == "Indikatoren_2023.csv"
     assert payload["citations"][0]["row"] == 2
+    code, output = run("ask", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
+    assert "Modus: berechnet aus Tabellen" in output and "Sprachmodell, Belege" not in output
 
     code, output = run("sources", "--json")
     sources = {d["source"] for d in json.loads(output)}

@@ -153,3 +153,16 @@ def test_a_deadline_question_leads_with_the_sentence_that_names_a_period() -> No
     )
     answer = _answer("Bis wann ist die Rückübertragung des Grundstücks möglich?", passage(1, text))
     assert answer.splitlines()[0].startswith("Die Rückübertragung des Grundstücks ist binnen")
+
+
+def test_table_rows_read_as_lines_with_the_asked_column_first() -> None:
+    from ingest.structure import row_sentence
+
+    row = "Nr.: 03; Stadtteil: Hafenviertel; Kinder unter 3 J.: 378; Versorgungsquote (%): 23,8"
+    assert row_sentence(row, asked=lambda name: "Versorgung" in name) == (
+        "03, Hafenviertel: Versorgungsquote (%) 23,8; Kinder unter 3 J. 378"
+    )
+    measure = "Nr.: M6; Maßnahme: Monitoring; Träger: Stadt; Baustein: D; Gesamtkosten: 125.580 €"
+    assert row_sentence(measure) == "M6, Monitoring, Stadt: Baustein D; Gesamtkosten 125.580 €"
+    prose = "Klassen: unter -1: hoch; -1 bis +1: mittel; über +1,5: sehr niedrig."
+    assert row_sentence(prose) == prose

@@ -42,7 +42,9 @@ def test_the_answer_quotes_the_limit_next_to_the_value() -> None:
         passage(2, workshop, source="IHK_Entwurf.docx"),
         passage(3, BAUSTEIN_D, source="Foerderaufruf.pdf"),
     )
-    assert answer.splitlines() == [f"{M6_ROW} [1]", f"{BAUSTEIN_D} [2]"]
+    # The row is written as a line, its Baustein and cost named (see `row_sentence`).
+    row = "M6, Quartiersmonitoring, Stadt, Sozialplanung: Baustein D; Gesamtkosten 125.580 €"
+    assert answer.splitlines() == [f"{row} [1]", f"{BAUSTEIN_D} [2]"]
 
 
 def test_the_answer_quotes_each_of_two_subjects() -> None:

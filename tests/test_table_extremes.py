@@ -70,5 +70,6 @@ def test_the_extractive_answer_leads_with_the_row_of_the_fitting_table() -> None
     )
     first = generated.text.split("\n")[0]
     assert first.startswith("Den niedrigsten Wert bei „Versorgungsquote (%)“ in „Tabelle 1")
-    assert "Stadtteil: Hafenviertel" in first and "23,8" in first and first.endswith("[1]")
+    # The winning row as a line, the compared column's value first.
+    assert "hat: 03, Hafenviertel: Versorgungsquote (%) 23,8;" in first and first.endswith("[1]")
     assert generated.passages[0].ref.page == 2

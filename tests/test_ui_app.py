@@ -235,8 +235,8 @@ def test_indicators_page_ranks_areas(data_dir: Path, tmp_path: Path) -> None:
     ingest_upload(services.settings, services.pipeline, "kennzahlen_2023.csv", data)
     services.close()
     at = app("views/indicators.py")
-    key = next(k for k in at.selectbox[0].options if "SGB" in k)
-    at.selectbox[0].select(key).run()
+    indicator = next(s for s in at.selectbox if s.label == "Indikator")
+    indicator.select(next(k for k in indicator.options if "SGB" in k)).run()
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Gebiet"])[:3] == ["Hafenviertel", "Altstadt", "Nordfeld"]
@@ -247,3 +247,13 @@ def test_indicators_page_ranks_areas(data_dir: Path, tmp_path: Path) -> None:
 def test_drafts_page_is_mounted(seeded: Path) -> None:
     at = app("views/drafts.py")
     assert at.title[0].value == "Entwürfe"
+
+
+def test_a_rewritten_follow_up_says_how_it_was_understood(seeded: Path) -> None:
+    at = app()
+    at.chat_input[0].set_value(QUESTION).run()
+    assert "Verstanden als" not in texts(at), "a question asked in full is not restated"
+    at.chat_input[0].set_value("Und im Jahr 2021?").run()
+    assert not at.exception, at.exception
+    understood = [c.value for c in at.caption if c.value.startswith("Verstanden als:")]
+    assert understood and "Hafenviertel" in understood[-1] and "2021" in understood[-1]

@@ -86,3 +86,24 @@ def test_workspaces_keep_their_own_upload_files(services: Services) -> None:
     other = services.settings.model_copy(update={"workspace": "nordkreis"})
     assert upload_dir(services.settings) == services.settings.data_dir / "uploads"
     assert upload_dir(other) == services.settings.data_dir / "uploads" / "nordkreis"
+
+
+def test_a_table_upload_reports_what_it_read_and_how_far_it_is(services: Services) -> None:
+    rows = ["Stadtteil;SGB-II-Quote (%);Einwohner"] + [
+        f"Gebiet {i};{10 + i % 7},{i % 10};{1000 + i}" for i in range(2600)
+    ]
+    heard: list[tuple[float, str]] = []
+    result = ingest_upload(
+        services.settings,
+        services.pipeline,
+        "kennzahlen_2023.csv",
+        "\n".join(rows).encode("utf-8"),
+        lambda share, text: heard.append((share, text)),
+    )
+    assert result.status == IngestStatus.INDEXED
+    shares = [share for share, _ in heard]
+    assert shares == sorted(shares) and shares[0] > 0 and shares[-1] < 1
+    assert "5.200 Tabellenwerte in 1 Datensatz" in heard[0][1]
+    embedded = [text for _, text in heard if text.startswith("für die Suche aufbereitet")]
+    assert len(embedded) >= 2, "the embedding reports more than once"
+    assert embedded[-1].endswith(f"{result.chunks} von {result.chunks} Abschnitten")

@@ -45,7 +45,13 @@ def render_answer(
     taken_over: bool,
 ) -> None:
     """The body of an assistant message (call inside `st.chat_message`)."""
+    understood = str(data.get("question") or "")
+    if understood and understood != str(data.get("asked") or understood):
+        # A follow-up was rewritten into a question of its own: say how it was read.
+        st.caption(f"Verstanden als: „{understood}“")
     st.markdown(answer_markdown(str(data.get("answer", ""))))
+    if data.get("mode") == "indicators":
+        st.caption("Berechnet aus Tabellen – die Werte stehen so in den zitierten Zellen.")
     if data.get("notice"):
         st.info(str(data["notice"]), icon=":material/info:")
     citations = data.get("citations", [])

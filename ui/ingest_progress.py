@@ -7,22 +7,28 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from assistant.ingestion import IngestResult, IngestStatus
+from assistant.ingestion import IngestResult, IngestStatus, Progress
 from ui.labels import STATUS_TEXT, status_line
 
-IngestJob = tuple[str, Callable[[], IngestResult]]
+# A file's name and how to ingest it, reporting its progress to the callback it is given.
+IngestJob = tuple[str, Callable[[Progress], IngestResult]]
 
 
 def ingest_with_progress(jobs: Sequence[IngestJob]) -> list[IngestResult]:
-    """Run the jobs in order; every file shows its own bar, then its result."""
+    """Run the jobs in order; every file shows its own bar (what was read, how much is
+    embedded), then its result."""
     bars = []
     for name, _ in jobs:
         box = st.container()
         bars.append((box, box.progress(0.0, text=f"{name}: wartet …")))
     results = []
     for (name, run), (box, bar) in zip(jobs, bars, strict=True):
-        bar.progress(0.3, text=f"{name}: wird eingelesen …")
-        result = run()
+        bar.progress(0.05, text=f"{name}: wird eingelesen …")
+
+        def report(share: float, text: str, name: str = name, bar: DeltaGenerator = bar) -> None:
+            bar.progress(min(max(share, 0.0), 1.0), text=f"{name}: {text}")
+
+        result = run(report)
         icon, word = STATUS_TEXT[result.status]
         bar.progress(1.0, text=f"{name}: {icon} {word}")
         show_result(result, box)

@@ -48,7 +48,10 @@ def load_demo(services: Services) -> None:
     pipeline = services.pipeline
     st.markdown("**Demo-Daten werden eingelesen …**")
     results = ingest_with_progress(
-        [(path.name, lambda path=path: pipeline.ingest_file(path)) for path in files]
+        [
+            (path.name, lambda progress, path=path: pipeline.ingest_file(path, progress=progress))
+            for path in files
+        ]
     )
     st.success(summary(results) + " Sie können jetzt Fragen stellen.")
     st.button("Weiter zum Chat", type="primary", icon=":material/chat:")

@@ -47,7 +47,7 @@ def render(services: Services) -> None:
                 if session is not None
                 else partial(
                     ingest_upload, services.settings, services.pipeline, f.name, f.getvalue()
-                ),
+                ),  # each called with the file's progress callback
             )
             for f in files
         ]

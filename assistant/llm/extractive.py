@@ -64,7 +64,6 @@ class _Unit:
     # with the passage it stands in (the next page's chunk when the list goes on there).
     followers: tuple[tuple[str, RetrievedChunk], ...] = ()
     ranked: bool = False  # the extreme row of a table, found by comparing its rows
-    shown: str = ""  # how a table row is written in the answer (see `row_sentence`)
 
 
 @dataclass(slots=True)
@@ -247,7 +246,7 @@ class ExtractiveGenerator:
         bullet = "- " if bullets else ""
         lines = []
         for c in chosen:
-            lines.append(f"{bullet}{c.unit.shown or c.text} [{number(c.unit.source)}]")
+            lines.append(f"{bullet}{_readable(c)} [{number(c.unit.source)}]")
             lines += [f"{item} [{number(source)}]" for item, source in c.unit.followers]
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
@@ -255,6 +254,13 @@ class ExtractiveGenerator:
             lines += ["", "Begriffe:"]
             lines += [f"- {d.sentence} [{number(d.chunk)}]" for d in explained]
         return Generated("\n".join(lines), cited, found=True)
+
+
+def _readable(candidate: _Candidate) -> str:
+    """A unit as the answer writes it: a table row as a line with the asked columns first
+    (see `row_sentence`), prose as it stands."""
+    terms = candidate.terms
+    return row_sentence(candidate.text, asked=lambda name: bool(content_terms(name) & terms))
 
 
 def _best_coverage(candidates: list[_Candidate]) -> float:
@@ -376,10 +382,9 @@ def _text_table_units(header: str, rows: list[str], passage: RetrievedChunk) -> 
     header_terms = content_terms(header)
     return [
         _Unit(
-            text := table_row_text(header, row),
+            table_row_text(header, row),
             passage,
             _own_terms(row, header_terms),
-            shown=row_sentence(text),
         )
         for row in rows
     ]
@@ -414,7 +419,6 @@ def _table_units(passage: RetrievedChunk) -> list[_Unit]:
                 line,
                 source,
                 _own_terms(_cell_values(line), header_terms),
-                shown=row_sentence(line),
             )
         )
     return units

@@ -19,6 +19,7 @@ class AnswerStyle:
     answer_tokens: int
     bullets: bool
     definitions: bool
+    max_chars: int = 1200  # longest answer shown; the rest is named in one closing line
 
     def prompt_instruction(self, terms: list[str]) -> str:
         """The style's instruction for the answer prompt, naming the terms to explain."""
@@ -49,4 +50,5 @@ def get_style(name: str | None = None) -> AnswerStyle:
         answer_tokens=int(entry["antwort_tokens"]),
         bullets=bool(entry.get("stichpunkte", False)),
         definitions=bool(entry.get("begriffe", False)),
+        max_chars=int(entry.get("zeichen_max", 1200)),
     )

@@ -17,7 +17,13 @@ from assistant.indicators.catalogue import words
 from assistant.indicators.gazetteer import aggregate_kind
 from assistant.indicators.numbers import parse_number
 from assistant.retrieval.german import content_terms
-from ingest.structure import TABLE_CAPTION, table_cells, table_row_text, text_table
+from ingest.structure import (
+    TABLE_CAPTION,
+    row_sentence,
+    table_cells,
+    table_row_text,
+    text_table,
+)
 
 _MIN_ROWS = 3  # fewer rows are no ranking worth stating
 
@@ -36,7 +42,8 @@ class Extreme:
         which = "höchsten" if self.highest else "niedrigsten"
         return (
             f"Den {which} Wert bei „{self.column}“ in „{self.caption}“ "
-            f"(verglichen über {self.compared} Zeilen) hat: {self.row}"
+            f"(verglichen über {self.compared} Zeilen) hat: "
+            + row_sentence(self.row, asked=lambda name: name == self.column)
         )
 
     def fit(self, question: str) -> int:

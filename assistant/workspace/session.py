@@ -24,7 +24,7 @@ from assistant.db import engine_for
 from assistant.drafting.service import DraftingService, GenerationReport
 from assistant.drafting.sources import DraftSource
 from assistant.drafting.store import DraftInfo, DraftStore, StoredSection
-from assistant.ingestion import IngestResult, IngestStatus
+from assistant.ingestion import IngestResult, IngestStatus, Progress, no_progress
 from assistant.models import Answer, DocumentRecord
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
@@ -106,13 +106,13 @@ class WorkspaceSession:
         self._record_upload(result)
         return result
 
-    def upload(self, name: str, data: bytes) -> IngestResult:
+    def upload(self, name: str, data: bytes, progress: Progress = no_progress) -> IngestResult:
         """Save an uploaded file and ingest it into this workspace (never raises for bad
         files; see `assistant.uploads.ingest_upload`)."""
         from assistant.uploads import ingest_upload
 
         self.require(Action.UPLOAD, name)
-        result = ingest_upload(self.services.settings, self.services.pipeline, name, data)
+        result = ingest_upload(self.services.settings, self.services.pipeline, name, data, progress)
         self._record_upload(result)
         return result
 

@@ -1,0 +1,136 @@
+"""An answer a planner can read at a glance: at most a style's length, and one line that
+says what was left out instead of a wall of quotes.
+
+Answers put one sentence, list item or table line per line, so they are shortened by
+whole lines, in order. Once a cited line no longer fits, no later cited line is taken (a
+list does not skip an item) unless the line was a whole table pasted into one line; long
+lines are first shortened to an even share of the room (with „…“); short closing notes
+without citations („Methode: …“) still are. The citations of left-out lines stay with
+the answer, so their sources stay one click away, and the closing line names them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.models import Answer
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
+_CLAUSE_END = re.compile(r"[,;)]|\s[-–]\s")
+_TRAILING_MARKERS = re.compile(r"\s*(\[\d+\])(?=(?:\s*\[\d+\])*\s*$)")
+# The least room a shortened line keeps; cells that make a line a pasted table.
+_MIN_SHARE = 160
+_TABLE_CELLS = 6
+# Room kept for the closing line, and how it begins (the eval looks for it).
+_NOTE_ROOM = 160
+LEFT_OUT = "(Gekürzt:"
+
+
+def limit_length(answer: Answer, max_chars: int) -> Answer:
+    """The answer within `max_chars`, with a closing line naming what was shortened."""
+    if len(answer.text) <= max_chars:
+        return answer
+    budget = max(max_chars - _NOTE_ROOM, max_chars // 2)
+    lines = answer.text.splitlines()
+    # The first cited line is the best answer found: it stays whole if it takes at most
+    # half the room, and the others share the rest.
+    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+    whole = first if first is not None and len(lines[first]) <= budget // 2 else None
+    room = budget - (len(lines[whole]) + 1 if whole is not None else 0)
+    share = _share([line for i, line in enumerate(lines) if i != whole], room)
+    trimmed = [
+        _trim(line, share) if i != whole and len(line) > share and _trimmable(line) else line
+        for i, line in enumerate(lines)
+    ]
+    kept: list[str] = []
+    left_out: list[str] = []
+    used = 0
+    closed = False  # a cited line did not fit: later cited lines are left out too
+    for line in trimmed:
+        has_marker = bool(_MARKER.search(line))
+        if used + len(line) + 1 <= budget and not (closed and has_marker):
+            kept.append(line)
+            used += len(line) + 1
+        elif not kept and line.strip():
+            head, rest = _cut(line, budget)
+            kept.append(head)
+            used += len(head) + 1
+            left_out.append(rest)
+            closed = True
+        else:
+            left_out.append(line)
+            # A table pasted into one line is left out alone; a list item that does not
+            # fit ends the list.
+            closed = closed or (has_marker and not _table_line(line))
+    left_out = [line for line in left_out if line.strip()]
+    shortened = trimmed != lines
+    if not left_out and not shortened:
+        return answer
+    text = "\n".join(kept).rstrip()
+    text += "\n" + _note(left_out, text, shortened)
+    sentences = [s for s in answer.sentences if s.text in text]
+    return replace(answer, text=text, sentences=sentences)
+
+
+def _share(lines: list[str], budget: int) -> int:
+    """The longest a cited line may stay so that all lines fit: long lines are shortened
+    before any is dropped, so a list keeps its items, each from its beginning, and short
+    lines stay whole. Tables pasted into one line are not counted (they are left out)."""
+    fixed = sum(len(line) + 1 for line in lines if not _MARKER.search(line))
+    cited = [len(line) + 1 for line in lines if _trimmable(line)]
+    low, high = _MIN_SHARE, budget
+    while low < high:  # the largest share whose lines fit
+        middle = (low + high + 1) // 2
+        if fixed + sum(min(n, middle) for n in cited) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _trimmable(line: str) -> bool:
+    return bool(_MARKER.search(line)) and not _table_line(line)
+
+
+def _table_line(line: str) -> bool:
+    """A whole table in one line („Nr. | Stadtteil | … 01 | Altstadt | …“)."""
+    return line.count(" | ") >= _TABLE_CELLS
+
+
+def _trim(line: str, room: int) -> str:
+    """A long cited line from its beginning to a sentence end (else a clause end, else a
+    word) within `room`; „…“ and its citation markers where it was cut mid-sentence."""
+    markers = " ".join(_TRAILING_MARKERS.findall(line))
+    body = _TRAILING_MARKERS.sub("", line).rstrip()
+    room = max(room - len(markers) - 3, 1)
+    sentences = [m.end() for m in _SENTENCE_END.finditer(body) if m.end() <= room]
+    if sentences and sentences[-1] >= room * 0.5:
+        return body[: sentences[-1]].rstrip()
+    clauses = [m.end() for m in _CLAUSE_END.finditer(body) if room * 0.6 <= m.end() <= room]
+    at = clauses[-1] if clauses else body.rfind(" ", 0, room)
+    at = at if at > 0 else room
+    return f"{body[:at].rstrip(' ,;')} … {markers}".rstrip()
+
+
+def _cut(line: str, budget: int) -> tuple[str, str]:
+    """A line too long on its own, cut after its last sentence that fits (else a word)."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(line) if m.start() <= budget]
+    at = ends[-1] if ends else line.rfind(" ", 0, budget)
+    at = at if at > 0 else budget
+    return line[:at].rstrip() + (" …" if not ends else ""), line[at:].strip()
+
+
+def _note(left_out: list[str], kept: str, shortened: bool) -> str:
+    what = []
+    if shortened:
+        what.append("lange Stellen mit „…“ abgekürzt")
+    if left_out:
+        shown = set(_MARKER.findall(kept))
+        markers = list(dict.fromkeys(m for line in left_out for m in _MARKER.findall(line)))
+        hidden = [f"[{m}]" for m in markers if m not in shown]
+        lines = "eine weitere Zeile" if len(left_out) == 1 else f"{len(left_out)} weitere Zeilen"
+        sources = f" mit den Belegen {', '.join(hidden)}" if hidden else ""
+        what.append(f"{lines}{sources} ausgelassen")
+    return f"{LEFT_OUT} {'; '.join(what)}; die Quellen öffnen die vollständigen Stellen.)"
