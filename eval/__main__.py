@@ -24,12 +24,14 @@ from eval.harness import (
     REPORTS,
     SYSTEMS,
     SystemReport,
+    by_topic_table,
     by_type_table,
     evaluate,
     machine_line,
     markdown_table,
     misses,
     summary,
+    topic_summary,
 )
 from eval.metrics import facts_answered, recall_at
 
@@ -87,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
         systems=systems,
     )
     if args.json:
-        sys.stdout.write(json.dumps(_split_summaries(reports), indent=2) + "\n")
+        payload: dict[str, object] = dict(_split_summaries(reports))
+        topics = _topic_summaries(reports)
+        if topics:
+            payload["topics"] = topics
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
         for split, parts in _splits(reports).items():
             sys.stdout.write(f"{split}\n{markdown_table(parts)}\n")
@@ -112,6 +118,15 @@ def _splits(reports: Reports) -> dict[str, Reports]:
 
 def _split_summaries(reports: Reports) -> dict[str, dict[str, dict[str, float]]]:
     return {split: summary(parts) for split, parts in _splits(reports).items()}
+
+
+def _topic_summaries(reports: Reports) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Per topic, split and system: the counts and metrics of the topic's questions."""
+    topics: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for split, parts in _splits(reports).items():
+        for topic, systems in topic_summary(parts).items():
+            topics.setdefault(topic, {})[split] = systems
+    return topics
 
 
 def report_text(reports: Reports, corpus: Path, questions: Path, embedder: str) -> str:
@@ -151,6 +166,8 @@ def report_text(reports: Reports, corpus: Path, questions: Path, embedder: str) 
         lines += ["## Paraphrase variants (Planwerk)", "", _variants_table(splits), ""]
         planwerk = splits[tuned]["planwerk"]
         lines += [f"## Planwerk by question type (split `{tuned}`)", "", by_type_table(planwerk)]
+        by_split = {split: parts["planwerk"] for split, parts in splits.items()}
+        lines += ["", "## Planwerk by topic", "", by_topic_table(by_split)]
         lines += ["", f"## Planwerk misses (split `{tuned}`)", "", misses(planwerk, limit=80), ""]
     return "\n".join(lines)
 

@@ -29,6 +29,12 @@ TYPES = frozenset(
 )
 # dev: tune on it; test: report only, never read to tune.
 SPLITS = ("dev", "test")
+# What a question is about, across types; reports give the metrics of each topic apart.
+TOPICS = frozenset(
+    {
+        "funding_call",  # its gold is a funding call or guideline (Förderaufruf, Förderrichtlinie)
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Question:
     answer_facts: tuple[str, ...]
     split: str = "dev"
     variant_of: str | None = None  # the id of the question this one paraphrases
+    topic: str = ""  # one of TOPICS, or "" for none
 
     @property
     def answerable(self) -> bool:
@@ -69,7 +76,11 @@ def load_questions(path: Path = QUESTIONS, split: str | None = None) -> list[Que
             answer_facts=tuple(str(f) for f in e.get("answer_facts") or ()),
             split=str(e.get("split", "dev")),
             variant_of=str(e["variant_of"]) if e.get("variant_of") else None,
+            topic=str(e.get("topic") or ""),
         )
         for e in entries
     ]
+    unknown = sorted({q.topic for q in questions if q.topic and q.topic not in TOPICS})
+    if unknown:
+        raise ValueError(f"{path}: unknown topic(s) {', '.join(unknown)}")
     return [q for q in questions if split is None or q.split == split]

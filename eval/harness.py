@@ -275,6 +275,8 @@ METRIC_COLUMNS = (
     "numbers_exact",
     "false_refusals",
     "refusals_correct",
+    "within_length",
+    "row_dumps",
     "p50_ms",
     "p95_ms",
 )
@@ -315,6 +317,44 @@ def by_type_table(report: SystemReport) -> str:
             f"{has_facts:.2f} | {_mean(not r.answer.found for r in rs):.2f} |"
         )
     return "\n".join(lines)
+
+
+def topic_reports(report: SystemReport) -> dict[str, SystemReport]:
+    """The system's results per topic present; questions without a topic are left out."""
+    present = sorted({r.question.topic for r in report.results if r.question.topic})
+    return {t: report.subset(lambda q, t=t: q.topic == t) for t in present}
+
+
+def topic_summary(reports: dict[str, SystemReport]) -> dict[str, dict[str, dict[str, float]]]:
+    """Per topic and system: question counts and the summary metrics of its questions."""
+    by_topic: dict[str, dict[str, dict[str, float]]] = {}
+    for name, report in reports.items():
+        for topic, part in topic_reports(report).items():
+            answerable = sum(r.question.answerable for r in part.results)
+            by_topic.setdefault(topic, {})[name] = {
+                "questions": len(part.results),
+                "answerable": answerable,
+                **summary({name: part})[name],
+            }
+    return by_topic
+
+
+def by_topic_table(splits: dict[str, SystemReport]) -> str:
+    """One system's metrics per topic and split (recall and facts over answerable questions)."""
+    lines = [
+        "| topic | split | questions | answerable | recall@5 | facts_in_answer | false_refusals |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split, report in splits.items():
+        for topic, part in topic_reports(report).items():
+            metrics = part.metrics()
+            answerable = sum(r.question.answerable for r in part.results)
+            lines.append(
+                f"| {topic} | {split} | {len(part.results)} | {answerable} | "
+                f"{metrics['recall@5']:.3f} | {metrics['facts_in_answer']:.3f} | "
+                f"{metrics['false_refusals']:.3f} |"
+            )
+    return "\n".join(lines) if len(lines) > 2 else "No questions with a topic in this set."
 
 
 def misses(report: SystemReport, limit: int = 40) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from assistant.answering.length import LEFT_OUT
 from assistant.models import Answer
 from assistant.retrieval.german import MONTHS
 from eval.dataset import Gold, Question
@@ -174,6 +175,14 @@ def citation_correct(result: AnswerResult) -> bool:
     return all(any(facts_present(text, [fact]) for text in cited) for fact in facts)
 
 
+# The default style's answer length (prompts/antwortstile.yaml, „kurz“).
+ANSWER_CHARS = 1200
+# Three or more „Header: value;“ pairs in a row: a table row pasted instead of a sentence
+# (a header is no clause with a signed number, as in „unter -1: hoch; -1 bis +1: mittel“).
+_HEADER = r"(?![^:;\n]*(?:^|\s)[+-]\d)[^:;\n\[\]]{2,100}"
+_ROW_DUMP = re.compile(rf"(?:{_HEADER}: [^:;\n]{{1,100}}; ){{2,}}{_HEADER}: ")
+
+
 def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dict[str, float]:
     answerable = [r for r in results if r.question.answerable]
     unanswerable = [r for r in results if not r.question.answerable]
@@ -192,6 +201,11 @@ def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dic
         "refusals_correct": _mean(not r.answer.found for r in unanswerable),
         "false_refusals": _mean(not r.answer.found for r in answerable),
         "verified_share": _mean(r.answer.verified_share() for r in found),
+        # Readable answers: short, or saying what they left out; no raw „Spalte: Wert; …“.
+        "within_length": _mean(
+            len(r.answer.text) <= ANSWER_CHARS or LEFT_OUT in r.answer.text for r in results
+        ),
+        "row_dumps": _mean(bool(_ROW_DUMP.search(r.answer.text)) for r in results),
         "fallback_share": _mean(r.answer.mode != configured_mode for r in results)
         if configured_mode != "extractive"
         else 0.0,

@@ -47,6 +47,8 @@ def test_real_documents_answers(real: dict[str, SystemReport]) -> None:
     assert metrics["facts_in_answer"] >= 0.31
     assert metrics["false_refusals"] <= 0.08
     assert metrics["refusals_correct"] >= 0.45
+    assert metrics["within_length"] == 1.0, "every answer short or saying what it left out"
+    assert metrics["row_dumps"] == 0.0, "no table row pasted as „Spalte: Wert; …“"
 
 
 def test_real_documents_planwerk_ranks_above_plain_bm25(real: dict[str, SystemReport]) -> None:
@@ -59,4 +61,6 @@ def test_demo_municipality(demo: dict[str, SystemReport]) -> None:
     assert metrics["recall@5"] >= 0.90
     assert metrics["numbers_exact"] >= 0.95
     assert metrics["false_refusals"] <= 0.05
+    assert metrics["within_length"] == 1.0, "every answer short or saying what it left out"
+    assert metrics["row_dumps"] == 0.0, "no table row pasted as „Spalte: Wert; …“"
     assert metrics["recall@5"] >= demo["langchain"].metrics()["recall@5"] + 0.10
