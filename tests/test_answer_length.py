@@ -78,3 +78,12 @@ def test_long_items_are_shortened_so_the_list_stays_whole() -> None:
     for i in range(1, 6):
         assert f"{i}. Voraussetzung {i}:" in answer.text and f"[{i}]" in answer.text
     assert "„…“ abgekürzt" in answer.text.splitlines()[-1]
+
+
+def test_the_list_after_the_best_line_is_quoted_whole() -> None:
+    items = [f"{i}. Unterlage Nummer {i} mit kurzer Beschreibung, [1]" for i in range(1, 13)]
+    others = [f"Ein weiterer langer Satz über das Verfahren Nummer {i}. " * 5 + "[2]" for i in
+              range(4)]  # fmt: skip
+    answer = limit_length(_answer(["Dem Antrag sind beizufügen: [1]", *items, *others]), 1200)
+    assert len(answer.text) <= 1200
+    assert all(item in answer.text for item in items), "every item, unshortened"

@@ -3,9 +3,10 @@ says what was left out instead of a wall of quotes.
 
 Answers put one sentence, list item or table line per line, so they are shortened by
 whole lines, in order. Once a cited line no longer fits, no later cited line is taken (a
-list does not skip an item) unless the line was a whole table pasted into one line; long
-lines are first shortened to an even share of the room (with „…“); short closing notes
-without citations („Methode: …“) still are. The citations of left-out lines stay with
+list does not skip an item) unless the line was a whole table pasted into one line. The
+best line and the list right after it stay whole where they fit; other long lines are
+first shortened to an even share of the room (with „…“). Short closing notes without
+citations („Methode: …“) are kept after a cut. The citations of left-out lines stay with
 the answer, so their sources stay one click away, and the closing line names them.
 """
 
@@ -20,6 +21,10 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
 _CLAUSE_END = re.compile(r"[,;)]|\s[-–]\s")
 _TRAILING_MARKERS = re.compile(r"\s*(\[\d+\])(?=(?:\s*\[\d+\])*\s*$)")
+# A list item as the answers write it („- …“, „3. …“, „b) …“), and the share of the room
+# a list right after the best line may take to be kept whole.
+_LIST_ITEM = re.compile(r"^\s*(?:[-•◦]\s|\d{1,2}\.\s|[a-z]\)\s)")
+_LIST_ROOM = 0.9
 # The least room a shortened line keeps; cells that make a line a pasted table.
 _MIN_SHARE = 160
 _TABLE_CELLS = 6
@@ -34,14 +39,11 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
         return answer
     budget = max(max_chars - _NOTE_ROOM, max_chars // 2)
     lines = answer.text.splitlines()
-    # The first cited line is the best answer found: it stays whole if it takes at most
-    # half the room, and the others share the rest.
-    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
-    whole = first if first is not None and len(lines[first]) <= budget // 2 else None
-    room = budget - (len(lines[whole]) + 1 if whole is not None else 0)
-    share = _share([line for i, line in enumerate(lines) if i != whole], room)
+    whole = _best_block(lines, budget)
+    room = budget - sum(len(lines[i]) + 1 for i in whole)
+    share = _share([line for i, line in enumerate(lines) if i not in whole], room)
     trimmed = [
-        _trim(line, share) if i != whole and len(line) > share and _trimmable(line) else line
+        _trim(line, share) if i not in whole and len(line) > share and _trimmable(line) else line
         for i, line in enumerate(lines)
     ]
     kept: list[str] = []
@@ -72,6 +74,22 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
     text += "\n" + _note(left_out, text, shortened)
     sentences = [s for s in answer.sentences if s.text in text]
     return replace(answer, text=text, sentences=sentences)
+
+
+def _best_block(lines: list[str], budget: int) -> set[int]:
+    """The lines kept whole: the first cited line (the best answer found) with the list
+    items right after it, when they fit in most of the room (a list is quoted whole);
+    else that line alone when it takes at most half the room; else none."""
+    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+    if first is None:
+        return set()
+    block = [first]
+    while block[-1] + 1 < len(lines) and _LIST_ITEM.match(lines[block[-1] + 1]):
+        block.append(block[-1] + 1)
+    size = sum(len(lines[i]) + 1 for i in block)
+    if len(block) > 1 and size <= budget * _LIST_ROOM:
+        return set(block)
+    return {first} if len(lines[first]) <= budget // 2 else set()
 
 
 def _share(lines: list[str], budget: int) -> int:
