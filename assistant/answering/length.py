@@ -71,7 +71,7 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
     if not left_out and not shortened:
         return answer
     text = "\n".join(kept).rstrip()
-    text += "\n" + _note(left_out, text, shortened)
+    text += "\n" + _note(left_out, shortened)
     sentences = [s for s in answer.sentences if s.text in text]
     return replace(answer, text=text, sentences=sentences)
 
@@ -140,15 +140,15 @@ def _cut(line: str, budget: int) -> tuple[str, str]:
     return line[:at].rstrip() + (" …" if not ends else ""), line[at:].strip()
 
 
-def _note(left_out: list[str], kept: str, shortened: bool) -> str:
+def _note(left_out: list[str], shortened: bool) -> str:
+    """The closing line: what was shortened, and from which sources lines were left out
+    (a list cut after its eighth item names the source that holds the rest)."""
     what = []
     if shortened:
         what.append("lange Stellen mit „…“ abgekürzt")
     if left_out:
-        shown = set(_MARKER.findall(kept))
         markers = list(dict.fromkeys(m for line in left_out for m in _MARKER.findall(line)))
-        hidden = [f"[{m}]" for m in markers if m not in shown]
         lines = "eine weitere Zeile" if len(left_out) == 1 else f"{len(left_out)} weitere Zeilen"
-        sources = f" mit den Belegen {', '.join(hidden)}" if hidden else ""
+        sources = f" aus {', '.join(f'[{m}]' for m in markers)}" if markers else ""
         what.append(f"{lines}{sources} ausgelassen")
     return f"{LEFT_OUT} {'; '.join(what)}; die Quellen öffnen die vollständigen Stellen.)"
