@@ -239,8 +239,11 @@ class IngestPipeline:
         message = f"{unit}{len(chunks)} Abschnitte" + (
             " (ältere Fassung ersetzt)" if predecessors else ""
         )
-        if document.warnings:
-            message += " – Hinweis: " + " ".join(document.warnings)
+        notes = [*document.warnings]
+        if table is not None and not table.rows:
+            notes += table.notes  # why a table gave no indicator values
+        if notes:
+            message += " – Hinweis: " + " ".join(notes)
         return IngestResult(
             name, status, message, doc_id, len(chunks), document.page_count, timings
         )

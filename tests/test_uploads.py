@@ -107,3 +107,13 @@ def test_a_table_upload_reports_what_it_read_and_how_far_it_is(services: Service
     embedded = [text for _, text in heard if text.startswith("für die Suche aufbereitet")]
     assert len(embedded) >= 2, "the embedding reports more than once"
     assert embedded[-1].endswith(f"{result.chunks} von {result.chunks} Abschnitten")
+
+
+def test_a_table_without_header_row_is_searchable_but_gives_no_guessed_values(
+    services: Services,
+) -> None:
+    rows = "01;Altstadt;12,1;7912\n02;Bahnhofsviertel;17,1;6437\n03;Hafenviertel;23,6;10318\n"
+    result = ingest_upload(services.settings, services.pipeline, "ohne_kopf.csv", rows.encode())
+    assert result.status == IngestStatus.INDEXED
+    assert "keine Kopfzeile erkannt" in result.message and "ohne_kopf" in result.message
+    assert services.indicators.frame(services.settings.workspace).empty

@@ -295,6 +295,15 @@ def parse_grid(
     header_rows, columns, data_rows = _split_header(rest, grid.merged_rows)
     if not columns or not data_rows:
         return [], SheetLayout(grid.sheet, "empty", note=f"„{sheet_label}“: keine Datenzeilen.")
+    if _is_data_row(header_rows[0][1]):
+        # Without column names nothing says what a figure is: no value is guessed.
+        note = (
+            f"„{sheet_label}“: keine Kopfzeile erkannt – schon die erste Zeile enthält Zahlen. "
+            "Die Werte werden nicht als Indikatoren übernommen; bitte eine erste Zeile mit "
+            "den Spaltennamen (z. B. „Stadtteil; SGB-II-Quote (%)“) ergänzen und die Datei "
+            "erneut hochladen."
+        )
+        return [], SheetLayout(grid.sheet, "empty", note=note)
     _assign_roles(columns, data_rows, area_column)
     context_year = year_in(grid.sheet or "") or year_in(" ".join(captions)) or year_in(file_stem)
     context_reference = _context_reference(grid.sheet, captions, file_stem)
@@ -1040,15 +1049,25 @@ def _distinct_count(cells: Sequence[GridCell]) -> int:
 
 def _is_textual(cells: Sequence[GridCell]) -> bool:
     """A header-like row: at most a fifth of its cells are figures (years count as text)."""
+    figures, filled = _figures(cells)
+    return filled > 0 and figures <= 0.2 * filled
+
+
+def _is_data_row(cells: Sequence[GridCell]) -> bool:
+    """A row no header looks like: half or more of its cells are figures (not years)."""
+    figures, filled = _figures(cells)
+    return figures >= 2 and figures >= 0.5 * filled
+
+
+def _figures(cells: Sequence[GridCell]) -> tuple[int, int]:
+    """How many filled cells are figures (years count as text), and how many are filled."""
     values = [c for c in cells if c.text]
-    if not values:
-        return False
     figures = 0
     for cell in values:
         parsed = cell.number or parse_number(cell.text)
         if parsed.value is not None and not is_year_label(cell.text):
             figures += 1
-    return figures <= 0.2 * len(values)
+    return figures, len(values)
 
 
 def _is_unit_row(cells: Sequence[GridCell]) -> bool:
