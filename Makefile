@@ -36,7 +36,7 @@ test: $(STAMP) browser-deps server-deps
 	$(BIN)/python -m tests.servers -q
 
 test-long: $(STAMP)
-	$(BIN)/pytest -q
+	PLANWERK_CONCURRENT_ROUNDS=10 $(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -78,7 +78,11 @@ def ingest_command(
         task = progress.add_task("", total=len(files))
         for file in files:
             progress.update(task, description=file.name)
-            result = services.pipeline.ingest_file(file)
+
+            def report(share: float, text: str, name: str = file.name) -> None:
+                progress.update(task, description=f"{name}: {text}")
+
+            result = services.pipeline.ingest_file(file, progress=report)
             results.append(result)
             style = _STATUS_STYLE[result.status]
             progress.console.print(
@@ -94,6 +98,9 @@ def ingest_command(
         f"{counts[IngestStatus.REFUSED]} abgelehnt."
     )
     services.close()
+    if results and counts[IngestStatus.REFUSED] == len(results):
+        err.print("Keine Datei wurde eingelesen: alle wurden abgelehnt (Gründe siehe oben).")
+        raise typer.Exit(1)
 
 
 @app.command("ask", help="Eine Frage an die indexierten Dokumente stellen.")

@@ -7,11 +7,14 @@ and gets its engine from `engine_for`, which brings the schema to the newest rev
 
 from __future__ import annotations
 
+import fcntl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 from assistant.config import Settings
@@ -60,9 +63,40 @@ def engine_for(settings: Settings) -> Engine:
             if url not in _migrated:
                 from assistant.migrations import upgrade
 
-                upgrade(engine)
+                with _schema_lock(engine, url):
+                    upgrade(engine)
                 _migrated.add(url)
     return engine
+
+
+# Any fixed number: the PostgreSQL advisory lock every Planwerk process migrates under.
+_SCHEMA_LOCK_KEY = 0x504C414E
+
+
+@contextmanager
+def _schema_lock(engine: Engine, url: str) -> Iterator[None]:
+    """One process at a time brings the schema up to date: two processes starting on a
+    fresh data directory (two `planwerk ingest` runs) would otherwise both try to migrate
+    it. A lock file beside a SQLite database, an advisory lock on PostgreSQL."""
+    if url.startswith("sqlite:///"):
+        lock = Path(url.removeprefix("sqlite:///") + ".migrate.lock")
+        with lock.open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK_KEY}
+                )
+    else:
+        yield
 
 
 def forget_engine(settings: Settings) -> None:

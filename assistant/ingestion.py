@@ -7,8 +7,10 @@ file replaces its predecessor (same source), and a failure leaves the index as i
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -20,6 +22,7 @@ from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
+from assistant.index.write_lock import workspace_write_lock
 from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
 from ingest.chunk import Chunk
@@ -55,6 +58,8 @@ class IngestResult:
     pages: int | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
+
+log = logging.getLogger(__name__)
 
 # How far a file's ingest has come: the share done (0 to 1) and a German line saying what
 # („für die Suche aufbereitet: 640 von 1.243 Abschnitten“).
@@ -118,6 +123,20 @@ class IngestPipeline:
         except OSError as error:
             return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
         doc_id = content_hash(data)
+
+        def waiting() -> None:
+            progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")
+
+        with self._write_lock(waiting):
+            return self._ingest_new_bytes(path, name, key, doc_id, progress)
+
+    def _write_lock(self, on_wait: Callable[[], None] | None = None) -> AbstractContextManager:
+        return workspace_write_lock(self.settings.data_dir, self.index.workspace, on_wait)
+
+    def _ingest_new_bytes(
+        self, path: Path, name: str, key: str, doc_id: str, progress: Progress
+    ) -> IngestResult:
+        """Ingest a file's content unless it is stored already (under the write lock)."""
         existing = self.index.catalog.document(self.index.workspace, doc_id)
         stale = (
             existing is not None
@@ -264,20 +283,45 @@ class IngestPipeline:
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from every store; False if it was not there."""
-        removed = self.index.remove_document(doc_id)
-        if self.indicators:
-            self.indicators.remove_document(doc_id, self.index.workspace)
+        with self._write_lock():
+            removed = self.index.remove_document(doc_id)
+            if self.indicators:
+                self.indicators.remove_document(doc_id, self.index.workspace)
         return removed
 
     def reconcile(self) -> int:
-        """Sweep what an interrupted run left outside the catalog; returns vectors removed."""
-        swept = self.index.reconcile()
-        if self.indicators:
-            known = self.index.catalog.doc_ids(self.index.workspace)
-            for table in self.indicators.documents(self.index.workspace):
-                if table.doc_id not in known:
-                    self.indicators.remove_document(table.doc_id, self.index.workspace)
+        """Sweep what an interrupted run left outside the catalog and give catalog chunks
+        that lost their vectors new ones; returns vectors removed. Holds the write lock:
+        another run's vectors are only briefly outside the catalog, while it writes."""
+        with self._write_lock():
+            swept = self.index.reconcile()
+            self._restore_vectors()
+            if self.indicators:
+                known = self.index.catalog.doc_ids(self.index.workspace)
+                for table in self.indicators.documents(self.index.workspace):
+                    if table.doc_id not in known:
+                        self.indicators.remove_document(table.doc_id, self.index.workspace)
         return swept
+
+    def _restore_vectors(self) -> int:
+        """Embed again the catalog chunks whose vectors are missing (their text is in the
+        catalog), so no stored document drops out of the dense search."""
+        ws = self.index.workspace
+        missing = sorted(self.index.chunks_without_vectors())
+        if not missing:
+            return 0
+        chunks = self.index.catalog.chunks_by_id(ws, missing)
+        by_doc: dict[str, list[StoredChunk]] = {}
+        for chunk in chunks.values():
+            by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        for doc_id, doc_chunks in by_doc.items():
+            record = self.index.catalog.document(ws, doc_id)
+            if record is None:
+                continue
+            vectors = self.embedder.encode([embedding_text(record, c) for c in doc_chunks])
+            self.index.add_vectors(record, doc_chunks, vectors)
+        log.warning("%d Abschnitte ohne Vektor neu eingebettet", len(missing))
+        return len(missing)
 
     def ingest_paths(
         self,

@@ -257,3 +257,14 @@ def test_a_rewritten_follow_up_says_how_it_was_understood(seeded: Path) -> None:
     assert not at.exception, at.exception
     understood = [c.value for c in at.caption if c.value.startswith("Verstanden als:")]
     assert understood and "Hafenviertel" in understood[-1] and "2021" in understood[-1]
+
+
+def test_markdown_images_and_links_in_answers_are_shown_as_text() -> None:
+    from ui.answer_view import answer_markdown
+    from ui.markdown_text import inert
+
+    hostile = "Siehe ![x](http://example.invalid/p.png) und [hier](http://example.invalid) [1]"
+    shown = answer_markdown(hostile)
+    assert "![x](" not in shown and "[hier](" not in shown
+    assert "\\[x\\](http://example.invalid/p.png)" in shown and shown.endswith("[1]")
+    assert inert("Quote [1] und [2].") == "Quote [1] und [2]."

@@ -115,6 +115,15 @@ def accounts_and_roles(settings: Settings) -> None:
             accounts.authenticate("anna", "noch-falscher")
     with pytest.raises(LoginFailed, match="Zu viele"):
         accounts.authenticate("anna", PASSWORD)
+    for _ in range(3):  # attempts during the lockout do not extend it
+        with pytest.raises(LoginFailed, match="Zu viele"):
+            accounts.authenticate("anna", "noch-falscher")
+    # Unlocking really unlocks.
+    accounts.set_active(ROOT, "anna", True)
+    assert accounts.authenticate("anna", PASSWORD).username == "anna"
+    # A password typed into the name field never lands in the audit log.
+    with pytest.raises(LoginFailed):
+        accounts.authenticate("Geheim-Passwort-123", "x")
 
     # Everything above is in the audit log: who, what, where, to whom.
     entries = log.entries(limit=1000)
@@ -124,7 +133,12 @@ def accounts_and_roles(settings: Settings) -> None:
     assert ("anna", audit.ROLE_REVOKE, "stadt-a", "ben") in actions
     assert ("cli:test", audit.WORKSPACE_CREATE, "stadt-a", "stadt-a") in actions
     assert ("cli:test", audit.USER_UPDATE, "", "carla") in actions
-    assert sum(e.action == audit.LOGIN_FAILED and e.actor == "anna" for e in entries) >= 6
+    assert sum(e.action == audit.LOGIN_FAILED and e.actor == "anna" for e in entries) == 5
+    # Five failures (one earlier, four in the loop); every later attempt was refused as
+    # locked and none of them counted as a further failure.
+    assert sum(e.action == audit.LOGIN_LOCKED and e.actor == "anna" for e in entries) == 5
+    assert ("cli:test", audit.UNLOCK, "", "anna") in actions
+    assert not any("geheim-passwort" in f"{e.actor} {e.target} {e.details}" for e in entries)
     assert all(e.at is not None for e in entries)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from assistant.feedback import FEEDBACK_LABELS, FeedbackEntry, FeedbackStore
 from ui import state
+from ui.markdown_text import inert
 from ui.source_panel import citation_ref, open_source
 
 _FEEDBACK_ICONS = {
@@ -24,7 +25,7 @@ def answer_markdown(text: str) -> str:
     The answer puts each sentence on its own line; Markdown would join them (and glue a
     sentence to a list item above it), so every line break becomes a paragraph break.
     """
-    text = text.replace("$", r"\$").replace("~", r"\~")
+    text = inert(text).replace("$", r"\$").replace("~", r"\~")
     return "\n\n".join(line for line in text.splitlines() if line.strip())
 
 

@@ -24,6 +24,7 @@ from assistant.feedback import FeedbackStore
 from assistant.workspace.access import Action, PermissionDenied
 from assistant.workspace.comments import CommentError
 from ui import auth
+from ui.markdown_text import inert
 
 _DRAFT = "drafts_page.draft_id"
 _CHECK = "drafts_page.check"
@@ -313,7 +314,7 @@ def _comments(draft: DraftInfo, section: Section, key: str) -> None:
         with st.container(border=True):
             when = comment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
             st.caption(f"{comment.author} · {when}")
-            st.markdown(comment.body)
+            st.markdown(inert(comment.body))
     with st.form(f"{key}.comment_form", clear_on_submit=True):
         body = st.text_area(
             "Kommentar schreiben",
@@ -553,7 +554,7 @@ def _parts(text: str) -> list[tuple[str, str]]:
 
 def _readable(text: str) -> str:
     """Markdown for the screen: gaps highlighted, table lines left out."""
-    lines = [line for line in text.split("\n") if not TABLE_LINE.match(line)]
+    lines = [line for line in inert(text).split("\n") if not TABLE_LINE.match(line)]
     return "\n".join(lines).replace("[Ergänzen:", ":orange-background[Ergänzen:")
 
 

@@ -11,6 +11,7 @@ from assistant.models import SourceRef
 from assistant.services import Services
 from assistant.source_view import PassageContext, passage_context, render_pdf_page, split_highlights
 from ui import state
+from ui.markdown_text import inert
 
 # Contrast: dark text on light yellow (>12:1); the passage is also framed and labelled,
 # so the highlight never relies on colour alone.
@@ -69,7 +70,7 @@ def show_selected(services: Services, answers: dict[int, dict[str, Any]]) -> Non
 
 def _panel(services: Services, citation: dict[str, Any], phrases: list[str]) -> None:
     ref = citation_ref(citation)
-    st.markdown(f"**{html.escape(ref.label())}**")
+    st.markdown(f"**{inert(html.escape(ref.label()))}**")
     if ref.heading:
         st.caption(f"Abschnitt: {ref.heading}")
     context = passage_context(services.settings, services.index, citation)
@@ -144,7 +145,7 @@ def _table(context: PassageContext, citation: dict[str, Any]) -> None:
     heading = str(citation.get("heading") or "")
     cited_column = heading.split(": ", 1)[1] if heading.startswith("Spalte ") else ""
     if context.table_title:
-        st.markdown(f"**{html.escape(context.table_title)}**")
+        st.markdown(f"**{inert(html.escape(context.table_title))}**")
     row = context.row
     sheet = context.chunk.sheet if context.chunk else None
     where = ", ".join(p for p in (f"Blatt „{sheet}“" if sheet else "", f"Zeile {row}") if p)

@@ -85,7 +85,8 @@ class DocumentIndex:
                 if before_commit is not None:
                     before_commit()
         except BaseException:
-            self._forget_vectors(new_ids)
+            # Only what this run wrote: ids another writer committed meanwhile stay.
+            self._forget_vectors(set(new_ids) - self.catalog.chunk_ids(self.workspace))
             raise
         self._forget_vectors(old_ids)
 
@@ -99,6 +100,17 @@ class DocumentIndex:
             Catalog.bump_generation(conn, self.workspace)
         self._forget_vectors(ids)
         return True
+
+    def chunks_without_vectors(self) -> set[str]:
+        """Catalog chunks whose vectors are gone (a crash or a race of earlier versions)."""
+        return self.catalog.chunk_ids(self.workspace) - self.vectors.ids(self.workspace)
+
+    def add_vectors(
+        self, record: DocumentRecord, chunks: Sequence[StoredChunk], vectors: np.ndarray
+    ) -> None:
+        """Vectors for chunks the catalog already holds (see `chunks_without_vectors`)."""
+        metadatas = [_vector_metadata(record, c) for c in chunks]
+        self.vectors.add(self.workspace, [c.chunk_id for c in chunks], vectors, metadatas)
 
     def reconcile(self) -> int:
         """Remove vectors the catalog does not know (left by a crash); returns how many."""

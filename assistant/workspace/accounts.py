@@ -8,11 +8,12 @@ There is no default password anywhere: the first administrator comes from
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -181,6 +182,8 @@ class Accounts:
                 raise AccountError(f"Ein Konto „{username}“ gibt es nicht.")
             row.active = active
         self.audit.record(by.username, audit.USER_UPDATE, target=name, active=active)
+        if active:  # also ends a lockout after failed logins
+            self.audit.record(by.username, audit.UNLOCK, target=name)
 
     def set_admin(self, by: Principal, username: str, is_admin: bool) -> None:
         require_system_admin(by, "Systemadministrator-Rechte vergeben")
@@ -216,14 +219,20 @@ class Accounts:
     # -- login -------------------------------------------------------------------------
 
     def authenticate(self, username: str, password: str) -> Principal:
-        """Check a password login; raises `LoginFailed` with a German message."""
+        """Check a password login; raises `LoginFailed` with a German message.
+
+        `MAX_FAILED_LOGINS` failures within `LOCKOUT` (counted since the last login or
+        unlock) lock the name for the rest of that window; attempts during the lockout
+        are refused without extending it. A name that is no account is logged only as a
+        digest: a password typed into the name field never lands in the audit log.
+        """
         name = username.strip().lower()
         refused = LoginFailed("Benutzername oder Passwort ist falsch.")
-        since = utcnow() - LOCKOUT
-        if self.audit.count(actor=name, action=audit.LOGIN_FAILED, since=since) >= (
-            MAX_FAILED_LOGINS
-        ):
-            self.audit.record(name, audit.LOGIN_FAILED, reason="locked")
+        with Session(self.engine, expire_on_commit=False) as session:
+            known = session.scalar(select(User.id).where(User.username == name)) is not None
+        actor = name if known else _unknown_actor(name)
+        if self._locked_out(actor, name):
+            self.audit.record(actor, audit.LOGIN_LOCKED)
             raise LoginFailed(
                 "Zu viele fehlgeschlagene Anmeldungen. Bitte in "
                 f"{int(LOCKOUT.total_seconds() // 60)} Minuten erneut versuchen."
@@ -233,7 +242,7 @@ class Accounts:
             stored = row.password_hash if row is not None and row.active else None
             if not _verify(stored or _DUMMY_HASH, password) or stored is None:
                 failure = "unknown" if row is None else ("locked" if not row.active else "")
-                self.audit.record(name, audit.LOGIN_FAILED, reason=failure or "password")
+                self.audit.record(actor, audit.LOGIN_FAILED, reason=failure or "password")
                 raise refused
             assert row is not None
             if _hasher.check_needs_rehash(stored):
@@ -242,6 +251,17 @@ class Accounts:
             principal = _principal(session, row)
         self.audit.record(name, audit.LOGIN, method="password")
         return principal
+
+    def _locked_out(self, actor: str, name: str) -> bool:
+        """Too many failures since the window began, the last login or the last unlock."""
+        starts = [
+            utcnow() - LOCKOUT,
+            self.audit.latest(audit.LOGIN, actor=actor),
+            self.audit.latest(audit.UNLOCK, target=name),
+        ]
+        since = max(_aware(t) for t in starts if t is not None)
+        failures = self.audit.count(actor=actor, action=audit.LOGIN_FAILED, since=since)
+        return failures >= MAX_FAILED_LOGINS
 
     def external_login(self, username: str, display_name: str = "", email: str = "") -> Principal:
         """A login confirmed by the identity provider (OIDC via Streamlit's `st.login`).
@@ -269,6 +289,17 @@ class Accounts:
 
     def logout(self, user: Principal) -> None:
         self.audit.record(user.username, audit.LOGOUT)
+
+
+def _unknown_actor(name: str) -> str:
+    """How the audit log names a login attempt for no existing account: a digest, so a
+    password typed as the name is not stored, while repeated attempts still add up."""
+    return "unbekannt:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive timestamps; they are UTC like `utcnow()`."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -19,6 +19,8 @@ from assistant.workspace.models import AuditEntry, utcnow
 # Action names (stable: filters and reports use them).
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
+LOGIN_LOCKED = "login_locked"  # refused during a lockout; not counted as a new failure
+UNLOCK = "unlock"
 LOGOUT = "logout"
 UPLOAD = "upload"
 DELETE = "delete"
@@ -44,6 +46,8 @@ RESTORE = "restore"
 ACTION_LABELS: dict[str, str] = {
     LOGIN: "Anmeldung",
     LOGIN_FAILED: "Anmeldung fehlgeschlagen",
+    LOGIN_LOCKED: "Anmeldung während Sperre abgewiesen",
+    UNLOCK: "Konto freigegeben",
     LOGOUT: "Abmeldung",
     UPLOAD: "Hochladen",
     DELETE: "Löschen",
@@ -130,6 +134,18 @@ class AuditLog:
         query = query.order_by(AuditEntry.id.desc()).limit(limit)
         with Session(self.engine) as session:
             return [_record(row) for row in session.scalars(query)]
+
+    def latest(
+        self, action: str, *, actor: str | None = None, target: str | None = None
+    ) -> datetime | None:
+        """When `action` was last recorded for this actor or target, None if never."""
+        query = select(func.max(AuditEntry.at)).where(AuditEntry.action == action)
+        if actor is not None:
+            query = query.where(AuditEntry.actor == actor)
+        if target is not None:
+            query = query.where(AuditEntry.target == target)
+        with Session(self.engine) as session:
+            return session.scalar(query)
 
     def count(self, *, actor: str, action: str, since: datetime) -> int:
         with Session(self.engine) as session:

@@ -1,0 +1,115 @@
+"""Two `planwerk ingest` processes on one data directory at once: nothing is lost.
+
+Before the workspace write lock, one run crashed on a UNIQUE constraint in most rounds and
+catalog chunks were left without vectors (the loser's cleanup, or the other run's sweep of
+„orphans“, deleted vectors the winner had just stored).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.index.write_lock import workspace_write_lock
+from assistant.services import Services
+from tests.corpus import write_mixed_folder, write_report_pdf
+
+ROUNDS = int(os.environ.get("PLANWERK_CONCURRENT_ROUNDS", "2"))
+
+
+def _ingest(data_dir: Path, folder: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANWERK_")}
+    env |= {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "x.toml")}
+    code = "from assistant.cli import app; app()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "ingest", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _run_together(data_dir: Path, *folders: Path) -> list[tuple[int, str]]:
+    runs = [_ingest(data_dir, folder) for folder in folders]
+    return [(run.wait(timeout=600), run.communicate()[1]) for run in runs]
+
+
+def _missing_vectors(data_dir: Path) -> set[str]:
+    services = Services(Settings(data_dir=data_dir))
+    try:
+        return services.index.chunks_without_vectors()
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_ingests_of_one_folder(tmp_path: Path, round_: int) -> None:
+    folder = write_mixed_folder(tmp_path / "unterlagen")["pdf"].parent
+    data_dir = tmp_path / "index"
+    for code, errors in _run_together(data_dir, folder, folder):
+        assert "Traceback" not in errors and "IntegrityError" not in errors, errors
+        assert code == 0, errors
+    assert not _missing_vectors(data_dir)
+    services = Services(Settings(data_dir=data_dir))
+    try:
+        assert len(services.index.documents()) == 5, "each good file once"
+    finally:
+        services.close()
+
+
+def test_two_ingests_of_different_folders(tmp_path: Path) -> None:
+    first = write_mixed_folder(tmp_path / "a")["pdf"].parent
+    second = tmp_path / "b"
+    second.mkdir()
+    (second / "Notiz_Nordstadt.md").write_text(
+        "# Quartiersbüro Nordstadt\n\nDas Quartiersbüro in der Nordstadt öffnet im Mai 2025 "
+        "und berät Familien zu Kita-Plätzen und Wohngeld.\n",
+        encoding="utf-8",
+    )
+    data_dir = tmp_path / "index"
+    for _, errors in _run_together(data_dir, first, second):
+        assert "Traceback" not in errors, errors
+    assert not _missing_vectors(data_dir)
+
+
+def test_a_lost_vector_is_restored(tmp_path: Path) -> None:
+    folder = tmp_path / "u"
+    folder.mkdir()
+    write_report_pdf(folder / "Sozialbericht.pdf")
+    services = Services(Settings(data_dir=tmp_path / "index"))
+    try:
+        services.pipeline.ingest_paths([folder])
+        ids = sorted(services.index.catalog.chunk_ids(services.index.workspace))
+        services.index.vectors.delete(services.index.workspace, ids[:2])
+        assert services.index.chunks_without_vectors() == set(ids[:2])
+        services.pipeline.reconcile()
+        assert not services.index.chunks_without_vectors()
+    finally:
+        services.close()
+
+
+def test_the_lock_is_reentrant_and_excludes_other_threads(tmp_path: Path) -> None:
+    import threading
+
+    order: list[str] = []
+    with workspace_write_lock(tmp_path, "default"):
+        with workspace_write_lock(tmp_path, "default"):  # the same thread again
+            order.append("inner")
+
+        def other() -> None:
+            with workspace_write_lock(tmp_path, "default", on_wait=lambda: order.append("wait")):
+                order.append("other")
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive(), "another thread waits while this one holds the lock"
+        order.append("release")
+    thread.join(timeout=5)
+    assert order == ["inner", "wait", "release", "other"]
