@@ -166,3 +166,19 @@ def test_table_rows_read_as_lines_with_the_asked_column_first() -> None:
     assert row_sentence(measure) == "M6, Monitoring, Stadt: Baustein D; Gesamtkosten 125.580 €"
     prose = "Klassen: unter -1: hoch; -1 bis +1: mittel; über +1,5: sehr niedrig."
     assert row_sentence(prose) == prose
+
+
+def test_a_table_caption_brings_its_rows() -> None:
+    from assistant.answering.lists import items_after, lines_of
+
+    text = (
+        "Tabelle 5: Bewertungskriterien und Punkte\n\nKriterium | Höchstpunktzahl\n\n"
+        "- 1. Nachgewiesener Handlungsbedarf | 20\n- 2. Qualität des IHK | 20\n"
+        "- 3. Integrierter Ansatz | 15"
+    )
+    lines = lines_of(text)
+    assert items_after(lines, 0) == [
+        "- 1. Nachgewiesener Handlungsbedarf | 20",
+        "- 2. Qualität des IHK | 20",
+        "- 3. Integrierter Ansatz | 15",
+    ]

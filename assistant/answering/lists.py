@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.sentences import split_sentences
+from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION
 
 # An item marker: 1. 2) a) aa) iv) – - • *; at the start of a block or sentence, or alone.
 _MARKER_WORD = r"(?:\d{1,2}[.)]|[a-z]{1,2}\)|[ivx]{1,4}\)|[–\-•*▪◦])"
@@ -78,11 +79,17 @@ def _inline_items(sentence: str) -> list[str]:
 
 def items_after(lines: list[Line], position: int) -> list[str]:
     """The list items that follow a lead-in at `position`, each with the sentences that
-    continue it, at most `MAX_ITEMS`; empty when the line leads into no list."""
-    if not is_lead_in(lines[position].text):
+    continue it, at most `MAX_ITEMS`; empty when the line leads into no list. A table's
+    caption („Tabelle 5: Bewertungskriterien und Punkte“) leads into the rows written as
+    items below it, past the column header line."""
+    caption = bool(TABLE_CAPTION.match(lines[position].text))
+    if not (caption or is_lead_in(lines[position].text)):
         return []
+    following = lines[position + 1 :]
+    if caption and following and not following[0].item and CELL_SEPARATOR in following[0].text:
+        following = following[1:]
     items: list[str] = []
-    for line in lines[position + 1 :]:
+    for line in following:
         if line.item:
             if len(items) == MAX_ITEMS:
                 break

@@ -36,7 +36,7 @@ from assistant.llm.table_extremes import table_extremes
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from ingest.chunking import leaf_heading
-from ingest.structure import row_sentence, table_row_text, text_table
+from ingest.structure import TABLE_CAPTION, row_sentence, table_row_text, text_table
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -247,7 +247,9 @@ class ExtractiveGenerator:
         lines = []
         for c in chosen:
             lines.append(f"{bullet}{_readable(c)} [{number(c.unit.source)}]")
-            lines += [f"{item} [{number(source)}]" for item, source in c.unit.followers]
+            lines += [
+                f"{row_sentence(item)} [{number(source)}]" for item, source in c.unit.followers
+            ]
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
         if explained:
@@ -327,11 +329,15 @@ def _units(
     heading = leaf_heading(passage.ref.heading).strip()
     units: list[_Unit] = []
     segments: list[list[str]] = [[]]
+    captioned: dict[str, list[str]] = {}  # a caption and the rows of the table below it
     for block in passage.text.split("\n\n"):
         table = text_table(block)
         if table is None:
             segments[-1].append(block)
             continue
+        if segments[-1] and TABLE_CAPTION.match(segments[-1][-1]):
+            header, rows = table
+            captioned[segments[-1][-1].strip()] = [table_row_text(header, r) for r in rows]
         segments.append([])
         units += _text_table_units(*table, passage)
     for segment in segments:
@@ -339,8 +345,8 @@ def _units(
         for position, line in enumerate(lines):
             if len(line.text.split()) < _MIN_WORDS or line.text == heading:
                 continue
-            items = items_after(lines, position)
-            followers = [(item, passage) for item in items]
+            items = items_after(lines, position) or captioned.get(line.text.strip(), [])
+            followers = [(item, passage) for item in items[:MAX_ITEMS]]
             # A list that runs to the end of the passage goes on in its continuation.
             runs_on = segment is segments[-1] and position + len(items) == len(lines) - 1
             if runs_on and (items or is_lead_in(line.text)):
