@@ -56,3 +56,17 @@ def test_a_section_titled_with_the_question_terms_gets_a_small_bonus() -> None:
     titled.terms = mentioned.terms = ["gestuft", "indexverfahr"]
     difference = bonus(titled, signals, weights) - bonus(mentioned, signals, weights)
     assert 0 < difference <= weights["heading"]
+
+
+def _chunk(text: str) -> StoredChunk:
+    return StoredChunk("c", "d", 0, text, 1, None, None, "", {}, [])
+
+
+def test_answer_form_prefers_chunks_stating_the_kind_of_answer_asked() -> None:
+    weights = {"answer_form": 1.0}
+    deadline = _signals("Antragsfrist Zuwendungen Feuerwehrwesen?")
+    assert bonus(_chunk("Anträge sind bis zum 15. Februar einzureichen."), deadline, weights) == 1
+    assert bonus(_chunk("Anträge sind bei der Stelle einzureichen."), deadline, weights) == 0
+    rate = _signals("Förderquote ESF Plus Stadtteilvorhaben?")
+    assert bonus(_chunk("Es werden bis zu 85 Prozent bezuschusst."), rate, weights) == 1
+    assert bonus(_chunk("Das Gebiet umfasst 3 Quartiere."), rate, weights) == 0

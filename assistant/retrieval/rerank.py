@@ -11,17 +11,20 @@ about 0.01-0.03), so stages reorder near neighbours rather than overrule retriev
   with the question's terms is about them.
 - named_document: "im Förderaufruf", "laut Sozialbericht" favour the document whose title
   or file name carries that document word.
+- answer_form: a chunk that states the kind of answer asked for (a date for a deadline
+  question, an amount or rate for a figure question).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from assistant.answering.question import QuestionAnalysis
+from assistant.answering.question import QuestionAnalysis, states_time
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze, expand_unknown
 
@@ -83,11 +86,29 @@ def _named_document(chunk: StoredChunk, signals: QuestionSignals) -> float:
     return float(bool(named and named & _name_terms(chunk.title, chunk.source)))
 
 
+# A figure with the unit of an amount or a rate („85 Prozent“, „10 000 Euro“, „15 %“).
+_MEASURE = re.compile(r"\d[\d.,  ]*\s?(?:%|Prozent|Euro|EUR|€)(?!\w)")
+
+
+def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    """Whether a chunk states what kind of thing the question asks for: a date or period
+    for „Bis wann …“ / „Antragsfrist“, an amount or rate for „Wie viel Prozent …“ /
+    „Förderquote“. The sentence that answers usually shares few words with a question
+    phrased in other words („Förderquote“ vs „Es werden bis zu 85 Prozent … bezuschusst“)."""
+    question = signals.question
+    if question.time:
+        return float(states_time(chunk.text))
+    if question.quantity and question.counted is None:
+        return float(bool(_MEASURE.search(chunk.text)))
+    return 0.0
+
+
 Stage = Callable[[StoredChunk, QuestionSignals], float]
 STAGES: dict[str, Stage] = {
     "coverage": _coverage,
     "heading": _heading,
     "named_document": _named_document,
+    "answer_form": _answer_form,
 }
 
 
