@@ -266,11 +266,24 @@ def remove_command(
     document: Annotated[str, typer.Argument(help="Dokument-ID (Anfang genügt) oder Dateiname")],
 ) -> None:
     services = _services()
-    record = services.index.find_document(document)
-    if record is None:
+    found = services.index.find_documents(document)
+    if not found:
         err.print(f"Kein Dokument „{document}“ gefunden. „planwerk sources“ listet alle.")
         services.close()
         raise typer.Exit(1)
+    if len(found) > 1:
+        err.print(f"„{document}“ passt zu {len(found)} Dokumenten; nichts gelöscht:")
+        for candidate in found:
+            err.print(
+                f"  {candidate.doc_id[:12]}  {candidate.source}, eingelesen "
+                f"{candidate.added_at[:10]}, {candidate.chunk_count} Abschnitte",
+                highlight=False,
+                markup=False,
+            )
+        err.print("Bitte die Dokument-ID angeben: planwerk remove <ID>")
+        services.close()
+        raise typer.Exit(1)
+    record = found[0]
     services.pipeline.remove(record.doc_id)
     console.print(f"Gelöscht: {record.source} ({record.chunk_count} Abschnitte).")
     services.close()

@@ -84,3 +84,18 @@ def test_config_prints_effective_settings(run, settings: Settings) -> None:  # t
     assert effective["data_dir"] == str(settings.data_dir)
     assert effective["embedding"]["mode"] == "use"
     assert effective["llm"]["mode"] == "extractive"
+
+
+def test_remove_refuses_a_name_two_documents_share(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for folder, text in (("a", "Bericht der Nordstadt 2023."), ("b", "Bericht der Südstadt 2024.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "Bericht.md").write_text(f"# Bericht\n\n{text}\n", encoding="utf-8")
+        assert run("ingest", str(tmp_path / folder))[0] == 0
+    code, output = run("remove", "Bericht.md")
+    assert code == 1 and "passt zu 2 Dokumenten" in output and "nichts gelöscht" in output
+    code, output = run("sources", "--json")
+    documents = json.loads(output)
+    assert [d["source"] for d in documents] == ["Bericht.md", "Bericht.md"]
+    doc_id = next(d for d in documents if "Bericht" in d["source"])["doc_id"]
+    code, output = run("remove", doc_id[:10])
+    assert code == 0 and "Gelöscht: Bericht.md" in output

@@ -170,7 +170,8 @@ def _call_file(settings: Settings, given: Path) -> tuple[Path, str]:
 
     index = DocumentIndex(settings)
     try:
-        record = index.find_document(str(given))
+        found = index.find_documents(str(given))
+        record = found[0] if found else None  # the same call under one name: any copy
         path = source_file(settings, index, record.doc_id) if record is not None else None
     finally:
         index.close()

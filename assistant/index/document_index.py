@@ -121,12 +121,16 @@ class DocumentIndex:
     def documents(self) -> list[DocumentRecord]:
         return self.catalog.documents(self.workspace)
 
-    def find_document(self, doc_id_or_source: str) -> DocumentRecord | None:
-        """A document by content hash (or its prefix) or by file name."""
-        for record in self.documents():
-            if record.doc_id.startswith(doc_id_or_source) or record.source == doc_id_or_source:
-                return record
-        return None
+    def find_documents(self, doc_id_or_source: str) -> list[DocumentRecord]:
+        """The documents a content hash (or a prefix of at least four characters) or a
+        file name names; two uploads of „Bericht.md“ from different folders are two."""
+        wanted = doc_id_or_source.strip()
+        return [
+            record
+            for record in self.documents()
+            if record.source == wanted
+            or (len(wanted) >= _MIN_ID_PREFIX and record.doc_id.startswith(wanted))
+        ]
 
     def _forget_vectors(self, ids: Collection[str]) -> None:
         if not ids:
@@ -140,6 +144,10 @@ class DocumentIndex:
 def chunk_terms(heading_and_text: str) -> list[str]:
     """The BM25 terms stored for a chunk (its heading path, a newline, its text)."""
     return analyze(heading_and_text)
+
+
+# The shortest document-ID prefix accepted (shorter ones name too many documents).
+_MIN_ID_PREFIX = 4
 
 
 def _vector_metadata(record: DocumentRecord, chunk: StoredChunk) -> dict[str, object]:
