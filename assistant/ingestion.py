@@ -23,6 +23,7 @@ from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
 from assistant.index.write_lock import workspace_write_lock
+from assistant.indicators.numbers import format_german
 from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
 from ingest.chunk import Chunk
@@ -217,7 +218,8 @@ class IngestPipeline:
         run = hashlib.sha256(self.signature.encode()).hexdigest()[:6]
         stored = [_stored_chunk(doc_id, run, c) for c in chunks]
         timings["parse"] = time.perf_counter() - start
-        progress(_READ_SHARE, f"gelesen: {_german_count(len(chunks))} Abschnitte" + _tables(table))
+        read = f"gelesen: {format_german(len(chunks), 0)} Abschnitte" + _tables(table)
+        progress(_READ_SHARE, read)
 
         start = time.perf_counter()
         vectors = self._embedded([embedding_text(record, c) for c in stored], progress)
@@ -276,8 +278,8 @@ class IngestPipeline:
             share = _READ_SHARE + (_WRITE_SHARE - _READ_SHARE) * done / len(texts)
             progress(
                 share,
-                f"für die Suche aufbereitet: {_german_count(done)} von "
-                f"{_german_count(len(texts))} Abschnitten",
+                f"für die Suche aufbereitet: {format_german(done, 0)} von "
+                f"{format_german(len(texts), 0)} Abschnitten",
             )
         return np.vstack(parts)
 
@@ -354,17 +356,13 @@ _READ_SHARE = 0.15
 _WRITE_SHARE = 0.95
 
 
-def _german_count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _tables(table: PreparedTable | None) -> str:
     """What a table file holds for the indicator store, for the progress line."""
     if table is None or not table.rows:
         return ""
     datasets = len({(r.get("sheet"), r.get("area_type")) for r in table.records})
     noun = "Datensatz" if datasets == 1 else "Datensätzen"
-    return f", {_german_count(table.rows)} Tabellenwerte in {datasets} {noun}"
+    return f", {format_german(table.rows, 0)} Tabellenwerte in {datasets} {noun}"
 
 
 def embedding_text(record: DocumentRecord, chunk: StoredChunk) -> str:

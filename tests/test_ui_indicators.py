@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.config import Settings
+from assistant.indicators import area_maps
 from assistant.services import Services
 from assistant.uploads import ingest_upload
 from tests.fixtures_files import write_csv
@@ -154,7 +155,7 @@ GEOJSON = {
 def test_geojson_upload_draws_a_map(seeded: Path) -> None:
     data = json.dumps(GEOJSON).encode()
     drawn = charts.build_choropleth(
-        charts.parse_geojson(data),
+        area_maps.parse_geojson(data),
         "STADTTEIL",
         {"hafenviertel": "~h", "nordfeld": "~n", "altstadt": "~a"},
         {"~h": 24.7, "~n": 8.1, "~a": 11.6},

@@ -16,10 +16,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistant.indicators.area_maps import GeoJsonError, normalise, parse_geojson
+from assistant.indicators.area_maps import normalise
 from assistant.indicators.numbers import format_german
-
-__all__ = ["GeoJsonError", "parse_geojson"]
 
 # Axis ticks and tooltips in German number format (1.234,5), like the figures in the cells.
 GERMAN_NUMBERS = alt.Locale(
