@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.question import analyse_question
-from assistant.indicators.operations import rank
+from assistant.indicators.operations import rank, social_index
 from assistant.indicators.router import IndicatorAnswer, answer_indicator_question
 from assistant.indicators.store import IndicatorStore
 
@@ -215,3 +215,13 @@ def test_drafts_offer_only_parts_of_a_town(store: IndicatorStore) -> None:
     quartiere = known_areas(store)
     assert quartiere and set(quartiere) <= stadtteile
     assert "Gladbeck" not in quartiere and "Rendsburg" not in quartiere
+
+
+def test_comparisons_and_the_index_stay_within_one_geography(store: IndicatorStore) -> None:
+    compared = _ask("Vergleiche die Kinderarmut 2019 in Hafenviertel und Altstadt.", store)
+    assert {s.source for s in compared.sources} == {"stadtteile_2019.csv"}
+    assert "40,4" in compared.text and "24,1" in compared.text
+
+    index = social_index(store, indicators=["kinderarmut"], year=2019, dynamics=False)
+    areas = set(index.names.values())
+    assert "Hafenviertel" in areas and not areas & {"Gladbeck", "Rendsburg", "Unna"}
