@@ -21,6 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from ingest.limits import FileLimits
+
 
 class EmbeddingSettings(BaseModel):
     # "use": Google's multilingual Universal Sentence Encoder, shipped inside a PyPI
@@ -131,6 +133,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data/index")
     workspace: str = "default"
+    # What one file may be before it is read (ingest/limits.py): a few times these sizes
+    # in memory stays well under the 4 GB the deployment guide recommends.
+    limits: FileLimits = FileLimits()
     # SQLAlchemy URL of the app database (indicators, threads, drafts, users); empty means
     # a SQLite file under data_dir. PostgreSQL: "postgresql+psycopg://user:pw@host/db".
     database_url: str = ""

@@ -30,6 +30,7 @@ from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
 from ingest.errors import IngestError
 from ingest.formats import SUPPORTED_SUFFIXES, load_file
+from ingest.limits import check_file
 from ingest.metadata import infer_metadata
 from ingest.structure import CELL_SEPARATOR
 
@@ -186,6 +187,7 @@ class IngestPipeline:
     ) -> IngestResult:
         timings: dict[str, float] = {}
         start = time.perf_counter()
+        check_file(path, name, self.settings.limits)
         document = load_file(path, source_name=name)
         # Tables also become typed indicator values; parsed now so a bad table is refused
         # before anything is written.
