@@ -7,7 +7,6 @@ and gets its engine from `engine_for`, which brings the schema to the newest rev
 
 from __future__ import annotations
 
-import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 from assistant.config import Settings
+from assistant.index.write_lock import file_lock
 
 
 class Base(DeclarativeBase):
@@ -79,13 +79,8 @@ def _schema_lock(engine: Engine, url: str) -> Iterator[None]:
     fresh data directory (two `planwerk ingest` runs) would otherwise both try to migrate
     it. A lock file beside a SQLite database, an advisory lock on PostgreSQL."""
     if url.startswith("sqlite:///"):
-        lock = Path(url.removeprefix("sqlite:///") + ".migrate.lock")
-        with lock.open("a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(Path(url.removeprefix("sqlite:///") + ".migrate.lock")):
+            yield
     elif engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})

@@ -6,12 +6,16 @@ an ONNX model, which these machines cannot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.config import Settings
+from assistant.index.write_lock import file_lock
 from assistant.retrieval.filters import SearchFilters
 
 # Unfiltered candidates fetched per wanted result, step by step, before falling back to
@@ -46,7 +50,37 @@ def make_client(settings: Settings) -> Any:
             settings=chroma_settings,
         )
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    # Two processes opening a fresh store at once would both create its tables; one
+    # opening it while another writes finds its SQLite file busy for a moment.
+    with file_lock(_open_lock(settings)):
+        return _when_free(
+            lambda: chromadb.PersistentClient(
+                path=str(settings.chroma_path), settings=chroma_settings
+            )
+        )
+
+
+_BUSY_WAIT_S = 60.0
+
+
+def _when_free(open_store: Callable[[], Any]) -> Any:
+    """Call `open_store`, again while Chroma's SQLite file is locked by another process's
+    write (Chroma sets no busy timeout of its own), for at most `_BUSY_WAIT_S`."""
+    deadline = time.monotonic() + _BUSY_WAIT_S
+    pause = 0.05
+    while True:
+        try:
+            return open_store()
+        except Exception as error:
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
+def _open_lock(settings: Settings) -> Path:
+    """Guards creating the embedded store and its collections across processes."""
+    return settings.data_dir / "locks" / "chroma-open.lock"
 
 
 def collection_suffix(settings: Settings) -> str:
@@ -61,6 +95,9 @@ class ChromaVectorStore:
 
     def __init__(self, settings: Settings) -> None:
         self._client = make_client(settings)
+        self._open_lock = (
+            None if settings.vector_store.mode == "chroma-server" else _open_lock(settings)
+        )
         self._collections: dict[str, Any] = {}
         # Vectors of different embedders differ in size and meaning: one collection each.
         self._suffix = collection_suffix(settings)
@@ -70,11 +107,14 @@ class ChromaVectorStore:
 
     def _collection(self, workspace: str) -> Any:
         if workspace not in self._collections:
-            self._collections[workspace] = self._client.get_or_create_collection(
-                name=self.collection_name(workspace),
-                embedding_function=None,
-                configuration=COLLECTION_CONFIGURATION,
-            )
+            with file_lock(self._open_lock) if self._open_lock else nullcontext():
+                self._collections[workspace] = _when_free(
+                    lambda: self._client.get_or_create_collection(
+                        name=self.collection_name(workspace),
+                        embedding_function=None,
+                        configuration=COLLECTION_CONFIGURATION,
+                    )
+                )
         return self._collections[workspace]
 
     def add(
