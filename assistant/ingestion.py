@@ -298,8 +298,9 @@ class IngestPipeline:
         that lost their vectors new ones; returns vectors removed. Holds the write lock:
         another run's vectors are only briefly outside the catalog, while it writes."""
         with self._write_lock():
-            swept = self.index.reconcile()
-            self._restore_vectors()
+            orphans, missing = self.index.vector_gaps()
+            swept = self.index.sweep(orphans)
+            self._restore_vectors(missing)
             if self.indicators:
                 known = self.index.catalog.doc_ids(self.index.workspace)
                 for table in self.indicators.documents(self.index.workspace):
@@ -307,14 +308,13 @@ class IngestPipeline:
                         self.indicators.remove_document(table.doc_id, self.index.workspace)
         return swept
 
-    def _restore_vectors(self) -> int:
+    def _restore_vectors(self, missing: set[str]) -> int:
         """Embed again the catalog chunks whose vectors are missing (their text is in the
         catalog), so no stored document drops out of the dense search."""
         ws = self.index.workspace
-        missing = sorted(self.index.chunks_without_vectors())
         if not missing:
             return 0
-        chunks = self.index.catalog.chunks_by_id(ws, missing)
+        chunks = self.index.catalog.chunks_by_id(ws, sorted(missing))
         by_doc: dict[str, list[StoredChunk]] = {}
         for chunk in chunks.values():
             by_doc.setdefault(chunk.doc_id, []).append(chunk)

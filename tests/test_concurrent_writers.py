@@ -43,7 +43,7 @@ def _run_together(data_dir: Path, *folders: Path) -> list[tuple[int, str]]:
 def _missing_vectors(data_dir: Path) -> set[str]:
     services = Services(Settings(data_dir=data_dir))
     try:
-        return services.index.chunks_without_vectors()
+        return services.index.vector_gaps()[1]
     finally:
         services.close()
 
@@ -87,9 +87,9 @@ def test_a_lost_vector_is_restored(tmp_path: Path) -> None:
         services.pipeline.ingest_paths([folder])
         ids = sorted(services.index.catalog.chunk_ids(services.index.workspace))
         services.index.vectors.delete(services.index.workspace, ids[:2])
-        assert services.index.chunks_without_vectors() == set(ids[:2])
+        assert services.index.vector_gaps()[1] == set(ids[:2])
         services.pipeline.reconcile()
-        assert not services.index.chunks_without_vectors()
+        assert not services.index.vector_gaps()[1]
     finally:
         services.close()
 

@@ -101,20 +101,27 @@ class DocumentIndex:
         self._forget_vectors(ids)
         return True
 
-    def chunks_without_vectors(self) -> set[str]:
-        """Catalog chunks whose vectors are gone (a crash or a race of earlier versions)."""
-        return self.catalog.chunk_ids(self.workspace) - self.vectors.ids(self.workspace)
+    def vector_gaps(self) -> tuple[set[str], set[str]]:
+        """Vectors the catalog does not know (left by a crash), and catalog chunks whose
+        vectors are gone (a crash or a race of earlier versions): both sets from one read
+        of each store."""
+        stored = self.vectors.ids(self.workspace)
+        cataloged = self.catalog.chunk_ids(self.workspace)
+        return stored - cataloged, cataloged - stored
 
     def add_vectors(
         self, record: DocumentRecord, chunks: Sequence[StoredChunk], vectors: np.ndarray
     ) -> None:
-        """Vectors for chunks the catalog already holds (see `chunks_without_vectors`)."""
+        """Vectors for chunks the catalog already holds (see `vector_gaps`)."""
         metadatas = [_vector_metadata(record, c) for c in chunks]
         self.vectors.add(self.workspace, [c.chunk_id for c in chunks], vectors, metadatas)
 
     def reconcile(self) -> int:
-        """Remove vectors the catalog does not know (left by a crash); returns how many."""
-        orphans = self.vectors.ids(self.workspace) - self.catalog.chunk_ids(self.workspace)
+        """Remove vectors the catalog does not know; returns how many."""
+        return self.sweep(self.vector_gaps()[0])
+
+    def sweep(self, orphans: Collection[str]) -> int:
+        """Remove the given vectors the catalog does not know; returns how many."""
         self._forget_vectors(orphans)
         return len(orphans)
 

@@ -95,7 +95,7 @@ class ChromaVectorStore:
 
     def __init__(self, settings: Settings) -> None:
         self._client = make_client(settings)
-        self._open_lock = (
+        self._lock_path = (
             None if settings.vector_store.mode == "chroma-server" else _open_lock(settings)
         )
         self._collections: dict[str, Any] = {}
@@ -107,7 +107,7 @@ class ChromaVectorStore:
 
     def _collection(self, workspace: str) -> Any:
         if workspace not in self._collections:
-            with file_lock(self._open_lock) if self._open_lock else nullcontext():
+            with file_lock(self._lock_path) if self._lock_path else nullcontext():
                 self._collections[workspace] = _when_free(
                     lambda: self._client.get_or_create_collection(
                         name=self.collection_name(workspace),

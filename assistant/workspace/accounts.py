@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from assistant.workspace import audit
 from assistant.workspace.access import Principal, Role, require_system_admin
 from assistant.workspace.audit import AuditLog
-from assistant.workspace.models import Membership, User, utcnow
+from assistant.workspace.models import Membership, User, as_utc, utcnow
 
 MIN_PASSWORD_CHARS = 10
 MAX_FAILED_LOGINS = 5
@@ -259,7 +259,7 @@ class Accounts:
             self.audit.latest(audit.LOGIN, actor=actor),
             self.audit.latest(audit.UNLOCK, target=name),
         ]
-        since = max(_aware(t) for t in starts if t is not None)
+        since = max(as_utc(t) for t in starts if t is not None)
         failures = self.audit.count(actor=actor, action=audit.LOGIN_FAILED, since=since)
         return failures >= MAX_FAILED_LOGINS
 
@@ -295,11 +295,6 @@ def _unknown_actor(name: str) -> str:
     """How the audit log names a login attempt for no existing account: a digest, so a
     password typed as the name is not stored, while repeated attempts still add up."""
     return "unbekannt:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive timestamps; they are UTC like `utcnow()`."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import UTC
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +28,7 @@ from assistant.workspace.accounts import (
     check_password,
 )
 from assistant.workspace.audit import AuditLog
+from assistant.workspace.models import as_utc
 from assistant.workspace.workspaces import KIND_LABELS, WorkspaceError, WorkspaceKind, Workspaces
 
 console = Console()
@@ -306,9 +306,8 @@ def workspace_audit(
     log = AuditLog(engine_for(settings))
     table = Table("Zeit (UTC)", "Wer", "Was", "Bereich", "Ziel")
     for entry in log.entries(None if workspace == "-" else workspace, limit=limit):
-        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
         table.add_row(
-            at.strftime("%d.%m.%Y %H:%M:%S"),
+            as_utc(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
             entry.actor,
             entry.label,
             entry.workspace,

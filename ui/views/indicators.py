@@ -26,12 +26,10 @@ services = state.services()
 store = services.indicators
 workspace = services.settings.workspace
 st.title("Indikatoren")
-geographies = (
-    [g for g in store.geographies(workspace).items if store.indicators(workspace, g.id)]
-    if store.documents(workspace)
-    else []
-)
-if not geographies:
+frame = store.frame(workspace) if store.documents(workspace) else None
+held = set(frame["geography"]) if frame is not None else set()
+geographies = [g for g in store.geographies(workspace).items if g.id in held]
+if frame is None or not geographies:
     st.info(
         "Noch keine Indikatortabellen im Indikatorenspeicher. Bitte laden Sie auf der Seite "
         "„Dokumente“ Tabellen (CSV, XLSX) hoch – mit Gebieten in den Zeilen und Indikatoren "
@@ -40,8 +38,6 @@ if not geographies:
         icon=":material/info:",
     )
     st.stop()
-
-frame = store.frame(workspace)
 
 
 def _tables(geography: Geography) -> str:
