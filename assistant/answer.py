@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from assistant.answering.guideline import section_references
 from assistant.answering.length import limit_length
 from assistant.answering.lists import ends_in_list
 from assistant.answering.question import QuestionAnalysis, analyse_question
@@ -66,6 +67,8 @@ _CONTINUED_UP_TO = 6
 _CONTINUED_CHUNKS = 3
 
 NextPassage = Callable[[RetrievedChunk], RetrievedChunk | None]
+# The first chunk of a numbered section of a passage's document („Nummer 10“).
+SectionPassage = Callable[[RetrievedChunk, str], RetrievedChunk | None]
 
 UNVERIFIED_NOTICE = (
     "Die Antwort des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
@@ -87,6 +90,7 @@ class AnswerService:
         document_frequency: DocumentFrequencies | None = None,
         indicators: Callable[[QuestionAnalysis], Answer | None] | None = None,
         next_passage: NextPassage | None = None,
+        section_passage: SectionPassage | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -102,6 +106,8 @@ class AnswerService:
         self.indicators = indicators
         # A list whose lead-in ends a chunk goes on in the next one (often the next page).
         self.next_passage = next_passage
+        # „mit den in Nummer 10 genannten Unterlagen“ is answered by section 10's list.
+        self.section_passage = section_passage
 
     def ask(
         self,
@@ -152,7 +158,7 @@ class AnswerService:
             return
         # Definitions cost extra searches: only for answers that will be written.
         definitions = self._definitions(analysis, retrieved, answer_style, filters)
-        readable = self._with_continuations(retrieved)
+        readable = self._with_continuations(self._with_references(retrieved))
         streamed = self.generator.mode != "extractive"
         if not streamed:
             answer = self._extractive(analysis, readable, answer_style, definitions, "")
@@ -209,15 +215,39 @@ class AnswerService:
         merged = insert_after(retrieved, bests, _WHOLE_QUESTION_FIRST)
         return merged[: max(len(retrieved), len(head))]
 
-    def _with_continuations(self, retrieved: list[RetrievedChunk]) -> list[RetrievedChunk]:
-        """The passages with the chunk after each of the first few that breaks off in a
-        list, right behind it (marked `continues`), so the list can be quoted whole;
-        ranking and citations stay those of the search."""
-        if self.next_passage is None:
+    def _with_references(self, retrieved: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """The passages with the sections the first few refer to („mit den in Nummer 10
+        genannten Unterlagen“), right behind the referring one and marked with their
+        number (`section`), so the answer can quote the list the reference stands for."""
+        if self.section_passage is None:
             return retrieved
         readable = list(retrieved)
         present = {p.key: p for p in retrieved}
         for passage in retrieved[:_CONTINUED_UP_TO]:
+            for number in section_references(passage.text):
+                section = self.section_passage(passage, number)
+                if section is None or section.key == passage.key:
+                    continue
+                section = present.get(section.key, section)
+                section.metadata["section"] = number
+                if section.key not in present:
+                    section.metadata["added"] = True  # read for the reference only
+                    readable.insert(readable.index(passage) + 1, section)
+                    present[section.key] = section
+        return readable
+
+    def _with_continuations(self, retrieved: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """The passages with the chunk after each of the first few (and after each
+        referenced section) that breaks off in a list, right behind it (marked
+        `continues`), so the list can be quoted whole; ranking and citations stay those
+        of the search."""
+        if self.next_passage is None:
+            return retrieved
+        readable = list(retrieved)
+        present = {p.key: p for p in retrieved}
+        searched = [p for p in retrieved if not p.metadata.get("added")][:_CONTINUED_UP_TO]
+        sections = [p for p in retrieved if p.metadata.get("section") and p not in searched]
+        for passage in searched + sections:
             current = passage
             for _ in range(_CONTINUED_CHUNKS):
                 if not ends_in_list(current.text):

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.answering.cues import cues
 from assistant.answering.question import YEAR
 from assistant.db import Base
 from assistant.models import Answer
@@ -185,7 +186,8 @@ _OWN_FRAME = re.compile(
 )
 _DEICTIC = re.compile(r"\b(dort|da|hier|dorthin|damals|davon|dazu|diese[rsmn]?|deren)\b", re.I)
 _FILLER = re.compile(
-    r"\b(und|aber|was|ist|mit|wie|sieht|es|aus|steht|denn|dann|bitte|dort|da|hier|"
+    r"\b(und|aber|was|ist|war|waren|mit|wie|sieht|sah|es|aus|steht|denn|dann|bitte|dort|da|"
+    r"hier|damals|"
     r"dasselbe|das|gleiche|auch|genauso|jahr|jahre)\b",
     re.IGNORECASE,
 )
@@ -201,6 +203,8 @@ Complete = Callable[[str, Sequence[Turn]], str]
 def looks_like_follow_up(question: str) -> bool:
     """Short questions that lean on the previous one: „Und im Nordviertel?“, „Und 2021?“."""
     if _FOLLOW_UP_START.search(question) or _DEICTIC.search(question):
+        return True
+    if cues().referring_words.in_text(question):
         return True
     return len(question.split()) <= 3
 
@@ -226,14 +230,18 @@ def rewrite_by_rules(question: str, previous: str, known_areas: Collection[str] 
         year = old_year.group(0).strip() if old_year else ""
         if new_year:
             year = f"im Jahr {new_year}"
-        if _OWN_FRAME.match(topic):
+        if _OWN_FRAME.match(topic) or _leans_on_subject(topic):
             # „Und wie hoch ist die Kinderarmut dort?“ is a question of its own but for „dort“;
             # „Was ist ein Sozialraum?“ leans on nothing and stays as it is.
             leaning = _FOLLOW_UP_START.search(question) or _DEICTIC.search(question)
-            if not (leaning or new_area or new_year):
+            if not (leaning or new_area or new_year or _leans_on_subject(topic)):
                 return question
+            # „Und welche Frist gilt dafür?“, „Und bis wann?“: the subject asked about
+            # before is the subject now.
+            note = _subject_note(base, topic) if _leans_on_subject(topic) else ""
+            area = "" if area and area in note else area
             text, replaced = _DEICTIC_PLACE.subn(area, topic, count=1) if area else (topic, 0)
-            parts = [text, "" if replaced or _area_phrase(text, known_areas) else area, year]
+            parts = [text, "" if replaced or _area_phrase(text, known_areas) else area, year, note]
         else:
             frame = _QUESTION_FRAME.match(base)
             parts = [frame.group(1) if frame else "", topic, area, year]
@@ -295,6 +303,50 @@ def _area_phrase(text: str, known_areas: Collection[str]) -> re.Match[str] | Non
         if found is None and lowered.split()[-1].endswith(_AREA_SUFFIXES):
             found = match
     return found
+
+
+# A noun phrase of a question: a capitalised word (or a quoted title), with the preposition
+# or contracted article right before it („im Förderaufruf“, „der Antrag“).
+_NOUN_PHRASE = re.compile(
+    r"(?:\b(?:im|in|am|an|für|zum|zur|beim|bei|vom|von|nach|des|der|die|das|den|dem)\s+)?"
+    r"(?:„[^“]+“|\b[A-ZÄÖÜ][\wäöüß]*(?:-[\wäöüß]+)*(?:\s+[A-ZÄÖÜ][\wäöüß]*(?:-[\wäöüß]+)*)*)"
+    r"(?:\s+\d+\b)?"  # „Stufe 2“
+)
+_NOTE_PHRASES = 4
+_ARTICLE = re.compile(r"^(?:der|die|das|den|dem)\s+", re.IGNORECASE)
+
+
+def _leans_on_subject(question: str) -> bool:
+    """A follow-up that points at the previous subject („dafür“, „dazu“) or has no noun
+    of its own („Und bis wann?“, „Und wer?“)."""
+    words = question.split()
+    referring = cues().referring_words.in_text(question)
+    own_nouns = [w for w in words[1:] if w[:1].isupper() or w.startswith("„")]
+    return referring or not own_nouns
+
+
+def _subject_note(previous: str, question: str) -> str:
+    """„(zu: Unterlagen, Antrag im Förderaufruf)“: the noun phrases of the previous
+    question that the follow-up does not repeat."""
+    said = {w.casefold().strip("?,.") for w in question.split()}
+    phrases: list[str] = []
+    attached = False  # whether the last noun phrase was kept (a prepositional one joins it)
+    # The question word („Welche“) is capitalised, not a noun.
+    for match in _NOUN_PHRASE.finditer(previous.split(" ", 1)[-1]):
+        phrase = _ARTICLE.sub("", match.group(0))
+        noun = phrase.split()[-1].casefold()
+        if noun in said or phrase in phrases:
+            attached = False
+            continue
+        if phrase.split()[0].islower():  # „im Förderaufruf“ belongs to the noun before
+            if attached:
+                phrases[-1] = f"{phrases[-1]} {phrase}"
+                continue
+            phrase = phrase.split(" ", 1)[1]
+        phrases.append(phrase)
+        attached = True
+    # The previous question's own subject comes first; older notes fall off the end.
+    return f"(zu: {', '.join(phrases[:_NOTE_PHRASES])})" if phrases else ""
 
 
 def _topic_words(question: str, area: str | None) -> str:

@@ -128,6 +128,7 @@ class Services:
             document_frequency=self.search_statistics.document_frequency,
             indicators=self.indicator_answers,
             next_passage=self.retriever.next_passage,
+            section_passage=self.retriever.section_passage,
         )
 
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:

@@ -87,3 +87,24 @@ def test_the_list_after_the_best_line_is_quoted_whole() -> None:
     answer = limit_length(_answer(["Dem Antrag sind beizufügen: [1]", *items, *others]), 1200)
     assert len(answer.text) <= 1200
     assert all(item in answer.text for item in items), "every item, unshortened"
+
+
+def test_a_list_that_fits_when_its_items_are_shortened_keeps_every_item() -> None:
+    # Twelve required documents, each with details: every document is named, from its
+    # beginning, rather than the list ending after the eighth.
+    items = [
+        f"- {i}. Unterlage {i} mit Angaben zu Funktion, Stellenumfang, Zeitplan, Zielen, "
+        f"Zielgruppen, Ergebnisindikatoren und weiteren Einzelheiten der Anlage {i} [1]"
+        for i in range(1, 13)
+    ]
+    answer = limit_length(
+        _answer(["Dem Antrag sind folgende Unterlagen beizufügen: [1]", *items]), 1200
+    )
+    assert len(answer.text) <= 1200
+    lines = answer.text.splitlines()
+    shown = [line for line in lines if line.startswith("- ")]
+    assert [line.split(" mit ")[0] for line in shown] == [
+        f"- {i}. Unterlage {i}" for i in range(1, 13)
+    ]
+    assert all(line.endswith("[1]") for line in shown)
+    assert lines[-1].startswith("(Gekürzt:") and "abgekürzt" in lines[-1]

@@ -182,3 +182,66 @@ def test_a_table_caption_brings_its_rows() -> None:
         "- 2. Qualität des IHK | 20",
         "- 3. Integrierter Ansatz | 15",
     ]
+
+
+def test_a_sentence_announcing_the_following_table_brings_its_rows() -> None:
+    # Other sentences stand between the announcement and the table (as in real calls).
+    text = (
+        "11 Bewertungskriterien\n\n"
+        "Die Interessenbekundungen werden anhand der folgenden Kriterien bewertet. Es können "
+        "höchstens 100 Punkte erreicht werden. Bei Punktgleichheit entscheidet der Bedarf.\n\n"
+        "Tabelle 5: Bewertungskriterien und Punkte\n\nKriterium | Höchstpunktzahl\n\n"
+        "- 1. Nachgewiesener Handlungsbedarf | 20\n- 2. Qualität des IHK | 20\n"
+        "- 3. Integrierter Ansatz | 15"
+    )
+    answer = _answer(
+        "Nach welchen Kriterien werden die Interessenbekundungen bewertet?",
+        passage(1, text, heading="11 Bewertungskriterien"),
+    )
+    lines = answer.splitlines()
+    assert lines[0].startswith("Die Interessenbekundungen werden anhand der folgenden")
+    assert any("Nachgewiesener Handlungsbedarf" in line for line in lines[1:4])
+    assert any("Integrierter Ansatz" in line for line in lines)
+
+
+def test_a_sentence_without_a_forward_reference_brings_no_later_list() -> None:
+    from assistant.answering.lists import announced_items, lines_of
+
+    lines = lines_of(
+        "Die Anträge werden geprüft. Danach entscheidet das Gremium.\n\n- 1. Erstes,\n- 2. Zweites."
+    )
+    assert announced_items(lines, 0) == []
+    announcing = lines_of(
+        "Es gelten die nachstehenden Fristen. Sie sind verbindlich.\n\n- 1. Erste."
+    )
+    assert announced_items(announcing, 0) == ["- 1. Erste."]
+
+
+def test_a_period_written_in_words_answers_a_how_much_time_question() -> None:
+    text = (
+        "Für jedes Vorhaben ist ein eigener Antrag mit den in Nummer 10 genannten Unterlagen "
+        "einzureichen. Die Bewilligungsbehörde kann eine Frist zur Nachreichung fehlender "
+        "Unterlagen von höchstens zwei Wochen setzen."
+    )
+    answer = _answer(
+        "Wie viel Zeit bleibt, wenn die Bewilligungsbehörde fehlende Unterlagen nachfordert?",
+        passage(1, text),
+    )
+    assert "höchstens zwei Wochen" in answer.splitlines()[0]
+
+
+def test_a_deadline_question_is_answered_by_the_dated_sentence_of_its_section() -> None:
+    text = (
+        "6 Verfahren\n\n"
+        "Die feuerwehrtechnische Beamtin der Bewilligungsstelle berät die Kommunen bei "
+        "Baumaßnahmen rechtzeitig.\n\n"
+        "6.3.1 Die Anträge auf Zuwendungen sollen bei den Bewilligungsstellen bis zum "
+        "15. Februar des laufenden Haushaltsjahres eingereicht werden."
+    )
+    answer = _answer(
+        "Bis zu welchem Termin sollen Kommunen ihre Anträge bei der Bewilligungsstelle für "
+        "Baumaßnahmen abgeben?",
+        passage(1, text, heading="6 Verfahren"),
+    )
+    assert "15. Februar" in answer
+    assert "feuerwehrtechnische Beamtin" not in answer

@@ -70,3 +70,27 @@ def test_answer_form_prefers_chunks_stating_the_kind_of_answer_asked() -> None:
     rate = _signals("Förderquote ESF Plus Stadtteilvorhaben?")
     assert bonus(_chunk("Es werden bis zu 85 Prozent bezuschusst."), rate, weights) == 1
     assert bonus(_chunk("Das Gebiet umfasst 3 Quartiere."), rate, weights) == 0
+
+
+def test_guideline_part_favours_the_call_section_a_question_asks_for() -> None:
+    weights = {"guideline_part": 1.0}
+
+    def call(heading: str, doc_type: str = "funding_call") -> StoredChunk:
+        chunk = _section(heading)
+        chunk.doc_type = doc_type
+        return chunk
+
+    who = _signals("Wer darf im Förderaufruf einen Antrag stellen?")
+    assert bonus(call("4 Antragsberechtigte"), who, weights) == 1
+    assert bonus(call("III. Zuwendungsempfänger"), who, weights) == 1
+    assert bonus(call("11 Bewertungskriterien"), who, weights) == 0
+    # Only funding calls have these parts; a report's heading earns nothing.
+    assert bonus(call("4 Antragsberechtigte", doc_type="plan"), who, weights) == 0
+    rate = _signals("Wie hoch ist die Förderquote für freie Träger?")
+    assert bonus(call("VI. Art und Umfang, Höhe der Zuwendung"), rate, weights) == 1
+    assert bonus(call("5.2 Bemessungsgrundlage und allgemeiner Fördersatz"), rate, weights) == 1
+    deadline = _signals("Bis wann ist der Antrag einzureichen?")
+    assert bonus(call("9 Verfahren und Fristen"), deadline, weights) == 1
+    # A figure question asks for no part by itself: the cap of a Baustein stands under it.
+    cap = _signals("Hält die Maßnahme die Obergrenze für den Baustein D ein?")
+    assert cap.question.guideline_parts == frozenset()

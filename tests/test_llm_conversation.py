@@ -59,6 +59,47 @@ def test_rules_swap_a_year_and_keep_an_unknown_area_by_its_ending() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "previous", "standalone"),
+    [
+        (
+            "Und welche Frist gilt dafür?",
+            "Welche Unterlagen muss der Antrag im Förderaufruf enthalten?",
+            "Welche Frist gilt dafür (zu: Unterlagen, Antrag im Förderaufruf)?",
+        ),
+        (
+            "Und bis wann?",
+            "Welche Unterlagen gehören zur Interessenbekundung in Stufe 1?",
+            "Bis wann (zu: Unterlagen zur Interessenbekundung in Stufe 1)?",
+        ),
+        (
+            "Wie hoch ist die Förderquote dafür?",
+            "Welche Maßnahmen fördert der Baustein A?",
+            "Wie hoch ist die Förderquote dafür (zu: Maßnahmen, Baustein A)?",
+        ),
+        (
+            "Und wie war das 2019?",
+            "Wie hoch war die SGB-II-Quote im Hafenviertel 2023?",
+            "Wie hoch war die SGB-II-Quote im Hafenviertel 2019?",
+        ),
+    ],
+)
+def test_a_follow_up_pointing_back_names_the_previous_subject(
+    follow_up: str, previous: str, standalone: str
+) -> None:
+    assert rewrite_by_rules(follow_up, previous, AREAS) == standalone
+
+
+def test_the_previous_subject_weighs_only_where_the_follow_up_names_none() -> None:
+    from assistant.answering.question import analyse_question
+
+    leaning = analyse_question("Bis wann muss er eingereicht sein (zu: Unterlagen, Antrag)?")
+    assert {"unterlag", "antrag"} <= leaning.topic_terms
+    own = analyse_question("Welche Förderquote gilt dafür für freie Träger (zu: Unterlagen)?")
+    assert "unterlag" not in own.topic_terms and "unterlag" in own.terms
+    assert "forderquot" in own.topic_terms
+
+
 def test_follow_up_detection() -> None:
     assert looks_like_follow_up("Und in Nordviertel?")
     assert looks_like_follow_up("Wie ist es dort?")

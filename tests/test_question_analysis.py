@@ -156,3 +156,10 @@ def test_figures_asked_of_areas() -> None:
     assert change.change and change.since
     assert analyse_question("Top 4 Quartiere bei der Arbeitslosigkeit").wanted == 4
     assert analyse_question("SGB-II-Quote Nordviertel 2021?").value_words
+
+
+def test_month_and_year_written_with_a_slash_state_a_time() -> None:
+    from assistant.answering.question import states_time
+
+    assert states_time("Neubau Kita „Am Hafenbecken“ | Hafenviertel | 40 | 50 | 08/2026")
+    assert not states_time("Verhältnis 3/4 der Plätze; Drucksache 12/345")

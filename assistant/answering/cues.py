@@ -130,6 +130,8 @@ class Cues:
     meta_words: CueList
     document_words: CueList
     defining_verbs: CueList
+    forward_reference: CueList
+    referring_words: CueList
     number_words: dict[str, int]
 
 

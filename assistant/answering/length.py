@@ -27,6 +27,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-•◦]\s|\d{1,2}\.\s|[a-z]\)\s)")
 _LIST_ROOM = 0.9
 # The least room a shortened line keeps; cells that make a line a pasted table.
 _MIN_SHARE = 160
+# The least room an item of the best line's list keeps when the list is shortened to fit.
+_MIN_ITEM_SHARE = 60
 _TABLE_CELLS = 6
 # Room kept for the closing line, and how it begins (the eval looks for it).
 _NOTE_ROOM = 160
@@ -38,7 +40,7 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
     if len(answer.text) <= max_chars:
         return answer
     budget = max(max_chars - _NOTE_ROOM, max_chars // 2)
-    lines = answer.text.splitlines()
+    lines = _fit_best_list(answer.text.splitlines(), budget)
     whole = _best_block(lines, budget)
     room = budget - sum(len(lines[i]) + 1 for i in whole)
     share = _share([line for i, line in enumerate(lines) if i not in whole], room)
@@ -67,7 +69,7 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
             # fit ends the list.
             closed = closed or (has_marker and not _table_line(line))
     left_out = [line for line in left_out if line.strip()]
-    shortened = trimmed != lines
+    shortened = trimmed != answer.text.splitlines()
     if not left_out and not shortened:
         return answer
     text = "\n".join(kept).rstrip()
@@ -83,22 +85,52 @@ def _best_block(lines: list[str], budget: int) -> set[int]:
     first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
     if first is None:
         return set()
-    block = [first]
-    while block[-1] + 1 < len(lines) and _LIST_ITEM.match(lines[block[-1] + 1]):
-        block.append(block[-1] + 1)
+    block = list(range(first, _list_after(lines, first)[1])) or [first]
     size = sum(len(lines[i]) + 1 for i in block)
     if len(block) > 1 and size <= budget * _LIST_ROOM:
         return set(block)
     return {first} if len(lines[first]) <= budget // 2 else set()
 
 
-def _share(lines: list[str], budget: int) -> int:
+def _fit_best_list(lines: list[str], budget: int) -> list[str]:
+    """The lines with the items of the list after the best line shortened, each from its
+    beginning, so that the whole list fits: a planner asking for the required documents
+    needs every item named more than each item's details."""
+    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+    if first is None:
+        return lines
+    start, end = _list_after(lines, first)
+    items = lines[start:end]
+    room = int(budget * _LIST_ROOM) - sum(len(line) + 1 for line in lines[first:start])
+    if len(items) < 2 or sum(len(line) + 1 for line in items) <= room:
+        return lines
+    share = _share(items, room, minimum=_MIN_ITEM_SHARE)
+    fitted = [_trim(line, share) if len(line) > share else line for line in items]
+    if sum(len(line) + 1 for line in fitted) > room:
+        return lines  # too many items even when shortened: cut as any other lines
+    return [*lines[:start], *fitted, *lines[end:]]
+
+
+def _list_after(lines: list[str], first: int) -> tuple[int, int]:
+    """Where the list after line `first` starts and ends: right after it, or after the
+    lead-in of a section it refers to („… in Nummer 10 genannten Unterlagen“ then „Dem
+    Antrag sind folgende Unterlagen beizufügen:“)."""
+    start = first + 1
+    if start < len(lines) and _TRAILING_MARKERS.sub("", lines[start]).rstrip().endswith(":"):
+        start += 1
+    end = start
+    while end < len(lines) and _LIST_ITEM.match(lines[end]):
+        end += 1
+    return (start, end) if end > start else (first + 1, first + 1)
+
+
+def _share(lines: list[str], budget: int, minimum: int = _MIN_SHARE) -> int:
     """The longest a cited line may stay so that all lines fit: long lines are shortened
     before any is dropped, so a list keeps its items, each from its beginning, and short
     lines stay whole. Tables pasted into one line are not counted (they are left out)."""
     fixed = sum(len(line) + 1 for line in lines if not _MARKER.search(line))
     cited = [len(line) + 1 for line in lines if _trimmable(line)]
-    low, high = _MIN_SHARE, budget
+    low, high = minimum, max(budget, minimum)
     while low < high:  # the largest share whose lines fit
         middle = (low + high + 1) // 2
         if fixed + sum(min(n, middle) for n in cited) <= budget:
@@ -125,7 +157,7 @@ def _trim(line: str, room: int) -> str:
     room = max(room - len(markers) - 3, 1)
     sentences = [m.end() for m in _SENTENCE_END.finditer(body) if m.end() <= room]
     if sentences and sentences[-1] >= room * 0.5:
-        return body[: sentences[-1]].rstrip()
+        return f"{body[: sentences[-1]].rstrip()} {markers}".rstrip()
     clauses = [m.end() for m in _CLAUSE_END.finditer(body) if room * 0.6 <= m.end() <= room]
     at = clauses[-1] if clauses else body.rfind(" ", 0, room)
     at = at if at > 0 else room

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.cues import cues
 from ingest.sentences import split_sentences
 from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION
 
@@ -26,6 +27,8 @@ _FINISHED = re.compile(r"[.!?;]$|[.!?][\"'“”)\]]$")
 # An item that ends like this is complete; one that does not goes on in the next line.
 _ITEM_ENDED = re.compile(r"[.,;:!?]$|[.!?][\"'“”)\]]$")
 MAX_ITEMS = 12
+# An announced list or table follows its announcing sentence within this many sentences.
+ANNOUNCED_WITHIN = 4
 MAX_ITEM_CHARS = 400
 
 
@@ -99,6 +102,21 @@ def items_after(lines: list[Line], position: int) -> list[str]:
         else:
             break
     return items
+
+
+def announced_items(lines: list[Line], position: int) -> list[str]:
+    """The first list after the sentence at `position` that announces it by a forward
+    reference („anhand der folgenden Kriterien“), with other sentences between them;
+    empty when the sentence announces nothing or no list follows in `lines`."""
+    if not cues().forward_reference.in_text(lines[position].text):
+        return []
+    window = range(position + 1, min(len(lines), position + 1 + ANNOUNCED_WITHIN))
+    for i in window:
+        if TABLE_CAPTION.match(lines[i].text):  # the table's caption leads into its rows
+            return items_after(lines, i)
+        if lines[i].item:
+            return items_after([Line(":", False), *lines[i:]], 0)
+    return []
 
 
 def leading_items(text: str, heading: str = "", pending: str = "") -> tuple[list[str], bool]:

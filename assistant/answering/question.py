@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.answering.cues import WORD, CueList, Cues, cues, words_of
+from assistant.answering.guideline import parts_asked
 from assistant.retrieval.german import (
     MONTH_NAMES,
     DocumentFrequencies,
@@ -31,6 +32,9 @@ Extreme = Literal["highest", "lowest"]
 
 # A year as planning documents name them; the one definition of "year" (follow-ups too).
 YEAR = re.compile(r"(?:19|20)\d\d")
+# „(zu: Unterlagen, Antrag im Förderaufruf)“: the previous subject a rewritten follow-up
+# leans on („Und welche Frist gilt dafür?“); written by the follow-up rewrite.
+SUBJECT_NOTE = re.compile(r"\s*\(zu: ([^)]*)\)")
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
 _DEFAULT_WANTED = 5  # areas a ranking lists unless the question says how many
@@ -96,6 +100,13 @@ class QuestionAnalysis:
     value_words: bool = False  # „beträgt“, „Wert“, or a short question without a verb
     wanted: int = _DEFAULT_WANTED  # how many areas a ranking lists
     area_word: str | None = field(default=None)  # the question's own word for areas
+    # The parts of a funding guideline asked for (prompts/richtlinien.yaml), each with the
+    # index terms of the question's words naming it: („empfaenger“, {antrag, stell}), …
+    guideline_terms: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @property
+    def guideline_parts(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.guideline_terms)
 
     def resolve(self, document_frequency: DocumentFrequencies) -> QuestionAnalysis:
         """The analysis read against a corpus: a compound it lacks as a whole
@@ -126,10 +137,17 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     kind_words = [w for w in words if c.meta_words.matches_word(w)]
     kind_words += [w for w in words if time and c.time_nouns.matches_word(w)]
     kinds = frozenset(analyze(" ".join(kind_words))) - documents
+    # The previous subject only weighs where the follow-up names no subject of its own
+    # („Welche Förderquote gilt dafür für freie Träger?“ is about the Förderquote).
+    note = SUBJECT_NOTE.search(text)
+    nouns = [w for w in _text_words(SUBJECT_NOTE.sub("", text))[1:] if w[0].isupper()]
+    own = frozenset(analyze(" ".join(nouns))) - documents - kinds
+    context = frozenset(analyze(note.group(1))) - own if note and own else frozenset()
     extreme: Extreme | None = (
         "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
     )
     limit = checked_limit(text, c)
+    parts = parts_asked(words, frozenset({"time"}) if time else frozenset())
     area_noun = c.area_nouns.find(words)
     since = _since(words)
     single_area = _single_area(words, c)
@@ -138,7 +156,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         asked=asked if asked and asked != text else "",
         words=words,
         terms=terms,
-        topic_terms=frozenset(terms - documents - kinds),
+        topic_terms=frozenset(terms - documents - kinds - context),
         document_terms=documents,
         years=tuple(int(w) for w in words if YEAR.fullmatch(w)),
         numbers=tuple(_NUMBER.findall(text)),
@@ -165,6 +183,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
+        guideline_terms=tuple(
+            (name, frozenset(analyze(" ".join(naming)))) for name, naming in parts.items()
+        ),
     )
 
 
@@ -391,12 +412,15 @@ _CUE_REACH = 5  # words between a limit cue and its figure
 
 
 _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
+_MONTH_YEAR = re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])")  # „08/2026“
 
 
 def states_time(text: str, c: Cues | None = None) -> bool:
     """Whether a passage's sentence names a date or a period: „31. Dezember 2023“,
-    „30.05.2025“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""
+    „30.05.2025“, „08/2026“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""
     c = c or cues()
+    if _MONTH_YEAR.search(text):
+        return True
     words = words_of(text)
     for i, word in enumerate(words):
         if word in MONTH_NAMES or _DATE.fullmatch(word):

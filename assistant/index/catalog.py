@@ -277,6 +277,19 @@ class Catalog:
         ).fetchone()
         return _chunk_from_row(row) if row else None
 
+    def section_start(
+        self, workspace: str, doc_id: str, opens: Callable[[str], bool]
+    ) -> StoredChunk | None:
+        """The first chunk of a document whose heading path `opens` accepts (the section
+        a cross-reference names)."""
+        rows = self._conn.execute(
+            "SELECT chunk_index, heading FROM chunks WHERE workspace=? AND doc_id=? "
+            "ORDER BY chunk_index",
+            (workspace, doc_id),
+        ).fetchall()
+        first = next((index for index, heading in rows if opens(heading or "")), None)
+        return None if first is None else self.chunk_at(workspace, doc_id, first)
+
     def table_row(
         self, workspace: str, doc_id: str, sheet: str | None, row: int
     ) -> StoredChunk | None:

@@ -13,8 +13,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answering.cues import cues, words_of
+from assistant.answering.guideline import parts_of_heading, section_references
 from assistant.answering.lists import (
+    ANNOUNCED_WITHIN,
     MAX_ITEMS,
+    Line,
+    announced_items,
     is_lead_in,
     is_marker,
     items_after,
@@ -46,6 +51,9 @@ _PASSAGES_CONSIDERED = 6
 # on its coverage (0 to 1).
 _ANSWER_KIND_BONUS = 0.1
 _MIN_WORDS = 4
+# A time question keeps only sentences stating a date or period when the best of them
+# covers at least this share of what the best sentence covers.
+_TIMED_SHARE = 0.5
 # A further sentence must add this share of the question's weight that none chosen covers.
 _MIN_GAIN = 0.15
 _NUMBER = re.compile(r"\d")
@@ -64,6 +72,9 @@ class _Unit:
     # with the passage it stands in (the next page's chunk when the list goes on there).
     followers: tuple[tuple[str, RetrievedChunk], ...] = ()
     ranked: bool = False  # the extreme row of a table, found by comparing its rows
+
+    def follower_texts(self) -> list[str]:
+        return [text for text, _ in self.followers]
 
 
 @dataclass(slots=True)
@@ -131,16 +142,24 @@ class ExtractiveGenerator:
         continuations = {
             p.metadata["continues"]: p for p in passages if p.metadata.get("continues")
         }
+        sections = {
+            (p.ref.doc_id, p.metadata["section"]): p for p in passages if p.metadata.get("section")
+        }
         for p_index, passage in enumerate(passages):
             # A sentence is about its section's subject even where it does not repeat it
             # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
             subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
-            units = _units(passage, continuations)
+            # Under the part of a call the question asks for („4 Antragsberechtigte“ for
+            # „Wer darf einen Antrag stellen?“), the words naming that part are answered.
+            in_part = _in_asked_part(question, passage)
+            placed = _placed_terms(question, passage) & weights.keys() if in_part else frozenset()
+            subject |= placed
+            units = _units(passage, continuations, sections)
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
-                if not own or (unit.required and not own & unit.required):
+                if not (own or placed) or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
                 coverage = math.fsum(weights[t] for t in matched) / total
@@ -154,12 +173,21 @@ class ExtractiveGenerator:
                     score += 0.1
                 if unit.ranked:  # "the lowest X" is answered by comparing, not by a mention
                     score += 0.1
+                if in_part:  # the call's section for what is asked („4 Antragsberechtigte“)
+                    score += _ANSWER_KIND_BONUS
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
                 )
         if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if _has_figure(c.text)]
+        if question.time and found:
+            # "Bis wann …?" is answered by a date or period where one is nearly as good a
+            # match as the best sentence; without one, the best sentences stand.
+            timed = [c for c in found if states_time(c.text)]
+            enough = max(self.settings.min_term_coverage, _TIMED_SHARE * _best_coverage(found))
+            if timed and _best_coverage(timed) >= enough:
+                found = timed
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
@@ -179,7 +207,8 @@ class ExtractiveGenerator:
         seen: set[str] = set()
 
         def take(candidate: _Candidate) -> None:
-            seen.add(candidate.text.casefold())
+            # A lead-in quoted with a referring sentence is not quoted again on its own.
+            seen.update(t.casefold() for t in (candidate.text, *candidate.unit.follower_texts()))
             chosen.append(candidate)
 
         for candidate in candidates:
@@ -270,11 +299,12 @@ def _best_coverage(candidates: list[_Candidate]) -> float:
 
 
 def _considered(passages: list[RetrievedChunk]) -> list[RetrievedChunk]:
-    """The first passages of the search, and the continuations of those among them (found
-    further down or added for the list)."""
+    """The first passages of the search, the sections they refer to, and the continuations
+    of those among them (found further down or added for the list)."""
     first = [p for p in passages if not p.metadata.get("added")][:_PASSAGES_CONSIDERED]
     taken = {p.key for p in first}
-    ids = {p.chunk_id for p in first}
+    taken |= {p.key for p in passages if p.metadata.get("section")}  # see `_referenced_list`
+    ids = {p.chunk_id for p in passages if p.key in taken}
     grown = True
     while grown:  # a list may run over several chunks
         grown = False
@@ -318,43 +348,102 @@ def _ranked_unit(
 
 
 def _units(
-    passage: RetrievedChunk, continuation_of: Mapping[str, RetrievedChunk] | None = None
+    passage: RetrievedChunk,
+    continuation_of: Mapping[str, RetrievedChunk] | None = None,
+    sections: Mapping[tuple[str, str], RetrievedChunk] | None = None,
 ) -> list[_Unit]:
     """The citable units of a passage: its sentences (a list's lead-in with the items it
     brings, also from the passages that continue it when the list goes on in the next
-    chunk) and the rows of tables inside it."""
+    chunk, or from the section a sentence refers to) and the rows of tables inside it."""
     if passage.metadata.get("kind") == "table":
         return _table_units(passage)
     # The chunk opens with its section heading, which names the topic but answers nothing.
     heading = leaf_heading(passage.ref.heading).strip()
     units: list[_Unit] = []
     segments: list[list[str]] = [[]]
+    tables: list[list[str]] = []  # the rows of the table that ends each segment
     captioned: dict[str, list[str]] = {}  # a caption and the rows of the table below it
     for block in passage.text.split("\n\n"):
         table = text_table(block)
         if table is None:
             segments[-1].append(block)
             continue
+        header, rows = table
+        tables.append([table_row_text(header, r) for r in rows])
         if segments[-1] and TABLE_CAPTION.match(segments[-1][-1]):
-            header, rows = table
-            captioned[segments[-1][-1].strip()] = [table_row_text(header, r) for r in rows]
+            captioned[segments[-1][-1].strip()] = tables[-1]
         segments.append([])
         units += _text_table_units(*table, passage)
-    for segment in segments:
+    for segment, table_rows in zip(segments, [*tables, []], strict=True):
         lines = lines_of("\n\n".join(segment))
         for position, line in enumerate(lines):
-            if len(line.text.split()) < _MIN_WORDS or line.text == heading:
-                continue
-            items = items_after(lines, position) or captioned.get(line.text.strip(), [])
+            short = len(line.text.split()) < _MIN_WORDS
+            if line.text == heading or (short and not line.text.rstrip().endswith(":")):
+                continue  # a short lead-in („Antragsberechtigt sind:“) may bring a list
+            items = (
+                items_after(lines, position)
+                or captioned.get(line.text.strip(), [])
+                or announced_items(lines, position)
+                or _announced_table(lines, position, table_rows)
+            )
             followers = [(item, passage) for item in items[:MAX_ITEMS]]
             # A list that runs to the end of the passage goes on in its continuation.
             runs_on = segment is segments[-1] and position + len(items) == len(lines) - 1
             if runs_on and (items or is_lead_in(line.text)):
                 followers += _continued_items(passage, followers, continuation_of or {})
-            if not followers and line.text.rstrip().endswith(":"):
+            if not followers:
+                followers = _referenced_list(line.text, passage, sections or {}, continuation_of)
+            if not followers and (short or line.text.rstrip().endswith(":")):
                 continue  # a lead-in whose list is nowhere to be read promises nothing
             units.append(_Unit(line.text, passage, followers=tuple(followers)))
     return units
+
+
+def _referenced_list(
+    text: str,
+    passage: RetrievedChunk,
+    sections: Mapping[tuple[str, str], RetrievedChunk],
+    continuation_of: Mapping[str, RetrievedChunk] | None,
+) -> list[tuple[str, RetrievedChunk]]:
+    """For „mit den in Nummer 10 genannten Unterlagen“: the first list of section 10 with
+    its lead-in, each line citing that section."""
+    for number in section_references(text):
+        section = sections.get((passage.ref.doc_id, number))
+        if section is None or section.key == passage.key:
+            continue
+        lines = lines_of(section.text)
+        for position, line in enumerate(lines):
+            items = items_after(lines, position)
+            if items:
+                listed = [(item, section) for item in items[:MAX_ITEMS]]
+                if position + len(items) == len(lines) - 1:  # the list goes on
+                    listed += _continued_items(section, listed, continuation_of or {})
+                return [(line.text, section), *listed]
+    return []
+
+
+def _in_asked_part(question: QuestionAnalysis, passage: RetrievedChunk) -> bool:
+    """Whether the passage is a funding call's section of a guideline part the question
+    asks for („4 Antragsberechtigte“ for „Wer darf …?“)."""
+    if not question.guideline_terms or passage.metadata.get("doc_type") != "funding_call":
+        return False
+    return bool(question.guideline_parts & parts_of_heading(leaf_heading(passage.ref.heading)))
+
+
+def _placed_terms(question: QuestionAnalysis, passage: RetrievedChunk) -> frozenset[str]:
+    """The question's words naming the part a section is, where the section's text does
+    not say them itself: they are answered by where it stands. Words the text does say
+    still set its sentences apart."""
+    parts = parts_of_heading(leaf_heading(passage.ref.heading))
+    terms = (t for name, t in question.guideline_terms if name in parts)
+    return frozenset().union(*terms) - content_terms(passage.text)
+
+
+def _announced_table(lines: list[Line], position: int, rows: list[str]) -> list[str]:
+    """The rows of the table closing a segment, for a sentence near its end that announces
+    it („anhand der folgenden Kriterien bewertet“ above „Tabelle 5: Bewertungskriterien“)."""
+    near = len(lines) - position <= ANNOUNCED_WITHIN
+    return rows if near and rows and cues().forward_reference.in_text(lines[position].text) else []
 
 
 def _continued_items(
@@ -403,7 +492,10 @@ def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:
 
 
 def _has_figure(text: str) -> bool:
-    return bool(_NUMBER.search(_CAPTION_NUMBER.sub("", text)))
+    """A digit (not a table's number) or a number word: „höchstens zwei Wochen“ answers
+    „Wie viel Zeit …?“ as much as „14 Tage“ does."""
+    text = _CAPTION_NUMBER.sub("", text)
+    return bool(_NUMBER.search(text)) or any(w in cues().number_words for w in words_of(text))
 
 
 def _table_units(passage: RetrievedChunk) -> list[_Unit]:

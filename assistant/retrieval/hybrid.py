@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from assistant.answering.guideline import heading_number
 from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
@@ -15,6 +16,7 @@ from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.german import analyze, expand_query, expand_unknown
 from assistant.retrieval.rerank import QuestionSignals, rerank
+from ingest.chunking import leaf_heading
 
 Method = Literal["hybrid", "bm25", "dense"]
 
@@ -101,6 +103,15 @@ class HybridRetriever:
         found = self.index.catalog.chunk_at(self.index.workspace, passage.ref.doc_id, index + 1)
         return to_retrieved(found, 0.0, self.index.workspace) if found else None
 
+    def section_passage(self, passage: RetrievedChunk, number: str) -> RetrievedChunk | None:
+        """The first chunk of the section numbered `number` in the passage's document."""
+
+        def opens(heading: str) -> bool:
+            return heading_number(leaf_heading(heading)) == number
+
+        found = self.index.catalog.section_start(self.index.workspace, passage.ref.doc_id, opens)
+        return to_retrieved(found, 0.0, self.index.workspace) if found else None
+
     def _bm25(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
         keywords = self.index.keywords
         terms = expand_query(analyze(query))
@@ -172,9 +183,16 @@ class MultiWorkspaceRetriever:
         return [chunk for *_, chunk in merged[:k]]
 
     def next_passage(self, passage: RetrievedChunk) -> RetrievedChunk | None:
-        workspace = passage.ref.workspace
-        own = next((r for r in self.retrievers if r.index.workspace == workspace), None)
+        own = self._own(passage)
         return own.next_passage(passage) if own else None
+
+    def section_passage(self, passage: RetrievedChunk, number: str) -> RetrievedChunk | None:
+        own = self._own(passage)
+        return own.section_passage(passage, number) if own else None
+
+    def _own(self, passage: RetrievedChunk) -> HybridRetriever | None:
+        workspace = passage.ref.workspace
+        return next((r for r in self.retrievers if r.index.workspace == workspace), None)
 
     def document_frequency(self, terms: list[str]) -> dict[str, int]:
         """In how many chunks of all searched workspaces each term occurs."""

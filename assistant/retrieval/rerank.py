@@ -11,6 +11,8 @@ about 0.01-0.03), so stages reorder near neighbours rather than overrule retriev
   with the question's terms is about them.
 - named_document: "im Förderaufruf", "laut Sozialbericht" favour the document whose title
   or file name carries that document word.
+- guideline_part: a funding-call chunk under the heading of the guideline part the question
+  asks for (who may apply: „Zuwendungsempfänger“; how much: „Höhe der Zuwendung“).
 - answer_form: a chunk that states the kind of answer asked for (a date for a deadline
   question, an amount or rate for a figure question).
 """
@@ -24,9 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from assistant.answering.guideline import parts_of_heading
 from assistant.answering.question import QuestionAnalysis, states_time
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze, expand_unknown
+from ingest.chunking import leaf_heading
 
 
 class TermStatistics(Protocol):
@@ -103,12 +107,23 @@ def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
     return 0.0
 
 
+def _guideline_part(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    """Whether a funding-call chunk stands under a heading of the guideline part the
+    question asks for („Wer darf …“ under „Zuwendungsempfänger“, see
+    `assistant/answering/guideline.py`)."""
+    asked = signals.question.guideline_parts
+    if not asked or chunk.doc_type != "funding_call":
+        return 0.0
+    return float(bool(asked & parts_of_heading(leaf_heading(chunk.heading))))
+
+
 Stage = Callable[[StoredChunk, QuestionSignals], float]
 STAGES: dict[str, Stage] = {
     "coverage": _coverage,
     "heading": _heading,
     "named_document": _named_document,
     "answer_form": _answer_form,
+    "guideline_part": _guideline_part,
 }
 
 

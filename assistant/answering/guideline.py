@@ -1,0 +1,106 @@
+"""The parts of a funding guideline a question asks for (`prompts/richtlinien.yaml`).
+
+A guideline answers „Wer darf einen Antrag stellen?“ under „Zuwendungsempfänger“ with
+„Antragsberechtigt sind …“ and „Wie hoch ist die Förderquote?“ under „Art, Umfang und Höhe
+der Zuwendung“ with „Es werden bis zu 85 Prozent … bezuschusst“: the question and the
+answer share few words, but the section the answer stands in is predictable, because
+German guidelines follow one pattern of parts. The question analysis names the parts a
+question asks for; re-ranking favours funding-call chunks under a heading of those parts.
+
+Guidelines also refer to their own numbered sections („mit den in Nummer 10 genannten
+Unterlagen“); `section_references` finds such references so the answer can quote the
+section they name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.answering.cues import CueList, words_of
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelinePart:
+    name: str
+    question: CueList  # a question with one of these asks for the part
+    heading: CueList  # a section heading with one of these is the part
+    asks: str = ""  # an answer kind asking for the part when no cue word names one: "time"
+
+
+@lru_cache(maxsize=1)
+def guideline_parts() -> tuple[GuidelinePart, ...]:
+    from assistant.llm.templates import prompt_data
+
+    data = prompt_data("richtlinien.yaml")["parts"]
+    return tuple(
+        GuidelinePart(
+            name=str(name),
+            question=CueList(str(c) for c in part["question"]),
+            heading=CueList(str(c) for c in part["heading"]),
+            asks=str(part.get("asks", "")),
+        )
+        for name, part in data.items()
+    )
+
+
+def parts_asked(words: Sequence[str], kinds: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The parts a question asks for, each with the question's words that name it („wer
+    darf“ for the recipients); failing those, the parts its answer `kinds` ask for
+    („Bis wann …?“ asks for the procedure: "time"), named by no words."""
+    named = {
+        part.name: tuple(w for span in spans for w in words[span.start : span.end])
+        for part in guideline_parts()
+        if (spans := part.question.find_all(words))
+    }
+    return named or {p.name: () for p in guideline_parts() if p.asks and p.asks in kinds}
+
+
+@lru_cache(maxsize=4096)
+def parts_of_heading(heading: str) -> frozenset[str]:
+    """The parts a section heading names („VI. Art und Umfang, Höhe der Zuwendung“: hoehe)."""
+    words = words_of(heading)
+    return frozenset(p.name for p in guideline_parts() if p.heading.in_words(words))
+
+
+@dataclass(frozen=True, slots=True)
+class _ReferenceCues:
+    nouns: CueList
+    verbs: CueList
+
+
+@lru_cache(maxsize=1)
+def _reference_cues() -> _ReferenceCues:
+    from assistant.llm.templates import prompt_data
+
+    data = prompt_data("richtlinien.yaml")["references"]
+    return _ReferenceCues(CueList(data["nouns"]), CueList(data["verbs"]))
+
+
+# A section number as headings start with it: „10“, „4.2“, „10.“ (not a year).
+_SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?=\s)")
+_VERB_WITHIN = 2
+
+
+def section_references(text: str) -> list[str]:
+    """The numbers of the sections a sentence refers to („mit den in Nummer 10 genannten
+    Unterlagen“: ["10"]), in order, without repeats."""
+    cue = _reference_cues()
+    words = words_of(text)
+    found: list[str] = []
+    for i, word in enumerate(words[:-1]):
+        number = words[i + 1].rstrip(".")
+        if not (cue.nouns.matches_word(word) and _SECTION_NUMBER.match(f"{number} ")):
+            continue
+        after = words[i + 2 : i + 2 + _VERB_WITHIN]
+        if any(cue.verbs.matches_word(w) for w in after) and number not in found:
+            found.append(number)
+    return found
+
+
+def heading_number(heading: str) -> str | None:
+    """The section number a heading starts with („10 Erforderliche Unterlagen“: "10")."""
+    match = _SECTION_NUMBER.match(heading.strip())
+    return match.group(1) if match else None
