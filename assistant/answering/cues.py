@@ -132,6 +132,7 @@ class Cues:
     defining_verbs: CueList
     forward_reference: CueList
     referring_words: CueList
+    difference: CueList
     number_words: dict[str, int]
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answering.arithmetic import Difference, row_difference
 from assistant.answering.cues import cues, words_of
 from assistant.answering.guideline import parts_of_heading, section_references
 from assistant.answering.lists import (
@@ -120,7 +121,9 @@ class ExtractiveGenerator:
         chosen = self._choose(candidates, limit, weights)
         chosen = self._cover_parts(chosen, candidates, list(question.parts), limit)
         bullets = style.bullets if style else False
-        return self._compose(chosen, definitions, bullets)
+        # „Wie viele Plätze fehlen?“: the gap between the two figures of the best row.
+        gap = row_difference(chosen[0].text, question.weights_of()) if question.difference else None
+        return self._compose(chosen, definitions, bullets, gap)
 
     def stream(
         self,
@@ -260,7 +263,10 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _compose(
-        chosen: list[_Candidate], definitions: Sequence[Definition], bullets: bool
+        chosen: list[_Candidate],
+        definitions: Sequence[Definition],
+        bullets: bool,
+        gap: Difference | None = None,
     ) -> Generated:
         # Number the cited sources in order of first use; keep the best sentence first.
         numbers: dict[tuple[str, int | None], int] = {}
@@ -279,6 +285,8 @@ class ExtractiveGenerator:
             lines += [
                 f"{row_sentence(item)} [{number(source)}]" for item, source in c.unit.followers
             ]
+            if gap is not None and c is chosen[0]:
+                lines.append(gap.line(number(c.unit.source)))
         shown = {c.text.casefold() for c in chosen}
         explained = [d for d in definitions if d.sentence.casefold() not in shown]
         if explained:
