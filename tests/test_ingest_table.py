@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 
 from ingest.blocks import BlockKind, LoadedDocument
+from ingest.delimiters import guess_delimiter
 from ingest.formats import load_file
-from ingest.loaders.table import cell_display, sniff_delimiter
+from ingest.loaders.table import cell_display
 from tests.fixtures_files import write_csv
 
 HEADER = ["Stadtteil", "SGB-II-Quote in %", "Größe in ha"]
@@ -49,8 +50,8 @@ def test_tab_separated_file(tmp_path: Path) -> None:
 
 def test_sniffer_prefers_semicolon_over_decimal_commas() -> None:
     text = "Stadtteil;Quote;Fläche\nNord;23,4;1,5\nSüd;8,1;2,5\n"
-    assert sniff_delimiter(text) == ";"
-    assert sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
+    assert guess_delimiter(text).delimiter == ";"
+    assert guess_delimiter("a,b,c\n1,2,3\n4,5,6\n").delimiter == ","
 
 
 def test_csv_skips_empty_rows_and_keeps_row_numbers(tmp_path: Path) -> None:

@@ -42,8 +42,10 @@ from assistant.indicators.numbers import (
     format_german,
     parse_number,
 )
+from ingest.delimiters import excel_separator_hint, guess_delimiter
 from ingest.encoding import decode_bytes
 from ingest.errors import IngestError
+from ingest.formulas import fill_formulas
 
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})
 
@@ -57,7 +59,6 @@ LONG_COLUMNS = (
 
 _MAX_CAPTION_ROWS = 5
 _SIGN_REASONS = frozenset(SUPPRESSION_SIGNS.values())
-_DELIMITERS = (";", "\t", ",")
 _CODE_HEADER = re.compile(
     r"(^|[\s\-_./])(nr|nummer|code|schlüssel|schluessel|kennziffer|kennz|id|lor|key|kennung|"
     r"gkz|ags|ars)"
@@ -186,31 +187,14 @@ def _csv_grid(path: Path) -> Grid:
         raise IngestError(
             f"Die Datei „{path.name}“ kann nicht gelesen werden ({error})."
         ) from error
-    first, _, rest = text.partition("\n")
-    delimiter = None
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        delimiter, text = first.strip()[4], rest  # Excel's "sep=;" line is not a row
-    delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text))
+    delimiter, text = excel_separator_hint(text)
+    tab = "\t" if path.suffix.lower() == ".tsv" else None
+    delimiter = delimiter or tab or guess_delimiter(text).delimiter
     rows = []
     for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         if any(c.strip() for c in cells):
             rows.append((number, [GridCell(c.strip()) for c in cells]))
     return Grid(None, rows)
-
-
-def sniff_delimiter(text: str) -> str:
-    """ ";", tab or ",": the one that splits the first lines into the most stable width."""
-    sample = [line for line in text.split("\n")[:50] if line.strip()]
-    best, best_score = ";", (0.0, 0)
-    for delimiter in _DELIMITERS:
-        widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
-        if not widths:
-            continue
-        common = max(set(widths), key=widths.count)
-        score = (widths.count(common) / len(widths), common) if common > 1 else (0.0, 0)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
 
 
 def _xlsx_grids(path: Path) -> list[Grid]:
@@ -224,6 +208,7 @@ def _xlsx_grids(path: Path) -> list[Grid]:
         ) from error
     grids = []
     try:
+        formulas = fill_formulas(path, workbook)
         for sheet in workbook.worksheets:
             merged: dict[tuple[int, int], GridCell] = {}
             merged_rows: set[int] = set()
@@ -240,7 +225,8 @@ def _xlsx_grids(path: Path) -> list[Grid]:
                     continue
                 number = row[0].row
                 cells = [
-                    merged.get((number, index)) or _xlsx_cell(cell)
+                    merged.get((number, index))
+                    or _xlsx_cell(cell, formulas.display((sheet.title, number, index)))
                     for index, cell in enumerate(row, start=1)
                 ]
                 if any(c.text for c in cells):
@@ -251,8 +237,12 @@ def _xlsx_grids(path: Path) -> list[Grid]:
     return grids
 
 
-def _xlsx_cell(cell: object) -> GridCell:
+def _xlsx_cell(cell: object, formula_value: float | str | None = None) -> GridCell:
+    """A cell as shown; `formula_value` stands in for a formula saved without its value
+    (computed, or „(Formel ohne Wert)“, see `ingest.formulas`)."""
     value = getattr(cell, "value", None)
+    if value is None:
+        value = formula_value
     if value is None:
         return GridCell("")
     if isinstance(value, bool):

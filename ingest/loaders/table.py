@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -12,24 +11,24 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.blocks import Block, LoadedDocument
+from ingest.delimiters import DelimiterGuess, excel_separator_hint, guess_delimiter
 from ingest.encoding import decode_bytes
+from ingest.formulas import FormulaFill, fill_formulas
 from ingest.table_rows import RawRow, table_blocks
 from ingest.titles import title_from_name
-
-# Preference on ties: German exports use ";" because "," is the decimal separator.
-_DELIMITERS = (";", "\t", ",")
-_SNIFF_LINES = 50
 
 
 def load_csv(path: Path, source: str) -> LoadedDocument:
     """Load a CSV/TSV file: delimiter sniffed, encoding detected, values kept as written."""
     # Characters are normalised per cell (table_rows), not here: that would eat the tabs.
-    delimiter, text = _excel_separator_hint(decode_bytes(path.read_bytes()))
-    delimiter = delimiter or sniff_delimiter(text)
-    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    hinted, text = excel_separator_hint(decode_bytes(path.read_bytes()))
+    guess = DelimiterGuess(hinted) if hinted else guess_delimiter(text)
+    records = csv.reader(io.StringIO(text), delimiter=guess.delimiter)
     rows = [RawRow(number, cells) for number, cells in enumerate(records, start=1)]
-    blocks = table_blocks(rows, fill_group_labels=True)
-    return _document(source, "csv", blocks)
+    document = _document(source, "csv", table_blocks(rows, fill_group_labels=True))
+    warning = guess.warning(Path(source).name)
+    document.warnings += [warning] if warning else []
+    return document
 
 
 def load_xlsx(path: Path, source: str) -> LoadedDocument:
@@ -37,40 +36,35 @@ def load_xlsx(path: Path, source: str) -> LoadedDocument:
     workbook = openpyxl.load_workbook(path, data_only=True)  # not read-only: merges needed
     blocks: list[Block] = []
     try:
+        formulas = fill_formulas(path, workbook)
         for sheet in workbook.worksheets:
-            blocks.extend(
-                table_blocks(sheet_rows(sheet), sheet=sheet.title, heading_path=(sheet.title,))
-            )
+            rows = sheet_rows(sheet, formulas)
+            blocks.extend(table_blocks(rows, sheet=sheet.title, heading_path=(sheet.title,)))
     finally:
         workbook.close()
-    return _document(source, "xlsx", blocks)
+    document = _document(source, "xlsx", blocks)
+    document.warnings += formulas.warnings(Path(source).name)
+    return document
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter (";", tab or ",") that splits the first lines most consistently."""
-    sample = [line for line in text.split("\n")[:_SNIFF_LINES] if line.strip()]
-    best, best_score = _DELIMITERS[0], (0.0, 0)
-    for delimiter in _DELIMITERS:
-        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
-        if not counts:
-            continue
-        fields, frequency = Counter(counts).most_common(1)[0]
-        score = (frequency / len(counts), fields) if fields > 1 else (0.0, 0)
-        if score[0] > best_score[0]:
-            best, best_score = delimiter, score
-    return best
-
-
-def sheet_rows(sheet: Worksheet) -> list[RawRow]:
-    """Rows of a worksheet as display text; merged cells filled with their top-left value."""
+def sheet_rows(sheet: Worksheet, formulas: FormulaFill | None = None) -> list[RawRow]:
+    """Rows of a worksheet as display text; merged cells filled with their top-left value,
+    formula cells saved without a value filled from `formulas`."""
     filled, merged_rows = _merged_values(sheet)
+    formulas = formulas or FormulaFill()
     rows = []
     for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
         if not row:
             continue
         number = row[0].row
         cells = [
-            filled.get((number, column), cell_display(cell.value, _number_format(cell)))
+            filled.get((number, column))
+            or cell_display(
+                cell.value
+                if cell.value is not None
+                else formulas.display((sheet.title, number, column)),
+                _number_format(cell),
+            )
             for column, cell in enumerate(row, start=1)
         ]
         rows.append(RawRow(number, cells, merged_across=number in merged_rows))
@@ -120,14 +114,6 @@ def _merged_values(sheet: Worksheet) -> tuple[dict[tuple[int, int], str], set[in
             if cell_range.max_col > cell_range.min_col:
                 merged_rows.add(row)
     return filled, merged_rows
-
-
-def _excel_separator_hint(text: str) -> tuple[str | None, str]:
-    """Excel's "sep=;" first line: (its delimiter, the text without it; Excel hides it too)."""
-    first, _, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        return first.strip()[4], rest
-    return None, text
 
 
 def _document(source: str, file_format: str, blocks: list[Block]) -> LoadedDocument:
