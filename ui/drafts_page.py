@@ -28,7 +28,7 @@ from ui.markdown_text import inert
 
 _DRAFT = "drafts_page.draft_id"
 _CHECK = "drafts_page.check"
-_STATUS_ICON = {"erfüllt": "🟢", "teilweise": "🟡", "fehlt": "🔴"}
+_STATUS_ICON = {"erfüllt": "🟢", "teilweise": "🟡", "fehlt": "🔴", "Hinweis": "ℹ️"}
 _rights = {"edit": True}  # set per run: may the person edit drafts (role „Lesen“ may not)
 
 
@@ -496,10 +496,16 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
 
 def _show_check(result: CheckResult) -> None:
     counts = result.counts()
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric("erfüllt", counts["erfüllt"])
     cols[1].metric("teilweise", counts["teilweise"])
     cols[2].metric("fehlt", counts["fehlt"])
+    cols[3].metric(
+        "Hinweise",
+        counts["Hinweis"],
+        help="Rahmen des Aufrufs (Antragsberechtigung, Fristen, Ausschlüsse, Pflichten nach der "
+        "Bewilligung): beim Antrag zu beachten, kein Inhalt des Entwurfs",
+    )
     categories = ["alle", *CATEGORIES]
     category = st.selectbox(
         "Kategorie",

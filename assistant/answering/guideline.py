@@ -104,3 +104,16 @@ def heading_number(heading: str) -> str | None:
     """The section number a heading starts with („10 Erforderliche Unterlagen“: "10")."""
     match = _SECTION_NUMBER.match(heading.strip())
     return match.group(1) if match else None
+
+
+@lru_cache(maxsize=1)
+def _frame_cues() -> CueList:
+    from assistant.llm.templates import prompt_data
+
+    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["frame_cues"])
+
+
+def frames_application(text: str) -> bool:
+    """Whether a call's statement frames an application (an exclusion, the way the grant
+    is given, a duty after the grant) instead of asking for content of the draft."""
+    return _frame_cues().in_text(text)

@@ -25,6 +25,10 @@ Decision, in this order (thresholds tuned on the demo call and draft, eval/crite
 4. teilweise: a unit covers >= 0.30, or similarity >= 0.60 with coverage >= 0.15.
 5. fehlt otherwise (no draft passage is cited).
 
+Then a cap („höchstens 10 % der Gesamtausgaben“) is decided by arithmetic on the draft's
+cost table where it can be (caps.py), and eligibility and deadlines the draft does not
+cover become notes („Hinweis“): they frame the application, they are not its content.
+
 Each result names the draft passage that decided it and the call passage it checks.
 """
 
@@ -34,19 +38,27 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from assistant.answering.guideline import frames_application
+from assistant.drafting.caps import check_cap
 from assistant.drafting.criteria import CallChecklist, Criterion
 from assistant.drafting.document import DraftDocument
 from assistant.drafting.gaps import announces_gap
 from assistant.retrieval.german import analyze, content_terms, raw_tokens
 from ingest.chunking import leaf_heading
 
-Status = Literal["erfüllt", "teilweise", "fehlt"]
+Status = Literal["erfüllt", "teilweise", "fehlt", "Hinweis"]
+STATUSES: tuple[Status, ...] = ("erfüllt", "teilweise", "fehlt", "Hinweis")
+# Who may apply and until when is the call's frame, not content of the draft: such a
+# criterion is shown as a note („Hinweis“), never as missing, unless the draft covers it.
+CONTEXT_CATEGORIES = ("eligibility", "deadline")
+# Categories whose statements may frame the application (see `frames_application`).
+FRAMED_CATEGORIES = ("condition", "co_financing", "required_document")
 Encode = Callable[[list[str]], np.ndarray]
 
 FULL_COVERAGE = 0.60
@@ -96,6 +108,7 @@ class CheckItem:
     similarity: float
     draft_unit: DraftUnit | None = None
     reason: str = ""  # German, one sentence
+    computed: bool = False  # decided by arithmetic on the draft's cost table
 
     @property
     def draft_location(self) -> str:
@@ -133,13 +146,15 @@ class CheckResult:
 
     def counts(self) -> dict[str, int]:
         counted = Counter(i.status for i in self.items)
-        return {s: counted.get(s, 0) for s in ("erfüllt", "teilweise", "fehlt")}
+        return {s: counted.get(s, 0) for s in STATUSES}
 
     def summary(self) -> str:
         c = self.counts()
+        checked = len(self.items) - c["Hinweis"]
+        notes = f"; dazu {c['Hinweis']} Hinweise zum Rahmen des Aufrufs" if c["Hinweis"] else ""
         return (
-            f"{len(self.items)} Anforderungen: {c['erfüllt']} erfüllt, {c['teilweise']} "
-            f"teilweise, {c['fehlt']} fehlen."
+            f"{checked} Anforderungen: {c['erfüllt']} erfüllt, {c['teilweise']} "
+            f"teilweise, {c['fehlt']} fehlen{notes}."
         )
 
 
@@ -205,10 +220,49 @@ def check_units(
     weights = _weights(checklist, units)
     texts = [u for u in units if not u.chapter]
     similarities = _similarities(checklist, texts, encode)
+    rows = [u.text for u in texts if not u.gap]
     result = CheckResult(checklist.title, draft_title)
     for index, criterion in enumerate(checklist.criteria):
-        result.items.append(_judge(criterion, units, texts, similarities[index], weights))
+        item = _judge(criterion, units, texts, similarities[index], weights)
+        result.items.append(_as_context(_with_cap(item, rows)))
     return result
+
+
+def _with_cap(item: CheckItem, rows: Sequence[str]) -> CheckItem:
+    """A cap („höchstens 10 % der Gesamtausgaben“) decided by the draft's cost table."""
+    cap = check_cap(item.criterion.text, rows)
+    if cap is None:
+        return item
+    status: Status = "erfüllt" if cap.met else "fehlt"
+    reason = cap.reason if cap.met else f"Obergrenze überschritten. {cap.reason}"
+    return replace(item, status=status, reason=reason, computed=True)
+
+
+def _as_context(item: CheckItem) -> CheckItem:
+    """Eligibility, deadlines and statements that frame the application (exclusions, the
+    way the grant is given, duties after it) are notes where the draft does not cover
+    them, not gaps; a cap the cost table decided stays decided."""
+    criterion = item.criterion
+    framing = criterion.category in FRAMED_CATEGORIES and frames_application(
+        _with_lead_in(criterion)
+    )
+    if not (criterion.category in CONTEXT_CATEGORIES or framing) or item.status == "erfüllt":
+        return item
+    if item.computed:
+        return item
+    return replace(
+        item,
+        status="Hinweis",
+        reason="Rahmen des Aufrufs (Voraussetzung, Frist, Ausschluss oder Pflicht nach der "
+        "Bewilligung): beim Antrag zu beachten, kein Inhalt des Entwurfs.",
+    )
+
+
+def _with_lead_in(criterion: Criterion) -> str:
+    """The criterion with the lead-in it stands under („Nicht förderfähig sind: …“)."""
+    cited = criterion.citation.text
+    start = cited.find(criterion.text[:40])
+    return f"{cited[:start]} {criterion.text}" if start > 0 else criterion.text
 
 
 # ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ CRITERIA_HELP = (
     "Die Anforderungen eines Förderaufrufs als Checkliste ausgeben und optional einen "
     "Entwurf dagegen prüfen (erfüllt / teilweise / fehlt)."
 )
-_STATUS_STYLE = {"erfüllt": "green", "teilweise": "yellow", "fehlt": "red"}
+_STATUS_STYLE = {"erfüllt": "green", "teilweise": "yellow", "fehlt": "red", "Hinweis": "blue"}
 
 console = Console()
 err = Console(stderr=True)

@@ -28,7 +28,12 @@ FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 ACCENT = "1F3864"  # dark blue of headings and table heads
 HEAD_FILL = "D9E2F3"
 GAP_FILL = "FFF2CC"
-STATUS_LABELS = {"erfüllt": "erfüllt", "teilweise": "teilweise", "fehlt": "fehlt"}
+STATUS_LABELS = {
+    "erfüllt": "erfüllt",
+    "teilweise": "teilweise",
+    "fehlt": "fehlt",
+    "Hinweis": "Hinweis",
+}
 _BOLD_LINE = re.compile(r"^\*\*(?P<text>.+)\*\*$")
 _INLINE = re.compile(r"(\[Ergänzen:[^\]]*\])|" + MARKER.pattern, re.IGNORECASE)
 
@@ -498,7 +503,12 @@ def _docx_table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], 
             if kind == "Wirkungskette" and index == 4 and text != "keine":
                 _shade(cell, GAP_FILL)
             if kind == "Prüfung" and index == 2:
-                _shade(cell, {"erfüllt": "E2EFDA", "teilweise": GAP_FILL}.get(text, "F8CBAD"))
+                _shade(
+                    cell,
+                    {"erfüllt": "E2EFDA", "teilweise": GAP_FILL, "Hinweis": "DDEBF7"}.get(
+                        text, "F8CBAD"
+                    ),
+                )
     widths = {
         "Kennzahlen": [4.3, 2.3, 2.1, 1.4, 3.1, 1.4, 1.4],
         "Wirkungskette": [3.6, 3.2, 3.8, 3.0, 2.4],
