@@ -18,7 +18,7 @@ from assistant.drafting.criteria import CATEGORIES, load_call
 from assistant.drafting.export import to_markdown
 from assistant.drafting.outlines import Outline, Section, list_outlines
 from assistant.drafting.renumber import TABLE_LINE
-from assistant.drafting.service import DraftingError, DraftingService
+from assistant.drafting.service import DraftingError, DraftingService, GenerationReport
 from assistant.drafting.store import ORIGIN_LABELS, DraftInfo, HandEditProtected, StoredSection
 from assistant.feedback import FeedbackStore
 from assistant.workspace.access import Action, PermissionDenied
@@ -26,8 +26,10 @@ from assistant.workspace.comments import CommentError
 from ui import auth
 from ui.markdown_text import inert
 
-_DRAFT = "drafts_page.draft_id"
-_CHECK = "drafts_page.check"
+_SELECT = "drafts_page.select"  # the id of the draft in view (the selectbox's state)
+_REQUESTED = "drafts_page.requested"  # a draft to show on the next run (just created)
+_CHECK = "drafts_page.check"  # draft id -> its last check in this session
+_FLASH = "drafts_page.flash"  # a message for the next run of the page
 _STATUS_ICON = {"erfüllt": "🟢", "teilweise": "🟡", "fehlt": "🔴", "Hinweis": "ℹ️"}
 _rights = {"edit": True}  # set per run: may the person edit drafts (role „Lesen“ may not)
 
@@ -64,6 +66,9 @@ def render_drafts_page(services: Any) -> None:
             icon=":material/info:",
         )
         return
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/task_alt:")
     drafts = drafting.store.drafts()
     left, right = st.columns([2, 3])
     with left:
@@ -92,23 +97,26 @@ def render_drafts_page(services: Any) -> None:
 
 
 def _choose_draft(drafts: list[DraftInfo]) -> DraftInfo | None:
+    """The draft in view. The choice lives in the selectbox's own state: a selectbox whose
+    default changes between runs is a new widget to Streamlit and falls back to that
+    default, which showed one draft while the page acted on another."""
     if not drafts:
         st.write("Noch keine Entwürfe.")
         return None
     by_id = {d.id: d for d in drafts}
-    selected = st.session_state.get(_DRAFT)
-    if selected not in by_id:
-        selected = drafts[0].id
+    requested = st.session_state.pop(_REQUESTED, None)  # a draft just created
+    if requested in by_id:
+        st.session_state[_SELECT] = requested
+    if st.session_state.get(_SELECT) not in by_id:  # none yet, or deleted
+        st.session_state[_SELECT] = drafts[0].id
     chosen = st.selectbox(
         "Entwurf",
         list(by_id),
-        index=list(by_id).index(selected),
         format_func=lambda i: (
             f"{by_id[i].title} ({by_id[i].quartier}, {by_id[i].updated_at:%d.%m.%Y})"
         ),
-        key="drafts_page.select",
+        key=_SELECT,
     )
-    st.session_state[_DRAFT] = chosen
     return by_id[chosen]
 
 
@@ -138,14 +146,30 @@ def _new_draft_form(drafting: DraftingService) -> None:
     try:
         info = drafting.create_draft(quartier, outline_id, title)
         if write_all:
-            with st.spinner("Abschnitte werden geschrieben …"):
-                drafting.generate_all(info.id)
+            _write_all(drafting, info.id)
     except DraftingError as error:
         st.error(str(error))
         return
-    st.session_state[_DRAFT] = info.id
-    st.session_state.pop("drafts_page.select", None)
+    st.session_state[_REQUESTED] = info.id
     st.rerun()
+
+
+def _write_all(drafting: DraftingService, draft_id: int) -> GenerationReport:
+    """Write every section with a progress bar naming the section being written; each
+    section is stored as soon as it is done."""
+    bar = st.progress(0.0, text="Abschnitte werden vorbereitet …")
+
+    def progress(done: int, total: int, title: str) -> None:
+        text = (
+            f"Abschnitt {done + 1} von {total} wird geschrieben: {title}"
+            if done < total
+            else f"Alle {total} Abschnitte geschrieben."
+        )
+        bar.progress(done / total if total else 1.0, text=text)
+        if done == total:  # shown again after the page reloads
+            st.session_state[_FLASH] = text
+
+    return drafting.generate_all(draft_id, progress=progress)
 
 
 def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline) -> None:
@@ -163,8 +187,7 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
     if actions[0].button(
         "Alle Abschnitte schreiben", key="drafts_page.all", disabled=_locked()
     ) and _edit_ok(str(draft.id)):
-        with st.spinner("Abschnitte werden geschrieben …"):
-            report = drafting.generate_all(draft.id)
+        report = _write_all(drafting, draft.id)
         if report.kept:
             st.info(
                 "Von Hand bearbeitete Abschnitte blieben unverändert; der neue Text liegt "
@@ -173,8 +196,7 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
         st.rerun()
     if written:
         document = drafting.document(draft.id)
-        check = st.session_state.get(_CHECK)
-        check = check if isinstance(check, CheckResult) else None
+        check = _check_of(draft.id)
         actions[1].download_button(
             "Als Word-Datei (DOCX)",
             data=_docx_bytes(document, check),
@@ -199,8 +221,6 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
                 session.delete_draft(draft.id)
             else:
                 drafting.store.delete(draft.id)
-            st.session_state.pop(_DRAFT, None)
-            st.session_state.pop("drafts_page.select", None)
             st.rerun()
 
 
@@ -457,8 +477,8 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
         key="drafts_page.call_upload",
     )
     if not st.button("Prüfen", type="primary", key="drafts_page.check_button"):
-        result = st.session_state.get(_CHECK)
-        if isinstance(result, CheckResult) and result.draft_title == draft.title:
+        result = _check_of(draft.id)
+        if result is not None:
             _show_check(result)
         return
     try:
@@ -490,8 +510,15 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
         result = check_units(
             checklist, units_from_document(document), draft.title, services.embedder.encode
         )
-    st.session_state[_CHECK] = result
-    _show_check(result)
+    st.session_state.setdefault(_CHECK, {})[draft.id] = result
+    st.rerun()  # the exports above are built again, now with this check
+
+
+def _check_of(draft_id: int) -> CheckResult | None:
+    """The last check of this draft in this session: every action on the page (showing,
+    exporting) uses the check of the draft in view, never that of another."""
+    checks = st.session_state.get(_CHECK)
+    return checks.get(draft_id) if isinstance(checks, dict) else None
 
 
 def _show_check(result: CheckResult) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 _QUOTE_LINE = re.compile(r"^\s*-\s*„(?P<quote>.+)“\s*(?:\[\d+\])+\s*$")
+
+
+# Called with (sections done, sections in all, title of the section written next).
+SectionProgress = Callable[[int, int, str], None]
 
 
 class DraftingError(RuntimeError):
@@ -125,10 +130,17 @@ class DraftingService:
         )
 
     def generate_all(
-        self, draft_id: int, *, overwrite: bool = False, extractive: bool = False
+        self,
+        draft_id: int,
+        *,
+        overwrite: bool = False,
+        extractive: bool = False,
+        progress: SectionProgress | None = None,
     ) -> GenerationReport:
-        """Write every section in outline order. A person's text is kept current unless
-        `overwrite`; the new text is then stored beside it (see `StoredSection`)."""
+        """Write every section in outline order, each stored as soon as it is written. A
+        person's text is kept current unless `overwrite`; the new text is then stored
+        beside it (see `StoredSection`). `progress(done, total, title)` hears of each
+        section before it is written and once all are done."""
         info = self.store.get(draft_id)
         outline = self.outline(info.outline_id)
         report = GenerationReport()
@@ -137,7 +149,10 @@ class DraftingService:
         for stored in existing.values():
             if stored.protected and not overwrite:
                 used.update(quotes_in(stored.text))
-        for section in outline.sections:
+        total = len(outline.sections)
+        for done, section in enumerate(outline.sections):
+            if progress is not None:
+                progress(done, total, section.title)
             stored = existing.get(section.id)
             protected = stored is not None and stored.protected and not overwrite
             drafted = self.writer.write(
@@ -154,6 +169,8 @@ class DraftingService:
                 keep_both=protected,
             )
             (report.kept if protected else report.written).append(section.id)
+        if progress is not None:
+            progress(total, total, "")
         return report
 
     def edit_section(self, draft_id: int, section_id: str, text: str) -> StoredSection:

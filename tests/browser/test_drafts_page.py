@@ -1,0 +1,145 @@
+"""The Entwürfe page in a real browser: two drafts, and every action on the one shown.
+
+A planner writes two drafts, switches between them, checks one against the demo call and
+downloads both: the check and the DOCX belong to the draft in view, never to the other
+one. Writing a whole outline shows which section is being written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from eval.ui_browser import launch_chromium, missing_prerequisites, open_app, running_app
+from eval.ui_browser import wait_idle as idle
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "sample" / "generated"
+FILES = (
+    "Foerderaufruf_Starke_Quartiere_2025.pdf",
+    "Sozialbericht_Lindwerden_2024.pdf",
+    "Kennzahlen_Stadtteile.csv",
+)
+STEP = re.compile(r"^Abschnitt (\d+) von 11 wird geschrieben: \w")
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+_missing = missing_prerequisites()
+if _missing and os.environ.get("PLANWERK_BROWSER_TEST") != "required":
+    pytest.skip(f"Browser-Test übersprungen: {_missing}", allow_module_level=True)
+
+# Records every text a progress bar shows, however briefly.
+_WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  new MutationObserver(() => {
+    document.querySelectorAll('[data-testid="stProgress"]').forEach((bar) => {
+      const text = bar.innerText.trim();
+      if (text && !window.__progress.includes(text)) window.__progress.push(text);
+    });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert not _missing, _missing
+    from assistant.config import Settings
+    from assistant.services import Services
+    from assistant.uploads import ingest_upload
+
+    data_dir = tmp_path_factory.mktemp("entwuerfe") / "index"
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("PLANWERK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PLANWERK_CONFIG", str(data_dir.parent / "absent.toml"))
+    services = Services(Settings())
+    try:
+        for name in FILES:
+            ingest_upload(services.settings, services.pipeline, name, (DEMO / name).read_bytes())
+    finally:
+        services.close()
+        monkeypatch.undo()
+    with running_app(data_dir) as url:
+        yield url
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by its label."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label).first
+    box.click()
+    page.get_by_role("option", name=re.compile(f"^{re.escape(option)}")).first.click()
+    expect(box).to_have_value(re.compile(f"^{re.escape(option)}"))
+    idle(page)
+
+
+def _create(page: Page, quartier: str, title: str) -> list[str]:
+    """Create a draft with every section written; the progress texts seen meanwhile."""
+    from playwright.sync_api import expect
+
+    expander = page.get_by_test_id("stExpander").filter(has_text="Neuen Entwurf anlegen")
+    form = expander.get_by_test_id("stForm")
+    if not form.is_visible():
+        expander.get_by_text("Neuen Entwurf anlegen").click()
+    _choose(page, "Quartier", quartier)
+    form.get_by_label("Titel (optional)").fill(title)
+    page.evaluate(_WATCH_PROGRESS)
+    form.get_by_role("button", name="Entwurf anlegen").click()
+    expect(page.get_by_text("Alle 11 Abschnitte geschrieben.")).to_be_visible(timeout=120_000)
+    idle(page)
+    return list(page.evaluate("window.__progress || []"))
+
+
+def _docx_text(page: Page) -> str:
+    from docx import Document
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Als Word-Datei (DOCX)").click()
+    data = Path(download.value.path()).read_bytes()
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_two_drafts_check_and_export_act_on_the_one_shown(app_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = open_app(browser, app_url, "/entwuerfe")
+            expect(page.get_by_role("heading", name="Entwürfe")).to_be_visible()
+
+            seen = _create(page, "Hafenviertel", "IHK Hafenviertel")
+            # The bar named the sections one after another while they were written.
+            steps = [int(m.group(1)) for t in seen if (m := STEP.match(t))]
+            assert len(steps) >= 3 and steps == sorted(steps), seen
+            _create(page, "Altstadt", "IHK Altstadt")
+            expect(page.get_by_role("heading", name="IHK Altstadt")).to_be_visible()
+
+            # Switch to the first draft and check it against the demo call.
+            _choose(page, "Entwurf", "IHK Hafenviertel")
+            expect(page.get_by_role("heading", name="IHK Hafenviertel")).to_be_visible()
+            page.get_by_role("tab", name="Prüfung gegen Förderaufruf").click()
+            page.get_by_role("button", name="Prüfen").click()
+            expect(page.get_by_text("Hinweise").first).to_be_visible(timeout=60_000)
+            idle(page)
+            checked = _docx_text(page)
+            assert "IHK Hafenviertel" in checked and "Hafenviertel" in checked
+            assert "Geprüft gegen: Förderaufruf" in checked and "erfüllt" in checked
+
+            # The other draft: its own title and text, and no check it never had.
+            _choose(page, "Entwurf", "IHK Altstadt")
+            expect(page.get_by_role("heading", name="IHK Altstadt")).to_be_visible()
+            page.get_by_role("tab", name="Prüfung gegen Förderaufruf").click()
+            expect(page.get_by_test_id("stMetric").filter(has_text="Hinweise")).to_have_count(0)
+            other = _docx_text(page)
+            assert "IHK Altstadt" in other and "IHK Hafenviertel" not in other
+            assert "Geprüft gegen" not in other, "the other draft's check must not be exported"
+        finally:
+            browser.close()
