@@ -209,6 +209,8 @@ def _mode_label(mode: str) -> str:
         return "extraktiv (ohne Sprachmodell: zitierte Sätze aus den Quellen)"
     if mode == "indicators":
         return "berechnet aus Tabellen (ohne Sprachmodell: Werte der zitierten Tabellenzellen)"
+    if mode == "profile":
+        return "Zusammenstellung aus Kennzahlen und Dokumenten (ohne Sprachmodell)"
     return f"{mode} (Sprachmodell, Belege geprüft)"
 
 

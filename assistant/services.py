@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property, partial
 
 from assistant.answer import AnswerService
+from assistant.answering.area_profile import area_profile
 from assistant.answering.question import QuestionAnalysis
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
@@ -132,14 +133,29 @@ class Services:
         )
 
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
-        """A computed answer from the indicator tables, or None for document questions."""
+        """A computed answer from the indicator tables (or an area's fact sheet drawn
+        from them and the documents), or None for document questions."""
+        workspace = self.settings.workspace
+        profile = area_profile(
+            question, self.indicators, lambda q, k: self.retriever.search(q, k=k), workspace
+        )
+        if profile is not None:
+            return self._cells_as_rows(profile, read_first=True)
         computed = answer_indicator_question(
-            question, self.indicators, workspace=self.settings.workspace, embedder=self.embedder
+            question, self.indicators, workspace=workspace, embedder=self.embedder
         )
         if computed is None:
             return None
-        answer = computed.to_answer()
+        # The inputs of a computed index state none of its figures (the report's table does).
+        return self._cells_as_rows(computed.to_answer(), read_first=computed.operation != "index")
+
+    def _cells_as_rows(self, answer: Answer, read_first: bool) -> Answer:
+        """Cell citations of this workspace's tables shown as their whole rows with the
+        header (as the document index holds them); `read_first`: those rows lead the
+        passages to read."""
         for citation in answer.citations:
+            if citation.ref.workspace:
+                continue  # found by the search (a report sentence of a fact sheet)
             # Computed from this workspace's tables only; the citation says so.
             citation.ref = replace(citation.ref, workspace=self.settings.workspace)
             # Cite the whole row with its header, as the document index holds it.
@@ -152,9 +168,7 @@ class Services:
             if row is None:
                 continue
             citation.text = row.text
-            # A row that states a figure of the answer is the first passage to read; the
-            # inputs of a computed index state none of it (the report's index table does).
-            if computed.operation != "index":
+            if read_first:
                 answer.retrieved.append(to_retrieved(row, 1.0, self.settings.workspace))
         return answer
 

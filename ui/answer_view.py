@@ -53,6 +53,11 @@ def render_answer(
     st.markdown(answer_markdown(str(data.get("answer", ""))))
     if data.get("mode") == "indicators":
         st.caption("Berechnet aus Tabellen – die Werte stehen so in den zitierten Zellen.")
+    elif data.get("mode") == "profile":
+        st.caption(
+            "Zusammengestellt aus Kennzahlen und Dokumenten, ohne Sprachmodell – jede Zeile "
+            "mit ihrer Quelle."
+        )
     if data.get("notice"):
         st.info(str(data["notice"]), icon=":material/info:")
     citations = data.get("citations", [])

@@ -133,6 +133,8 @@ class Cues:
     forward_reference: CueList
     referring_words: CueList
     difference: CueList
+    summary: CueList
+    planned_words: CueList
     number_words: dict[str, int]
 
 

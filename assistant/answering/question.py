@@ -87,6 +87,7 @@ class QuestionAnalysis:
     parts: tuple[QuestionPart, ...] = ()
     change: bool = False
     difference: bool = False  # „Wie viele Plätze fehlen?“: two figures subtracted
+    summary: bool = False  # „Fasse die Ausgangslage … zusammen“, „Steckbrief …“
     decrease: bool = False
     since: bool = False  # „seit 2019“
     deviation: bool = False  # against the city average
@@ -171,6 +172,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         parts=tuple(coordinated_parts(text) + limit_parts(text, limit, c)),
         change=c.change.in_words(words) or since or _period(words),
         difference=c.difference.in_words(words),
+        summary=c.summary.in_words(words),
         decrease=c.decrease.in_words(words) or extreme == "lowest",
         since=since,
         deviation=c.deviation.in_words(words),

@@ -75,6 +75,25 @@ class TextEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def cell_citations(sources: Sequence[IndicatorSource]) -> list[Citation]:
+    """The numbered table cells of a computed answer as citations."""
+    return [
+        Citation(
+            n=s.n,
+            ref=SourceRef(
+                doc_id=s.doc_id,
+                source=s.source,
+                title=Path(s.source).stem or s.source,
+                sheet=s.sheet,
+                row=s.row,
+                heading=f"Spalte {s.column}: {s.column_name}",
+            ),
+            text=f"{s.column_name}: {s.value_text}",
+        )
+        for s in sources
+    ]
+
+
 @dataclass(slots=True)
 class IndicatorAnswer:
     """A computed answer: German text with `[n]` markers and the cells they point to."""
@@ -87,21 +106,7 @@ class IndicatorAnswer:
 
     def to_answer(self) -> Answer:
         """The shared `Answer` type (mode "indicators"), so the chat shows it like any other."""
-        citations = [
-            Citation(
-                n=s.n,
-                ref=SourceRef(
-                    doc_id=s.doc_id,
-                    source=s.source,
-                    title=Path(s.source).stem or s.source,
-                    sheet=s.sheet,
-                    row=s.row,
-                    heading=f"Spalte {s.column}: {s.column_name}",
-                ),
-                text=f"{s.column_name}: {s.value_text}",
-            )
-            for s in self.sources
-        ]
+        citations = cell_citations(self.sources)
         return Answer(self.question, self.text, "indicators", citations, [], True)
 
     def to_json(self) -> dict[str, Any]:
