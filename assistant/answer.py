@@ -147,14 +147,14 @@ class AnswerService:
             retrieved = self._with_parts(analysis, retrieved, filters)
         else:
             computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
-            yield from self._finish(computed, question, standalone, thread_id, answer_style)
+            yield from self._finish(computed, analysis, question, thread_id, answer_style)
             return
         refusal = self._refusal(analysis, retrieved)
         if refusal is not None:
             answer = self._answer(
                 standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
             )
-            yield from self._finish(answer, question, standalone, thread_id, answer_style)
+            yield from self._finish(answer, analysis, question, thread_id, answer_style)
             return
         # Definitions cost extra searches: only for answers that will be written.
         definitions = self._definitions(analysis, retrieved, answer_style, filters)
@@ -165,7 +165,7 @@ class AnswerService:
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
         answer.retrieved = retrieved  # the search's ranking; continuations were only read
-        yield from self._finish(answer, question, standalone, thread_id, answer_style, streamed)
+        yield from self._finish(answer, analysis, question, thread_id, answer_style, streamed)
 
     def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:
         """The question read once, and against the vocabulary the workspace knows."""
@@ -177,15 +177,17 @@ class AnswerService:
     def _finish(
         self,
         answer: Answer,
+        analysis: QuestionAnalysis,
         question: str,
-        standalone: str,
         thread_id: str | None,
         style: AnswerStyle,
         streamed: bool = False,
     ) -> Iterator[StreamEvent]:
-        """Shorten the answer to the style's length, show it unless its draft was streamed
-        (the checked answer then replaces the draft), store it in the thread."""
-        answer = limit_length(answer, style.max_chars)
+        """Shorten the answer to the style's length (keeping what the question asks about
+        in shortened sentences), show it unless its draft was streamed (the checked answer
+        then replaces the draft), store it in the thread."""
+        standalone = analysis.text
+        answer = limit_length(answer, style.max_chars, analysis.weights_of())
         if not streamed:
             yield Token(answer.text)
         answer.asked = question if question != standalone else ""

@@ -108,3 +108,22 @@ def test_a_list_that_fits_when_its_items_are_shortened_keeps_every_item() -> Non
     ]
     assert all(line.endswith("[1]") for line in shown)
     assert lines[-1].startswith("(Gekürzt:") and "abgekürzt" in lines[-1]
+
+
+def test_a_shortened_sentence_keeps_the_stretch_the_question_asks_about() -> None:
+    from assistant.answering.question import analyse_question
+
+    law = (
+        "(1) Wird die Satzung aus den in Absatz 1 bezeichneten Gründen aufgehoben, hat der "
+        + "frühere Eigentümer einen Anspruch auf Übertragung des Grundstücks, " * 12
+        + "; die Rückübertragung kann nur binnen zwei Jahren seit der Aufhebung verlangt "
+        + "werden. [1]"
+    )
+    other = "Die Gemeinde prüft den Antrag und entscheidet über die Rückübertragung. [2]"
+    focus = analyse_question("Binnen welcher Frist kann die Rückübertragung verlangt werden?")
+    shortened = limit_length(_answer([other, law, other.replace("[2]", "[3]")]), 600,
+                             focus.weights_of())  # fmt: skip
+    kept = next(line for line in shortened.text.splitlines() if line.endswith("[1]"))
+    assert kept.startswith("… ") and "binnen zwei Jahren seit der Aufhebung" in kept
+    plain = limit_length(_answer([other, law, other.replace("[2]", "[3]")]), 600)
+    assert "binnen zwei Jahren" not in plain.text, "without a focus the beginning is kept"

@@ -16,10 +16,12 @@ import re
 from dataclasses import replace
 
 from assistant.models import Answer
+from assistant.retrieval.german import content_terms
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
 _CLAUSE_END = re.compile(r"[,;)]|\s[-–]\s")
+_CLAUSE_START = re.compile(r"[,;:]\s+|(?<=[.!?])\s+")
 _TRAILING_MARKERS = re.compile(r"\s*(\[\d+\])(?=(?:\s*\[\d+\])*\s*$)")
 # A list item as the answers write it („- …“, „3. …“, „b) …“), and the share of the room
 # a list right after the best line may take to be kept whole.
@@ -35,8 +37,10 @@ _NOTE_ROOM = 160
 LEFT_OUT = "(Gekürzt:"
 
 
-def limit_length(answer: Answer, max_chars: int) -> Answer:
-    """The answer within `max_chars`, with a closing line naming what was shortened."""
+def limit_length(answer: Answer, max_chars: int, focus: frozenset[str] = frozenset()) -> Answer:
+    """The answer within `max_chars`, with a closing line naming what was shortened. A
+    shortened sentence keeps the stretch that holds most of the `focus` terms (the
+    question's), not always its beginning: a law's deadline often closes its sentence."""
     if len(answer.text) <= max_chars:
         return answer
     budget = max(max_chars - _NOTE_ROOM, max_chars // 2)
@@ -45,7 +49,9 @@ def limit_length(answer: Answer, max_chars: int) -> Answer:
     room = budget - sum(len(lines[i]) + 1 for i in whole)
     share = _share([line for i, line in enumerate(lines) if i not in whole], room)
     trimmed = [
-        _trim(line, share) if i not in whole and len(line) > share and _trimmable(line) else line
+        _trim(line, share, focus)
+        if i not in whole and len(line) > share and _trimmable(line)
+        else line
         for i, line in enumerate(lines)
     ]
     kept: list[str] = []
@@ -149,12 +155,18 @@ def _table_line(line: str) -> bool:
     return line.count(" | ") >= _TABLE_CELLS
 
 
-def _trim(line: str, room: int) -> str:
+def _trim(line: str, room: int, focus: frozenset[str] = frozenset()) -> str:
     """A long cited line from its beginning to a sentence end (else a clause end, else a
-    word) within `room`; „…“ and its citation markers where it was cut mid-sentence."""
+    word) within `room`; „…“ and its citation markers where it was cut mid-sentence. When
+    a later stretch holds more of the `focus` terms, that stretch from a clause start."""
     markers = " ".join(_TRAILING_MARKERS.findall(line))
     body = _TRAILING_MARKERS.sub("", line).rstrip()
     room = max(room - len(markers) - 3, 1)
+    later = _focused_stretch(body, room - 2, focus)
+    if later is not None:
+        start, end = later
+        tail = " …" if end < len(body) else ""
+        return f"… {body[start:end].strip(' ,;')}{tail} {markers}".rstrip()
     sentences = [m.end() for m in _SENTENCE_END.finditer(body) if m.end() <= room]
     if sentences and sentences[-1] >= room * 0.5:
         return f"{body[: sentences[-1]].rstrip()} {markers}".rstrip()
@@ -162,6 +174,27 @@ def _trim(line: str, room: int) -> str:
     at = clauses[-1] if clauses else body.rfind(" ", 0, room)
     at = at if at > 0 else room
     return f"{body[:at].rstrip(' ,;')} … {markers}".rstrip()
+
+
+def _focused_stretch(body: str, room: int, focus: frozenset[str]) -> tuple[int, int] | None:
+    """Start and end of the clause-aligned stretch of at most `room` characters that holds
+    more focus terms than the beginning does; None when the beginning holds as many."""
+    if not focus or room <= 0:
+        return None
+    starts = [0] + [m.end() for m in _CLAUSE_START.finditer(body)]
+
+    def stretch(start: int) -> tuple[int, int]:
+        end = min(len(body), start + room)
+        if end < len(body):
+            end = max(body.rfind(" ", start, end), start + 1)
+        return start, end
+
+    def held(span: tuple[int, int]) -> int:
+        return len(content_terms(body[span[0] : span[1]]) & focus)
+
+    first = held(stretch(0))
+    best = max((stretch(s) for s in starts[1:]), key=held, default=None)
+    return best if best is not None and held(best) > first else None
 
 
 def _cut(line: str, budget: int) -> tuple[str, str]:
