@@ -11,7 +11,7 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: install run test test-long lint format sample demo-index eval bench clean
 .PHONY: browser-deps screenshots bench-ui
-.PHONY: server-deps test-servers
+.PHONY: server-deps test-servers ocr-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,26 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) ocr-deps
 
-demo-index: $(STAMP)
+# Text recognition for scanned PDFs and images (ingest/ocr.py): Tesseract with its German
+# model from Debian, installed once when missing. Without it scans are refused with a
+# German message that says how to enable it.
+ocr-deps:
+	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu || { \
+	  echo "Installiere die Texterkennung (tesseract-ocr, tesseract-ocr-deu) …"; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    tesseract-ocr tesseract-ocr-deu || \
+	  echo "Die Texterkennung ließ sich nicht installieren: Scans werden abgelehnt."; }
+
+demo-index: $(STAMP) ocr-deps
 	$(BIN)/planwerk ingest data/sample/generated
 
 run: demo-index
 	$(BIN)/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP) browser-deps server-deps
+test: $(STAMP) browser-deps server-deps ocr-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PLANWERK_BROWSER_TEST=required $(BIN)/pytest -q -m "not slow"

@@ -29,6 +29,7 @@ class Block:
     heading_path: tuple[str, ...] = ()
     level: int = 0  # heading level (1 = top), 0 for non-headings
     table_header: str | None = None
+    ocr: bool = False  # read by text recognition from a scan, not from a text layer
 
 
 @dataclass(slots=True)

@@ -198,6 +198,8 @@ def _merge_small_tail(pieces: list[_Piece], min_chars: int) -> list[_Piece]:
 def _chunk(section: _Section, piece: _Piece, index: int) -> Chunk:
     first = section.first
     extra: dict[str, Any] = {"kind": "table" if section.is_table else "text"}
+    if first.ocr:  # sections are per page: a page is recognised or read as a whole
+        extra["ocr"] = True
     if section.is_table:
         body = "\n".join(piece.units)
         header = first.table_header or ""

@@ -62,11 +62,19 @@ def encrypted_pdf(name: str) -> IngestError:
     )
 
 
-def scanned_pdf(name: str) -> IngestError:
+def scanned_pdf(name: str, ocr_reason: str | None = None) -> IngestError:
+    """A PDF without text: `ocr_reason` says why Planwerk's own text recognition did not
+    run (None: it ran and found nothing)."""
+    if ocr_reason is None:
+        return IngestError(
+            f"Die PDF-Datei „{name}“ ist offenbar eingescannt, aber auch die Texterkennung "
+            "(OCR) hat darin keinen Text gefunden. Ist die Datei leer oder nur ein Bild ohne "
+            "Schrift?"
+        )
     return IngestError(
         f"Die PDF-Datei „{name}“ enthält keinen auslesbaren Text – vermutlich ist sie "
-        "eingescannt. Bitte zuerst eine Texterkennung (OCR) durchführen, z. B. mit der "
-        "OCR-Funktion Ihres PDF-Programms oder mit „ocrmypdf“, und die erkannte Fassung hochladen."
+        f"eingescannt. {ocr_reason} Alternativ die Datei vorher mit der OCR-Funktion Ihres "
+        "PDF-Programms oder mit „ocrmypdf“ erkennen lassen und die erkannte Fassung hochladen."
     )
 
 

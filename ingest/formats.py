@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingest import errors
 from ingest.blocks import LoadedDocument
-from ingest.loaders import docx, html, markdown, pdf, table, text
+from ingest.loaders import docx, html, image, markdown, pdf, table, text
 
 Loader = Callable[[Path, str], LoadedDocument]
 
@@ -20,6 +20,7 @@ _LOADERS: dict[str, Loader] = {
     "html": html.load,
     "csv": table.load_csv,
     "xlsx": table.load_xlsx,
+    "image": image.load,
 }
 _SUFFIX_FORMATS = {
     ".pdf": "pdf",
@@ -34,17 +35,22 @@ _SUFFIX_FORMATS = {
     ".tsv": "csv",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 _LEGACY_OFFICE = {".doc": "DOCX", ".xls": "XLSX", ".ppt": "PDF", ".docx": "DOCX", ".xlsx": "XLSX"}
 _FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "md": "Markdown", "txt": "Text"}
-_FORMAT_LABELS |= {"html": "HTML", "csv": "CSV"}
+_FORMAT_LABELS |= {"html": "HTML", "csv": "CSV", "image": "Bild"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files and encrypted OOXML
 _ZIP_MAGIC = b"PK\x03\x04"
 _PDF_MAGIC = b"%PDF-"
 _HEAD_BYTES = 1024  # the PDF header may follow some junk bytes
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_SUFFIX_FORMATS)
-SUPPORTED_LABEL = "PDF, DOCX, Markdown, TXT, HTML, CSV, XLSX"
+SUPPORTED_LABEL = "PDF, DOCX, Markdown, TXT, HTML, CSV, XLSX, Bilder (JPEG, PNG, TIFF)"
 
 
 def load_file(path: Path, source_name: str | None = None) -> LoadedDocument:

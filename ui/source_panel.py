@@ -74,6 +74,12 @@ def _panel(services: Services, citation: dict[str, Any], phrases: list[str]) -> 
     if ref.heading:
         st.caption(f"Abschnitt: {ref.heading}")
     context = passage_context(services.settings, services.index, citation)
+    scanned = context.chunk is not None and bool(context.chunk.extra.get("ocr"))
+    if scanned:
+        st.caption(
+            "(Texterkennung) Dieser Text wurde per Texterkennung aus einem Scan gelesen – "
+            "Zahlen und Namen bitte an der Originalseite prüfen."
+        )
     if not context.found:
         st.warning(
             "Diese Stelle ist nicht mehr im Index – das Dokument wurde gelöscht oder neu "
@@ -83,7 +89,10 @@ def _panel(services: Services, citation: dict[str, Any], phrases: list[str]) -> 
     elif context.table_rows:
         _table(context, citation)
     elif context.pdf_path is not None and context.page is not None:
-        text_tab, page_tab = st.tabs(["Text der Seite", f"Originalseite {context.page} (PDF)"])
+        original = "Scan" if scanned else "PDF"
+        text_tab, page_tab = st.tabs(
+            ["Text der Seite", f"Originalseite {context.page} ({original})"]
+        )
         with text_tab:
             _page_text(context, phrases)
         with page_tab:

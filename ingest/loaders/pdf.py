@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ingest import errors
+from ingest import errors, ocr
 from ingest.blocks import Block, LoadedDocument
 from ingest.cleaning import build_vocabulary
 from ingest.loaders.pdf_layout import Layout, PageReader
@@ -28,10 +28,14 @@ def load(path: Path, source: str) -> LoadedDocument:
     name = Path(source).name
     reader = _open(path, name)
     warnings: list[str] = []
-    pages = without_running_lines(_read_pages(reader, name, warnings))
+    read = _read_pages(reader, name, warnings)
+    recognised = _recognised(path, reader, name, read, warnings)
+    pages = without_running_lines([recognised.get(n, lines) for n, lines in enumerate(read, 1)])
     if not any(line.text.strip() for page in pages for line in page):
-        raise errors.scanned_pdf(name)
-    blocks, empty_pages = _blocks(pages)
+        raise errors.scanned_pdf(name, ocr.unavailable())
+    blocks, empty_pages = blocks_of_pages(pages)
+    for block in blocks:
+        block.ocr = block.page in recognised
     if empty_pages:
         warnings.append(_empty_pages_warning(empty_pages))
     return LoadedDocument(
@@ -76,7 +80,53 @@ def _read_pages(reader: PdfReader, name: str, warnings: list[str]) -> list[list[
     return pages
 
 
-def _blocks(pages: list[list[PdfLine]]) -> tuple[list[Block], list[int]]:
+def _recognised(
+    path: Path, reader: PdfReader, name: str, pages: list[list[PdfLine]], warnings: list[str]
+) -> dict[int, list[PdfLine]]:
+    """The recognised lines of the pages without a usable text layer (scans), when text
+    recognition is available; the pages with good text keep theirs."""
+    scanned = [
+        n
+        for n, lines in enumerate(pages, start=1)
+        if ocr.needs_ocr(lines, _has_image(reader.pages[n - 1]))
+    ]
+    if not scanned or ocr.unavailable() is not None:
+        return {}
+    try:
+        found = ocr.pdf_pages(path, scanned)
+    except Exception as error:  # a failing engine must not cost the pages with text
+        warnings.append(f"Die Texterkennung für „{name}“ ist fehlgeschlagen ({error}).")
+        return {}
+    found = {n: lines for n, lines in found.items() if lines}
+    if found:
+        word = "Seite" if len(found) == 1 else "Seiten"
+        listed = ", ".join(str(n) for n in sorted(found)[:10]) + (" …" if len(found) > 10 else "")
+        warnings.append(f"„{name}“: {word} {listed} per Texterkennung (OCR) gelesen.")
+    return found
+
+
+def _has_image(page: object) -> bool:
+    """Whether a page draws an image (directly or in a form): a scan is one."""
+    try:
+        return _images_in(page["/Resources"])  # type: ignore[index]
+    except Exception:  # pages without or with broken resources
+        return False
+
+
+def _images_in(resources: object, depth: int = 0) -> bool:
+    objects = resources.get("/XObject") if hasattr(resources, "get") else None  # type: ignore[union-attr]
+    if not objects or depth > 3:
+        return False
+    for reference in objects.values():
+        item = reference.get_object()
+        if item.get("/Subtype") == "/Image":
+            return True
+        if item.get("/Subtype") == "/Form" and _images_in(item.get("/Resources"), depth + 1):
+            return True
+    return False
+
+
+def blocks_of_pages(pages: list[list[PdfLine]]) -> tuple[list[Block], list[int]]:
     """All blocks in reading order, and the numbers of pages that gave none."""
     layout = Layout.measure(pages)
     vocabulary = build_vocabulary(line.text for page in pages for line in page)

@@ -192,15 +192,17 @@ class PageReader:
 
     def _table_row(self, line: PdfLine, text: str) -> bool:
         """True for a row of the table under a „Tabelle …“ caption: smaller type than the
-        caption, up to a source note or the next line of caption or body size."""
+        caption or set in cells (recognised scans measure type only roughly), up to a
+        source note or the next line of caption or body size in one piece."""
         if TABLE_CAPTION.match(text):
             self.caption_size, self.rows_seen, self.columns = line.size, False, []
             return False
         if self.caption_size is None:
             return False
-        if line.size == self.caption_size and not self.rows_seen:
+        celled = len(line.cells) > 1  # placed in separate pieces: cells, whatever the size
+        if line.size == self.caption_size and not self.rows_seen and not celled:
             return False  # the caption wraps onto a second line
-        if _CAPTION.match(text) or line.size >= self.caption_size:
+        if _CAPTION.match(text) or (line.size >= self.caption_size and not celled):
             self.caption_size = None
             return False
         self.rows_seen = True
