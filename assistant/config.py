@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Login in the web app (accounts, workspaces, roles); off = one user, one workspace.
     auth: bool = False
+    # With login: a new conversation is private to its author (True) or shared with the
+    # workspace (False); the author can change it in the sidebar.
+    private_threads: bool = False
     embedding: EmbeddingSettings = EmbeddingSettings()
     vector_store: VectorStoreSettings = VectorStoreSettings()
     llm: LLMSettings = LLMSettings()

@@ -102,3 +102,34 @@ def test_editor_may_upload(team: Path) -> None:
     assert not at.exception, at.exception
     upload = next(b for b in at.button if b.label == "Hochladen und einlesen")
     assert not upload.disabled
+
+
+def _thread_buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.sidebar.button if b.key and b.key.startswith("thread-")]
+
+
+def test_a_private_conversation_is_hidden_from_the_others(team: Path) -> None:
+    anna = login("anna")
+    anna.chat_input[0].set_value("Wie hoch ist die SGB-II-Quote?").run()
+    assert not anna.exception, anna.exception
+    assert len(_thread_buttons(anna)) == 1
+    bernd = login("bernd")
+    assert len(_thread_buttons(bernd)) == 1, "a new conversation is shared by default"
+
+    toggle = next(t for t in anna.toggle if t.label.startswith("Privat"))
+    assert toggle.value is False
+    toggle.set_value(True).run()
+    assert not anna.exception, anna.exception
+    assert len(_thread_buttons(anna)) == 1, "the author keeps seeing it"
+    bernd = login("bernd")
+    assert _thread_buttons(bernd) == []
+    assert not [t for t in bernd.toggle if t.label.startswith("Privat")]
+
+
+def test_private_by_default_when_configured(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANWERK_PRIVATE_THREADS", "true")
+    anna = login("anna")
+    anna.chat_input[0].set_value("Welche Quartiere sind belastet?").run()
+    assert not anna.exception, anna.exception
+    assert next(t for t in anna.toggle if t.label.startswith("Privat")).value is True
+    assert _thread_buttons(login("bernd")) == []

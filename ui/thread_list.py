@@ -5,11 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.conversation import ConversationStore, Thread
-from ui import state
+from ui import auth, state
 from ui.thread_rename import rename_thread
 
 QUERY_KEY = "gespraech"  # the open thread in the address, so a reload keeps it
 MAX_LISTED = 40
+
+
+def visible_threads(store: ConversationStore) -> list[Thread]:
+    """The threads the person may see: with login, the workspace's shared ones and their
+    own private ones; without login, all of them."""
+    session = auth.session()
+    return session.threads.visible(session.user) if session is not None else store.threads()
+
+
+def new_thread(store: ConversationStore) -> Thread:
+    """A new thread; with login owned by the person and private if the settings say so."""
+    session = auth.session()
+    if session is None:
+        return store.create()
+    private = session.services.settings.private_threads
+    return session.threads.create(session.user, private=private)
 
 
 def current_thread(store: ConversationStore) -> Thread | None:
@@ -17,7 +33,7 @@ def current_thread(store: ConversationStore) -> Thread | None:
     thread_id = st.session_state.get(state.THREAD) or st.query_params.get(QUERY_KEY)
     if not thread_id:
         return None
-    found = next((t for t in store.threads() if t.id == thread_id), None)
+    found = next((t for t in visible_threads(store) if t.id == thread_id), None)
     if found is None:
         st.session_state[state.THREAD] = None
         st.query_params.pop(QUERY_KEY, None)
@@ -43,7 +59,7 @@ def render(store: ConversationStore, current: Thread | None) -> None:
             args=(None,),
             width="stretch",
         )
-        threads = store.threads()
+        threads = visible_threads(store)
         st.subheader("Gespräche")
         if not threads:
             st.caption("Noch keine Gespräche. Ihre Fragen und Antworten werden hier gespeichert.")
@@ -64,7 +80,25 @@ def render(store: ConversationStore, current: Thread | None) -> None:
             _manage(store, current)
 
 
+def _visibility(thread: Thread) -> None:
+    """With login: the author of the open thread can keep it to themselves or share it."""
+    session = auth.session()
+    if session is None or session.threads.owner_id(thread.id) != session.user.id:
+        return
+    private = session.threads.is_private(thread.id)
+    wanted = st.toggle(
+        "Privat (nur für mich sichtbar)",
+        value=private,
+        key=f"private-{thread.id}",
+        help="Private Gespräche sehen andere im Arbeitsbereich nicht.",
+    )
+    if wanted != private:
+        session.threads.set_private(session.user, thread.id, wanted)
+        st.rerun()
+
+
 def _manage(store: ConversationStore, thread: Thread) -> None:
+    _visibility(thread)
     with st.expander("Gespräch umbenennen oder löschen", icon=":material/edit:"):
         key = f"rename-title-{thread.id}"
         if not st.session_state.get(key):

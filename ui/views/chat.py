@@ -40,7 +40,7 @@ answers: dict[int, dict[str, Any]] = {}
 history = st.container()
 if question:
     if thread is None:
-        thread = store.create()
+        thread = thread_list.new_thread(store)
         thread_list.select_thread(thread.id)
 
     def show(message_id: int, data: dict[str, Any]) -> None:
