@@ -266,5 +266,7 @@ def test_markdown_images_and_links_in_answers_are_shown_as_text() -> None:
     hostile = "Siehe ![x](http://example.invalid/p.png) und [hier](http://example.invalid) [1]"
     shown = answer_markdown(hostile)
     assert "![x](" not in shown and "[hier](" not in shown
-    assert "\\[x\\](http://example.invalid/p.png)" in shown and shown.endswith("[1]")
+    assert "\\[x\\](http\\://example.invalid/p.png)" in shown and shown.endswith("[1]")
+    # A bare address is not made a link either (autolinks): the colon is escaped.
+    assert inert("www.lfs-bw.de und https://x.de") == "www\\.lfs-bw.de und https\\://x.de"
     assert inert("Quote [1] und [2].") == "Quote [1] und [2]."

@@ -1,0 +1,127 @@
+"""Documents with hostile markup render no remote content, in a real browser.
+
+A TXT and an HTML document carry Markdown images, raw <img> tags and links to a server on
+127.0.0.1 that counts every request. A planner asks about them, reads the answer and opens
+the cited source: the browser must not fetch anything from that server (no image, no
+prefetch), and the markup must show as text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from eval.ui_browser import (
+    ask,
+    free_port,
+    launch_chromium,
+    missing_prerequisites,
+    open_app,
+    running_app,
+)
+from eval.ui_browser import wait_idle as idle
+
+_missing = missing_prerequisites()
+if _missing and os.environ.get("PLANWERK_BROWSER_TEST") != "required":
+    pytest.skip(f"Browser-Test übersprungen: {_missing}", allow_module_level=True)
+
+
+class _Counter(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def trap() -> Iterator[str]:
+    """A local server standing in for a remote host; its requests are counted."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, trap: str) -> Iterator[str]:
+    assert not _missing, _missing
+    from assistant.config import Settings
+    from assistant.services import Services
+    from assistant.uploads import ingest_upload
+
+    data_dir = tmp_path_factory.mktemp("markup") / "index"
+    notes = (
+        "Protokoll der Quartiersrunde\n\n"
+        f"Die Sprechstunde im Quartiersbüro Ostpark findet dienstags statt ![Foto]({trap}/md.png) "
+        f'und ist <img src="{trap}/raw.png"> barrierefrei erreichbar. '
+        f"Anmeldung unter [Formular]({trap}/link).\n"
+    )
+    page = (
+        "<html><head><title>Stadtteilzeitung</title></head><body><h1>Stadtteilzeitung</h1>"
+        "<p>Das Familienzentrum Ostpark bietet jeden Mittwoch eine Elternberatung an "
+        f"![Logo]({trap}/html-md.png) &lt;img src=&quot;{trap}/escaped.png&quot;&gt;.</p>"
+        "</body></html>"
+    )
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("PLANWERK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PLANWERK_CONFIG", str(data_dir.parent / "absent.toml"))
+    services = Services(Settings())
+    try:
+        ingest_upload(services.settings, services.pipeline, "Protokoll_Ostpark.txt",
+                      notes.encode("utf-8"))  # fmt: skip
+        ingest_upload(services.settings, services.pipeline, "Stadtteilzeitung.html",
+                      page.encode("utf-8"))  # fmt: skip
+    finally:
+        services.close()
+        monkeypatch.undo()
+    with running_app(data_dir) as url:
+        yield url
+
+
+def test_answers_and_sources_fetch_nothing_remote(app_url: str, trap: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    port = trap.rsplit(":", 1)[1]
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = open_app(browser, app_url)
+            requested: list[str] = []
+            page.on("request", lambda r: requested.append(r.url) if f":{port}/" in r.url else None)
+            for question, word in (
+                ("Wann findet die Sprechstunde im Quartiersbüro Ostpark statt?", "dienstags"),
+                ("Wann bietet das Familienzentrum Ostpark eine Elternberatung an?", "Mittwoch"),
+            ):
+                ask(page, question)
+                answer = page.get_by_test_id("stChatMessage").last
+                expect(answer).to_contain_text(word, timeout=30_000)
+                idle(page)
+                page.get_by_role("button", name=re.compile(r"^\[1\] ")).last.click()
+                dialog = page.get_by_role("dialog")
+                expect(dialog).to_contain_text(word)
+                idle(page)
+                # The markup is shown as text: the image syntax is visible, no <img> to it.
+                expect(page.locator(f"img[src*=':{port}']")).to_have_count(0)
+                expect(page.locator(f"a[href*=':{port}']")).to_have_count(0)
+                page.keyboard.press("Escape")
+                expect(page.get_by_role("dialog")).to_have_count(0)
+            page.wait_for_timeout(500)
+            assert requested == [], requested
+            assert _Counter.hits == [], _Counter.hits
+        finally:
+            browser.close()
