@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +24,6 @@ from eval.bench_common import (
     load_average,
     machine_section,
     markdown_table,
-    peak_rss_mib,
     quiet_environment,
 )
 
@@ -59,11 +59,36 @@ def _page_texts(path: Path) -> dict[int, str]:
     return {n: " ".join(texts) for n, texts in pages.items()}
 
 
+_PEAK = (
+    "import resource,sys;from assistant.cli import app\n"
+    "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+)
+
+
+def _tesseract_peak(scan: Path) -> float:
+    """Peak memory of one Tesseract run on the first page (MiB; 0 without /usr/bin/time)."""
+    import pypdfium2 as pdfium
+
+    if not Path("/usr/bin/time").exists():
+        return 0.0
+    document = pdfium.PdfDocument(str(scan))
+    image = document[0].render(scale=300 / 72).to_pil().convert("L")
+    document.close()
+    page = scan.with_suffix(".png")
+    image.save(page)
+    run = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "tesseract", str(page), "stdout", "-l", "deu"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return int(run.stderr.strip().splitlines()[-1]) / 1024
+
+
 def main() -> None:
     quiet_environment()
     started = load_average()
-    from assistant.config import Settings
-    from assistant.services import Services
     from tests.scans import scanned_copy
 
     work = Path(tempfile.mkdtemp(prefix="bench-ocr-"))
@@ -87,17 +112,27 @@ def main() -> None:
         cers += page_cers
         rows.append((pdf.name, pages, f"{seconds:.1f}", f"{pages / seconds:.2f}",
                      f"{100 * sum(page_cers) / len(page_cers):.1f} %"))  # fmt: skip
-    ingest = {}
+    ingest, peaks = {}, {}
     for label, folder in (("Text-PDFs", text_dir), ("Scans", scan_dir)):
-        os.environ["PLANWERK_OCR_CACHE"] = str(work / f"cache-{label}")
-        services = Services(Settings(data_dir=work / f"index-{label}"))
-        try:
-            start = time.perf_counter()
-            services.pipeline.ingest_paths([folder])
-            ingest[label] = time.perf_counter() - start
-        finally:
-            services.close()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        env = os.environ | {
+            "PLANWERK_OCR_CACHE": str(work / f"cache-{label}"),
+            "PLANWERK_DATA_DIR": str(work / f"index-{label}"),
+            "PLANWERK_CONFIG": str(work / "absent.toml"),
+        }
+        start = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-c", _PEAK, "ingest", str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ingest[label] = time.perf_counter() - start
+        peaks[label] = next(
+            (int(x.split()[1]) / 1024 for x in run.stderr.splitlines() if x.startswith("PEAK")),
+            0.0,
+        )
+    tesseract_mib = _tesseract_peak(scan_dir / pdfs[0].name)
     added = ingest["Scans"] - ingest["Text-PDFs"]
     median_cer = sorted(cers)[len(cers) // 2]
     lines = [
@@ -112,8 +147,8 @@ def main() -> None:
         f"({pages_total} Seiten in {ocr_seconds:.0f} s)",
         f"- Zeichenfehlerrate (CER) gegen die Textebene, Mittel über alle Seiten: "
         f"**{100 * sum(cers) / len(cers):.1f} %** (Median {100 * median_cer:.1f} %)",
-        f"- Höchster Speicher: Planwerk {peak_rss_mib():.0f} MiB, ein Tesseract-Prozess "
-        f"{children:.0f} MiB",
+        f"- Höchster Speicher beim Einlesen der Scans: Planwerk {peaks['Scans']:.0f} MiB "
+        f"(Text-PDFs {peaks['Text-PDFs']:.0f} MiB), ein Tesseract-Prozess {tesseract_mib:.0f} MiB",
         f"- Einlesen der Demo-PDFs: Text {ingest['Text-PDFs']:.0f} s, Scans "
         f"{ingest['Scans']:.0f} s; die Texterkennung macht "
         f"**{100 * added / ingest['Scans']:.0f} %** der Einlesezeit der Scans aus.",

@@ -25,10 +25,11 @@ import re
 import shutil
 import statistics
 import subprocess
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,11 +114,16 @@ def pdf_pages(
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(path))
+    rendering = threading.Lock()  # pdfium is not thread-safe; Tesseract runs outside it
+
+    def page(number: int) -> Image:
+        with rendering:  # one page image at a time per worker, not the whole document
+            return document[number - 1].render(scale=DPI / 72).to_pil().convert("L")
+
     try:
-        images = {n: document[n - 1].render(scale=DPI / 72).to_pil() for n in numbers}
+        return _recognise_all({n: partial(page, n) for n in numbers}, progress)
     finally:
         document.close()
-    return _recognise_all(images, progress)
 
 
 def image_pages(path: Path) -> list[list[PdfLine]]:
@@ -126,20 +132,27 @@ def image_pages(path: Path) -> list[list[PdfLine]]:
 
     with Image.open(path) as image:
         frames = {n: frame.copy() for n, frame in enumerate(ImageSequence.Iterator(image), 1)}
-    found = _recognise_all(frames, None)
+    found = _recognise_all({n: partial(_same, frame) for n, frame in frames.items()}, None)
     return [found[n] for n in sorted(found)]
 
 
+def _same(image: Image) -> Image:
+    return image
+
+
 def _recognise_all(
-    images: dict[int, Image], progress: PageProgress | None
+    pages: dict[int, Callable[[], Image]], progress: PageProgress | None
 ) -> dict[int, list[PdfLine]]:
+    """Each page image (made when its worker starts on it) recognised in a pool."""
     done: dict[int, list[PdfLine]] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {n: pool.submit(recognise, image) for n, image in images.items()}
+        futures = {
+            n: pool.submit(lambda make: recognise(make()), make) for n, make in pages.items()
+        }
         for n, future in futures.items():
             done[n] = future.result()
             if progress is not None:
-                progress(len(done), len(images))
+                progress(len(done), len(pages))
     return done
 
 
