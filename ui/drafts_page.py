@@ -84,7 +84,7 @@ def render_drafts_page(services: Any) -> None:
         return
     st.divider()
     _draft_header(drafting, current, outline)
-    sections, check = st.tabs(["Abschnitte", "Prüfung gegen Förderaufruf"])
+    sections, check = st.tabs(["Abschnitte", "Prüfung gegen Förderaufruf"], key="drafts_page.tabs")
     with sections:
         _sections(drafting, current, outline, services)
     with check:
@@ -195,18 +195,21 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
             )
         st.rerun()
     if written:
-        document = drafting.document(draft.id)
-        check = _check_of(draft.id)
+        # Built when clicked, with the draft's check as it is then: a check run further down
+        # this page, after the buttons were drawn, lands in the same `checks` dict.
+        checks = _checks()
         actions[1].download_button(
             "Als Word-Datei (DOCX)",
-            data=_docx_bytes(document, check),
+            data=lambda: _docx_bytes(drafting.document(draft.id), checks.get(draft.id)),
             file_name=f"{_file_name(draft.title)}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key="drafts_page.docx",
         )
         actions[2].download_button(
             "Als Markdown",
-            data=to_markdown(document, check).encode("utf-8"),
+            data=lambda: to_markdown(drafting.document(draft.id), checks.get(draft.id)).encode(
+                "utf-8"
+            ),
             file_name=f"{_file_name(draft.title)}.md",
             mime="text/markdown",
             key="drafts_page.md",
@@ -477,7 +480,7 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
         key="drafts_page.call_upload",
     )
     if not st.button("Prüfen", type="primary", key="drafts_page.check_button"):
-        result = _check_of(draft.id)
+        result = _checks().get(draft.id)
         if result is not None:
             _show_check(result)
         return
@@ -510,15 +513,14 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
         result = check_units(
             checklist, units_from_document(document), draft.title, services.embedder.encode
         )
-    st.session_state.setdefault(_CHECK, {})[draft.id] = result
-    st.rerun()  # the exports above are built again, now with this check
+    _checks()[draft.id] = result
+    _show_check(result)
 
 
-def _check_of(draft_id: int) -> CheckResult | None:
-    """The last check of this draft in this session: every action on the page (showing,
-    exporting) uses the check of the draft in view, never that of another."""
-    checks = st.session_state.get(_CHECK)
-    return checks.get(draft_id) if isinstance(checks, dict) else None
+def _checks() -> dict[int, CheckResult]:
+    """The last check of each draft in this session, by draft id: every action on the page
+    (showing, exporting) uses the check of the draft in view, never that of another."""
+    return st.session_state.setdefault(_CHECK, {})  # type: ignore[no-any-return]
 
 
 def _show_check(result: CheckResult) -> None:
