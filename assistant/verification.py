@@ -39,6 +39,10 @@ _LEADING_MARKERS = re.compile(r"^((?:\[[^\]]{1,30}\]\s*)+)")
 _HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*:?\s*$)")
 
 
+# A web address as models write them, bare or in Markdown link and image syntax.
+_ADDRESS = re.compile(r"(?:https?|ftp)://[^\s)\]>\"']+|www\.[^\s)\]>\"']+", re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class Verification:
     text: str  # the answer as it may be shown
@@ -134,6 +138,10 @@ class CitationVerifier:
             return VerifiedSentence(clean, [], "uncited", 0.0)
         cited = [passages[n - 1].text for n in numbers]
         source = "\n".join(cited)
+        if any(address not in source for address in _ADDRESS.findall(clean)):
+            # A web address or image the sources do not contain is a channel out (the
+            # browser would fetch it), never a finding: unverified, removed.
+            return VerifiedSentence(clean, numbers, "unsupported", 0.0)
         if not numbers_of(clean) <= numbers_of(source):
             return VerifiedSentence(clean, numbers, "number_mismatch", self._support(clean, source))
         support = self._support(clean, source)

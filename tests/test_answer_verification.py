@@ -134,3 +134,13 @@ def test_embedding_similarity_accepts_a_close_paraphrase_only_with_an_embedder()
     with_embeddings = CitationVerifier(encode=encode).verify(paraphrase, sources)
     assert with_embeddings.sentences[0].status == "verified"
     assert 0.25 <= with_embeddings.sentences[0].support < 0.5
+
+
+def test_a_web_address_or_image_in_no_source_is_removed_as_unverified() -> None:
+    text, statuses = _statuses(
+        "Die SGB-II-Quote im Hafenviertel beträgt 24,7 Prozent [1]. "
+        "Die SGB-II-Quote im Hafenviertel beträgt 24,7 Prozent "
+        "![Grafik](http://sammler.example/q.png?d=hafen) [1]."
+    )
+    assert [s for s, _ in statuses] == ["verified", "unsupported"]
+    assert "sammler.example" not in text and text.endswith("24,7 Prozent [1].")
