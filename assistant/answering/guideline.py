@@ -46,16 +46,12 @@ def guideline_parts() -> tuple[GuidelinePart, ...]:
     )
 
 
-def parts_asked(words: Sequence[str], kinds: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """The parts a question asks for, each with the question's words that name it („wer
-    darf“ for the recipients); failing those, the parts its answer `kinds` ask for
-    („Bis wann …?“ asks for the procedure: "time"), named by no words."""
-    named = {
-        part.name: tuple(w for span in spans for w in words[span.start : span.end])
-        for part in guideline_parts()
-        if (spans := part.question.find_all(words))
-    }
-    return named or {p.name: () for p in guideline_parts() if p.asks and p.asks in kinds}
+def parts_asked(words: Sequence[str], kinds: frozenset[str]) -> frozenset[str]:
+    """The parts a question asks for by its words; failing those, by its answer `kinds`
+    („Bis wann …?“ asks for the procedure: "time")."""
+    parts = guideline_parts()
+    named = frozenset(p.name for p in parts if p.question.in_words(words))
+    return named or frozenset(p.name for p in parts if p.asks and p.asks in kinds)
 
 
 @lru_cache(maxsize=4096)

@@ -102,13 +102,8 @@ class QuestionAnalysis:
     value_words: bool = False  # „beträgt“, „Wert“, or a short question without a verb
     wanted: int = _DEFAULT_WANTED  # how many areas a ranking lists
     area_word: str | None = field(default=None)  # the question's own word for areas
-    # The parts of a funding guideline asked for (prompts/richtlinien.yaml), each with the
-    # index terms of the question's words naming it: („empfaenger“, {antrag, stell}), …
-    guideline_terms: tuple[tuple[str, frozenset[str]], ...] = ()
-
-    @property
-    def guideline_parts(self) -> frozenset[str]:
-        return frozenset(name for name, _ in self.guideline_terms)
+    # The parts of a funding guideline asked for (prompts/richtlinien.yaml): „hoehe“ …
+    guideline_parts: frozenset[str] = frozenset()
 
     def resolve(self, document_frequency: DocumentFrequencies) -> QuestionAnalysis:
         """The analysis read against a corpus: a compound it lacks as a whole
@@ -149,7 +144,6 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
     )
     limit = checked_limit(text, c)
-    parts = parts_asked(words, frozenset({"time"}) if time else frozenset())
     area_noun = c.area_nouns.find(words)
     since = _since(words)
     single_area = _single_area(words, c)
@@ -187,9 +181,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
-        guideline_terms=tuple(
-            (name, frozenset(analyze(" ".join(naming)))) for name, naming in parts.items()
-        ),
+        guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
     )
 
 

@@ -152,17 +152,15 @@ class ExtractiveGenerator:
             # A sentence is about its section's subject even where it does not repeat it
             # ("Für Kinder unter drei Jahren liegt die Quote bei 23,8 %" under "Hafenviertel").
             subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
-            # Under the part of a call the question asks for („4 Antragsberechtigte“ for
-            # „Wer darf einen Antrag stellen?“), the words naming that part are answered.
+            # The call's section of the part the question asks for („4 Antragsberechtigte“
+            # for „Wer darf einen Antrag stellen?“).
             in_part = _in_asked_part(question, passage)
-            placed = _placed_terms(question, passage) & weights.keys() if in_part else frozenset()
-            subject |= placed
             units = _units(passage, continuations, sections)
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
                 own = content_terms(unit.text) & weights.keys()
-                if not (own or placed) or (unit.required and not own & unit.required):
+                if not own or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
                 coverage = math.fsum(weights[t] for t in matched) / total
@@ -433,18 +431,9 @@ def _referenced_list(
 def _in_asked_part(question: QuestionAnalysis, passage: RetrievedChunk) -> bool:
     """Whether the passage is a funding call's section of a guideline part the question
     asks for („4 Antragsberechtigte“ for „Wer darf …?“)."""
-    if not question.guideline_terms or passage.metadata.get("doc_type") != "funding_call":
+    if not question.guideline_parts or passage.metadata.get("doc_type") != "funding_call":
         return False
     return bool(question.guideline_parts & parts_of_heading(leaf_heading(passage.ref.heading)))
-
-
-def _placed_terms(question: QuestionAnalysis, passage: RetrievedChunk) -> frozenset[str]:
-    """The question's words naming the part a section is, where the section's text does
-    not say them itself: they are answered by where it stands. Words the text does say
-    still set its sentences apart."""
-    parts = parts_of_heading(leaf_heading(passage.ref.heading))
-    terms = (t for name, t in question.guideline_terms if name in parts)
-    return frozenset().union(*terms) - content_terms(passage.text)
 
 
 def _announced_table(lines: list[Line], position: int, rows: list[str]) -> list[str]:
