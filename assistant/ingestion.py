@@ -26,6 +26,8 @@ from assistant.index.write_lock import workspace_write_lock
 from assistant.indicators.numbers import format_german
 from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
+from ingest import ocr
+from ingest.blocks import LoadedDocument
 from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
 from ingest.errors import IngestError
@@ -68,6 +70,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 # Passages embedded between two progress reports.
 _EMBED_BATCH = 128
+
+
+def _read(path: Path, name: str, progress: Progress) -> LoadedDocument:
+    """The loaded file; scanned pages report each recognised page as reading progress."""
+
+    def page_read(done: int, total: int) -> None:
+        progress(_READ_SHARE * done / total, f"Texterkennung: Seite {done} von {total}")
+
+    token = ocr.PAGE_PROGRESS.set(page_read)
+    try:
+        return load_file(path, source_name=name)
+    finally:
+        ocr.PAGE_PROGRESS.reset(token)
 
 
 def no_progress(share: float, text: str) -> None:
@@ -188,7 +203,7 @@ class IngestPipeline:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         check_file(path, name, self.settings.limits)
-        document = load_file(path, source_name=name)
+        document = _read(path, name, progress)
         # Tables also become typed indicator values; parsed now so a bad table is refused
         # before anything is written.
         table = self.indicators.prepare_table(path) if self.indicators else None

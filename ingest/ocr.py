@@ -28,6 +28,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import asdict, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -66,6 +67,9 @@ _VOWELS = set("aeiouyäöüAEIOUYÄÖÜ")
 
 # Called with (pages done, pages in all) while recognising.
 PageProgress = Callable[[int, int], None]
+# Where a caller that does not call the loaders itself (the ingest pipeline) hears of each
+# recognised page: set around `load_file`, read by the recognition below.
+PAGE_PROGRESS: ContextVar[PageProgress | None] = ContextVar("ocr_page_progress", default=None)
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +148,7 @@ def _recognise_all(
     pages: dict[int, Callable[[], Image]], progress: PageProgress | None
 ) -> dict[int, list[PdfLine]]:
     """Each page image (made when its worker starts on it) recognised in a pool."""
+    progress = progress or PAGE_PROGRESS.get()
     done: dict[int, list[PdfLine]] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         futures = {

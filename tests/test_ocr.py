@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from assistant.services import Services
 from eval.dataset import load_questions
 from eval.harness import evaluate
 from eval.metrics import facts_answered
@@ -99,3 +100,12 @@ def test_an_image_upload_is_read_and_an_image_without_text_refused(tmp_path: Pat
     Image.new("L", (800, 600), 255).save(tmp_path / "leer.png")
     with pytest.raises(Exception, match="kein Text"):
         load_file(tmp_path / "leer.png")
+
+
+def test_ingest_reports_each_recognised_page(services: Services, tmp_path: Path) -> None:
+    mixed = mixed_copy(DEMO / SCANNED[1], tmp_path / "aufruf_gemischt.pdf", {2, 5})
+    seen: list[str] = []
+    result = services.pipeline.ingest_file(mixed, progress=lambda share, text: seen.append(text))
+    assert "Texterkennung (OCR) gelesen" in result.message
+    pages = [t for t in seen if t.startswith("Texterkennung: Seite")]
+    assert pages == ["Texterkennung: Seite 1 von 2", "Texterkennung: Seite 2 von 2"]
