@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 # What a cell shows when its formula has no stored value and cannot be computed safely.
 NO_VALUE = "(Formel ohne Wert)"
@@ -68,7 +68,7 @@ class FormulaFill:
             )
         if self.unresolved:
             examples = ", ".join(
-                f"{sheet}!{_letter(column)}{row} „{formula}“"
+                f"{sheet}!{get_column_letter(column)}{row} „{formula}“"
                 for (sheet, row, column), formula in list(self.unresolved.items())[:_EXAMPLES]
             )
             one = len(self.unresolved) == 1
@@ -120,10 +120,11 @@ def fill_formulas(path: Path, stored: openpyxl.Workbook) -> FormulaFill:
                         formulas[(sheet.title, cell.row, cell.column)] = text
     finally:
         workbook.close()
+    evaluation = _Evaluation(stored, fill.computed, formulas)
     for _ in range(_PASSES):
         progress = False
         for key, formula in list(formulas.items()):
-            value = _evaluate(formula, key[0], stored, fill.computed, formulas)
+            value = evaluation.value(formula, key[0])
             if value is not None:
                 fill.computed[key] = value
                 del formulas[key]
@@ -134,118 +135,99 @@ def fill_formulas(path: Path, stored: openpyxl.Workbook) -> FormulaFill:
     return fill
 
 
-def _evaluate(
-    formula: str,
-    sheet: str,
-    stored: openpyxl.Workbook,
-    computed: dict[Key, float],
-    pending: Mapping[Key, str],
-) -> float | None:
-    """The value of a simple formula, or None when it is not simple or lacks inputs."""
-    try:
-        tokens = Tokenizer(formula).items
-    except Exception:  # openpyxl raises bare exceptions for malformed formulas
-        return None
-    pieces: list[str] = []
-    for token in tokens:
-        piece = _piece(token, sheet, stored, computed, pending)
-        if piece is None:
-            return None
-        pieces.append(piece)
-    try:
-        tree = ast.parse("".join(pieces), mode="eval")
-        return float(_compute(tree.body))
-    except (SyntaxError, ValueError, TypeError, ZeroDivisionError, KeyError, OverflowError):
-        return None
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    """Simple formulas of one workbook, evaluated from its stored values, the values
+    computed so far, and the formulas still `pending` (not usable as inputs yet)."""
 
+    stored: openpyxl.Workbook
+    computed: dict[Key, float]
+    pending: Mapping[Key, str]
 
-def _piece(
-    token: Token,
-    sheet: str,
-    stored: openpyxl.Workbook,
-    computed: dict[Key, float],
-    pending: Mapping[Key, str],
-) -> str | None:
-    kind, value = token.type, token.value
-    if kind == Token.FUNC:
-        if token.subtype == Token.OPEN:
-            name = value[:-1].upper()
-            return f"{name}(" if name in _FUNCTIONS else None
-        return ")"
-    if kind == Token.OPERAND and token.subtype == Token.NUMBER:
-        return value
-    if kind == Token.OPERAND and token.subtype == Token.RANGE:
-        return _range_values(value, sheet, stored, computed, pending)
-    if kind in (Token.OP_IN, Token.OP_PRE):
-        return _OPERATORS.get(value)
-    if kind == Token.PAREN:
-        return value
-    if kind == Token.SEP and value == ",":
-        return ","
-    if kind == Token.WSPACE:
-        return " "
-    return None
-
-
-def _range_values(
-    reference: str,
-    sheet: str,
-    stored: openpyxl.Workbook,
-    computed: dict[Key, float],
-    pending: Mapping[Key, str],
-) -> str | None:
-    """A cell as its number (empty: 0), a range as a list of its numbers (empty cells
-    skipped, as SUM does); None for text, a formula not yet computed, or another sheet."""
-    if "!" in reference:
-        return None
-    single = _CELL.match(reference)
-    if single:
-        cells = [(int(single.group(2)), column_index_from_string(single.group(1)))]
-    else:
+    def value(self, formula: str, sheet: str) -> float | None:
+        """The value of a simple formula, or None when it is not simple or lacks inputs."""
         try:
-            min_col, min_row, max_col, max_row = range_boundaries(reference)
-        except (ValueError, TypeError):
+            tokens = Tokenizer(formula).items
+        except Exception:  # openpyxl raises bare exceptions for malformed formulas
             return None
-        if None in (min_col, min_row, max_col, max_row):
-            return None  # whole columns or rows
-        cells = [
-            (row, column)
-            for row in range(min_row, max_row + 1)  # type: ignore[arg-type, operator]
-            for column in range(min_col, max_col + 1)  # type: ignore[arg-type, operator]
-        ]
-    numbers: list[float] = []
-    for row, column in cells:
-        usable, number = _number(sheet, row, column, stored, computed, pending)
-        if not usable:
+        pieces: list[str] = []
+        for token in tokens:
+            piece = self._piece(token, sheet)
+            if piece is None:
+                return None
+            pieces.append(piece)
+        try:
+            tree = ast.parse("".join(pieces), mode="eval")
+            return float(_compute(tree.body))
+        except (SyntaxError, ValueError, TypeError, ZeroDivisionError, KeyError, OverflowError):
             return None
-        if number is not None:
-            numbers.append(number)
-    if single:
-        return repr(numbers[0] if numbers else 0.0)
-    return f"[{', '.join(map(repr, numbers))}]"
 
+    def _piece(self, token: Token, sheet: str) -> str | None:
+        kind, value = token.type, token.value
+        if kind == Token.FUNC:
+            if token.subtype == Token.OPEN:
+                name = value[:-1].upper()
+                return f"{name}(" if name in _FUNCTIONS else None
+            return ")"
+        if kind == Token.OPERAND and token.subtype == Token.NUMBER:
+            return value
+        if kind == Token.OPERAND and token.subtype == Token.RANGE:
+            return self._range_values(value, sheet)
+        if kind in (Token.OP_IN, Token.OP_PRE):
+            return _OPERATORS.get(value)
+        if kind == Token.PAREN:
+            return value
+        if kind == Token.SEP and value == ",":
+            return ","
+        if kind == Token.WSPACE:
+            return " "
+        return None
 
-def _number(
-    sheet: str,
-    row: int,
-    column: int,
-    stored: openpyxl.Workbook,
-    computed: dict[Key, float],
-    pending: Mapping[Key, str],
-) -> tuple[bool, float | None]:
-    """(usable, number) of a cell: stored or computed number; (True, None) when empty;
-    (False, None) for text or a formula not yet computed."""
-    key = (sheet, row, column)
-    if key in computed:
-        return True, computed[key]
-    if key in pending:
-        return False, None
-    value = stored[sheet].cell(row, column).value
-    if value is None:
-        return True, None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False, None
-    return True, float(value)
+    def _range_values(self, reference: str, sheet: str) -> str | None:
+        """A cell as its number (empty: 0), a range as a list of its numbers (empty cells
+        skipped, as SUM does); None for text, a formula not yet computed, or another sheet."""
+        if "!" in reference:
+            return None
+        single = _CELL.match(reference)
+        if single:
+            cells = [(int(single.group(2)), column_index_from_string(single.group(1)))]
+        else:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(reference)
+            except (ValueError, TypeError):
+                return None
+            if None in (min_col, min_row, max_col, max_row):
+                return None  # whole columns or rows
+            cells = [
+                (row, column)
+                for row in range(min_row, max_row + 1)  # type: ignore[arg-type, operator]
+                for column in range(min_col, max_col + 1)  # type: ignore[arg-type, operator]
+            ]
+        numbers: list[float] = []
+        for row, column in cells:
+            usable, number = self._number((sheet, row, column))
+            if not usable:
+                return None
+            if number is not None:
+                numbers.append(number)
+        if single:
+            return repr(numbers[0] if numbers else 0.0)
+        return f"[{', '.join(map(repr, numbers))}]"
+
+    def _number(self, key: Key) -> tuple[bool, float | None]:
+        """(usable, number) of a cell: stored or computed number; (True, None) when empty;
+        (False, None) for text or a formula not yet computed."""
+        if key in self.computed:
+            return True, self.computed[key]
+        if key in self.pending:
+            return False, None
+        sheet, row, column = key
+        value = self.stored[sheet].cell(row, column).value
+        if value is None:
+            return True, None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False, None
+        return True, float(value)
 
 
 def _compute(node: ast.expr) -> float | list[float]:
@@ -266,9 +248,3 @@ def _compute(node: ast.expr) -> float | list[float]:
 
 def _cells(count: int) -> str:
     return "1 Formelzelle" if count == 1 else f"{count} Formelzellen"
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)
