@@ -15,10 +15,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -106,6 +107,26 @@ def running_app(data_dir: Path, log_path: Path | None = None) -> Iterator[str]:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+@contextmanager
+def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[str]:
+    """`running_app` on a data dir that first gets `uploads` (name -> content) ingested as
+    the app's upload would; no developer config is read."""
+    from assistant.config import Settings
+    from assistant.services import Services
+    from assistant.uploads import ingest_upload
+
+    own = {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "absent.toml")}
+    with patch.dict(os.environ, own):
+        services = Services(Settings())
+        try:
+            for name, content in uploads.items():
+                ingest_upload(services.settings, services.pipeline, name, content)
+        finally:
+            services.close()
+    with running_app(data_dir) as url:
+        yield url
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:

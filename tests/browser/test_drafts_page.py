@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from eval.ui_browser import launch_chromium, missing_prerequisites, open_app, running_app
+from eval.ui_browser import app_with_uploads, launch_chromium, missing_prerequisites, open_app
 from eval.ui_browser import wait_idle as idle
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "sample" / "generated"
@@ -48,22 +48,8 @@ _WATCH_PROGRESS = """() => {
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert not _missing, _missing
-    from assistant.config import Settings
-    from assistant.services import Services
-    from assistant.uploads import ingest_upload
-
     data_dir = tmp_path_factory.mktemp("entwuerfe") / "index"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("PLANWERK_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("PLANWERK_CONFIG", str(data_dir.parent / "absent.toml"))
-    services = Services(Settings())
-    try:
-        for name in FILES:
-            ingest_upload(services.settings, services.pipeline, name, (DEMO / name).read_bytes())
-    finally:
-        services.close()
-        monkeypatch.undo()
-    with running_app(data_dir) as url:
+    with app_with_uploads(data_dir, {n: (DEMO / n).read_bytes() for n in FILES}) as url:
         yield url
 
 

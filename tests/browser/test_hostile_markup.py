@@ -18,12 +18,12 @@ from typing import ClassVar
 import pytest
 
 from eval.ui_browser import (
+    app_with_uploads,
     ask,
     free_port,
     launch_chromium,
     missing_prerequisites,
     open_app,
-    running_app,
 )
 from eval.ui_browser import wait_idle as idle
 
@@ -60,11 +60,6 @@ def trap() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory, trap: str) -> Iterator[str]:
     assert not _missing, _missing
-    from assistant.config import Settings
-    from assistant.services import Services
-    from assistant.uploads import ingest_upload
-
-    data_dir = tmp_path_factory.mktemp("markup") / "index"
     notes = (
         "Protokoll der Quartiersrunde\n\n"
         f"Die Sprechstunde im Quartiersbüro Ostpark findet dienstags statt ![Foto]({trap}/md.png) "
@@ -77,19 +72,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, trap: str) -> Iterator[str
         f"![Logo]({trap}/html-md.png) &lt;img src=&quot;{trap}/escaped.png&quot;&gt;.</p>"
         "</body></html>"
     )
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("PLANWERK_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("PLANWERK_CONFIG", str(data_dir.parent / "absent.toml"))
-    services = Services(Settings())
-    try:
-        ingest_upload(services.settings, services.pipeline, "Protokoll_Ostpark.txt",
-                      notes.encode("utf-8"))  # fmt: skip
-        ingest_upload(services.settings, services.pipeline, "Stadtteilzeitung.html",
-                      page.encode("utf-8"))  # fmt: skip
-    finally:
-        services.close()
-        monkeypatch.undo()
-    with running_app(data_dir) as url:
+    uploads = {
+        "Protokoll_Ostpark.txt": notes.encode("utf-8"),
+        "Stadtteilzeitung.html": page.encode("utf-8"),
+    }
+    with app_with_uploads(tmp_path_factory.mktemp("markup") / "index", uploads) as url:
         yield url
 
 
