@@ -134,6 +134,13 @@ def table_row_text(header: str, row: str) -> str:
     return "; ".join(f"{n}: {v}" for n, v in zip(names, values, strict=True) if v)
 
 
+def row_cells(row: str) -> list[tuple[str, str]]:
+    """The (column, value) pairs of a "Spalte: Wert; …" row (`table_row_text`), stripped;
+    parts without a column name are left out."""
+    pairs = (part.partition(": ") for part in row.split("; "))
+    return [(name.strip(), value.strip()) for name, separator, value in pairs if separator]
+
+
 _IDENTIFIER = re.compile(r"(^|[_\s-])(id|key|uuid)$", re.IGNORECASE)
 _YEAR_COLUMN = re.compile(r"^(jahr|year|stichtag|berichtsjahr)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"[-+]?\d[\d.,' ]*(\s?(%|€|Euro|m²|Prozent))?")

@@ -15,6 +15,7 @@ from itertools import combinations
 
 from assistant.indicators.numbers import CellNumber, format_german, parse_number
 from assistant.retrieval.german import content_terms
+from ingest.structure import row_cells
 
 # A column that sums its neighbours („Plätze gesamt“) stands for them.
 _TOTAL_WORDS = ("gesamt", "insgesamt", "summe")
@@ -73,12 +74,10 @@ def row_difference(row: str, terms: frozenset[str]) -> Difference | None:
 
 def _figure_cells(row: str, terms: frozenset[str]) -> list[_Cell]:
     cells = []
-    for part in row.split("; "):
-        name, _, value = part.partition(": ")
+    for name, value in row_cells(row):
         number = parse_number(value)
-        if not value or number.is_missing:
-            continue
-        cells.append(_Cell(name.strip(), number, frozenset(content_terms(name)) & terms))
+        if value and not number.is_missing:
+            cells.append(_Cell(name, number, frozenset(content_terms(name)) & terms))
     return cells
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answering.cues import CueList, words_of
+from ingest.chunking import leaf_heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,14 @@ def parts_asked(words: Sequence[str], kinds: frozenset[str]) -> frozenset[str]:
     parts = guideline_parts()
     named = frozenset(p.name for p in parts if p.question.in_words(words))
     return named or frozenset(p.name for p in parts if p.asks and p.asks in kinds)
+
+
+def in_asked_part(asked: frozenset[str], doc_type: str, heading: str) -> bool:
+    """Whether a chunk of a document type, under a heading path, is a funding call's
+    section of one of the `asked` parts („4 Antragsberechtigte“ for „Wer darf …?“)."""
+    if not asked or doc_type != "funding_call":
+        return False
+    return bool(asked & parts_of_heading(leaf_heading(heading)))
 
 
 @lru_cache(maxsize=4096)

@@ -88,7 +88,7 @@ def _best_block(lines: list[str], budget: int) -> set[int]:
     """The lines kept whole: the first cited line (the best answer found) with the list
     items right after it, when they fit in most of the room (a list is quoted whole);
     else that line alone when it takes at most half the room; else none."""
-    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+    first = _first_cited(lines)
     if first is None:
         return set()
     block = list(range(first, _list_after(lines, first)[1])) or [first]
@@ -98,11 +98,16 @@ def _best_block(lines: list[str], budget: int) -> set[int]:
     return {first} if len(lines[first]) <= budget // 2 else set()
 
 
+def _first_cited(lines: list[str]) -> int | None:
+    """The first cited line: the best answer found."""
+    return next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+
+
 def _fit_best_list(lines: list[str], budget: int) -> list[str]:
     """The lines with the items of the list after the best line shortened, each from its
     beginning, so that the whole list fits: a planner asking for the required documents
     needs every item named more than each item's details."""
-    first = next((i for i, line in enumerate(lines) if _trimmable(line)), None)
+    first = _first_cited(lines)
     if first is None:
         return lines
     start, end = _list_after(lines, first)

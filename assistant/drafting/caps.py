@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from assistant.answering.question import limit_figures
 from assistant.indicators.numbers import format_german, parse_number
+from ingest.structure import row_cells
 
 # A cost column („Gesamtkosten“, „Ausgaben (€)“) and the words for the total of all costs.
 _COST_COLUMN = re.compile(r"kosten|ausgaben|betrag|summe", re.IGNORECASE)
@@ -92,7 +93,7 @@ def _limit(criterion: str) -> tuple[float, bool] | None:
 def _cost_table(rows: Sequence[str]) -> tuple[str, list[dict[str, object]]] | None:
     """The rows of the draft's cost table as records (money in their cost column, parsed)
     and the name of that column; other tables and prose are left out."""
-    records = [_cells(row) for row in rows]
+    records: list[dict[str, object]] = [dict(row_cells(row)) for row in rows]
     columns = dict.fromkeys(c for r in records for c in r if _COST_COLUMN.search(c))
     for column in columns:
         table = [r for r in records if column in r]
@@ -114,15 +115,6 @@ def _group(criterion: str, records: list[dict[str, object]]) -> tuple[str, str] 
         if any(str(r.get(column, "")).casefold() == name.casefold() for r in records):
             return column, name
     return None
-
-
-def _cells(row: str) -> dict[str, object]:
-    cells: dict[str, object] = {}
-    for part in row.split("; "):
-        name, separator, value = part.partition(": ")
-        if separator:
-            cells[name.strip()] = value.strip()
-    return cells
 
 
 def _money(text: str) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answering.arithmetic import Difference, row_difference
 from assistant.answering.cues import cues, words_of
-from assistant.answering.guideline import parts_of_heading, section_references
+from assistant.answering.guideline import in_asked_part, section_references
 from assistant.answering.lists import (
     ANNOUNCED_WITHIN,
     MAX_ITEMS,
@@ -154,7 +154,11 @@ class ExtractiveGenerator:
             subject = content_terms(leaf_heading(passage.ref.heading)) & weights.keys()
             # The call's section of the part the question asks for („4 Antragsberechtigte“
             # for „Wer darf einen Antrag stellen?“).
-            in_part = _in_asked_part(question, passage)
+            in_part = in_asked_part(
+                question.guideline_parts,
+                str(passage.metadata.get("doc_type") or ""),
+                passage.ref.heading,
+            )
             units = _units(passage, continuations, sections)
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
@@ -426,14 +430,6 @@ def _referenced_list(
                     listed += _continued_items(section, listed, continuation_of or {})
                 return [(line.text, section), *listed]
     return []
-
-
-def _in_asked_part(question: QuestionAnalysis, passage: RetrievedChunk) -> bool:
-    """Whether the passage is a funding call's section of a guideline part the question
-    asks for („4 Antragsberechtigte“ for „Wer darf …?“)."""
-    if not question.guideline_parts or passage.metadata.get("doc_type") != "funding_call":
-        return False
-    return bool(question.guideline_parts & parts_of_heading(leaf_heading(passage.ref.heading)))
 
 
 def _announced_table(lines: list[Line], position: int, rows: list[str]) -> list[str]:

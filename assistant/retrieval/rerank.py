@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from assistant.answering.guideline import parts_of_heading
+from assistant.answering.guideline import in_asked_part
 from assistant.answering.question import QuestionAnalysis, states_time
 from assistant.index.catalog import StoredChunk
 from assistant.retrieval.german import analyze, expand_unknown
-from ingest.chunking import leaf_heading
 
 
 class TermStatistics(Protocol):
@@ -111,10 +110,7 @@ def _guideline_part(chunk: StoredChunk, signals: QuestionSignals) -> float:
     """Whether a funding-call chunk stands under a heading of the guideline part the
     question asks for („Wer darf …“ under „Zuwendungsempfänger“, see
     `assistant/answering/guideline.py`)."""
-    asked = signals.question.guideline_parts
-    if not asked or chunk.doc_type != "funding_call":
-        return 0.0
-    return float(bool(asked & parts_of_heading(leaf_heading(chunk.heading))))
+    return float(in_asked_part(signals.question.guideline_parts, chunk.doc_type, chunk.heading))
 
 
 Stage = Callable[[StoredChunk, QuestionSignals], float]
