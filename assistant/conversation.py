@@ -27,7 +27,7 @@ from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from assistant.answering.cues import cues
-from assistant.answering.question import YEAR
+from assistant.answering.question import YEAR, own_nouns
 from assistant.db import Base
 from assistant.models import Answer
 
@@ -230,15 +230,16 @@ def rewrite_by_rules(question: str, previous: str, known_areas: Collection[str] 
         year = old_year.group(0).strip() if old_year else ""
         if new_year:
             year = f"im Jahr {new_year}"
-        if _OWN_FRAME.match(topic) or _leans_on_subject(topic):
+        borrows = _leans_on_subject(topic)
+        if _OWN_FRAME.match(topic) or borrows:
             # „Und wie hoch ist die Kinderarmut dort?“ is a question of its own but for „dort“;
             # „Was ist ein Sozialraum?“ leans on nothing and stays as it is.
             leaning = _FOLLOW_UP_START.search(question) or _DEICTIC.search(question)
-            if not (leaning or new_area or new_year or _leans_on_subject(topic)):
+            if not (leaning or new_area or new_year or borrows):
                 return question
             # „Und welche Frist gilt dafür?“, „Und bis wann?“: the subject asked about
             # before is the subject now.
-            note = _subject_note(base, topic) if _leans_on_subject(topic) else ""
+            note = _subject_note(base, topic) if borrows else ""
             area = "" if area and area in note else area
             text, replaced = _DEICTIC_PLACE.subn(area, topic, count=1) if area else (topic, 0)
             parts = [text, "" if replaced or _area_phrase(text, known_areas) else area, year, note]
@@ -319,10 +320,7 @@ _ARTICLE = re.compile(r"^(?:der|die|das|den|dem)\s+", re.IGNORECASE)
 def _leans_on_subject(question: str) -> bool:
     """A follow-up that points at the previous subject („dafür“, „dazu“) or has no noun
     of its own („Und bis wann?“, „Und wer?“)."""
-    words = question.split()
-    referring = cues().referring_words.in_text(question)
-    own_nouns = [w for w in words[1:] if w[:1].isupper() or w.startswith("„")]
-    return referring or not own_nouns
+    return cues().referring_words.in_text(question) or not own_nouns(question)
 
 
 def _subject_note(previous: str, question: str) -> str:

@@ -137,8 +137,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     # The previous subject only weighs where the follow-up names no subject of its own
     # („Welche Förderquote gilt dafür für freie Träger?“ is about the Förderquote).
     note = SUBJECT_NOTE.search(text)
-    nouns = [w for w in _text_words(SUBJECT_NOTE.sub("", text))[1:] if w[0].isupper()]
-    own = frozenset(analyze(" ".join(nouns))) - documents - kinds
+    own = frozenset(analyze(" ".join(own_nouns(SUBJECT_NOTE.sub("", text))))) - documents - kinds
     context = frozenset(analyze(note.group(1))) - own if note and own else frozenset()
     extreme: Extreme | None = (
         "lowest" if c.lowest.in_words(words) else "highest" if c.highest.in_words(words) else None
@@ -190,6 +189,12 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
 
 def _text_words(text: str) -> list[str]:
     return [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
+
+
+def own_nouns(text: str) -> list[str]:
+    """The capitalised words of a question after its first (the question word): its own
+    subject, which a follow-up without any leans on the previous question's."""
+    return [w for w in _text_words(text)[1:] if w[0].isupper()]
 
 
 def names_document(word: str, c: Cues | None = None) -> bool:
