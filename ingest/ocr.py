@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import asdict, replace
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,9 +111,7 @@ def needs_ocr(lines: Iterable[PdfLine], has_image: bool) -> bool:
     return not words or wordlike / len(words) < _MIN_WORDLIKE
 
 
-def pdf_pages(
-    path: Path, numbers: list[int], progress: PageProgress | None = None
-) -> dict[int, list[PdfLine]]:
+def pdf_pages(path: Path, numbers: list[int]) -> dict[int, list[PdfLine]]:
     """The recognised lines of the given 1-based pages of a PDF."""
     import pypdfium2 as pdfium
 
@@ -125,7 +123,7 @@ def pdf_pages(
             return document[number - 1].render(scale=DPI / 72).to_pil().convert("L")
 
     try:
-        return _recognise_all({n: partial(page, n) for n in numbers}, progress)
+        return _recognise_all(numbers, page)
     finally:
         document.close()
 
@@ -136,28 +134,23 @@ def image_pages(path: Path) -> list[list[PdfLine]]:
 
     with Image.open(path) as image:
         frames = {n: frame.copy() for n, frame in enumerate(ImageSequence.Iterator(image), 1)}
-    found = _recognise_all({n: partial(_same, frame) for n, frame in frames.items()}, None)
+    found = _recognise_all(list(frames), frames.__getitem__)
     return [found[n] for n in sorted(found)]
 
 
-def _same(image: Image) -> Image:
-    return image
-
-
 def _recognise_all(
-    pages: dict[int, Callable[[], Image]], progress: PageProgress | None
+    numbers: list[int], image_of: Callable[[int], Image]
 ) -> dict[int, list[PdfLine]]:
-    """Each page image (made when its worker starts on it) recognised in a pool."""
-    progress = progress or PAGE_PROGRESS.get()
+    """Each page's image (made when a worker starts on it) recognised in a pool; each
+    finished page is reported to `PAGE_PROGRESS`."""
+    progress = PAGE_PROGRESS.get()
     done: dict[int, list[PdfLine]] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {
-            n: pool.submit(lambda make: recognise(make()), make) for n, make in pages.items()
-        }
+        futures = {n: pool.submit(lambda n: recognise(image_of(n)), n) for n in numbers}
         for n, future in futures.items():
             done[n] = future.result()
             if progress is not None:
-                progress(len(done), len(pages))
+                progress(len(done), len(numbers))
     return done
 
 
