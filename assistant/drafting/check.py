@@ -246,9 +246,8 @@ def _as_context(item: CheckItem) -> CheckItem:
     framing = criterion.category in FRAMED_CATEGORIES and frames_application(
         _with_lead_in(criterion)
     )
-    if not (criterion.category in CONTEXT_CATEGORIES or framing) or item.status == "erfüllt":
-        return item
-    if item.computed:
+    context = criterion.category in CONTEXT_CATEGORIES or framing
+    if not context or item.status == "erfüllt" or item.computed:
         return item
     return replace(
         item,
