@@ -204,13 +204,17 @@ class AnswerService:
     ) -> list[RetrievedChunk]:
         """For a compound question, the best passage of each part's own search right after
         the whole question's first few: the answer can then quote every part."""
-        if not question.parts:
+        # A part is its own query: „im IHK-Entwurf“ names where the value stands, not where
+        # the limit does; a clause is its own question.
+        queries = [(part.query, None) for part in question.parts]
+        queries += [(clause.text, clause) for clause in question.clauses]
+        if not queries:
             return retrieved
         bests: list[RetrievedChunk] = []
-        for part in question.parts:
-            # A part is its own query: „im IHK-Entwurf“ names where the value stands, not
-            # where the limit does.
-            found = self.retriever.search(part.query, k=_WHOLE_QUESTION_FIRST, filters=filters)
+        for query, analysis in queries:
+            found = self.retriever.search(
+                query, k=_WHOLE_QUESTION_FIRST, filters=filters, question=analysis
+            )
             bests += found[:1]
         # As many passages as before, unless the parts' bests need more room at the top.
         head = insert_after(retrieved[:_WHOLE_QUESTION_FIRST], bests, _WHOLE_QUESTION_FIRST)
@@ -269,7 +273,10 @@ class AnswerService:
     def _refusal(self, question: QuestionAnalysis, retrieved: list[RetrievedChunk]) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
         checked before any model runs, so no model can paper over the gap."""
-        reason = refusal_reason(question, retrieved, self.settings.answer.checks)
+        checks = self.settings.answer.checks
+        # Two questions asked at once are refused only when nothing answers either.
+        reasons = [refusal_reason(q, retrieved, checks) for q in question.clauses or (question,)]
+        reason = reasons[0] if all(reasons) else None
         return f"In den Unterlagen finde ich dazu nichts. {reason}" if reason else None
 
     def standalone_question(self, question: str, thread_id: str | None) -> str:

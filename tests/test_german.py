@@ -54,3 +54,20 @@ def test_synonyms_from_the_editable_list_expand_a_query() -> None:
     assert stem("Höchstgrenze") in synonyms(stem("Obergrenze"))
     expanded = expand_query(analyze("Obergrenze"))
     assert expanded[0] == "obergrenz" and stem("Höchstgrenze") in expanded
+
+
+def test_a_street_written_out_or_abbreviated_is_one_term() -> None:
+    # Address lists abbreviate („Universitätsstr. 150“), planners write the street out.
+    assert set(analyze("Universitätsstr. 150")) <= set(analyze("Universitätsstraße 150"))
+    assert stem("Hauptstrasse") == stem("Hauptstr")
+
+
+def test_the_forms_of_a_verb_on_ieren_share_a_term() -> None:
+    # The stemmer alone gives „finanzi“, „finanziert“ and „finanzier“.
+    assert stem("finanziert") == stem("finanzieren") == stem("Finanzierung")
+    assert analyze("Projektfinanzierung")[1:] == ["projekt", stem("Finanzierung")]
+
+
+def test_a_sex_named_as_a_column_value_is_a_synonym_of_the_people() -> None:
+    assert stem("weiblich") in synonyms(stem("Frauen"))
+    assert stem("männlich") in synonyms(stem("Männer"))

@@ -128,3 +128,39 @@ def test_a_limit_in_another_document_is_found_and_quoted(
     assert answer.found, answer.text
     assert "125.580" in answer.text and "höchstens 10 %" in answer.text
     assert {c.ref.source for c in answer.citations} == {"IHK_Entwurf.md", "Foerderaufruf.md"}
+
+
+def test_two_questions_asked_at_once_are_read_each_on_its_own() -> None:
+    analysis = analyse_question(
+        "Wie wird ein Verfügungsfonds finanziert, und wer entscheidet über die Mittel?"
+    )
+    first, second = analysis.clauses
+    assert first.text == "Wie wird ein Verfügungsfonds finanziert?"
+    # The later question carries the first one's subject as a note.
+    assert second.text == "Wer entscheidet über die Mittel? (zu: Verfügungsfonds)"
+    assert "verfugungsfond" not in second.topic_terms  # it names its own subject
+    # „, und zwar …“ goes on with the same question.
+    assert analyse_question("Welche Stadtteile liegen vorn, und zwar über 20 %?").clauses == ()
+
+
+def test_each_of_two_questions_asked_at_once_gets_its_own_answer() -> None:
+    financing = "Der Verfügungsfonds wird zur Hälfte aus Mitteln der Städtebauförderung finanziert."
+    deciding = "Über die Verwendung der Mittel entscheidet ein lokales Gremium."
+    other = "Ein lokales Gremium begleitet das Quartiersmanagement."
+    answer = _answer(
+        "Wie wird der Verfügungsfonds finanziert, und wer entscheidet über die Verwendung?",
+        passage(1, financing, source="FRL.pdf"),
+        passage(2, other, source="FRL.pdf"),
+        passage(3, deciding, source="FRL.pdf"),
+    )
+    assert financing in answer and deciding in answer
+    assert other not in answer
+
+
+def test_a_second_question_is_answered_although_the_first_finds_nothing() -> None:
+    deciding = "Über die Verwendung der Mittel entscheidet ein lokales Gremium."
+    answer = _answer(
+        "Wie hoch ist die Rücklage der Sparkasse, und wer entscheidet über die Verwendung?",
+        passage(1, deciding, source="FRL.pdf"),
+    )
+    assert answer == f"{deciding} [1]"

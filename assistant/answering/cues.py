@@ -135,6 +135,7 @@ class Cues:
     difference: CueList
     summary: CueList
     planned_words: CueList
+    clause_start: CueList
     number_words: dict[str, int]
 
 

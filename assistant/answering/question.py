@@ -104,6 +104,9 @@ class QuestionAnalysis:
     area_word: str | None = field(default=None)  # the question's own word for areas
     # The parts of a funding guideline asked for (prompts/richtlinien.yaml): „hoehe“ …
     guideline_parts: frozenset[str] = frozenset()
+    # Two questions asked at once („Wie wird … finanziert, und wer entscheidet …?“): each
+    # read on its own, the later ones with the first one's subject as a note.
+    clauses: tuple[QuestionAnalysis, ...] = ()
 
     def resolve(self, document_frequency: DocumentFrequencies) -> QuestionAnalysis:
         """The analysis read against a corpus: a compound it lacks as a whole
@@ -181,6 +184,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
+        clauses=tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c)),
     )
 
 
@@ -343,6 +347,25 @@ def _wanted(words: Sequence[str], c: Cues) -> int:
 
 
 # -- compound questions ------------------------------------------------------------------------
+
+
+def clause_texts(text: str, c: Cues) -> list[str]:
+    """The questions of a text that asks two or more at once, each standalone: a later one
+    („und wie umfangreich dürfen die Teile sein“) carries the first one's nouns as a subject
+    note. Empty for a single question."""
+    pieces = _CLAUSE.split(SUBJECT_NOTE.sub("", text).strip().rstrip("?").strip())
+    clauses = [pieces[0]]
+    for piece in pieces[1:]:
+        if c.clause_start.starts(words_of(piece)):
+            clauses.append(piece)
+        else:  # „, und zwar …“: the same question goes on
+            clauses[-1] += f", {piece}"
+    if len(clauses) < 2:
+        return []
+    subject = ", ".join(own_nouns(clauses[0]))
+    note = f" (zu: {subject})" if subject else ""
+    first, *later = clauses
+    return [f"{first}?"] + [f"{clause[0].upper()}{clause[1:]}?{note}" for clause in later]
 
 
 def coordinated_parts(text: str) -> list[QuestionPart]:

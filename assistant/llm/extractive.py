@@ -108,22 +108,38 @@ class ExtractiveGenerator:
     ) -> Generated:
         """Cited source sentences; `style` sets their number and bullets, `definitions`
         adds a „Begriffe“ section (detailed style). Without a style: the settings' count."""
-        # Words that name the source ("im Sozialbericht") say where, not what: a sentence
-        # that mentions the report is no better an answer for it.
-        terms = sorted(question.weights_of())
-        if not terms or not passages:
-            return Generated(NOT_FOUND_TEXT, [], found=False)
-        weights = self.term_weights(terms)
-        candidates = self._candidates(question, _considered(passages), weights)
-        if not candidates or _best_coverage(candidates) < self.settings.min_term_coverage:
-            return Generated(NOT_FOUND_TEXT, [], found=False)
         limit = style.extractive_sentences if style else self.settings.max_sentences
-        chosen = self._choose(candidates, limit, weights)
-        chosen = self._cover_parts(chosen, candidates, list(question.parts), limit)
+        considered = _considered(passages)
+        # Two questions asked at once are answered one after the other, each by its units.
+        asked = question.clauses or (question,)
+        chosen: list[_Candidate] = []
+        for clause in asked:
+            shown = {c.text.casefold() for c in chosen}
+            units = self._answer_units(clause, considered, -(-limit // len(asked)))
+            chosen += [c for c in units if c.text.casefold() not in shown]
+        if not chosen:
+            return Generated(NOT_FOUND_TEXT, [], found=False)
         bullets = style.bullets if style else False
         # „Wie viele Plätze fehlen?“: the gap between the two figures of the best row.
         gap = row_difference(chosen[0].text, question.weights_of()) if question.difference else None
         return self._compose(chosen, definitions, bullets, gap)
+
+    def _answer_units(
+        self, question: QuestionAnalysis, passages: list[RetrievedChunk], limit: int
+    ) -> list[_Candidate]:
+        """The units that answer one question, best first; none when no unit covers
+        enough of what it asks."""
+        # Words that name the source ("im Sozialbericht") say where, not what: a sentence
+        # that mentions the report is no better an answer for it.
+        terms = sorted(question.weights_of())
+        if not terms or not passages:
+            return []
+        weights = self.term_weights(terms)
+        candidates = self._candidates(question, passages, weights)
+        if not candidates or _best_coverage(candidates) < self.settings.min_term_coverage:
+            return []
+        chosen = self._choose(candidates, limit, weights)
+        return self._cover_parts(chosen, candidates, list(question.parts), limit)
 
     def stream(
         self,

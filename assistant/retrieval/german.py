@@ -23,7 +23,7 @@ MONTHS = (
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 10
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -214,27 +214,50 @@ def analyze(text: str) -> list[str]:
     for token in raw_tokens(text):
         if token in STOP_WORDS or (len(token) < 2 and not token.isdigit()):
             continue
-        words.append(token)
-        words.extend(compound_parts(token))
+        words.append(normal_ending(token))
+        words.extend(normal_ending(part) for part in compound_parts(token))
     stems = _stemmer().stemWords(words)
     return [s.translate(_FOLD) for s in stems]
 
 
 def stem(word: str) -> str:
     """The index term of one whole word (a compound stays whole, hyphens are dropped)."""
-    return _stemmer().stemWord(word.lower().replace("-", "")).translate(_FOLD)
+    return _stemmer().stemWord(normal_ending(word.lower().replace("-", ""))).translate(_FOLD)
+
+
+@lru_cache(maxsize=1)
+def _synonym_data() -> dict:
+    from importlib.resources import files
+
+    import yaml
+
+    return yaml.safe_load((files("prompts") / "synonyms.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _endings() -> tuple[tuple[str, str], ...]:
+    """(ending, its indexed form), longest first, from prompts/synonyms.yaml."""
+    endings = (_synonym_data().get("endings") or {}).items()
+    return tuple(sorted(((str(k), str(v)) for k, v in endings), key=lambda e: -len(e[0])))
+
+
+_MIN_BEFORE_ENDING = 3
+
+
+def normal_ending(token: str) -> str:
+    """A lowercased token with its ending in the form it is indexed by
+    („universitätsstraße“ → „universitätsstr“, „finanziert“ → „finanzier“)."""
+    for ending, normal in _endings():
+        if token.endswith(ending) and len(token) - len(ending) >= _MIN_BEFORE_ENDING:
+            return token[: len(token) - len(ending)] + normal
+    return token
 
 
 @lru_cache(maxsize=1)
 def _synonym_groups() -> dict[str, tuple[str, ...]]:
     """Stem -> stems of its synonyms, from prompts/synonyms.yaml."""
-    from importlib.resources import files
-
-    import yaml
-
-    data = yaml.safe_load((files("prompts") / "synonyms.yaml").read_text(encoding="utf-8"))
     groups: dict[str, tuple[str, ...]] = {}
-    for group in data.get("groups", []):
+    for group in _synonym_data().get("groups", []):
         stems = tuple(dict.fromkeys(stem(word) for word in group if " " not in word))
         for term in stems:
             groups[term] = tuple(s for s in stems if s != term)
