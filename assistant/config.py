@@ -112,9 +112,28 @@ class AnswerSettings(BaseModel):
     # Minimum share of the question's content terms a passage must contain before the
     # extractive answer cites it; below it Planwerk says it found nothing.
     min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
+    # What the extractive answer adds to a unit's 0-1 term coverage
+    # (assistant/answering/unit_signals.py); eval/reports/ablation.md shows what each earns.
+    unit_signals: dict[str, float] = {
+        "figure": 0.1,
+        "time": 0.1,
+        "definition": 0.1,
+        "ranked_row": 0.1,
+        "guideline_part": 0.1,
+    }
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
     checks: list[str] = ["missing_numbers", "count"]
+
+    @field_validator("unit_signals")
+    @classmethod
+    def _known_signals(cls, value: dict[str, float]) -> dict[str, float]:
+        from assistant.answering.unit_signals import UNIT_SIGNALS
+
+        unknown = sorted(set(value) - set(UNIT_SIGNALS))
+        if unknown:
+            raise ValueError(f"unbekannte Signale {unknown}; bekannt: {sorted(UNIT_SIGNALS)}")
+        return value
 
     @field_validator("checks")
     @classmethod

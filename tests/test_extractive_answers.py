@@ -245,3 +245,16 @@ def test_a_deadline_question_is_answered_by_the_dated_sentence_of_its_section() 
     )
     assert "15. Februar" in answer
     assert "feuerwehrtechnische Beamtin" not in answer
+
+
+def test_a_sentence_referring_back_is_about_the_words_of_the_sentence_before() -> None:
+    # „Diese“ stands for the Verfügungsfonds named in the sentence before it.
+    text = (
+        "In den Fördergebieten können Verfügungsfonds eingerichtet werden. Diese "
+        "finanzieren sich bis zu 50 Prozent aus Mitteln Dritter. Die Gemeinde legt den "
+        "Gesamtetat fest."
+    )
+    answer = _answer("Wie finanziert sich ein Verfügungsfonds?", passage(1, text))
+    first = answer.splitlines()[0]
+    assert first == "Diese finanzieren sich bis zu 50 Prozent aus Mitteln Dritter. [1]"
+    assert "Gesamtetat" not in answer

@@ -39,6 +39,8 @@ def test_a_quantity_question() -> None:
     assert analyse_question("Zu welchem Zinssatz wird das Darlehen gewährt?").quantity
     assert analyse_question("Förderquote ESF Plus Sachsen?").quantity
     assert not analyse_question("Welche Ziele verfolgt die Quote?").quantity
+    # Any noun of a number („Mindesteinwohnerzahl“, „Kinderzahl“) asked for is a figure.
+    assert analyse_question("Welche Mindesteinwohnerzahl verlangt die Richtlinie?").quantity
 
 
 @pytest.mark.parametrize(

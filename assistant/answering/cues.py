@@ -136,6 +136,7 @@ class Cues:
     summary: CueList
     planned_words: CueList
     clause_start: CueList
+    anaphora_start: CueList
     number_words: dict[str, int]
 
 

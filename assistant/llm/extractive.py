@@ -9,7 +9,6 @@ Planwerk says it found nothing rather than citing noise.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -34,8 +33,8 @@ from assistant.answering.question import (
     limit_figures,
     states_time,
 )
+from assistant.answering.unit_signals import UnitView, has_figure, unit_bonus
 from assistant.config import AnswerSettings
-from assistant.definitions import reads_as_definition
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
 from assistant.llm.styles import AnswerStyle
 from assistant.llm.table_extremes import table_extremes
@@ -48,18 +47,12 @@ TermWeights = Callable[[list[str]], dict[str, float]]
 
 # Passages beyond this rank rarely hold the answer and dilute the citations.
 _PASSAGES_CONSIDERED = 6
-# A unit stating what kind of answer the question wants (a figure, a date) gains this much
-# on its coverage (0 to 1).
-_ANSWER_KIND_BONUS = 0.1
 _MIN_WORDS = 4
 # A time question keeps only sentences stating a date or period when the best of them
 # covers at least this share of what the best sentence covers.
 _TIMED_SHARE = 0.5
 # A further sentence must add this share of the question's weight that none chosen covers.
 _MIN_GAIN = 0.15
-_NUMBER = re.compile(r"\d")
-# "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
-_CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
 
 
 @dataclass(slots=True)
@@ -73,6 +66,9 @@ class _Unit:
     # with the passage it stands in (the next page's chunk when the list goes on there).
     followers: tuple[tuple[str, RetrievedChunk], ...] = ()
     ranked: bool = False  # the extreme row of a table, found by comparing its rows
+    # The sentence before, for a sentence that speaks of what it named („Diese finanzieren
+    # sich …“): the unit is about its words too.
+    antecedent: str = ""
 
     def follower_texts(self) -> list[str]:
         return [text for text, _ in self.followers]
@@ -179,29 +175,21 @@ class ExtractiveGenerator:
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
-                own = content_terms(unit.text) & weights.keys()
+                own = content_terms(f"{unit.text} {unit.antecedent}") & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
                 coverage = math.fsum(weights[t] for t in matched) / total
-                # Earlier passages and figures (for "wie hoch/viele" questions) break ties.
+                # Earlier passages break ties; the signals add what words cannot show.
                 score = coverage + 0.05 / (1 + p_index)
-                if question.quantity and _has_figure(unit.text):
-                    score += _ANSWER_KIND_BONUS
-                if question.time and states_time(unit.text):
-                    score += _ANSWER_KIND_BONUS
-                if question.definition and reads_as_definition(unit.text):
-                    score += 0.1
-                if unit.ranked:  # "the lowest X" is answered by comparing, not by a mention
-                    score += 0.1
-                if in_part:  # the call's section for what is asked („4 Antragsberechtigte“)
-                    score += _ANSWER_KIND_BONUS
+                view = UnitView(question, unit.text, unit.ranked, in_part)
+                score += unit_bonus(view, self.settings.unit_signals)
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
                 )
         if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
-            found = [c for c in found if _has_figure(c.text)]
+            found = [c for c in found if has_figure(c.text)]
         if question.time and found:
             # "Bis wann …?" is answered by a date or period where one is nearly as good a
             # match as the best sentence; without one, the best sentences stand.
@@ -421,8 +409,18 @@ def _units(
                 followers = _referenced_list(line.text, passage, sections or {}, continuation_of)
             if not followers and (short or line.text.rstrip().endswith(":")):
                 continue  # a lead-in whose list is nowhere to be read promises nothing
-            units.append(_Unit(line.text, passage, followers=tuple(followers)))
+            antecedent = _antecedent(lines, position)
+            units.append(
+                _Unit(line.text, passage, followers=tuple(followers), antecedent=antecedent)
+            )
     return units
+
+
+def _antecedent(lines: Sequence[Line], position: int) -> str:
+    """The sentence before one that opens with a word referring back to it, else ""."""
+    if position == 0 or not cues().anaphora_start.starts(words_of(lines[position].text)[:1]):
+        return ""
+    return lines[position - 1].text
 
 
 def _referenced_list(
@@ -498,13 +496,6 @@ def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:
     """What a row must match itself: the column names repeat in every row, so a row only
     counts when the question also matches one of its cells (an area name, a year)."""
     return frozenset(content_terms(cells) - header_terms) or frozenset({"\0"})
-
-
-def _has_figure(text: str) -> bool:
-    """A digit (not a table's number) or a number word: „höchstens zwei Wochen“ answers
-    „Wie viel Zeit …?“ as much as „14 Tage“ does."""
-    text = _CAPTION_NUMBER.sub("", text)
-    return bool(_NUMBER.search(text)) or any(w in cues().number_words for w in words_of(text))
 
 
 def _table_units(passage: RetrievedChunk) -> list[_Unit]:
