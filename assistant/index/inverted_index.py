@@ -67,6 +67,7 @@ class InvertedIndex:
         self._docs: dict[str, _Doc] = {}
         self._next_doc = 0
         self._total_length = 0
+        self._layout: np.ndarray | None = None  # see `_by_chunk_id`
 
     # -- reads -------------------------------------------------------------------------
 
@@ -82,23 +83,23 @@ class InvertedIndex:
     def search(
         self, terms: Sequence[str], k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
-        """The `k` best (chunk id, score) pairs with a positive score; equal scores in
-        chunk-id order, so the result does not depend on the order documents came in."""
+        """The `k` best (chunk id, score) pairs with a positive score, best first.
+
+        The top k are picked as the bm25s-based index did, over the chunks in chunk-id
+        order: equal scores (table rows often tie) keep the order that selection gives
+        them, so rankings stay those the retrieval eval measured, and they depend only on
+        the indexed chunks, never on the order documents came in.
+        """
         if k <= 0 or not terms or not self.size():
             return []
-        scores = self.scores(terms)
+        layout = self._by_chunk_id()
+        scores = self.scores(terms)[layout]
         if filters is not None and not filters.is_empty():
-            scores[~self._passes(filters)] = 0.0
-        slots = np.flatnonzero(scores > 0)
-        if len(slots) > k:
-            kth = np.partition(scores[slots], len(slots) - k)[len(slots) - k]
-            slots = slots[scores[slots] >= kth]  # ties with the k-th stay for the id order
-        values = scores[slots].tolist()
-        ranked = sorted(
-            zip(values, slots.tolist(), strict=True),
-            key=lambda pair: (-pair[0], self._chunk_ids[pair[1]]),
-        )
-        return [(self._chunk_ids[slot], score) for score, slot in ranked[:k]]
+            scores[~self._passes(filters)[layout]] = 0.0
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._chunk_ids[layout[i]], float(scores[i])) for i in top if scores[i] > 0]
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score per slot (float32; 0 for free slots); a repeated term counts again."""
@@ -131,6 +132,15 @@ class InvertedIndex:
     def documents(self) -> dict[str, DocumentFields]:
         return {doc_id: doc.fields for doc_id, doc in self._docs.items()}
 
+    def _by_chunk_id(self) -> np.ndarray:
+        """The occupied slots in chunk-id order (the rows of a full build), cached until
+        the next change."""
+        if self._layout is None:
+            occupied = [slot for slot, chunk_id in enumerate(self._chunk_ids) if chunk_id]
+            occupied.sort(key=self._chunk_ids.__getitem__)
+            self._layout = np.array(occupied, dtype=np.int64)
+        return self._layout
+
     def _passes(self, filters: SearchFilters) -> np.ndarray:
         """Per slot: whether its document passes the filters."""
         numbers = [d.number for d in self._docs.values() if filters.matches(d.fields.metadata())]
@@ -140,6 +150,7 @@ class InvertedIndex:
 
     def add(self, documents: Iterable[Document]) -> None:
         """Index documents (one that is already indexed is replaced)."""
+        self._layout = None
         local_ids: defaultdict[str, int] = defaultdict(count().__next__)
         pair_term, pair_slot, pair_tf = array("i"), array("i"), array("i")
         added: list[tuple[DocumentFields, int, list[int], int, int]] = []
@@ -173,6 +184,7 @@ class InvertedIndex:
         gone = [self._docs.pop(doc_id) for doc_id in doc_ids if doc_id in self._docs]
         if not gone:
             return
+        self._layout = None
         slots = np.concatenate([doc.slots for doc in gone])
         dead = np.zeros(len(self._chunk_ids), dtype=bool)
         dead[slots] = True
