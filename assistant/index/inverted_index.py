@@ -67,7 +67,10 @@ class InvertedIndex:
         self._docs: dict[str, _Doc] = {}
         self._next_doc = 0
         self._total_length = 0
+        # Derived from the above when a search needs them, until the next change.
         self._layout: np.ndarray | None = None  # see `_by_chunk_id`
+        self._norms: np.ndarray | None = None  # see `_length_norms`
+        self._contributions: dict[int, np.ndarray] = {}  # see `_contribution`
 
     # -- reads -------------------------------------------------------------------------
 
@@ -104,22 +107,25 @@ class InvertedIndex:
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score per slot (float32; 0 for free slots); a repeated term counts again."""
         scores = np.zeros(len(self._chunk_ids), dtype=np.float32)
-        chunks = self.size()
-        if not chunks:
-            return scores
-        mean_length = self._total_length / chunks
         for term in terms:
             term_id = self._term_ids.get(term)
-            if term_id is None:
-                continue
-            postings = self._postings[term_id]
-            slots = postings[:, 0]
-            tf = postings[:, 1].astype(np.float32)
-            idf = np.float32(bm25_idf(len(postings), chunks))
-            # The same operations, in the same precision, as bm25s' eager scores.
-            norm = K1 * ((1 - B) + B * self._lengths[slots] / mean_length)
-            scores[slots] += (idf * (tf / (norm + tf))).astype(np.float32)
+            if term_id is not None:
+                scores[self._postings[term_id][:, 0]] += self._contribution(term_id)
         return scores
+
+    def _contribution(self, term_id: int) -> np.ndarray:
+        """A term's score in each chunk of its postings (float32), cached until the next
+        change: planners' questions share their frequent terms."""
+        cached = self._contributions.get(term_id)
+        if cached is None:
+            postings = self._postings[term_id]
+            tf = postings[:, 1].astype(np.float32)
+            idf = np.float32(bm25_idf(len(postings), self.size()))
+            norm = self._length_norms()[postings[:, 0]]
+            # The same operations, in the same precision, as bm25s' eager scores.
+            cached = (idf * (tf / (norm + tf))).astype(np.float32)
+            self._contributions[term_id] = cached
+        return cached
 
     def postings(self) -> dict[str, dict[str, int]]:
         """Term -> chunk id -> term frequency: the index's content, independent of slots
@@ -131,6 +137,15 @@ class InvertedIndex:
 
     def documents(self) -> dict[str, DocumentFields]:
         return {doc_id: doc.fields for doc_id, doc in self._docs.items()}
+
+    def _length_norms(self) -> np.ndarray:
+        """Per slot, BM25's length normalisation k1 * (1 - b + b * length / mean length)
+        (float64, as bm25s computes it), cached until the next change."""
+        if self._norms is None:
+            mean_length = self._total_length / self.size()
+            lengths = self._lengths[: len(self._chunk_ids)]
+            self._norms = K1 * ((1 - B) + B * lengths / mean_length)
+        return self._norms
 
     def _by_chunk_id(self) -> np.ndarray:
         """The occupied slots in chunk-id order (the rows of a full build), cached until
@@ -150,7 +165,7 @@ class InvertedIndex:
 
     def add(self, documents: Iterable[Document]) -> None:
         """Index documents (one that is already indexed is replaced)."""
-        self._layout = None
+        self._forget_derived()
         local_ids: defaultdict[str, int] = defaultdict(count().__next__)
         pair_term, pair_slot, pair_tf = array("i"), array("i"), array("i")
         added: list[tuple[DocumentFields, int, list[int], int, int]] = []
@@ -184,7 +199,7 @@ class InvertedIndex:
         gone = [self._docs.pop(doc_id) for doc_id in doc_ids if doc_id in self._docs]
         if not gone:
             return
-        self._layout = None
+        self._forget_derived()
         slots = np.concatenate([doc.slots for doc in gone])
         dead = np.zeros(len(self._chunk_ids), dtype=bool)
         dead[slots] = True
@@ -201,6 +216,10 @@ class InvertedIndex:
         for slot in slots.tolist():
             self._chunk_ids[slot] = ""
         self._free_slots.extend(slots.tolist())
+
+    def _forget_derived(self) -> None:
+        self._layout = self._norms = None
+        self._contributions = {}
 
     def _take_slot(self, chunk_id: str, length: int, doc_number: int) -> int:
         if self._free_slots:
