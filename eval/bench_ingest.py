@@ -850,7 +850,10 @@ def keyword_section(keyword: KeywordBench | None, baseline: KeywordBench | None)
         ["add one document (slowest)", *_cells(columns, lambda k: max(k.add_s), "add")],
         ["remove one document (median)", *_cells(columns, lambda k: median(k.remove_s), "rm")],
         ["full build from the catalog", *_cells(columns, lambda k: k.full_build_s, "full")],
-        ["load the saved index (fresh process)", *_cells(columns, lambda k: k.load_s, "load")],
+        [
+            "load the saved index (fresh process; RSS after it, not peak)",
+            *_cells(columns, lambda k: k.load_s, "load"),
+        ],
     ]
     lines += markdown_table(headers, rows)
     saves = sum(keyword.add_saved)
