@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +148,7 @@ class KeywordIndex:
             try:
                 history = (path / _HISTORY_FILE).read_text(encoding="utf-8")
                 index = InvertedIndex.load(path)
-            except (OSError, ValueError, KeyError):  # incomplete, old or being removed
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # old, damaged, going
                 continue
             return _Snapshot(index, CatalogVersion(history, generation))
         return None
