@@ -9,7 +9,7 @@ What goes in:
   every `planwerk-*` collection (ids, vectors, metadata);
 - uploaded original files (`uploads/`).
 
-The BM25 cache is derived from the catalog and rebuilt on first use; it is left out.
+The BM25 snapshots are derived from the catalog and rebuilt on first use; they are left out.
 Restore puts everything back into an empty data directory (and an empty database or
 Chroma server); it refuses to overwrite existing data unless `force` is given. Back up
 while nobody is uploading: the copy is consistent per store, not across stores that are
@@ -37,6 +37,7 @@ from sqlalchemy.engine import URL, make_url
 
 from assistant.config import Settings
 from assistant.db import forget_engine, raw_engine
+from assistant.index.catalog import Catalog
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -212,6 +213,13 @@ def _restore_catalog(settings: Settings, stage: Path) -> None:
     if not source.exists():
         return
     _replace_sqlite(source, settings.catalog_path)
+    # Running processes may hold keyword indexes of the replaced catalog: they must rebuild,
+    # not apply the restored copy's change log to them.
+    catalog = Catalog(settings.catalog_path)
+    try:
+        catalog.new_history()
+    finally:
+        catalog.close()
 
 
 def _restore_database(settings: Settings, stage: Path) -> None:

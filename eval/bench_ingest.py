@@ -1,4 +1,5 @@
-"""Ingestion benchmark: throughput per stage and our overhead over the bare encoder.
+"""Ingestion benchmark: throughput per stage, our overhead over the bare encoder, and the
+cost of keeping the keyword index in step at 100k chunks.
 
     python -m eval.bench_ingest                  # demo corpus + a 100-page synthetic PDF
     python -m eval.bench_ingest --quick          # a few seconds, for a smoke run
@@ -7,6 +8,11 @@ Every file goes through the real `IngestPipeline` into a fresh temporary data di
 `IngestResult.timings` gives parse / embed / write per document. Right after (or before,
 alternating) each document, the bare encoder embeds the very same texts with the same batch
 size, so pipeline and bare encoder are measured interleaved under the same machine load.
+
+The keyword index part builds a catalog of `--keyword-chunks` German chunks derived from the
+corpus (the query benchmark's `derived_documents`), then measures, each step in a process
+of its own so peak memory is the step's: adding documents, removing documents, a full build,
+and whether the incrementally updated index answers exactly as a full build does.
 Writes `eval/reports/bench_ingest.md`.
 """
 
@@ -15,10 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +37,18 @@ import numpy as np
 from eval.bench_common import (
     DEMO_CORPUS,
     REPORTS,
+    ROOT,
     CpuMonitor,
     corpus_files,
+    current_rss_mib,
+    directory_mib,
+    git_commit,
     load_average,
     machine_section,
     markdown_table,
     median,
     peak_rss_mib,
+    planner_questions,
     quiet_environment,
     verdict,
 )
@@ -42,9 +56,10 @@ from eval.bench_common import (
 quiet_environment()
 
 from assistant.config import Settings  # noqa: E402
-from assistant.index.catalog import StoredChunk  # noqa: E402
+from assistant.index.catalog import Catalog, StoredChunk  # noqa: E402
 from assistant.index.document_index import DocumentIndex, chunk_terms  # noqa: E402
 from assistant.index.embedders import Embedder, UseEmbeddings, make_embedder  # noqa: E402
+from assistant.index.keyword_index import KeywordIndex  # noqa: E402
 from assistant.index.vector_store import ChromaVectorStore  # noqa: E402
 from assistant.ingestion import (  # noqa: E402
     IngestPipeline,
@@ -52,6 +67,11 @@ from assistant.ingestion import (  # noqa: E402
     embedding_text,
 )
 from assistant.models import DocumentRecord  # noqa: E402
+from assistant.retrieval.german import analyze  # noqa: E402
+from eval.bench_query import BaseChunk, derived_documents  # noqa: E402
+from ingest.chunking import chunk_document  # noqa: E402
+from ingest.formats import load_file  # noqa: E402
+from ingest.metadata import infer_metadata  # noqa: E402
 
 REPORT = REPORTS / "bench_ingest.md"
 OVERHEAD_TARGET = 0.15  # ingestion overhead over the bare encoder (issue)
@@ -61,10 +81,14 @@ REPORT_SECTIONS = (
     "## Corpus",
     "## Throughput per stage",
     "## Overhead over the bare encoder",
+    "## Keyword index",
     "## Targets",
     "## How it was measured",
 )
 PAGED_FORMATS = {"pdf", "docx"}
+KEYWORD_CHUNKS = 100_000
+KEYWORD_ADD_TARGET_S = 1.0  # adding one document at 100k chunks (issue 20)
+KEYWORD_PEAK_TARGET_MIB = 1024.0
 
 
 @dataclass(slots=True)
@@ -103,11 +127,56 @@ class IngestBench:
     wall_s: float = 0.0
     foreign_cores: float = 0.0
     machine: list[str] = field(default_factory=list)  # the report's Machine section
+    keyword: KeywordBench | None = None
+    keyword_baseline: KeywordBench | None = None  # the same measured on an earlier commit
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> IngestBench:
         runs = [[FileRun(**r) for r in rep] for rep in raw.pop("runs")]
-        return cls(**raw, runs=runs)
+        keyword, baseline = raw.pop("keyword", None), raw.pop("keyword_baseline", None)
+        return cls(
+            **raw,
+            runs=runs,
+            keyword=KeywordBench(**keyword) if keyword else None,
+            keyword_baseline=KeywordBench(**baseline) if baseline else None,
+        )
+
+
+@dataclass(slots=True)
+class KeywordBench:
+    """The keyword index kept in step with a large catalog; times in s, memory in MiB."""
+
+    commit: str
+    chunks: int
+    documents: int
+    doc_chunks: int
+    build_catalog_s: float  # deriving the documents and committing them one by one
+    rss_imports_mib: float  # a step's process before it opens the index
+    load_s: float  # first search in a fresh process (loads the saved index)
+    rss_loaded_mib: float
+    add_commit_s: list[float]  # per added document: the catalog transaction
+    add_first_search_s: list[float]  # the first search after it (the index update)
+    add_saved: list[bool]  # whether that update also saved a snapshot
+    add_peak_mib: float
+    remove_commit_s: list[float]
+    remove_first_search_s: list[float]
+    remove_peak_mib: float
+    full_build_s: float  # first search in a process without a saved index
+    full_rss_before_mib: float
+    full_peak_mib: float
+    saved_mib: float  # the saved index on disk
+    questions: int  # compared between the updated index and a full build
+    identical: int  # of them, how many gave the same chunks and scores
+
+    @property
+    def add_s(self) -> list[float]:
+        return [c + s for c, s in zip(self.add_commit_s, self.add_first_search_s, strict=True)]
+
+    @property
+    def remove_s(self) -> list[float]:
+        return [
+            c + s for c, s in zip(self.remove_commit_s, self.remove_first_search_s, strict=True)
+        ]
 
 
 @dataclass(slots=True)
@@ -236,6 +305,182 @@ def run_bench(files: list[Path], repeats: int, workdir: Path) -> IngestBench:
     bench.foreign_cores = monitor.foreign_cores()
     bench.machine = machine_section(bench.started_load, bench.foreign_cores)
     return bench
+
+
+# -- the keyword index at scale ----------------------------------------------------------
+
+_WORKSPACE = "default"
+_DOC_CHUNKS = 100
+_QUESTIONS = 20
+_TOP = 20
+
+
+def run_keyword_bench(
+    files: list[Path], chunks: int, adds: int, removes: int, workdir: Path
+) -> KeywordBench:
+    """Build a catalog of `chunks` derived chunks, then run each step in its own process."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "files.json").write_text(json.dumps([str(f) for f in files]), encoding="utf-8")
+    results: dict[str, Any] = {}
+    for step in ("setup", "add", "remove", "full"):
+        command = [sys.executable, "-m", "eval.bench_ingest", "--keyword-worker", step]
+        command += ["--workdir", str(workdir), "--keyword-chunks", str(chunks)]
+        command += ["--keyword-adds", str(adds), "--keyword-removes", str(removes)]
+        subprocess.run(command, cwd=ROOT, check=True)
+        results.update(json.loads((workdir / f"{step}.json").read_text(encoding="utf-8")))
+        print(f"  keyword index: {step} done", file=sys.stderr)
+    return KeywordBench(commit=git_commit(), **results)
+
+
+def keyword_worker(step: str, workdir: Path, chunks: int, adds: int, removes: int) -> None:
+    """One step of `run_keyword_bench`, in a fresh process; writes `<step>.json`."""
+    rss_imports = current_rss_mib()
+    catalog = Catalog(workdir / "index" / "catalog.sqlite3")
+    keywords = KeywordIndex(catalog, workdir / "index" / "bm25", _WORKSPACE)
+    questions = [analyze(q) for q in planner_questions(_QUESTIONS)]
+    result: dict[str, Any]
+    if step == "setup":
+        result = _setup_catalog(catalog, workdir, chunks, adds, removes)
+        keywords.search(questions[0], _TOP)  # builds and saves the index, as after an ingest
+    elif step in ("add", "remove"):
+        result = {"rss_imports_mib": rss_imports}
+        start = time.perf_counter()
+        keywords.search(questions[0], _TOP)
+        result["load_s"] = time.perf_counter() - start
+        result["rss_loaded_mib"] = current_rss_mib()
+        if step == "add":
+            result.update(_add_documents(catalog, keywords, workdir, questions))
+        else:
+            result.update(_remove_documents(catalog, keywords, workdir, questions))
+            _save_results(workdir / "updated-results.json", keywords, questions)
+    else:
+        shutil.rmtree(workdir / "index" / "bm25", ignore_errors=True)
+        start = time.perf_counter()
+        keywords.search(questions[0], _TOP)
+        result = {
+            "full_build_s": time.perf_counter() - start,
+            "full_rss_before_mib": rss_imports,
+            "full_peak_mib": peak_rss_mib(),
+            "saved_mib": directory_mib(workdir / "index" / "bm25"),
+        }
+        _save_results(workdir / "full-results.json", keywords, questions)
+        updated = json.loads((workdir / "updated-results.json").read_text(encoding="utf-8"))
+        full = json.loads((workdir / "full-results.json").read_text(encoding="utf-8"))
+        result["questions"] = len(full)
+        result["identical"] = sum(a == b for a, b in zip(updated, full, strict=True))
+    (workdir / f"{step}.json").write_text(json.dumps(result), encoding="utf-8")
+
+
+def _setup_catalog(
+    catalog: Catalog, workdir: Path, chunks: int, adds: int, removes: int
+) -> dict[str, Any]:
+    """Write the workspace document by document, and set aside the documents to add."""
+    files = [Path(f) for f in json.loads((workdir / "files.json").read_text(encoding="utf-8"))]
+    base = _base_chunks(files)
+    ones = np.ones((len(base), 1), dtype=np.float32)  # vectors play no part here
+    start = time.perf_counter()
+    documents = 0
+    for record, stored, _ in derived_documents(base, ones, chunks, _DOC_CHUNKS, 0.0, seed=1):
+        _commit(catalog, record, stored)
+        documents += 1
+    build_s = time.perf_counter() - start
+    extra = derived_documents(base, ones, adds * _DOC_CHUNKS, _DOC_CHUNKS, 0.0, 2, 10**6)
+    with (workdir / "extra.pickle").open("wb") as handle:
+        pickle.dump([(record, stored) for record, stored, _ in extra], handle)
+    doomed = sorted(catalog.doc_ids(_WORKSPACE))[:removes]
+    (workdir / "doomed.json").write_text(json.dumps(doomed), encoding="utf-8")
+    return {
+        "chunks": catalog.chunk_count(_WORKSPACE),
+        "documents": documents,
+        "doc_chunks": _DOC_CHUNKS,
+        "build_catalog_s": build_s,
+    }
+
+
+def _base_chunks(files: list[Path]) -> list[BaseChunk]:
+    """The corpus files' chunks as the pipeline makes them (parsed, not embedded)."""
+    chunking = Settings().chunking
+    base = []
+    for path in files:
+        document = load_file(path)
+        meta = infer_metadata(document)
+        year = meta.get("year")
+        for chunk in chunk_document(
+            document, chunking.max_chars, chunking.min_chars, chunking.table_rows
+        ):
+            base.append(
+                BaseChunk(
+                    text=chunk.text,
+                    heading=chunk.heading,
+                    page=chunk.page,
+                    sheet=chunk.sheet,
+                    row=chunk.row,
+                    title=str(meta.get("title") or document.title or path.stem),
+                    doc_type=str(meta.get("doc_type") or "other"),
+                    year=year if isinstance(year, int) else None,
+                    area=str(meta.get("area") or ""),
+                    format=document.format,
+                    source=path.name,
+                )
+            )
+    return base
+
+
+def _commit(catalog: Catalog, record: DocumentRecord, chunks: list[StoredChunk]) -> None:
+    """The catalog transaction of `DocumentIndex.add_document` (vectors aside: the Chroma
+    upsert is measured in the throughput table above)."""
+    with catalog.transaction() as conn:
+        Catalog.insert_document(conn, _WORKSPACE, f"/bench/{record.source}", record)
+        Catalog.insert_chunks(conn, _WORKSPACE, chunks)
+        Catalog.bump_generation(conn, _WORKSPACE, [record.doc_id])
+
+
+def _add_documents(
+    catalog: Catalog, keywords: KeywordIndex, workdir: Path, questions: list[list[str]]
+) -> dict[str, Any]:
+    with (workdir / "extra.pickle").open("rb") as handle:
+        extra: list[tuple[DocumentRecord, list[StoredChunk]]] = pickle.load(handle)
+    commits, searches, saved = [], [], []
+    for number, (record, chunks) in enumerate(extra):
+        snapshots = set((workdir / "index" / "bm25").rglob("gen-*"))
+        start = time.perf_counter()
+        _commit(catalog, record, chunks)
+        commits.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        keywords.search(questions[number % len(questions)], _TOP)
+        searches.append(time.perf_counter() - start)
+        saved.append(set((workdir / "index" / "bm25").rglob("gen-*")) != snapshots)
+    return {
+        "add_commit_s": commits,
+        "add_first_search_s": searches,
+        "add_saved": saved,
+        "add_peak_mib": peak_rss_mib(),
+    }
+
+
+def _remove_documents(
+    catalog: Catalog, keywords: KeywordIndex, workdir: Path, questions: list[list[str]]
+) -> dict[str, Any]:
+    commits, searches = [], []
+    for number, doc_id in enumerate(json.loads((workdir / "doomed.json").read_text())):
+        start = time.perf_counter()
+        with catalog.transaction() as conn:  # as `DocumentIndex.remove_document`
+            Catalog.delete_document(conn, _WORKSPACE, doc_id)
+            Catalog.bump_generation(conn, _WORKSPACE, [doc_id])
+        commits.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        keywords.search(questions[number % len(questions)], _TOP)
+        searches.append(time.perf_counter() - start)
+    return {
+        "remove_commit_s": commits,
+        "remove_first_search_s": searches,
+        "remove_peak_mib": peak_rss_mib(),
+    }
+
+
+def _save_results(path: Path, keywords: KeywordIndex, questions: list[list[str]]) -> None:
+    results = [keywords.search(terms, _TOP) for terms in questions]
+    path.write_text(json.dumps(results), encoding="utf-8")
 
 
 # -- report -------------------------------------------------------------------------------
@@ -513,6 +758,9 @@ def render(bench: IngestBench, settings: Settings, notes: str = "") -> str:
         f"**{parts.overhead * 100:+.1f} %** (an upper bound, since the fastest encode is the "
         f"denominator); with parsing, {parts.whole * 100:+.1f} %.",
         "",
+    ]
+    lines += keyword_section(bench.keyword, bench.keyword_baseline)
+    lines += [
         "## Targets",
         "",
     ]
@@ -537,6 +785,7 @@ def render(bench: IngestBench, settings: Settings, notes: str = "") -> str:
                 f"{whole * 100:+.1f} %",
                 verdict(whole * 100, OVERHEAD_TARGET * 100, "pp"),
             ],
+            *keyword_targets(bench.keyword),
         ],
     )
     lines += _why(bench, headline, whole, parts, spread)
@@ -558,13 +807,110 @@ def render(bench: IngestBench, settings: Settings, notes: str = "") -> str:
         "  one BLAS thread (`UseEmbeddings(threads=1)`).",
         "- The estimate from the parts, (text building + write) / fastest bare encode, needs",
         "  no A/B difference of two noisy encoder timings, so it survives a busy machine.",
+        "- Keyword index: the workspace's catalog is written through the same catalog",
+        "  transaction as `DocumentIndex.add_document` (Chroma left out), from documents the",
+        "  query benchmark's `derived_documents` makes of the corpus chunks; BM25 terms come",
+        "  from `chunk_terms`. Steps run one after another in fresh processes",
+        "  (`--keyword-worker`): setup (write; the first search builds and saves the index),",
+        "  add, remove, full build",
+        "  (saved index deleted first). The *before* column, when present, is the same script",
+        "  run on an earlier commit (`--keyword-only` there, `--keyword-baseline` here).",
         "- `python -m eval.bench_ingest --help` lists the knobs (corpus, synthetic pages,",
-        "  repeats).",
+        "  repeats, keyword chunks).",
         "",
     ]
     if notes.strip():
         lines += ["## Notes from the measuring session", "", notes.strip(), ""]
     return "\n".join(lines)
+
+
+def keyword_section(keyword: KeywordBench | None, baseline: KeywordBench | None) -> list[str]:
+    """The `## Keyword index` section: this commit's steps beside an earlier commit's."""
+    lines = ["## Keyword index", ""]
+    if keyword is None:
+        return [*lines, "Not measured in this run (`--keyword-chunks 0`).", ""]
+    lines += [
+        f"A catalog of {keyword.chunks:,} German chunks ({keyword.documents:,} documents of "
+        f"{keyword.doc_chunks} chunks, derived from the corpus above with other place names, "
+        "years and figures; committed one by one in "
+        f"{keyword.build_catalog_s:.0f} s). Each step below ran in a fresh process: "
+        "*time* is the catalog transaction plus the first search after it (which brings the "
+        "keyword index up to date), *peak RSS* the process's high-water mark (VmHWM), "
+        f"including {keyword.rss_imports_mib:,.0f} MiB of interpreter and imports.",
+        "",
+    ]
+    columns = [("this commit", keyword)]
+    if baseline is not None:
+        columns.insert(0, (f"before ({baseline.commit})", baseline))
+    headers = ["step"]
+    for label, _ in columns:
+        headers += [f"{label}: s", f"{label}: peak RSS MiB"]
+    rows = [
+        ["add one document (median)", *_cells(columns, lambda k: median(k.add_s), "add")],
+        ["add one document (slowest)", *_cells(columns, lambda k: max(k.add_s), "add")],
+        ["remove one document (median)", *_cells(columns, lambda k: median(k.remove_s), "rm")],
+        ["full build from the catalog", *_cells(columns, lambda k: k.full_build_s, "full")],
+        [
+            "load the saved index (fresh process; RSS after it, not peak)",
+            *_cells(columns, lambda k: k.load_s, "load"),
+        ],
+    ]
+    lines += markdown_table(headers, rows)
+    saves = sum(keyword.add_saved)
+    lines += [
+        f"- Documents added: {len(keyword.add_s)}, removed: {len(keyword.remove_s)}; of the "
+        f"additions, {saves} also saved a snapshot of the index (every 20 writes), which makes "
+        "the slowest row; the catalog transaction alone took "
+        f"{median(keyword.add_commit_s):.3f} s (median).",
+        f"- RSS after loading the saved index: {keyword.rss_loaded_mib:,.0f} MiB (before: "
+        f"{keyword.rss_imports_mib:,.0f}); the saved index takes {keyword.saved_mib:,.0f} MiB "
+        "on disk.",
+        f"- After the additions and removals, {keyword.identical} of {keyword.questions} planner "
+        f"questions got the same top {_TOP} chunks with the same scores from the updated index "
+        "as from a full build over the same catalog.",
+        "",
+    ]
+    return lines
+
+
+def _cells(
+    columns: list[tuple[str, KeywordBench]], seconds: Callable[[KeywordBench], float], step: str
+) -> list[str]:
+    peaks = {
+        "add": lambda k: k.add_peak_mib,
+        "rm": lambda k: k.remove_peak_mib,
+        "full": lambda k: k.full_peak_mib,
+        "load": lambda k: k.rss_loaded_mib,
+    }
+    cells = []
+    for _, keyword in columns:
+        cells += [f"{seconds(keyword):.3f}", f"{peaks[step](keyword):,.0f}"]
+    return cells
+
+
+def keyword_targets(keyword: KeywordBench | None) -> list[list[str]]:
+    """Rows of the Targets table for the keyword index (issue 20, item 5)."""
+    if keyword is None or keyword.chunks < KEYWORD_CHUNKS:
+        return []
+    slowest = max(keyword.add_s)
+    return [
+        [
+            f"adding one document at {keyword.chunks:,} chunks ≤ 1 s (catalog commit + index "
+            "update), slowest of the additions",
+            f"{slowest:.3f} s",
+            verdict(slowest, KEYWORD_ADD_TARGET_S, "s"),
+        ],
+        [
+            "peak memory of the process adding documents ≤ 1 GiB",
+            f"{keyword.add_peak_mib:,.0f} MiB",
+            verdict(keyword.add_peak_mib, KEYWORD_PEAK_TARGET_MIB, "MiB"),
+        ],
+        [
+            "updated index answers as a full build (same chunks and scores)",
+            f"{keyword.identical} of {keyword.questions} questions",
+            "**met**" if keyword.identical == keyword.questions else "**missed**",
+        ],
+    ]
 
 
 def _why(
@@ -623,7 +969,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--render", type=Path, default=None, help="only re-render the report from a --json file"
     )
+    parser.add_argument(
+        "--keyword-chunks", type=int, default=KEYWORD_CHUNKS, help="0: no keyword index part"
+    )
+    parser.add_argument("--keyword-adds", type=int, default=25, help="documents added")
+    parser.add_argument("--keyword-removes", type=int, default=5, help="documents removed")
+    parser.add_argument(
+        "--keyword-only", type=Path, default=None, help="only the keyword part, raw JSON here"
+    )
+    parser.add_argument(
+        "--keyword-baseline", type=Path, default=None, help="--keyword-only JSON of a commit"
+    )
+    parser.add_argument("--keyword-worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.keyword_worker:
+        keyword_worker(
+            args.keyword_worker,
+            args.workdir,
+            args.keyword_chunks,
+            args.keyword_adds,
+            args.keyword_removes,
+        )
+        return 0
     notes = args.notes.read_text(encoding="utf-8") if args.notes else ""
     if args.render:
         bench = IngestBench.from_json(json.loads(args.render.read_text(encoding="utf-8")))
@@ -632,14 +1000,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.synthetic_pages = min(args.synthetic_pages, 5)
         args.repeats = 1
+        args.keyword_chunks = min(args.keyword_chunks, 1000)
+        args.keyword_adds, args.keyword_removes = 3, 2
     workdir = Path(tempfile.mkdtemp(prefix="planwerk-bench-ingest-"))
     try:
         files = corpus_files(args.corpus, args.synthetic_pages, workdir)
         if not files:
             print("Keine Dateien zum Einlesen gefunden.", file=sys.stderr)
             return 2
+        keyword = None
+        if args.keyword_chunks > 0:
+            keyword = run_keyword_bench(
+                files,
+                args.keyword_chunks,
+                args.keyword_adds,
+                args.keyword_removes,
+                workdir / "keyword",
+            )
+            if args.keyword_only:
+                args.keyword_only.write_text(json.dumps(asdict(keyword)), encoding="utf-8")
+                return 0
         print(f"Ingest benchmark: {len(files)} files, {args.repeats} repeats", file=sys.stderr)
         bench = run_bench(files, max(1, args.repeats), workdir)
+        bench.keyword = keyword
+        if args.keyword_baseline:
+            raw = json.loads(args.keyword_baseline.read_text(encoding="utf-8"))
+            bench.keyword_baseline = KeywordBench(**raw)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     report = render(bench, Settings(data_dir=workdir), notes)

@@ -49,6 +49,8 @@ def test_ingest_benchmark_writes_its_report(tmp_path: Path) -> None:
     for scope in ("| embed stage |", "| embed + write |", "| whole ingest |"):
         assert scope in text
     assert "ingestion overhead over the bare encoder ≤ 15 %" in text
+    assert "| add one document (median) |" in text  # the keyword index part, at 1,000 chunks
+    assert "20 of 20 planner questions got the same top 20 chunks" in text
 
 
 def test_query_benchmark_writes_its_report_and_cleans_up(tmp_path: Path) -> None:

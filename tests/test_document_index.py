@@ -5,13 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant.index import vector_store
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import Catalog, KeywordDocument
+from assistant.index.metadata_edit import update_document_metadata
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
 from tests.index_helpers import add, make_document
@@ -176,19 +178,68 @@ def test_filters_apply_to_both_halves(services: Services) -> None:
         assert {r.ref.source for r in only_2023} == {"sozialbericht.pdf"}, method
 
 
-def test_keyword_index_is_reloaded_from_disk_by_a_new_process(services: Services) -> None:
+def test_keyword_index_is_reloaded_from_disk_by_a_new_process(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     record, chunks = make_document(OLD)
     add(services.index, services.embedder, record, chunks)
     services.retriever.search("Kinderarmut")  # builds and saves the BM25 index
     generation = services.index.catalog.generation(services.index.workspace)
     saved = services.settings.data_dir / "bm25" / "default" / f"gen-{generation}"
-    assert (saved / "columns.json").exists()
+    assert (saved / "index.npz").exists()
+    new, new_chunks = make_document(NEW, source="neu.pdf")
+    add(services.index, services.embedder, new, new_chunks)  # after the snapshot
+    full_reads = _count_full_reads(monkeypatch)
     fresh = Services(services.settings)
     try:
         hits = fresh.index.keywords.search(["kinderarmut"], k=5)
         assert [h[0] for h in hits] == [chunks[1].chunk_id]
+        hits = fresh.index.keywords.search(["familienzentrum"], k=5)
+        assert [h[0] for h in hits] == [new_chunks[1].chunk_id]
+        assert full_reads == []  # loaded, then caught up with the newer document alone
     finally:
         fresh.close()
+
+
+def test_writes_update_the_keyword_index_without_reading_the_whole_catalog(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, old_chunks = make_document(OLD)
+    other, other_chunks = make_document(NEW, source="neu.pdf")
+    add(services.index, services.embedder, old, old_chunks)
+    services.retriever.search("Kinderarmut")  # the one full build
+    full_reads = _count_full_reads(monkeypatch)
+    add(services.index, services.embedder, other, other_chunks)
+    replacement, replacement_chunks = make_document(
+        ["Die Kinderarmut im Nordviertel ist leicht gesunken."]
+    )
+    add(services.index, services.embedder, replacement, replacement_chunks, replaces=(old.doc_id,))
+    update_document_metadata(services.index, other.doc_id, doc_type="minutes", year=2020, area="")
+    keywords = services.index.keywords
+    hits = keywords.search(["kinderarmut"], k=5)
+    assert [h[0] for h in hits] == [replacement_chunks[0].chunk_id]
+    only_minutes = keywords.search(["nordviertel"], 5, SearchFilters(doc_types=("minutes",)))
+    assert {h[0] for h in only_minutes} == {c.chunk_id for c in other_chunks[:2]}
+    assert services.index.remove_document(other.doc_id)
+    assert keywords.search(["familienzentrum"], k=5) == []
+    assert keywords.size() == 1
+    assert full_reads == []
+
+
+def _count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every read of all of a workspace's documents for the keyword index."""
+    reads: list[str] = []
+    original = Catalog.keyword_documents
+
+    def counted(
+        self: Catalog, workspace: str, doc_ids: Collection[str] | None = None
+    ) -> Iterator[KeywordDocument]:
+        if doc_ids is None:
+            reads.append(workspace)
+        return original(self, workspace, doc_ids)
+
+    monkeypatch.setattr(Catalog, "keyword_documents", counted)
+    return reads
 
 
 def test_changed_text_analysis_recomputes_stored_terms(services: Services) -> None:

@@ -4,17 +4,24 @@ The catalog is the commit point of every write. Vectors are written to the vecto
 first; a document only exists once its catalog transaction commits. Vectors of documents
 the catalog does not know (a crash between the two steps) are ignored by search and swept
 by `DocumentIndex.reconcile`.
+
+Every write also bumps the workspace's generation and logs which documents it touched, so
+a keyword index at an older generation (in this or another process) can catch up by
+re-reading those documents alone. The log keeps the last `_CHANGES_KEPT` generations; an
+index further behind, or a write that touched everything (re-analysis), means a full build.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.models import DocumentRecord
 
@@ -57,6 +64,12 @@ CREATE TABLE IF NOT EXISTS generations (
     workspace TEXT PRIMARY KEY,
     generation INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS changes (
+    workspace TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    PRIMARY KEY (workspace, generation, doc_id)
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -84,6 +97,46 @@ class StoredChunk:
     year: int | None = None
     area: str = ""
 
+
+@dataclass(frozen=True, slots=True)
+class DocumentFields:
+    """The fields of a document that search filters read."""
+
+    doc_id: str
+    doc_type: str
+    year: int | None
+    area: str
+    source: str
+
+    def metadata(self) -> dict[str, Any]:
+        """The fields as `SearchFilters.matches` reads them."""
+        return {
+            "doc_id": self.doc_id,
+            "doc_type": self.doc_type,
+            "year": self.year,
+            "area": self.area,
+            "source": self.source,
+        }
+
+    def row(self) -> list[Any]:
+        """The fields in constructor order (to store and rebuild them)."""
+        return [self.doc_id, self.doc_type, self.year, self.area, self.source]
+
+
+# A document as the keyword index reads it: its fields, and per chunk its id and terms.
+KeywordDocument = tuple[DocumentFields, list[tuple[str, list[str]]]]
+
+
+class CatalogVersion(NamedTuple):
+    """What a workspace's keyword index must match: the catalog's history (new after a
+    restore, so a change log from another copy is never applied) and the generation."""
+
+    history: str
+    generation: int
+
+
+# Generations of the change log kept per workspace (a few bytes per touched document).
+_CHANGES_KEPT = 1000
 
 _CHUNK_COLUMNS = (
     "c.chunk_id, c.doc_id, c.chunk_index, c.text, c.page, c.sheet, c.row, c.heading, "
@@ -176,12 +229,36 @@ class Catalog:
         conn.execute("DELETE FROM documents WHERE workspace=? AND doc_id=?", (workspace, doc_id))
 
     @staticmethod
-    def bump_generation(conn: sqlite3.Connection, workspace: str) -> None:
+    def bump_generation(
+        conn: sqlite3.Connection, workspace: str, doc_ids: Collection[str] = ()
+    ) -> None:
+        """Mark a write of the workspace that added, removed or changed `doc_ids`; without
+        any, the write counts as having changed everything."""
         conn.execute(
             "INSERT INTO generations VALUES (?, 1) ON CONFLICT(workspace) "
             "DO UPDATE SET generation = generation + 1",
             (workspace,),
         )
+        (generation,) = conn.execute(
+            "SELECT generation FROM generations WHERE workspace=?", (workspace,)
+        ).fetchone()
+        conn.executemany(
+            "INSERT OR IGNORE INTO changes VALUES (?,?,?)",
+            [(workspace, generation, doc_id) for doc_id in doc_ids],
+        )
+        conn.execute(
+            "DELETE FROM changes WHERE workspace=? AND generation<=?",
+            (workspace, generation - _CHANGES_KEPT),
+        )
+
+    def new_history(self) -> None:
+        """Start a new history (after a restore): keyword indexes built from another copy
+        of the catalog are rebuilt instead of caught up from this copy's change log."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta VALUES ('history', ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                (secrets.token_hex(8),) * 2,
+            )
 
     def reanalyze(self, analyze: Callable[[str], list[str]], version: str) -> None:
         """Recompute every chunk's terms after the text analysis changed (once per change)."""
@@ -194,7 +271,7 @@ class Catalog:
                 [(" ".join(analyze(f"{h}\n{t}")), w, c) for w, c, h, t in rows],
             )
             for (workspace,) in conn.execute("SELECT DISTINCT workspace FROM chunks").fetchall():
-                Catalog.bump_generation(conn, workspace)
+                Catalog.bump_generation(conn, workspace)  # every chunk changed: full builds
             conn.execute(
                 "INSERT INTO meta VALUES ('analyzer', ?) ON CONFLICT(key) DO UPDATE SET value=?",
                 (version, version),
@@ -207,10 +284,51 @@ class Catalog:
         return row[0] if row else None
 
     def generation(self, workspace: str) -> int:
-        row = self._conn.execute(
-            "SELECT generation FROM generations WHERE workspace=?", (workspace,)
+        return self.version(workspace).generation
+
+    def version(self, workspace: str) -> CatalogVersion:
+        history, generation = self._conn.execute(
+            "SELECT (SELECT value FROM meta WHERE key='history'), "
+            "(SELECT generation FROM generations WHERE workspace=?)",
+            (workspace,),
         ).fetchone()
-        return int(row[0]) if row else 0
+        return CatalogVersion(history or "", int(generation or 0))
+
+    def changed_documents(self, workspace: str, since: int, until: int) -> set[str] | None:
+        """The documents written after generation `since` up to `until`; None when the log
+        does not tell (a write that changed everything, or one older than the log)."""
+        if until < since:
+            return None
+        rows = self._conn.execute(
+            "SELECT generation, doc_id FROM changes "
+            "WHERE workspace=? AND generation>? AND generation<=?",
+            (workspace, since, until),
+        ).fetchall()
+        if len({generation for generation, _ in rows}) != until - since:
+            return None
+        return {doc_id for _, doc_id in rows}
+
+    def keyword_documents(
+        self, workspace: str, doc_ids: Collection[str] | None = None
+    ) -> Iterator[KeywordDocument]:
+        """Per document (all, or the given ones that exist): its filter fields and its
+        chunks' ids and terms — what the keyword index needs and nothing more, streamed."""
+        query = (
+            "SELECT c.doc_id, d.doc_type, d.year, d.area, d.source, c.chunk_id, c.terms "
+            "FROM chunks c JOIN documents d ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+            "WHERE c.workspace=? {} ORDER BY c.doc_id, c.chunk_id"
+        )
+        selections: list[tuple[str, list[str]]] = [("", [])]
+        if doc_ids is not None:
+            wanted = sorted(doc_ids)
+            batches = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+            selections = [(f"AND c.doc_id IN ({','.join('?' * len(b))})", b) for b in batches]
+        for where, batch in selections:
+            rows = self._conn.execute(query.format(where), (workspace, *batch))
+            for _, group in groupby(rows, key=lambda row: row[0]):
+                chunks = list(group)
+                fields = DocumentFields(*chunks[0][:5])
+                yield fields, [(row[5], row[6].split()) for row in chunks]
 
     def document(self, workspace: str, doc_id: str) -> DocumentRecord | None:
         rows = self._documents("WHERE workspace=? AND doc_id=?", (workspace, doc_id))

@@ -81,7 +81,7 @@ class DocumentIndex:
                     Catalog.delete_document(conn, self.workspace, old_doc_id)
                 Catalog.insert_document(conn, self.workspace, source_key, record, signature)
                 Catalog.insert_chunks(conn, self.workspace, chunks)
-                Catalog.bump_generation(conn, self.workspace)
+                Catalog.bump_generation(conn, self.workspace, [*replaces, record.doc_id])
                 if before_commit is not None:
                     before_commit()
         except BaseException:
@@ -97,7 +97,7 @@ class DocumentIndex:
         ids = self.catalog.chunk_ids(self.workspace, [doc_id])
         with self.catalog.transaction() as conn:
             Catalog.delete_document(conn, self.workspace, doc_id)
-            Catalog.bump_generation(conn, self.workspace)
+            Catalog.bump_generation(conn, self.workspace, [doc_id])
         self._forget_vectors(ids)
         return True
 

@@ -1,37 +1,37 @@
 """BM25 over the German-normalised terms of every chunk in a workspace.
 
-The index is derived from the catalog (which stores each chunk's terms) and rebuilt when
-the catalog's generation changes, so it can never drift from the committed documents. A
-built index is saved under the data directory, so a new process loads instead of rebuilds.
+The index is derived from the catalog (which stores each chunk's terms) and follows the
+catalog's version, so it can never drift from the committed documents. When the generation
+moves on (a write by this or another process), the index re-reads only the documents the
+catalog's change log names and updates their postings in place; it is built from the whole
+catalog only when the log does not reach back that far. Every `_SNAPSHOT_EVERY` generations
+(and after a full build) the index is saved under the data directory, so a new process
+loads the newest snapshot and catches up from there.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import shutil
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import bm25s
-import numpy as np
-
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import Catalog, CatalogVersion
+from assistant.index.inverted_index import InvertedIndex, bm25_idf
 from assistant.retrieval.filters import SearchFilters
+
+# Generations between saved snapshots: a new process replays at most this many writes, and
+# the writer pays for a save (a fraction of a second at 100k chunks) only this rarely.
+_SNAPSHOT_EVERY = 20
+_HISTORY_FILE = "history"
 
 
 @dataclass(slots=True)
-class _Built:
-    generation: int
-    retriever: bm25s.BM25 | None  # None for an empty workspace
-    chunk_ids: list[str]
-    doc_type: np.ndarray
-    year: np.ndarray
-    area: np.ndarray
-    source: np.ndarray
-    doc_id: np.ndarray
+class _Snapshot:
+    index: InvertedIndex
+    version: CatalogVersion
 
 
 class KeywordIndex:
@@ -41,117 +41,117 @@ class KeywordIndex:
         self._catalog = catalog
         self._dir = directory / workspace
         self._workspace = workspace
-        self._built: _Built | None = None
+        self._index: InvertedIndex | None = None
+        self._version = CatalogVersion("", -1)  # what `_index` reflects
+        self._saved = -1  # generation of the newest snapshot this object loaded or saved
+        # Searches run while another thread may be updating the index in place.
         self._lock = threading.Lock()
 
     def search(
         self, terms: list[str], k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) pairs with a positive score, best first."""
-        built = self._current()
-        if built.retriever is None or not terms:
-            return []
-        mask = _mask(built, filters) if filters and not filters.is_empty() else None
-        scores = built.retriever.get_scores(terms, weight_mask=mask)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(built.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        with self._lock:
+            return self._current().search(terms, k, filters)
 
     def document_frequency(self, terms: list[str]) -> dict[str, int]:
         """In how many chunks each term occurs."""
-        built = self._current()
-        if built.retriever is None:
-            return dict.fromkeys(terms, 0)
-        vocab = built.retriever.vocab_dict
-        indptr = built.retriever.scores["indptr"]
-        frequencies = {}
-        for term in terms:
-            token_id = vocab.get(term)
-            frequencies[term] = (
-                0 if token_id is None else int(indptr[token_id + 1] - indptr[token_id])
-            )
-        return frequencies
+        with self._lock:
+            index = self._current()
+            return {term: index.document_frequency(term) for term in terms}
 
     def size(self) -> int:
         """How many chunks the workspace holds (as indexed)."""
-        return len(self._current().chunk_ids)
+        with self._lock:
+            return self._current().size()
 
     def idf(self, terms: list[str], unseen: float | None = None) -> dict[str, float]:
         """Inverse document frequency per term; a term found nowhere gets the maximum, or
         `unseen` if given."""
-        return idf_of(self.document_frequency(terms), self.size(), unseen)
-
-    def _current(self) -> _Built:
-        generation = self._catalog.generation(self._workspace)
         with self._lock:
-            if self._built is None or self._built.generation != generation:
-                self._built = self._load(generation) or self._build(generation)
-            return self._built
+            index = self._current()
+            frequencies = {term: index.document_frequency(term) for term in terms}
+            return idf_of(frequencies, index.size(), unseen)
 
-    def _build(self, generation: int) -> _Built:
-        chunks = self._catalog.all_chunks(self._workspace)
-        retriever = None
-        if chunks:
-            retriever = bm25s.BM25()
-            retriever.index([c.terms for c in chunks], show_progress=False)
-        built = _Built(
-            generation=generation,
-            retriever=retriever,
-            chunk_ids=[c.chunk_id for c in chunks],
-            doc_type=np.array([c.doc_type for c in chunks], dtype=object),
-            year=np.array([c.year if c.year is not None else -1 for c in chunks]),
-            area=np.array([c.area for c in chunks], dtype=object),
-            source=np.array([c.source for c in chunks], dtype=object),
-            doc_id=np.array([c.doc_id for c in chunks], dtype=object),
-        )
-        self._save(built)
-        return built
+    def _current(self) -> InvertedIndex:
+        """The index at the catalog's current version (the caller holds the lock)."""
+        version = self._catalog.version(self._workspace)
+        if self._index is not None and self._version == version:
+            return self._index
+        try:
+            self._index = self._brought_to(version)
+        except BaseException:
+            self._index = None  # possibly half updated: never search it
+            raise
+        self._version = version
+        if self._index.size() and version.generation - self._saved >= _SNAPSHOT_EVERY:
+            self._save(self._index, version)
+        return self._index
 
-    def _save(self, built: _Built) -> None:
-        if built.retriever is None:
-            return
-        target = self._dir / f"gen-{built.generation}"
-        # Several processes (Streamlit instances) may build the same generation at once:
+    def _brought_to(self, version: CatalogVersion) -> InvertedIndex:
+        """The index in memory or the newest snapshot, caught up to `version`; a full build
+        when neither can be."""
+        if self._index is not None and self._catch_up(self._index, self._version, version):
+            return self._index
+        self._index = None  # free it before loading or building another
+        snapshot = self._load(version.generation)
+        if snapshot is not None and self._catch_up(snapshot.index, snapshot.version, version):
+            self._saved = snapshot.version.generation
+            return snapshot.index
+        index = InvertedIndex()
+        index.add(self._catalog.keyword_documents(self._workspace))
+        self._saved = -_SNAPSHOT_EVERY  # a full build is always worth saving
+        return index
+
+    def _catch_up(self, index: InvertedIndex, have: CatalogVersion, want: CatalogVersion) -> bool:
+        """Re-index the documents written since `have`; False (index untouched) when the
+        catalog's change log cannot say which they are."""
+        if have.history != want.history:
+            return False
+        changed = self._catalog.changed_documents(self._workspace, have.generation, want.generation)
+        if changed is None:
+            return False
+        if changed:
+            # Read first, then change: a failed read leaves the index as it was.
+            documents = list(self._catalog.keyword_documents(self._workspace, changed))
+            index.remove(changed)
+            index.add(documents)
+        return True
+
+    def _save(self, index: InvertedIndex, version: CatalogVersion) -> None:
+        target = self._dir / f"gen-{version.generation}"
+        # Several processes (Streamlit instances) may save the same generation at once:
         # each writes its own folder and only the first rename wins.
-        tmp = self._dir / f".gen-{built.generation}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp = self._dir / f".gen-{version.generation}.{os.getpid()}.{threading.get_ident()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        built.retriever.save(str(tmp))
-        columns = {
-            "chunk_ids": built.chunk_ids,
-            "doc_type": built.doc_type.tolist(),
-            "year": built.year.tolist(),
-            "area": built.area.tolist(),
-            "source": built.source.tolist(),
-            "doc_id": built.doc_id.tolist(),
-        }
-        (tmp / "columns.json").write_text(json.dumps(columns, ensure_ascii=False))
-        if target.exists() and not (target / "columns.json").exists():
-            shutil.rmtree(target, ignore_errors=True)  # left incomplete by an old version
+        index.save(tmp)
+        (tmp / _HISTORY_FILE).write_text(version.history, encoding="utf-8")
+        if target.exists() and not (target / _HISTORY_FILE).exists():
+            shutil.rmtree(target, ignore_errors=True)  # left incomplete or by an old version
         try:
             tmp.rename(target)
         except OSError:  # another process saved this generation first; same content
             shutil.rmtree(tmp, ignore_errors=True)
+        self._saved = version.generation
         for old in self._dir.glob("gen-*"):
             if old != target:
                 shutil.rmtree(old, ignore_errors=True)
 
-    def _load(self, generation: int) -> _Built | None:
-        target = self._dir / f"gen-{generation}"
-        columns_file = target / "columns.json"
-        if not columns_file.exists():
-            return None
-        columns = json.loads(columns_file.read_text())
-        return _Built(
-            generation=generation,
-            retriever=bm25s.BM25.load(str(target)),
-            chunk_ids=columns["chunk_ids"],
-            doc_type=np.array(columns["doc_type"], dtype=object),
-            year=np.array(columns["year"]),
-            area=np.array(columns["area"], dtype=object),
-            source=np.array(columns["source"], dtype=object),
-            doc_id=np.array(columns["doc_id"], dtype=object),
+    def _load(self, at_most: int) -> _Snapshot | None:
+        """The newest saved snapshot not newer than generation `at_most`, if any."""
+        saved = sorted(
+            (int(path.name[4:]), path)
+            for path in self._dir.glob("gen-*")
+            if path.name[4:].isdigit() and int(path.name[4:]) <= at_most
         )
+        for generation, path in reversed(saved):
+            try:
+                history = (path / _HISTORY_FILE).read_text(encoding="utf-8")
+                index = InvertedIndex.load(path)
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # old, damaged, going
+                continue
+            return _Snapshot(index, CatalogVersion(history, generation))
+        return None
 
 
 def idf_of(
@@ -159,23 +159,6 @@ def idf_of(
 ) -> dict[str, float]:
     """BM25's inverse document frequency from document frequencies over `chunks` chunks."""
     return {
-        term: unseen
-        if df == 0 and unseen is not None
-        else math.log(1.0 + (chunks - df + 0.5) / (df + 0.5))
+        term: unseen if df == 0 and unseen is not None else bm25_idf(df, chunks)
         for term, df in frequencies.items()
     }
-
-
-def _mask(built: _Built, filters: SearchFilters) -> np.ndarray:
-    keep = np.ones(len(built.chunk_ids), dtype=bool)
-    if filters.doc_types:
-        keep &= np.isin(built.doc_type, list(filters.doc_types))
-    if filters.years:
-        keep &= np.isin(built.year, list(filters.years))
-    if filters.areas:
-        keep &= np.isin(built.area, list(filters.areas))
-    if filters.sources:
-        keep &= np.isin(built.source, list(filters.sources))
-    if filters.doc_ids:
-        keep &= np.isin(built.doc_id, list(filters.doc_ids))
-    return keep.astype(np.float32)

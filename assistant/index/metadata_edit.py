@@ -1,9 +1,10 @@
 """Correct a document's metadata (doc_type, year, area) in the catalog and the vector store.
 
-Search filters read these fields in two places: the BM25 side from the catalog (rebuilt when
-its generation changes) and the dense side from each vector's Chroma metadata. An edit
-changes both: vector metadata first, then one catalog transaction that also bumps the
-generation; if the catalog write fails, the vector metadata is set back.
+Search filters read these fields in two places: the BM25 side from the catalog (the keyword
+index re-reads the documents each new generation names) and the dense side from each
+vector's Chroma metadata. An edit changes both: vector metadata first, then one catalog
+transaction that also bumps the generation; if the catalog write fails, the vector metadata
+is set back.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def update_document_metadata(
                 "UPDATE documents SET doc_type=?, year=?, area=? WHERE workspace=? AND doc_id=?",
                 (doc_type, year, area, index.workspace, doc_id),
             )
-            Catalog.bump_generation(conn, index.workspace)
+            Catalog.bump_generation(conn, index.workspace, [doc_id])
     except BaseException:
         _set_vector_fields(index, ids, record)
         raise
