@@ -58,17 +58,18 @@ class TableSize:
         self.name = name
         self.limit = limit
         self._before = 0  # cells of the sheets read before the current one
-        self._current = 0
+        self._rows = self._width = 0  # of the current sheet
 
     def new_sheet(self) -> None:
         """The next sheet starts; the cells counted so far stay counted."""
-        self._before += self._current
-        self._current = 0
+        self._before += self._rows * self._width
+        self._rows = self._width = 0
 
     def row(self, number: int, width: int) -> None:
-        """The current sheet reaches row `number` and is `width` columns wide so far."""
-        self._current = max(self._current, number * width)
-        if self._before + self._current > self.limit:
+        """Row `number` of the current sheet has been read; it is `width` cells wide."""
+        self._rows = max(self._rows, number)
+        self._width = max(self._width, width)
+        if self._before + self._rows * self._width > self.limit:
             raise refused(
                 self.name,
                 f"hat mehr als {_german(self.limit)} Zellen (Zeilen × Spalten, gezählt bis "

@@ -118,26 +118,39 @@ class _ParsedSheet:
     def filled(self, formulas: FormulaFill) -> Sheet:
         """Rows 1 … last_row padded to the sheet's width, as openpyxl's full model gives
         them: formula values filled in, merged ranges carrying their top-left cell."""
-        for number in range(1, self.last_row + 1):
-            values, formats = self.rows.setdefault(number, ([], []))
-            values += [None] * (self.width - len(values))
-            formats += [_GENERAL] * (self.width - len(formats))
-        for sheet, row, column in [*formulas.computed, *formulas.unresolved]:
-            if sheet == self.title:
-                self.rows[row][0][column - 1] = formulas.display((sheet, row, column))
-        merged_rows: set[int] = set()
-        for cell_range in self.merged:
-            top_values, top_formats = self.rows[cell_range.min_row]
-            value, format_ = top_values[cell_range.min_col - 1], top_formats[cell_range.min_col - 1]
-            for row, column in cell_range.cells:
-                self.rows[row][0][column - 1], self.rows[row][1][column - 1] = value, format_
-            if cell_range.max_col > cell_range.min_col:
-                merged_rows.update(range(cell_range.min_row, cell_range.max_row + 1))
+        self._pad()
+        self._fill_formulas(formulas)
+        merged_rows = self._fill_merges()
         rows = [
             SheetRow(number, *self.rows.pop(number), merged_across=number in merged_rows)
             for number in range(1, self.last_row + 1)
         ]
         return Sheet(self.title, rows, merged_rows)
+
+    def _pad(self) -> None:
+        for number in range(1, self.last_row + 1):
+            values, formats = self.rows.setdefault(number, ([], []))
+            values += [None] * (self.width - len(values))
+            formats += [_GENERAL] * (self.width - len(formats))
+
+    def _fill_formulas(self, formulas: FormulaFill) -> None:
+        for sheet, row, column in [*formulas.computed, *formulas.unresolved]:
+            if sheet == self.title:
+                self.rows[row][0][column - 1] = formulas.display((sheet, row, column))
+
+    def _fill_merges(self) -> set[int]:
+        """Every cell of a merged range gets its top-left cell; returns the rows where a
+        range spans several columns (a group header)."""
+        merged_rows: set[int] = set()
+        for cell_range in self.merged:
+            top_values, top_formats = self.rows[cell_range.min_row]
+            value = top_values[cell_range.min_col - 1]
+            format_ = top_formats[cell_range.min_col - 1]
+            for row, column in cell_range.cells:
+                self.rows[row][0][column - 1], self.rows[row][1][column - 1] = value, format_
+            if cell_range.max_col > cell_range.min_col:
+                merged_rows.update(range(cell_range.min_row, cell_range.max_row + 1))
+        return merged_rows
 
 
 def _parse_sheet(sheet: ReadOnlyWorksheet, size: TableSize) -> _ParsedSheet:
@@ -154,7 +167,7 @@ def _parse_sheet(sheet: ReadOnlyWorksheet, size: TableSize) -> _ParsedSheet:
                 continue
             row_width = max(raw["column"] for raw in row)
             width = max(width, row_width)
-            size.row(number, width)
+            size.row(number, row_width)
             last_row = number
             values: list[object] = [None] * row_width
             formats = [_GENERAL] * row_width
@@ -168,9 +181,8 @@ def _parse_sheet(sheet: ReadOnlyWorksheet, size: TableSize) -> _ParsedSheet:
             rows[number] = (values, formats)
     finally:
         parser.source.close()
-    merged = (
-        [CellRange(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    )
+    found = parser.merged_cells  # known only now: <mergeCells> follows the rows in the XML
+    merged = [CellRange(m.ref) for m in found.mergeCell] if found else []
     for cell_range in merged:  # openpyxl's model counts merged cells as used, so do we
         last_row = max(last_row, cell_range.max_row)
         width = max(width, cell_range.max_col)
