@@ -99,6 +99,16 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def file_hash(path: Path) -> str:
+    """`content_hash` of a file's bytes, read in pieces: a file over the size limit is
+    refused later without having been held in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()[:32]
+
+
 def source_key_for(path: Path) -> str:
     """Identity of a file across re-ingests: its absolute path."""
     return str(path.resolve())
@@ -137,10 +147,9 @@ class IngestPipeline:
         name = source_name or path.name
         key = source_key or source_key_for(path)
         try:
-            data = path.read_bytes()
+            doc_id = file_hash(path)
         except OSError as error:
             return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
-        doc_id = content_hash(data)
 
         def waiting() -> None:
             progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")

@@ -332,6 +332,20 @@ async def _browser_users(url: str, plans: list[list[str]]) -> list[list[tuple[fl
             await browser.close()
 
 
+def _texts(
+    plans: list[list[str]], runs: list[list[tuple[float, str]] | BaseException]
+) -> dict[str, str]:
+    """Question -> answer text shown; a user who failed gives „Fehler …“ for her questions."""
+    texts = {}
+    for plan, answers in zip(plans, runs, strict=True):
+        for number, question in enumerate(plan):
+            if isinstance(answers, BaseException):
+                texts[question] = f"Fehler: {type(answers).__name__}"
+            else:
+                texts[question] = answers[number][1] if number < len(answers) else "Fehler: fehlt"
+    return texts
+
+
 def browser_load_section(work: Path) -> list[str]:
     from eval.bench_ui import QUESTIONS
     from eval.ui_browser import missing_prerequisites, running_app
@@ -348,52 +362,44 @@ def browser_load_section(work: Path) -> list[str]:
     questions = QUESTIONS[: BROWSER_USERS * BROWSER_QUESTIONS_PER_USER]
     plans = [questions[n::BROWSER_USERS] for n in range(BROWSER_USERS)]
     with running_app(data_dir, work / "streamlit-load.log") as url:
-        # The quiet run: the same users one after another, nothing else running.
-        quiet = [asyncio.run(_browser_users(url, [plan]))[0] for plan in plans]
+        # The quiet runs: the same users one after another, nothing else running.
+        before = _texts(plans, [asyncio.run(_browser_users(url, [plan]))[0] for plan in plans])
         batch = _ingest(data_dir, _extra_batch(work, "Nachschub"))
         started = time.perf_counter()
         loaded = asyncio.run(_browser_users(url, plans))
         elapsed = time.perf_counter() - started
         batch_running = batch.poll() is None
         batch.communicate(timeout=1800)
-    errors = [
-        f"{type(r).__name__}: {r}"[:200] for r in [*quiet, *loaded] if isinstance(r, BaseException)
-    ]
-    quiet_text = {
-        q: text
-        for plan, answers in zip(plans, quiet, strict=True)
-        if not isinstance(answers, BaseException)
-        for q, (_, text) in zip(plan, answers, strict=False)
-    }
-    latencies, differing = [], []
-    for plan, answers in zip(plans, loaded, strict=True):
-        if isinstance(answers, BaseException):
-            continue
-        for q, (seconds, text) in zip(plan, answers, strict=False):
-            latencies.append(seconds)
-            differing += [q] if quiet_text.get(q) != text else []
-    quiet_latencies = [s for a in quiet if not isinstance(a, BaseException) for s, _ in a]
+        after = _texts(plans, [asyncio.run(_browser_users(url, [plan]))[0] for plan in plans])
+    errors = [f"{type(r).__name__}: {r}"[:200] for r in loaded if isinstance(r, BaseException)]
+    errors += [f"ruhiger Lauf: {text}" for text in [*before.values(), *after.values()]
+               if text.startswith("Fehler")]  # fmt: skip
+    latencies = [s for a in loaded if not isinstance(a, BaseException) for s, _ in a]
+    answers = _texts(plans, loaded)
+    changed = [q for q, text in answers.items() if text != before.get(q)]
+    neither = [q for q in changed if answers[q] != after.get(q)]
     return [
         title,
         "",
         f"- Fragen beantwortet: {len(latencies)} von {len(questions)} in {elapsed:.0f} s; "
         f"Fehler: **{len(errors)}**",
         f"- Zeit bis zur fertigen Antwort (Enter bis Aktionen sichtbar) p50 "
-        f"{percentile(latencies, 0.5):.2f} s, p95 **{percentile(latencies, 0.95):.2f} s**; im "
-        f"ruhigen Lauf (eine Nutzerin nach der anderen) p50 "
-        f"{percentile(quiet_latencies, 0.5):.2f} s, p95 {percentile(quiet_latencies, 0.95):.2f} s",
-        f"- Antworttexte anders als im ruhigen Lauf: {len(differing)}",
+        f"{percentile(latencies, 0.5):.2f} s, p95 **{percentile(latencies, 0.95):.2f} s**",
+        f"- Antworttexte anders als im ruhigen Lauf vor dem Einlesen: {len(changed)}; davon "
+        f"auch anders als im ruhigen Lauf danach (mit den neuen Dokumenten): **{len(neither)}**",
         f"- Einleselauf lief am Ende der Fragen noch: {'ja' if batch_running else 'nein'}; "
         f"exit {batch.returncode}",
         *[f"  - Fehler: {e}" for e in errors[:5]],
-        *[f"  - anders: {q}" for q in differing[:5]],
+        *[f"  - anders als vorher: {q}" for q in changed[:5]],
         "",
         f"Die App läuft wie mit `make run` (`streamlit run ui/app.py`, headless, 127.0.0.1); "
         f"jede Nutzerin ist ein eigener Browser-Kontext (eigene Sitzung) in einem Chromium "
         f"(Playwright), der Einleselauf ein eigener `planwerk ingest`-Prozess auf demselben "
         f"Datenverzeichnis. {BROWSER_USERS} statt 20 gleichzeitige Browser-Sitzungen: auf "
         f"2 Kernen teilen sich Chromium, Streamlit, das Einlesen und die Antworten die CPU; "
-        f"die 20 Nutzerinnen misst Abschnitt 4 über die Bibliothek.",
+        f"die 20 Nutzerinnen misst Abschnitt 4 über die Bibliothek. Der Nachschub sind "
+        f"Kopien der Demo-PDFs: eine Antwort darf sich ändern, sobald eine Kopie im Index ist, "
+        f"muss dann aber der Antwort des ruhigen Laufs danach gleichen.",
         "",
     ]
 
