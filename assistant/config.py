@@ -155,8 +155,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data/index")
     workspace: str = "default"
-    # What one file may be before it is read (ingest/limits.py): a few times these sizes
-    # in memory stays well under the 4 GB the deployment guide recommends.
+    # What one file may be, checked before and while it is read (ingest/limits.py): a file
+    # at these limits keeps an ingest under 1.5 GiB, well under the 4 GB the deployment
+    # guide recommends. Set e.g. PLANWERK_LIMITS__MAX_TABLE_CELLS=2000000.
     limits: FileLimits = FileLimits()
     # SQLAlchemy URL of the app database (indicators, threads, drafts, users); empty means
     # a SQLite file under data_dir. PostgreSQL: "postgresql+psycopg://user:pw@host/db".

@@ -32,7 +32,7 @@ from ingest.chunk import Chunk
 from ingest.chunking import chunk_document
 from ingest.errors import IngestError
 from ingest.formats import SUPPORTED_SUFFIXES, load_file
-from ingest.limits import check_file
+from ingest.limits import FileLimits
 from ingest.metadata import infer_metadata
 from ingest.structure import CELL_SEPARATOR
 
@@ -72,15 +72,16 @@ Progress = Callable[[float, str], None]
 _EMBED_BATCH = 128
 
 
-def _read(path: Path, name: str, progress: Progress) -> LoadedDocument:
-    """The loaded file; scanned pages report each recognised page as reading progress."""
+def _read(path: Path, name: str, limits: FileLimits, progress: Progress) -> LoadedDocument:
+    """The loaded file, refused when over `limits`; scanned pages report each recognised
+    page as reading progress."""
 
     def page_read(done: int, total: int) -> None:
         progress(_READ_SHARE * done / total, f"Texterkennung: Seite {done} von {total}")
 
     token = ocr.PAGE_PROGRESS.set(page_read)
     try:
-        return load_file(path, source_name=name)
+        return load_file(path, source_name=name, limits=limits)
     finally:
         ocr.PAGE_PROGRESS.reset(token)
 
@@ -96,6 +97,16 @@ INGEST_VERSION = 3
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def file_hash(path: Path) -> str:
+    """`content_hash` of a file's bytes, read in pieces: a file over the size limit is
+    refused later without having been held in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()[:32]
 
 
 def source_key_for(path: Path) -> str:
@@ -136,10 +147,9 @@ class IngestPipeline:
         name = source_name or path.name
         key = source_key or source_key_for(path)
         try:
-            data = path.read_bytes()
+            doc_id = file_hash(path)
         except OSError as error:
             return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
-        doc_id = content_hash(data)
 
         def waiting() -> None:
             progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")
@@ -183,7 +193,7 @@ class IngestPipeline:
         ws = self.index.workspace
         if self.indicators is None or self.indicators.has_document(doc_id, ws):
             return
-        table = self.indicators.prepare_table(path)
+        table = self.indicators.prepare_table(path, self.settings.limits)
         if table.rows:
             self.indicators.write_table(doc_id, name, table, ws)
 
@@ -202,11 +212,11 @@ class IngestPipeline:
     ) -> IngestResult:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        check_file(path, name, self.settings.limits)
-        document = _read(path, name, progress)
+        limits = self.settings.limits
+        document = _read(path, name, limits, progress)
         # Tables also become typed indicator values; parsed now so a bad table is refused
         # before anything is written.
-        table = self.indicators.prepare_table(path) if self.indicators else None
+        table = self.indicators.prepare_table(path, limits) if self.indicators else None
         meta = infer_metadata(document)
         chunks = chunk_document(
             document,

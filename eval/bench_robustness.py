@@ -10,10 +10,14 @@
 4. Load: 20 simulated users (threads on one shared `Services`, as the app shares it
    between sessions) ask the demo questions while a batch ingest writes into the same
    data directory from another process: errors, answers identical to a quiet run, p50/p95.
+5. The same through the real app: `streamlit run ui/app.py` on 127.0.0.1 and 5 users, each
+   a browser context in headless Chromium, typing into the chat while `planwerk ingest`
+   runs; errors, answer texts against a quiet run, p50/p95 to the finished answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import shutil
@@ -22,8 +26,8 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eval.bench_common import (
     DEMO_CORPUS,
@@ -34,6 +38,10 @@ from eval.bench_common import (
     percentile,
     quiet_environment,
 )
+from tests.fixtures_files import write_xlsx_bomb
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
 
 REPORT = REPORTS / "robustness.md"
 USERS = 20
@@ -50,6 +58,7 @@ _PEAK = (
 
 def _env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANWERK_")}
+    env |= {"COLUMNS": "1000"}  # one line per message, as the report quotes it
     return env | {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "x.toml")}
 
 
@@ -88,34 +97,6 @@ def _big_csv(path: Path, megabytes: int) -> Path:
     return path
 
 
-def _xlsx_bomb(path: Path, inflated_mb: int = 130) -> Path:
-    """A valid XLSX whose one sheet inflates from a few hundred KB to `inflated_mb` MB."""
-    import openpyxl
-
-    template = path.with_suffix(".template.xlsx")
-    openpyxl.Workbook().save(template)
-    row = '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Hafenviertel</t></is></c></row>'
-    with (
-        zipfile.ZipFile(template) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
-    ):
-        for item in source.infolist():
-            if item.filename != "xl/worksheets/sheet1.xml":
-                bomb.writestr(item, source.read(item.filename))
-                continue
-            with bomb.open(item.filename, "w", force_zip64=True) as sheet:
-                sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.'
-                            b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')  # fmt: skip
-                written, n = 0, 1
-                while written < inflated_mb * 1024 * 1024:
-                    chunk = "".join(row.format(n=n + i) for i in range(1000)).encode()
-                    sheet.write(chunk)
-                    written, n = written + len(chunk), n + 1000
-                sheet.write(b"</sheetData></worksheet>")
-    template.unlink()
-    return path
-
-
 def _table(path: Path, rows: int) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("Nr;Stadtteil;Jahr;SGB-II-Quote (%);Einwohner\n")
@@ -126,11 +107,29 @@ def _table(path: Path, rows: int) -> Path:
     return path
 
 
+def _workbook(path: Path, rows: int) -> Path:
+    """The rows of `_table` as an .xlsx file."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Daten")
+    sheet.append(["Nr", "Stadtteil", "Jahr", "SGB-II-Quote (%)", "Einwohner"])
+    for i in range(rows):
+        sheet.append([f"{i % 99:02d}", f"Stadtteil {i % 99}", 2000 + i % 24, i % 300 / 10, i])
+    workbook.save(path)
+    return path
+
+
 def limits_section(work: Path) -> list[str]:
     cases = [
         ("CSV, 200 MB", _big_csv(work / "riesig.csv", 200)),
-        ("XLSX, 130 MB beim Entpacken", _xlsx_bomb(work / "bombe.xlsx")),
+        ("XLSX, 130 MB beim Entpacken", write_xlsx_bomb(work / "bombe.xlsx", 130)),
+        (
+            "XLSX, 40 MB beim Entpacken, 1,3 Mio. Zellen ohne angegebene Größe",
+            write_xlsx_bomb(work / "zellen.xlsx", 40, columns=10),
+        ),
         ("CSV, 20.000 Zeilen (erlaubt)", _table(work / "gross.csv", 20_000)),
+        ("XLSX, 20.000 Zeilen (erlaubt)", _workbook(work / "gross.xlsx", 20_000)),
     ]
     rows = []
     for label, path in cases:
@@ -140,7 +139,7 @@ def limits_section(work: Path) -> list[str]:
         out, err = run.communicate(timeout=1800)
         seconds = time.perf_counter() - start
         peak = next((int(x.split()[1]) for x in err.splitlines() if x.startswith("PEAK")), 0)
-        message = next((x.strip() for x in out.splitlines() if path.name in x), "")[:220]
+        message = next((x.strip() for x in out.splitlines() if path.name in x), "")[:400]
         size = f"{path.stat().st_size / 2**20:.1f} MB"
         memory = f"{peak / 1024:.0f} MiB"
         shown = message.replace("|", "/")
@@ -214,6 +213,15 @@ def concurrent_section(work: Path) -> list[str]:
 # -- 4. load ---------------------------------------------------------------------------------
 
 
+def _extra_batch(work: Path, name: str) -> Path:
+    """Copies of the demo PDFs under new names: a batch ingest that adds documents."""
+    extra = work / name
+    extra.mkdir()
+    for pdf in DEMO_CORPUS.glob("*.pdf"):
+        shutil.copy(pdf, extra / f"{name}_{pdf.name}")
+    return extra
+
+
 def load_section(work: Path) -> list[str]:
     from assistant.config import Settings
     from assistant.services import Services
@@ -225,11 +233,7 @@ def load_section(work: Path) -> list[str]:
     services = Services(Settings(data_dir=data_dir))
     try:
         quiet = {q: services.answers.ask(q).text for q in questions}
-        extra = work / "nachschub"
-        extra.mkdir()
-        for pdf in DEMO_CORPUS.glob("*.pdf"):
-            shutil.copy(pdf, extra / f"Kopie_{pdf.name}")
-        batch = _ingest(data_dir, extra)
+        batch = _ingest(data_dir, _extra_batch(work, "Kopie"))
         latencies: list[float] = []
         errors: list[str] = []
         differing: list[str] = []
@@ -280,6 +284,126 @@ def load_section(work: Path) -> list[str]:
     ]
 
 
+# -- 5. load through the browser -------------------------------------------------------------
+
+BROWSER_USERS = 5
+BROWSER_QUESTIONS_PER_USER = 2
+_ANSWER_TIMEOUT_MS = 180_000
+
+
+async def _browser_users(url: str, plans: list[list[str]]) -> list[list[tuple[float, str]]]:
+    """Each plan is one user in her own browser context asking her questions one after
+    another in the chat; all users at once. Per user: (seconds to the finished answer,
+    its text), or an exception in place of the list."""
+    from playwright.async_api import async_playwright
+
+    from eval.bench_ui import ANSWER_DONE
+    from eval.ui_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+
+    async def user(browser: AsyncBrowser, questions: list[str]) -> list[tuple[float, str]]:
+        context = await browser.new_context(viewport=VIEWPORT, locale="de-DE")
+        try:
+            page = await context.new_page()
+            page.set_default_timeout(_ANSWER_TIMEOUT_MS)
+            await page.goto(url)
+            await page.locator("h1").first.wait_for()
+            answers = []
+            for question in questions:
+                messages = page.get_by_test_id("stChatMessage")
+                before = await messages.count()
+                start = time.perf_counter()
+                box = page.get_by_test_id("stChatInputTextArea")
+                await box.fill(question)
+                await box.press("Enter")
+                await page.wait_for_function(ANSWER_DONE, arg=before + 1, polling=50)
+                answers.append((time.perf_counter() - start, await messages.last.inner_text()))
+            return answers
+        finally:
+            await context.close()
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            runs = [user(browser, plan) for plan in plans]
+            return list(await asyncio.gather(*runs, return_exceptions=True))  # type: ignore[arg-type]
+        finally:
+            await browser.close()
+
+
+def _texts(
+    plans: list[list[str]], runs: list[list[tuple[float, str]] | BaseException]
+) -> dict[str, str]:
+    """Question -> answer text shown; a user who failed gives „Fehler …“ for her questions."""
+    texts = {}
+    for plan, answers in zip(plans, runs, strict=True):
+        for number, question in enumerate(plan):
+            if isinstance(answers, BaseException):
+                texts[question] = f"Fehler: {type(answers).__name__}"
+            else:
+                texts[question] = answers[number][1] if number < len(answers) else "Fehler: fehlt"
+    return texts
+
+
+def browser_load_section(work: Path) -> list[str]:
+    from eval.bench_ui import QUESTIONS
+    from eval.ui_browser import missing_prerequisites, running_app
+
+    title = (
+        f"## 5. Last im Browser: {BROWSER_USERS} Nutzerinnen in der App, während ein "
+        "Einleselauf schreibt"
+    )
+    missing = missing_prerequisites()
+    if missing:
+        return [title, "", f"Nicht gemessen: {missing}.", ""]
+    data_dir = work / "browser-load"
+    _ingest(data_dir, DEMO_CORPUS).communicate(timeout=1800)
+    questions = QUESTIONS[: BROWSER_USERS * BROWSER_QUESTIONS_PER_USER]
+    plans = [questions[n::BROWSER_USERS] for n in range(BROWSER_USERS)]
+    with running_app(data_dir, work / "streamlit-load.log") as url:
+        # The quiet runs: the same users one after another, nothing else running.
+        before = _texts(plans, [asyncio.run(_browser_users(url, [plan]))[0] for plan in plans])
+        batch = _ingest(data_dir, _extra_batch(work, "Nachschub"))
+        started = time.perf_counter()
+        loaded = asyncio.run(_browser_users(url, plans))
+        elapsed = time.perf_counter() - started
+        batch_running = batch.poll() is None
+        batch.communicate(timeout=1800)
+        after = _texts(plans, [asyncio.run(_browser_users(url, [plan]))[0] for plan in plans])
+    errors = [f"{type(r).__name__}: {r}"[:200] for r in loaded if isinstance(r, BaseException)]
+    errors += [f"ruhiger Lauf: {text}" for text in [*before.values(), *after.values()]
+               if text.startswith("Fehler")]  # fmt: skip
+    latencies = [s for a in loaded if not isinstance(a, BaseException) for s, _ in a]
+    answers = _texts(plans, loaded)
+    changed = [q for q, text in answers.items() if text != before.get(q)]
+    neither = [q for q in changed if answers[q] != after.get(q)]
+    return [
+        title,
+        "",
+        f"- Fragen beantwortet: {len(latencies)} von {len(questions)} in {elapsed:.0f} s; "
+        f"Fehler: **{len(errors)}**",
+        f"- Zeit bis zur fertigen Antwort (Enter bis Aktionen sichtbar) p50 "
+        f"{percentile(latencies, 0.5):.2f} s, p95 **{percentile(latencies, 0.95):.2f} s**",
+        f"- Antworttexte anders als im ruhigen Lauf vor dem Einlesen: {len(changed)}; davon "
+        f"auch anders als im ruhigen Lauf danach (mit den neuen Dokumenten): **{len(neither)}**",
+        f"- Einleselauf lief am Ende der Fragen noch: {'ja' if batch_running else 'nein'}; "
+        f"exit {batch.returncode}",
+        *[f"  - Fehler: {e}" for e in errors[:5]],
+        *[f"  - anders als vorher: {q}" for q in changed[:5]],
+        "",
+        f"Die App läuft wie mit `make run` (`streamlit run ui/app.py`, headless, 127.0.0.1); "
+        f"jede Nutzerin ist ein eigener Browser-Kontext (eigene Sitzung) in einem Chromium "
+        f"(Playwright), der Einleselauf ein eigener `planwerk ingest`-Prozess auf demselben "
+        f"Datenverzeichnis. {BROWSER_USERS} statt 20 gleichzeitige Browser-Sitzungen: auf "
+        f"2 Kernen teilen sich Chromium, Streamlit, das Einlesen und die Antworten die CPU; "
+        f"die 20 Nutzerinnen misst Abschnitt 4 über die Bibliothek. Der Nachschub sind "
+        f"Kopien der Demo-PDFs: eine Antwort darf sich ändern, sobald eine Kopie im Index ist, "
+        f"muss dann aber der Antwort des ruhigen Laufs danach gleichen.",
+        "",
+    ]
+
+
 def main() -> None:
     quiet_environment()
     started = load_average()
@@ -292,6 +416,7 @@ def main() -> None:
             *crashes_section(work),
             *concurrent_section(work),
             *load_section(work),
+            *browser_load_section(work),
             *machine_section(started),
         ]
     finally:

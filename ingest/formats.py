@@ -8,9 +8,11 @@ from pathlib import Path
 
 from ingest import errors
 from ingest.blocks import LoadedDocument
+from ingest.limits import FileLimits, check_file
 from ingest.loaders import docx, html, image, markdown, pdf, table, text
 
 Loader = Callable[[Path, str], LoadedDocument]
+TableLoader = Callable[[Path, str, FileLimits], LoadedDocument]
 
 _LOADERS: dict[str, Loader] = {
     "pdf": pdf.load,
@@ -18,10 +20,10 @@ _LOADERS: dict[str, Loader] = {
     "md": markdown.load,
     "txt": text.load,
     "html": html.load,
-    "csv": table.load_csv,
-    "xlsx": table.load_xlsx,
     "image": image.load,
 }
+# Tables count their cells while they are read, so they need the limits.
+_TABLE_LOADERS: dict[str, TableLoader] = {"csv": table.load_csv, "xlsx": table.load_xlsx}
 _SUFFIX_FORMATS = {
     ".pdf": "pdf",
     ".docx": "docx",
@@ -53,19 +55,27 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_SUFFIX_FORMATS)
 SUPPORTED_LABEL = "PDF, DOCX, Markdown, TXT, HTML, CSV, XLSX, Bilder (JPEG, PNG, TIFF)"
 
 
-def load_file(path: Path, source_name: str | None = None) -> LoadedDocument:
+def load_file(
+    path: Path, source_name: str | None = None, limits: FileLimits | None = None
+) -> LoadedDocument:
     """Load `path` into a LoadedDocument; any problem raises IngestError with German text.
 
     `source_name` is the name the user knows (an upload's original name); it is kept as the
-    document's source and used for the format when `path` itself has no known suffix.
+    document's source and used for the format when `path` itself has no known suffix. A file
+    over `limits` (default: `FileLimits()`) is refused before or while it is read.
     """
     path = Path(path)
     source = source_name or str(path)
     name = Path(source).name
+    limits = limits or FileLimits()
     head = _read_head(path, name)
     file_format = detect_format(path, head, source_name)
+    check_file(path, name, limits)
     try:
-        document = _LOADERS[file_format](path, source)
+        if file_format in _TABLE_LOADERS:
+            document = _TABLE_LOADERS[file_format](path, source, limits)
+        else:
+            document = _LOADERS[file_format](path, source)
     except errors.IngestError:
         raise
     except Exception as error:  # loaders meet whatever a damaged file throws at them

@@ -29,6 +29,7 @@ _EXAMPLES = 3
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 Key = tuple[str, int, int]  # sheet title, row, column
+StoredValue = Callable[[Key], object]  # the value a cell was saved with, None when empty
 
 
 def _flatten(args: Iterable[object]) -> list[float]:
@@ -101,9 +102,10 @@ def has_formulas(path: Path) -> bool:
     return False
 
 
-def fill_formulas(path: Path, stored: openpyxl.Workbook) -> FormulaFill:
-    """For the formula cells of `path` whose value `stored` (opened with data_only) lacks:
-    the value where the formula is simple, else the formula named as unresolved."""
+def fill_formulas(path: Path, stored: StoredValue) -> FormulaFill:
+    """For the formula cells of `path` whose value `stored` (the value Excel saved, None
+    when empty) lacks: the value where the formula is simple, else the formula named as
+    unresolved. Streams the sheets; only the formulas without a value are kept."""
     fill = FormulaFill()
     if not has_formulas(path):
         return fill
@@ -111,13 +113,15 @@ def fill_formulas(path: Path, stored: openpyxl.Workbook) -> FormulaFill:
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         for sheet in workbook.worksheets:
-            values = stored[sheet.title]
+            sheet.reset_dimensions()  # a wrong declared size would cut rows off
             for row in sheet.iter_rows():
                 for cell in row:
                     text = getattr(cell, "value", None)
-                    formula = isinstance(text, str) and text.startswith("=")
-                    if formula and values.cell(cell.row, cell.column).value is None:
-                        formulas[(sheet.title, cell.row, cell.column)] = text
+                    if not (isinstance(text, str) and text.startswith("=")):
+                        continue  # also the gaps, which have no position
+                    key = (sheet.title, cell.row, cell.column)
+                    if stored(key) is None:
+                        formulas[key] = text
     finally:
         workbook.close()
     evaluation = _Evaluation(stored, fill.computed, formulas)
@@ -140,7 +144,7 @@ class _Evaluation:
     """Simple formulas of one workbook, evaluated from its stored values, the values
     computed so far, and the formulas still `pending` (not usable as inputs yet)."""
 
-    stored: openpyxl.Workbook
+    stored: StoredValue
     computed: dict[Key, float]
     pending: Mapping[Key, str]
 
@@ -221,8 +225,7 @@ class _Evaluation:
             return True, self.computed[key]
         if key in self.pending:
             return False, None
-        sheet, row, column = key
-        value = self.stored[sheet].cell(row, column).value
+        value = self.stored(key)
         if value is None:
             return True, None
         if isinstance(value, bool) or not isinstance(value, int | float):

@@ -100,3 +100,45 @@ def write_csv(
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return path
+
+
+def write_xlsx_bomb(path: Path, megabytes: float, columns: int = 1) -> Path:
+    """A valid XLSX whose one sheet inflates to `megabytes` MB of rows, each with `columns`
+    cells and without a declared size: „Hafenviertel“ in the first cell, numbers after it.
+
+    Written as sheet XML straight into the zip (openpyxl would need minutes and gigabytes).
+    """
+    import zipfile
+
+    import openpyxl
+
+    template = path.with_suffix(".template.xlsx")
+    openpyxl.Workbook().save(template)
+    numbers = "".join(f'<c r="{_letter(i)}{{n}}"><v>{i}</v></c>' for i in range(2, columns + 1))
+    row = '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Hafenviertel</t></is></c>' + numbers
+    row += "</row>"
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(item, source.read(item.filename))
+                continue
+            with bomb.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.'
+                            b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+                written, n = 0, 1
+                while written < megabytes * 1024 * 1024:
+                    chunk = "".join(row.format(n=n + i) for i in range(1000)).encode()
+                    sheet.write(chunk)
+                    written, n = written + len(chunk), n + 1000
+                sheet.write(b"</sheetData></worksheet>")
+    template.unlink()
+    return path
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)

@@ -46,6 +46,7 @@ from assistant.indicators.geography import Geographies, build_geographies
 from assistant.indicators.headers import parse_header
 from assistant.indicators.numbers import FRACTION
 from assistant.indicators.tables import TABLE_SUFFIXES, read_table
+from ingest.limits import FileLimits
 
 metadata = MetaData()
 
@@ -203,15 +204,17 @@ class IndicatorStore:
             doc_id, source, self.prepare_table(path), workspace, replaces=replaces
         )
 
-    def prepare_table(self, path: Path) -> PreparedTable:
-        """Read and classify a table without touching the store (may raise `IngestError`).
+    def prepare_table(self, path: Path, limits: FileLimits | None = None) -> PreparedTable:
+        """Read and classify a table without touching the store (may raise `IngestError`,
+        also for a table over `limits`).
 
         Lets the ingest pipeline parse before it writes the document index, and write both
         stores only when both parts succeeded.
         """
         if path.suffix.lower() not in TABLE_SUFFIXES:
             return PreparedTable([], ())
-        table = read_table(path, is_indicator_label=self.catalogue.is_indicator_label)
+        label = self.catalogue.is_indicator_label
+        table = read_table(path, is_indicator_label=label, limits=limits)
         return PreparedTable(self._resolved_records(table.records), tuple(table.notes))
 
     def write_table(

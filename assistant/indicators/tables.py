@@ -8,8 +8,6 @@ Every value keeps the cell it came from (sheet, row, column letter) so answers c
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 from collections import Counter
@@ -17,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
@@ -42,10 +39,9 @@ from assistant.indicators.numbers import (
     format_german,
     parse_number,
 )
-from ingest.delimiters import excel_separator_hint, guess_delimiter
-from ingest.encoding import decode_bytes
 from ingest.errors import IngestError
-from ingest.formulas import fill_formulas
+from ingest.limits import FileLimits
+from ingest.sheets import read_csv, read_xlsx
 
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})
 
@@ -149,6 +145,7 @@ def read_table(
     *,
     area_column: str | None = None,
     is_indicator_label: IndicatorMatcher | None = None,
+    limits: FileLimits | None = None,
 ) -> TableRead:
     """Read a CSV/TSV/XLSX file into the long frame (`LONG_COLUMNS`).
 
@@ -156,99 +153,75 @@ def read_table(
     column. `is_indicator_label` (from the catalogue) lets the reader recognise transposed
     tables, where indicators are rows and areas are columns. Raises IngestError (German)
     when the file cannot be read at all; a readable file without indicator values gives an
-    empty frame and a note instead.
+    empty frame and a note instead; a file over `limits` (default `FileLimits()`) is refused.
     """
     records: list[dict[str, object]] = []
     layouts: list[SheetLayout] = []
-    for grid in read_grids(path):
+    for grid in read_grids(path, limits):
         sheet_records, layout = parse_grid(grid, path.stem, area_column, is_indicator_label)
         layouts.append(layout)
         records.extend(sheet_records)
     return TableRead(records, layouts)
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """The sheets of a table file as grids of display text."""
+def read_grids(path: Path, limits: FileLimits | None = None) -> list[Grid]:
+    """The sheets of a table file as grids of display text (the shared reader of
+    `ingest.sheets`, which the document loader uses too); refused over `limits`."""
+    limits = limits or FileLimits()
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_grids(path)
+        return _xlsx_grids(path, limits)
     if suffix in (".csv", ".tsv", ".txt"):
-        return [_csv_grid(path)]
+        return [_csv_grid(path, limits)]
     raise IngestError(
         f"„{path.name}“ ist keine Tabelle im Format CSV oder XLSX. Bitte als .csv oder .xlsx "
         "speichern (ältere .xls-Dateien in Excel mit „Speichern unter“ umwandeln)."
     )
 
 
-def _csv_grid(path: Path) -> Grid:
+def _csv_grid(path: Path, limits: FileLimits) -> Grid:
+    tab = "\t" if path.suffix.lower() == ".tsv" else None
     try:
-        text = decode_bytes(path.read_bytes())
+        table = read_csv(path, path.name, limits, delimiter=tab)
     except OSError as error:
         raise IngestError(
             f"Die Datei „{path.name}“ kann nicht gelesen werden ({error})."
         ) from error
-    delimiter, text = excel_separator_hint(text)
-    tab = "\t" if path.suffix.lower() == ".tsv" else None
-    delimiter = delimiter or tab or guess_delimiter(text).delimiter
     rows = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    for number, cells in table.rows:
         if any(c.strip() for c in cells):
             rows.append((number, [GridCell(c.strip()) for c in cells]))
     return Grid(None, rows)
 
 
-def _xlsx_grids(path: Path) -> list[Grid]:
+def _xlsx_grids(path: Path, limits: FileLimits) -> list[Grid]:
     try:
-        # Not read-only: merged ranges are needed for the group header row.
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = read_xlsx(path, path.name, limits)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise IngestError(
             f"Die Excel-Datei „{path.name}“ kann nicht geöffnet werden ({error}). Ist sie "
             "beschädigt oder passwortgeschützt? Bitte in Excel öffnen und neu speichern."
         ) from error
     grids = []
-    try:
-        formulas = fill_formulas(path, workbook)
-        for sheet in workbook.worksheets:
-            merged: dict[tuple[int, int], GridCell] = {}
-            merged_rows: set[int] = set()
-            for cell_range in sheet.merged_cells.ranges:
-                top_left = _xlsx_cell(sheet.cell(cell_range.min_row, cell_range.min_col))
-                for row in range(cell_range.min_row, cell_range.max_row + 1):
-                    for column in range(cell_range.min_col, cell_range.max_col + 1):
-                        merged[(row, column)] = top_left
-                    if cell_range.max_col > cell_range.min_col:
-                        merged_rows.add(row)
-            rows = []
-            for row in sheet.iter_rows():
-                if not row:
-                    continue
-                number = row[0].row
-                cells = [
-                    merged.get((number, index))
-                    or _xlsx_cell(cell, formulas.display((sheet.title, number, index)))
-                    for index, cell in enumerate(row, start=1)
-                ]
-                if any(c.text for c in cells):
-                    rows.append((number, cells))
-            grids.append(Grid(sheet.title, rows, merged_rows))
-    finally:
-        workbook.close()
+    for sheet in workbook.sheets:
+        rows = []
+        for row in sheet.rows:
+            cells = [_xlsx_cell(v, f) for v, f in zip(row.values, row.formats, strict=True)]
+            if any(c.text for c in cells):
+                rows.append((row.number, cells))
+        grids.append(Grid(sheet.title, rows, sheet.merged_rows))
     return grids
 
 
-def _xlsx_cell(cell: object, formula_value: float | str | None = None) -> GridCell:
-    """A cell as shown; `formula_value` stands in for a formula saved without its value
-    (computed, or „(Formel ohne Wert)“, see `ingest.formulas`)."""
-    value = getattr(cell, "value", None)
-    if value is None:
-        value = formula_value
+def _xlsx_cell(value: object, number_format: str) -> GridCell:
+    """A cell as shown; a formula saved without its value arrives computed, or as
+    „(Formel ohne Wert)“ (see `ingest.formulas`)."""
     if value is None:
         return GridCell("")
     if isinstance(value, bool):
         return GridCell("ja" if value else "nein")
     if isinstance(value, int | float):
-        number = excel_display(float(value), str(getattr(cell, "number_format", "General")))
+        number = excel_display(float(value), number_format)
         return GridCell(number.text, number)
     if hasattr(value, "strftime"):
         return GridCell(value.strftime("%d.%m.%Y"))  # type: ignore[attr-defined]
