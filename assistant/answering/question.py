@@ -439,6 +439,19 @@ _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 _MONTH_YEAR = re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])")  # „08/2026“
 
 
+_DIGIT = re.compile(r"\d")
+# "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
+_CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
+
+
+def has_figure(text: str, c: Cues | None = None) -> bool:
+    """Whether a passage's sentence states a figure: a digit (not a table's number) or a
+    number word — „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
+    c = c or cues()
+    text = _CAPTION_NUMBER.sub("", text)
+    return bool(_DIGIT.search(text)) or any(w in c.number_words for w in words_of(text))
+
+
 def states_time(text: str, c: Cues | None = None) -> bool:
     """Whether a passage's sentence names a date or a period: „31. Dezember 2023“,
     „30.05.2025“, „08/2026“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""

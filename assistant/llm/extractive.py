@@ -30,10 +30,11 @@ from assistant.answering.question import (
     QuestionAnalysis,
     QuestionPart,
     Role,
+    has_figure,
     limit_figures,
     states_time,
 )
-from assistant.answering.unit_signals import UnitView, has_figure, unit_bonus
+from assistant.answering.unit_signals import UnitView, unit_bonus
 from assistant.config import AnswerSettings
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
 from assistant.llm.styles import AnswerStyle
@@ -65,7 +66,6 @@ class _Unit:
     # The list items a lead-in sentence brings („… sind zusätzlich anzuschließen“), each
     # with the passage it stands in (the next page's chunk when the list goes on there).
     followers: tuple[tuple[str, RetrievedChunk], ...] = ()
-    ranked: bool = False  # the extreme row of a table, found by comparing its rows
     # The sentence before, for a sentence that speaks of what it named („Diese finanzieren
     # sich …“): the unit is about its words too.
     antecedent: str = ""
@@ -182,7 +182,7 @@ class ExtractiveGenerator:
                 coverage = math.fsum(weights[t] for t in matched) / total
                 # Earlier passages break ties; the signals add what words cannot show.
                 score = coverage + 0.05 / (1 + p_index)
-                view = UnitView(question, unit.text, unit.ranked, in_part)
+                view = UnitView(question, unit.text, in_part)
                 score += unit_bonus(view, self.settings.unit_signals)
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
@@ -358,7 +358,7 @@ def _ranked_unit(
     if not found:
         return None
     *_, extreme, passage = min(found, key=lambda item: item[:2])
-    return _Unit(extreme.sentence(), passage, ranked=True)
+    return _Unit(extreme.sentence(), passage)
 
 
 def _units(
