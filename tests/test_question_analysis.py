@@ -77,6 +77,14 @@ def test_two_coordinated_subjects_are_two_parts_with_or_without_articles() -> No
         assert [p.role for p in parts] == [Role.TOPIC, Role.TOPIC], text
         assert "kinderarmut" in parts[1].focus and "kinderarmut" not in parts[0].focus
         assert "Kita-Versorgung" in parts[0].query and "Kinderarmut" not in parts[0].query
+        assert "die die" not in parts[1].query
+
+
+def test_the_second_coordinated_subject_keeps_its_adjective() -> None:
+    text = "Wie viel Prozent gibt es für Stadtteilvorhaben und begleitende Maßnahmen?"
+    second = analyse_question(text).parts[1]
+    assert second.query == "Wie viel Prozent gibt es für begleitende Maßnahmen?"
+    assert {"begleit", "massnahm"} <= second.focus
 
 
 def test_a_paired_form_and_a_simple_question_have_no_parts() -> None:

@@ -21,6 +21,7 @@ from assistant.answering.cues import WORD, CueList, Cues, cues, words_of
 from assistant.answering.guideline import parts_asked
 from assistant.retrieval.german import (
     MONTH_NAMES,
+    STOP_WORDS,
     DocumentFrequencies,
     analyze,
     content_terms,
@@ -386,13 +387,17 @@ def coordinated_parts(text: str) -> list[QuestionPart]:
         if _same_word(left.group(0), right.group(0)):
             return []  # „Bewohnerinnen und Bewohner“
         span = (left.start(), right.end())
+        # The right subject keeps its adjectives (not its article): „begleitenden Maßnahmen“.
+        between = [m.group(0) for m in written[i + 1 :] if m.start() < right.start()]
+        adjectives = [w for w in between if w.lower() not in STOP_WORDS]
+        subjects = (left.group(0), " ".join([*adjectives, right.group(0)]))
         return [
             QuestionPart(
-                query=text[: span[0]] + word + text[span[1] :],
-                focus=frozenset(content_terms(word)),
+                query=text[: span[0]] + subject + text[span[1] :],
+                focus=frozenset(content_terms(subject)),
                 role=Role.TOPIC,
             )
-            for word in (left.group(0), right.group(0))
+            for subject in subjects
         ]
     return []
 
