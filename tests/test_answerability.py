@@ -28,6 +28,19 @@ def test_a_year_that_no_passage_mentions_is_missing() -> None:
     assert reason == "Zu „2015“ finde ich in den gefundenen Stellen keine Angaben."
 
 
+def test_a_paragraph_named_with_a_letter_is_another_paragraph() -> None:
+    # „§ 171g“ is not „§ 171e“, and „§ 171“ is neither.
+    passages = [passage("§ 171e Maßnahmen der Sozialen Stadt (1) Städtebauliche Maßnahmen …")]
+
+    def missing(text: str) -> list[str]:
+        return missing_numbers(analyse_question(text), passages)
+
+    assert missing("Was regelt § 171g BauGB?") == ["171g"]
+    assert missing("Was regelt § 171 BauGB?") == ["171"]
+    assert missing("Was regelt § 171e BauGB?") == []
+    assert missing("Was regelt § 171E BauGB?") == []
+
+
 def test_a_counting_question_needs_a_count_of_what_it_counts() -> None:
     question = "Wie viele Anträge wurden im Förderaufruf bewilligt?"
     dated = [

@@ -36,7 +36,9 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 # „(zu: Unterlagen, Antrag im Förderaufruf)“: the previous subject a rewritten follow-up
 # leans on („Und welche Frist gilt dafür?“); written by the follow-up rewrite.
 SUBJECT_NOTE = re.compile(r"\s*\(zu: ([^)]*)\)")
-_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
+# A figure as written; a single letter right after it makes it a name („§ 171g“, „Artikel
+# 104b“), kept with it: „§ 171e“ is another paragraph.
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?:[a-zA-Z](?![^\W\d_]))?(?![\d])")
 _CLAUSE = re.compile(r",\s*(?:und|oder|aber)\s+|;\s*")
 _DEFAULT_WANTED = 5  # areas a ranking lists unless the question says how many
 _SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure without a verb

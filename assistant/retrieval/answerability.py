@@ -43,7 +43,12 @@ def missing_numbers(question: QuestionAnalysis, passages: Sequence[RetrievedChun
 
 
 def _has_number(text: str, number: str) -> bool:
-    return re.search(rf"(?<![\d,]){re.escape(number)}(?![\d]|,\d)", text) is not None
+    """Whether a (folded) text names the number: not inside a longer one, and not as
+    another name made of it and a letter („171“ is not in „§ 171e“, „171g“ is not in
+    „171e“)."""
+    suffix = r"[^\W\d_]" if number[-1].isalpha() else r"[a-z](?![^\W\d_])"
+    pattern = rf"(?<![\d,]){re.escape(fold(number))}(?![\d]|,\d|{suffix})"
+    return re.search(pattern, text) is not None
 
 
 def counts(noun: str, passages: Sequence[RetrievedChunk]) -> bool:
