@@ -118,7 +118,7 @@ class AnswerSettings(BaseModel):
     unit_signals: dict[str, float] = {"definition": 0.1, "guideline_part": 0.1}
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
-    checks: list[str] = ["missing_numbers", "count"]
+    checks: list[str] = ["missing_numbers", "missing_place", "count"]
 
     @field_validator("unit_signals")
     @classmethod

@@ -2,7 +2,12 @@
 
 from assistant.answering.question import analyse_question
 from assistant.models import RetrievedChunk, SourceRef
-from assistant.retrieval.answerability import counts, missing_numbers, refusal_reason
+from assistant.retrieval.answerability import (
+    counts,
+    missing_numbers,
+    missing_places,
+    refusal_reason,
+)
 from assistant.retrieval.german import known_parts, stem
 
 
@@ -71,3 +76,19 @@ def test_a_compound_the_corpus_lacks_is_known_by_its_parts() -> None:
     assert known_parts("Thüringen", known) == ()
     question = analyse_question("Wer prüft bei der Feuerwehrförderung die Anträge?").resolve(known)
     assert {"feuerwehr", "forder"} <= question.topic_terms
+
+
+def test_a_town_no_passage_names_is_missing() -> None:
+    passages = [
+        passage("Im Jahr 2014 lag die Armutsrisikoquote in Deutschland bei 15,8 Prozent."),
+        RetrievedChunk(
+            "c2", "Jahr: 2010; Weiblich: 17690", SourceRef("d2", "Koeln.csv", "Köln"), {}
+        ),
+    ]
+    reason = refusal("Wie hoch war die Armutsrisikoquote in Leipzig im Jahr 2014?", passages)
+    assert reason == "Zu „Leipzig“ finde ich in den gefundenen Stellen keine Angaben."
+    # A town named by the title counts; an area that is no town is left to the answer.
+    assert refusal("Wie viele Frauen lebten 2010 in Köln?", passages) is None
+    assert refusal("Wie hoch war die Armutsrisikoquote im Hafenviertel 2014?", passages) is None
+    # „Essen“ is a town only after a word that introduces a place.
+    assert missing_places(analyse_question("Gibt es ein warmes Essen in der Kita?"), passages) == []

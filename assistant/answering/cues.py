@@ -137,6 +137,7 @@ class Cues:
     planned_words: CueList
     clause_start: CueList
     anaphora_start: CueList
+    place_before: CueList
     number_words: dict[str, int]
 
 

@@ -107,6 +107,8 @@ class QuestionAnalysis:
     area_word: str | None = field(default=None)  # the question's own word for areas
     # The parts of a funding guideline asked for (prompts/richtlinien.yaml): „hoehe“ …
     guideline_parts: frozenset[str] = frozenset()
+    # Capitalised words right after „in“, „aus“, „Stadt“ …: perhaps a town („in Leipzig“).
+    place_words: tuple[str, ...] = ()
     # Two questions asked at once („Wie wird … finanziert, und wer entscheidet …?“): each
     # read on its own, the later ones with the first one's subject as a note.
     clauses: tuple[QuestionAnalysis, ...] = ()
@@ -188,6 +190,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
         clauses=tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c)),
+        place_words=place_words(text, c),
     )
 
 
@@ -196,6 +199,17 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
 
 def _text_words(text: str) -> list[str]:
     return [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
+
+
+def place_words(text: str, c: Cues) -> tuple[str, ...]:
+    """Capitalised words (or parts of a hyphenated name: „Leipzig-Grünau“) right after a
+    word that introduces a place („in“, „aus“, „Stadt“): the towns a question may name."""
+    written = _text_words(text)
+    found: list[str] = []
+    for before, word in itertools.pairwise(written):
+        if word[0].isupper() and c.place_before.matches_word(before):
+            found += [part for part in word.split("-") if part[:1].isupper()]
+    return tuple(dict.fromkeys(found))
 
 
 def own_nouns(text: str) -> list[str]:

@@ -1,12 +1,14 @@
 """Does the corpus hold an answer at all? Checks that run before any answer is written.
 
 A planner asking for a year the documents do not cover, or for a count they never give,
-must hear "nothing found" — not the nearest figure. Two signals earned their place on the
+must hear "nothing found" — not the nearest figure. Three signals earned their place on the
 real-document dev split (eval/reports/realdocs.md); each is a named check, chosen in
 `Settings.answer.checks`, and both read the question's one `QuestionAnalysis`:
 
 - missing_numbers: a number of the question (a year, a measure) occurs in none of the
   retrieved passages;
+- missing_place: a town the question names („in Leipzig“, GeoNames' German places) occurs
+  in none of the retrieved passages (their text, heading, title or file name);
 - count: a counting question („Wie viele Anträge wurden bewilligt?“) finds no count of what
   it counts: no figure right before the noun („412 Haushalte“, „rund 640 Wohnungen“) or
   right after it, as in a table row („Einwohner: 10.318“). Dates and years are no counts.
@@ -23,7 +25,8 @@ from collections.abc import Callable, Sequence
 
 from assistant.answering.question import QuestionAnalysis
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import MONTH_NAMES, fold, stem, synonyms
+from assistant.retrieval.german import MONTH_NAMES, analyze, fold, stem, synonyms
+from assistant.retrieval.places import is_german_place
 
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
 _DATE_OR_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(?:19|20)\d\d|\d{1,2}\.")
@@ -90,9 +93,28 @@ def _no_count(q: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> str | 
     return None
 
 
+def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> list[str]:
+    """Towns the question names („in Leipzig“) that none of the passages mentions, in its
+    text, heading, title or file name."""
+    named = set().union(
+        *(analyze(f"{p.ref.title} {p.ref.source} {p.ref.heading} {p.text}") for p in passages)
+    )
+    unnamed = [w for w in question.place_words if stem(w) not in named]
+    # Only now the town list: most questions name places the passages mention.
+    return [w for w in unnamed if is_german_place(w)]
+
+
+def _missing_place(q: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> str | None:
+    places = missing_places(q, passages)
+    if places:
+        return f"Zu {_quoted(places)} finde ich in den gefundenen Stellen keine Angaben."
+    return None
+
+
 # The checks by name, in the order they run (the first reason found is given).
 CHECKS: dict[str, Check] = {
     "missing_numbers": _missing_numbers,
+    "missing_place": _missing_place,
     "count": _no_count,
 }
 
