@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from assistant.answer import AnswerService
 from assistant.answering.area_profile import area_profile
@@ -16,13 +17,15 @@ from assistant.index.embedders import Embedder, make_embedder
 from assistant.index.keyword_index import KeywordIndex
 from assistant.indicators.router import answer_indicator_question
 from assistant.indicators.store import IndicatorStore
-from assistant.ingestion import IngestPipeline
 from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.llm.factory import make_generator
 from assistant.models import Answer
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
 from assistant.verification import CitationVerifier
+
+if TYPE_CHECKING:
+    from assistant.ingestion import IngestPipeline
 
 
 class Services:
@@ -64,6 +67,10 @@ class Services:
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
+        # The loaders (PDF, OCR, Office, HTML, word frequencies) take about half a second to
+        # import; answering a question never needs them.
+        from assistant.ingestion import IngestPipeline
+
         return IngestPipeline(self.settings, self.index, self.embedder, self.indicators)
 
     @cached_property
