@@ -53,14 +53,14 @@ QUESTIONS = [
 ]
 
 # The newest assistant message shows answer text (not the „Suche …“ placeholder).
-_ANSWER_SHOWN = """(count) => {
+ANSWER_SHOWN = """(count) => {
   const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
   if (messages.length <= count) return false;
   const text = messages[messages.length - 1].innerText || '';
   return text.length > 20 && !text.includes('Suche in den Unterlagen');
 }"""
 # ... and its actions are drawn (the final answer replaced the streamed draft).
-_ANSWER_DONE = """(count) => {
+ANSWER_DONE = """(count) => {
   const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
   if (messages.length <= count) return false;
   return messages[messages.length - 1].innerText.includes('Als Entwurfsabschnitt');
@@ -81,9 +81,9 @@ def measure(index: Path, count: int) -> list[tuple[str, float, float]]:
                     before = page.get_by_test_id("stChatMessage").count()
                     start = time.perf_counter()
                     ask(page, question)
-                    page.wait_for_function(_ANSWER_SHOWN, arg=before + 1, polling=10)
+                    page.wait_for_function(ANSWER_SHOWN, arg=before + 1, polling=10)
                     shown = time.perf_counter() - start
-                    page.wait_for_function(_ANSWER_DONE, arg=before + 1, polling=10)
+                    page.wait_for_function(ANSWER_DONE, arg=before + 1, polling=10)
                     done = time.perf_counter() - start
                     rows.append((question, shown, done))
                     wait_idle(page)

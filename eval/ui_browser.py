@@ -72,18 +72,23 @@ def app_environment(data_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(
+def running_app(data_dir: Path, log_path: Path | None = None) -> Iterator[str]:
+    """`streamlit run ui/app.py` on a free port of 127.0.0.1; yields its base URL."""
+    with app_process(data_dir, log_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def app_process(
     data_dir: Path,
     log_path: Path | None = None,
     wrapper: Sequence[str] = (),
     root: Path = ROOT,
-) -> Iterator[str]:
-    """`streamlit run ui/app.py` on a free port of 127.0.0.1; yields its base URL.
-
-    `wrapper` runs the server under another command (the start-up benchmark uses
-    `/usr/bin/time -v -o FILE`); `root` is the source tree whose app runs (the benchmark
-    also measures an older tree for comparison).
-    """
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`running_app` that also yields the process it started. `wrapper` runs the server
+    under another command (the start-up benchmark uses `/usr/bin/time -v -o FILE`; the
+    server is then its child, see `child_pids`); `root` is the source tree whose app runs
+    (the benchmark also measures an older tree for comparison)."""
     port = free_port()
     log = (log_path or data_dir.parent / "streamlit.log").open("w")
     env = app_environment(data_dir)
@@ -112,13 +117,13 @@ def running_app(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield url, process
     finally:
         # Only the server we started (its own process group), never anything by name. A
         # wrapper must outlive the server to report on it, so the server is stopped first.
         try:
             if wrapper:
-                for child in _children(process.pid):
+                for child in child_pids(process.pid):
                     os.kill(child, signal.SIGTERM)
             else:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -148,7 +153,7 @@ def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[s
         yield url
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
     """Direct child processes of `pid` (Linux /proc)."""
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
