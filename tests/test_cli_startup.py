@@ -35,8 +35,8 @@ HEAVY = (
     "pydantic_settings",
 )
 
-# Imports the CLI, lets Typer build every command and sub-app (what `--help` does), then
-# prints the top-level packages that were loaded.
+# Imports the CLI, runs it with the arguments given (`--help` makes Typer build every
+# command and sub-app), then prints the exit code and every module that was loaded.
 _PROBE = """
 import json, sys
 import assistant.cli
@@ -50,13 +50,15 @@ if args:
         code = 0
 else:
     code = 0
-loaded = sorted({name.split(".")[0] for name in sys.modules})
+loaded = sorted(sys.modules)
 print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
 """
 
 
-def _probe(*args: str) -> tuple[dict[str, object], str]:
+def _probe(*args: str, data_dir: Path | None = None) -> tuple[dict[str, object], str]:
     env = os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    if data_dir is not None:
+        env |= {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "x.toml")}
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *args],
         capture_output=True,
@@ -73,7 +75,8 @@ def _probe(*args: str) -> tuple[dict[str, object], str]:
 
 def _heavy(loaded: object) -> list[str]:
     assert isinstance(loaded, list)
-    return [name for name in HEAVY if name in loaded]
+    packages = {name.split(".")[0] for name in loaded}
+    return [name for name in HEAVY if name in packages]
 
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
@@ -93,3 +96,17 @@ def test_help_names_every_command() -> None:
     _, output = _probe("--help")
     for command in ("ingest", "ask", "sources", "indicators", "draft", "user", "workspace"):
         assert command in output
+
+
+def test_ask_loads_no_model_backend_no_file_loader_and_no_migrations(tmp_path: Path) -> None:
+    """An extractive `planwerk ask` needs neither LangChain, nor the ingest loaders, nor
+    Alembic once the database is at its newest revision."""
+    question = ("ask", "--json", "Was muss ein Antrag enthalten?")
+    first, _ = _probe(*question, data_dir=tmp_path)  # creates and migrates the database
+    assert first["code"] == 0
+    again, output = _probe(*question, data_dir=tmp_path)
+    assert again["code"] == 0 and '"answer"' in output
+    loaded = again["loaded"]
+    assert isinstance(loaded, list)
+    unwanted = ("langchain_core", "alembic", "ingest.ocr", "ingest.formats", "torch")
+    assert [name for name in unwanted if name in loaded] == []

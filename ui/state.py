@@ -61,10 +61,10 @@ def warm_up() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _warm_up(key: str, _services: Services) -> threading.Thread:
+def _warm_up(key: str, _loading: Services) -> threading.Thread:
     def run() -> None:
         try:
-            _services.answers.ask(_WARM_UP_QUESTION)  # nothing is stored
+            _loading.answers.ask(_WARM_UP_QUESTION)  # nothing is stored
         except Exception:
             # Not the user's question: the first real one shows the problem on its page.
             log.exception("Vorbereiten der Antwortpipeline fehlgeschlagen")
