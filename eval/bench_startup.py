@@ -169,8 +169,8 @@ def start_app(root: Path, data_dir: Path, browser: object | None) -> AppStart:
                     wait_idle(page, timeout_ms=60_000)
                     # wait_idle first lets 150 ms pass for a click; none is coming here.
                     idle_s = time.monotonic() - start - 0.15
-                    # At once, as an impatient user would: it may wait for the answer path
-                    # that the app loads in the background after the first page.
+                    # At once, as an impatient user would (the first run has loaded the
+                    # answer path by now).
                     ask(page, QUESTIONS["indicator"])
                     page.wait_for_function(ANSWER_SHOWN, arg=0, polling=10, timeout=120_000)
                     answer_s = time.monotonic() - start
@@ -383,9 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Chromium (Playwright, /usr/bin/chromium) was opened as soon as the health "
             "endpoint answered, and the question "
             f"„{QUESTIONS['indicator']}“ was asked as soon as the first script run ended. "
-            "The app loads the answer path (embedder, keyword index, vector store) in the "
-            "background after the first page, so the first answer may wait for it; the "
-            "peak RSS until the page excludes it, the peak RSS with the answer includes it."
+            "The app loads the answer path (embedder, keyword index, vector store) at the end "
+            "of the first script run, after the page is drawn, so the script run ends later "
+            "than the page appears; the peak RSS until the page excludes the answer path, "
+            "the peak RSS with the answer includes it."
         )
         imports = import_breakdown(
             ROOT, data["this tree"], COMMANDS["planwerk ask (document question)"]

@@ -48,5 +48,5 @@ from ui import auth, state  # noqa: E402
 
 auth.gate()
 st.navigation(PAGES, position="sidebar").run()
-# After the page is drawn: the first page does not wait for the answer path to load.
+# After the page is drawn, so that the first page does not wait for the answer path.
 state.warm_up()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from pathlib import Path
 
 import streamlit as st
@@ -13,8 +11,6 @@ from assistant.config import Settings
 from assistant.db import engine_for
 from assistant.feedback import FeedbackStore
 from assistant.services import Services
-
-log = logging.getLogger(__name__)
 
 # Session state keys shared by several modules.
 THREAD = "thread_id"  # the open conversation, None for a new one
@@ -48,30 +44,22 @@ _WARM_UP_QUESTION = "Wie hoch ist die SGB-II-Quote im Stadtteil?"
 
 
 def warm_up() -> None:
-    """Load the embedder, the BM25 index, the vector store and the answer path in the
-    background once the first page is drawn (app.py calls this at the end of a run), so
-    the first question is answered as fast as every later one while the first page does
-    not wait for them (a second and a half on a quiet machine). A question asked before
-    it is done waits only for the part still loading: each part of `Services` is a
-    cached property, built once under its lock (Python 3.11), as sessions sharing it
-    already rely on."""
+    """Load the embedder, the BM25 index, the vector store and the answer path once per
+    configuration, so the first question is answered as fast as every later one.
+
+    app.py calls this at the end of a script run, after the page has been drawn: the
+    first page is shown without waiting for them (a second and a half on a quiet
+    machine), and the run ends once they are loaded, so a click or a question sent
+    meanwhile is handled right after, as it was when the first page waited."""
     settings = current_settings()
     key = _key(settings)
     _warm_up(key, _services(key, settings))
 
 
 @st.cache_resource(show_spinner=False)
-def _warm_up(key: str, _loading: Services) -> threading.Thread:
-    def run() -> None:
-        try:
-            _loading.answers.ask(_WARM_UP_QUESTION)  # nothing is stored
-        except Exception:
-            # Not the user's question: the first real one shows the problem on its page.
-            log.exception("Vorbereiten der Antwortpipeline fehlgeschlagen")
-
-    thread = threading.Thread(target=run, name="planwerk-warm-up", daemon=True)
-    thread.start()
-    return thread
+def _warm_up(key: str, _loading: Services) -> bool:
+    _loading.answers.ask(_WARM_UP_QUESTION)  # nothing is stored
+    return True
 
 
 @st.cache_resource(show_spinner=False)
