@@ -56,7 +56,9 @@ print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
 
 
 def _probe(*args: str, data_dir: Path | None = None) -> tuple[dict[str, object], str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    # No developer settings (a configured language model would load LangChain).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANWERK_")}
+    env |= {"PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     if data_dir is not None:
         env |= {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "x.toml")}
     done = subprocess.run(
