@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
 .PHONY: install run test test-long lint format sample demo-index eval bench clean
-.PHONY: browser-deps screenshots bench-ui
+.PHONY: browser-deps screenshots bench-ui bench-startup
 .PHONY: server-deps test-servers ocr-deps
 
 $(STAMP): pyproject.toml requirements.lock
@@ -86,6 +86,18 @@ screenshots: demo-index browser-deps
 # Time to first answer in the browser on the demo index -> eval/reports/bench_ui.md.
 bench-ui: demo-index browser-deps
 	$(BIN)/python -m eval.bench_ui --index $(PLANWERK_DATA_DIR)
+
+# Start-up of whole processes (`planwerk --help`, `planwerk ask`, the app's first page in
+# Chromium), each under /usr/bin/time -v from Debian's `time` package, installed once when
+# missing -> eval/reports/bench_startup.md.
+TIME_BIN := /usr/bin/time
+
+$(TIME_BIN):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y time
+
+bench-startup: demo-index browser-deps $(TIME_BIN)
+	$(BIN)/python -m eval.bench_startup --index $(PLANWERK_DATA_DIR)
 
 # Server tests (tests/test_servers_*.py): tests/servers.py starts a throwaway PostgreSQL
 # cluster (initdb in a temp folder, as the postgres user) and `chroma run` on free ports of

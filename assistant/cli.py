@@ -1,4 +1,10 @@
-"""The `planwerk` command."""
+"""The `planwerk` command.
+
+Start-up is kept light: `planwerk --help` and argument parsing import only Typer, Rich and
+the answer-style names. Everything heavy (the services, LangChain, Chroma, the embedder,
+pandas, argon2, SQLAlchemy) is imported inside the command that needs it, so a command
+pays only for what it uses (`tests/test_cli_startup.py` guards this).
+"""
 
 from __future__ import annotations
 
@@ -8,29 +14,22 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.live import Live
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
-from rich.text import Text
 
-from assistant.answer import Done, StreamEvent
-from assistant.config import Settings
-from assistant.conversation import ThreadNotFound
 from assistant.drafting.cli import CRITERIA_HELP, DRAFT_HELP, criteria_command, draft_command
 from assistant.indicators.cli import indicators_app
-from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
-from assistant.llm.doctor import diagnose
-from assistant.llm.failures import backend_label
 from assistant.llm.styles import DEFAULT_STYLE, style_names
-from assistant.models import Answer
-from assistant.retrieval.filters import SearchFilters
-from assistant.services import Services
 from assistant.workspace.cli import backup_command, restore_command, user_app, workspace_app
+
+if TYPE_CHECKING:
+    from assistant.answer import StreamEvent
+    from assistant.config import Settings
+    from assistant.models import Answer
+    from assistant.services import Services
 
 # Models load from packages or local paths; a hub lookup would hang without internet.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -47,15 +46,13 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-_STATUS_STYLE = {
-    IngestStatus.INDEXED: "green",
-    IngestStatus.REPLACED: "cyan",
-    IngestStatus.UNCHANGED: "dim",
-    IngestStatus.REFUSED: "red",
-}
+_STATUS_STYLE = {"indexed": "green", "replaced": "cyan", "unchanged": "dim", "refused": "red"}
 
 
 def _services() -> Services:
+    from assistant.config import Settings
+    from assistant.services import Services
+
     return Services(Settings())
 
 
@@ -63,6 +60,10 @@ def _services() -> Services:
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner", exists=True)],
 ) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
+
     services = _services()
     services.pipeline.reconcile()  # sweep what an interrupted earlier run left behind
     files = list(expand_paths(paths))
@@ -84,7 +85,7 @@ def ingest_command(
 
             result = services.pipeline.ingest_file(file, progress=report)
             results.append(result)
-            style = _STATUS_STYLE[result.status]
+            style = _STATUS_STYLE[result.status.value]
             progress.console.print(
                 f"[{style}]{STATUS_LABELS[result.status]:>11}[/]  {result.source}: "
                 f"{result.message}",
@@ -127,6 +128,9 @@ def ask_command(
     if style not in style_names():
         err.print(f"Unbekannter Stil „{style}“. Möglich: {', '.join(style_names())}.")
         raise typer.Exit(2)
+    from assistant.conversation import ThreadNotFound
+    from assistant.retrieval.filters import SearchFilters
+
     services = _services()
     filters = SearchFilters(
         doc_types=tuple(doc_type or ()),
@@ -150,6 +154,8 @@ def ask_command(
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
     else:
         if services.settings.llm.mode != "extractive":
+            from assistant.llm.failures import backend_label
+
             label = escape(backend_label(services.settings.llm))
             console.print(f"[dim]Sprachmodell: {label}[/]", highlight=False)
         answer = _stream_answer(events)
@@ -158,6 +164,8 @@ def ask_command(
 
 
 def _final(events: Iterator[StreamEvent]) -> Answer:
+    from assistant.answer import Done
+
     answer = None
     for event in events:
         if isinstance(event, Done):
@@ -170,6 +178,11 @@ def _stream_answer(events: Iterator[StreamEvent]) -> Answer:
     """Show the model's text while it arrives; the checked answer replaces it at the end."""
     if not console.is_terminal:
         return _final(events)
+    from rich.live import Live
+    from rich.text import Text
+
+    from assistant.answer import Done
+
     draft = ""
     with Live(Text(""), console=console, transient=True, vertical_overflow="visible") as live:
         for event in events:
@@ -220,6 +233,9 @@ def doctor_command(
         bool, typer.Option("--ohne-test", help="keine Testanfrage an das Modell senden")
     ] = False,
 ) -> None:
+    from assistant.config import Settings
+    from assistant.llm.doctor import diagnose
+
     settings = Settings()
     console.print(f"Sprachmodell-Modus: [bold]{settings.llm.mode}[/]")
     checks = diagnose(settings.llm, probe=not quick)
@@ -240,6 +256,8 @@ def doctor_command(
 def sources_command(
     as_json: Annotated[bool, typer.Option("--json", help="als JSON ausgeben")] = False,
 ) -> None:
+    from rich.table import Table
+
     services = _services()
     documents = services.index.documents()
     if as_json:
@@ -293,6 +311,8 @@ def remove_command(
 
 @app.command("config", help="Die wirksamen Einstellungen anzeigen.")
 def config_command() -> None:
+    from assistant.config import Settings
+
     settings = Settings()
     sys.stdout.write(settings.model_dump_json(indent=2) + "\n")
 

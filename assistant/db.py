@@ -53,7 +53,8 @@ _migrate_lock = threading.Lock()
 def engine_for(settings: Settings) -> Engine:
     """The engine of the configured database, created once per URL, schema migrated.
 
-    Runs `alembic upgrade head` the first time a process opens a URL; later calls only
+    Runs `alembic upgrade head` the first time a process opens a URL, unless the database
+    stands at the head already (one query, without importing Alembic); later calls only
     return the cached engine.
     """
     url = settings.database
@@ -61,10 +62,11 @@ def engine_for(settings: Settings) -> Engine:
     if url not in _migrated:
         with _migrate_lock:
             if url not in _migrated:
-                from assistant.migrations import upgrade
+                from assistant.migrations import is_current, upgrade
 
-                with _schema_lock(engine, url):
-                    upgrade(engine)
+                if not is_current(engine):
+                    with _schema_lock(engine, url):
+                        upgrade(engine)
                 _migrated.add(url)
     return engine
 

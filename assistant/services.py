@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from assistant.answer import AnswerService
-from assistant.answering.area_profile import area_profile
 from assistant.answering.question import QuestionAnalysis
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, FollowUpRewriter
@@ -14,15 +14,16 @@ from assistant.db import engine_for
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder, make_embedder
 from assistant.index.keyword_index import KeywordIndex
-from assistant.indicators.router import answer_indicator_question
-from assistant.indicators.store import IndicatorStore
-from assistant.ingestion import IngestPipeline
 from assistant.llm.base import Generator
 from assistant.llm.extractive import ExtractiveGenerator
 from assistant.llm.factory import make_generator
 from assistant.models import Answer
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
 from assistant.verification import CitationVerifier
+
+if TYPE_CHECKING:
+    from assistant.indicators.store import IndicatorStore
+    from assistant.ingestion import IngestPipeline
 
 
 class Services:
@@ -60,10 +61,18 @@ class Services:
 
     @cached_property
     def indicators(self) -> IndicatorStore:
+        # pandas and the table readers take about half a second to import; pages that do
+        # not compute from tables (the chat's first page) need not wait for them.
+        from assistant.indicators.store import IndicatorStore
+
         return IndicatorStore.from_settings(self.settings)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
+        # The loaders (PDF, OCR, Office, HTML, word frequencies) take about half a second to
+        # import; answering a question never needs them.
+        from assistant.ingestion import IngestPipeline
+
         return IngestPipeline(self.settings, self.index, self.embedder, self.indicators)
 
     @cached_property
@@ -135,6 +144,9 @@ class Services:
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
         """A computed answer from the indicator tables (or an area's fact sheet drawn
         from them and the documents), or None for document questions."""
+        from assistant.answering.area_profile import area_profile
+        from assistant.indicators.router import answer_indicator_question
+
         workspace = self.settings.workspace
         profile = area_profile(
             question, self.indicators, lambda q, k: self.retriever.search(q, k=k), workspace

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.document_actions import source_file
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.models import DocumentRecord
@@ -89,6 +88,10 @@ def passage_context(
         shown = chunks[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]
     context.segments = [Segment(c.text, c.chunk_id == chunk.chunk_id) for c in shown]
     if record.format == "pdf" and chunk.page is not None:
+        # Imported here: `document_actions` imports the ingest pipeline (every file
+        # loader), which showing a passage does not use.
+        from assistant.document_actions import source_file
+
         context.pdf_path = source_file(settings, index, record.doc_id)
     return context
 

@@ -17,7 +17,22 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.index.embedders import Embedder
 from assistant.models import RetrievedChunk, SourceRef
+
+
+class EncoderEmbeddings(Embeddings):
+    """LangChain's `Embeddings` interface on Planwerk's embedder: the recipe uses the same
+    vectors as Planwerk, while Planwerk itself never imports LangChain for them."""
+
+    def __init__(self, encoder: Embedder) -> None:
+        self.encoder = encoder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encoder.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encoder.encode_queries([text])[0].tolist()
 
 
 def _pdf_pages(path: Path) -> list[Document]:
@@ -81,13 +96,15 @@ class LangChainRecipe:
 
     k = 4
 
-    def __init__(self, folder: Path, embeddings: Embeddings) -> None:
+    def __init__(self, folder: Path, embedder: Embedder) -> None:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         splits = splitter.split_documents(load_plain(folder))
         # In memory, as the recipe is usually first written; a fresh name per build keeps
         # two builds in one process (two embedders) apart.
         self.store = Chroma.from_documents(
-            splits, embeddings, collection_name=f"langchain-recipe-{uuid.uuid4().hex[:8]}"
+            splits,
+            EncoderEmbeddings(embedder),
+            collection_name=f"langchain-recipe-{uuid.uuid4().hex[:8]}",
         )
         self.chunk_count = len(splits)
 

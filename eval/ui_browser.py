@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,23 +74,42 @@ def app_environment(data_dir: Path) -> dict[str, str]:
 @contextmanager
 def running_app(data_dir: Path, log_path: Path | None = None) -> Iterator[str]:
     """`streamlit run ui/app.py` on a free port of 127.0.0.1; yields its base URL."""
+    with app_process(data_dir, log_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def app_process(
+    data_dir: Path,
+    log_path: Path | None = None,
+    wrapper: Sequence[str] = (),
+    root: Path = ROOT,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`running_app` that also yields the process it started. `wrapper` runs the server
+    under another command (the start-up benchmark uses `/usr/bin/time -v -o FILE`; the
+    server is then its child, see `child_pids`); `root` is the source tree whose app runs
+    (the benchmark also measures an older tree for comparison)."""
     port = free_port()
     log = (log_path or data_dir.parent / "streamlit.log").open("w")
+    env = app_environment(data_dir)
+    if root != ROOT:
+        env["PYTHONPATH"] = str(root)
     process = subprocess.Popen(
         [
+            *wrapper,
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            str(APP),
+            str(root / "ui" / "app.py"),
             "--server.headless=true",
             "--server.address=127.0.0.1",
             f"--server.port={port}",
             "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none",
         ],
-        cwd=ROOT,
-        env=app_environment(data_dir),
+        cwd=root,
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -98,11 +117,16 @@ def running_app(data_dir: Path, log_path: Path | None = None) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield url, process
     finally:
-        # Only the server we started (its own process group), never anything by name.
+        # Only the server we started (its own process group), never anything by name. A
+        # wrapper must outlive the server to report on it, so the server is stopped first.
         try:
-            os.killpg(process.pid, signal.SIGTERM)
+            if wrapper:
+                for child in child_pids(process.pid):
+                    os.kill(child, signal.SIGTERM)
+            else:
+                os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(process.pid, signal.SIGKILL)
@@ -129,6 +153,14 @@ def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[s
         yield url
 
 
+def child_pids(pid: int) -> list[int]:
+    """Direct child processes of `pid` (Linux /proc)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -139,7 +171,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)  # fine-grained: the start-up benchmark times this wait
     raise TimeoutError(f"streamlit did not answer on {url} within {START_TIMEOUT_S:.0f} s")
 
 

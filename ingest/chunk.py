@@ -8,10 +8,12 @@ from typing import Any
 
 @dataclass(slots=True)
 class Chunk:
-    """A piece of a document with the metadata schema of DESIGN.md.
+    """A piece of a document with where it stands: page, or sheet and row, and the
+    heading path (docs/architecture.md, "From a file to the index").
 
-    `doc_id`, `workspace` and document-level fields are filled in by the pipeline that
-    stores the chunk; the chunker sets the positional fields.
+    The document-level fields (`doc_id`, source, title …) are added by the
+    pipeline that stores the chunk (`assistant.index.catalog.StoredChunk`); the chunker
+    sets the positional fields.
     """
 
     text: str

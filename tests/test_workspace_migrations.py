@@ -18,7 +18,14 @@ from assistant.db import Base, engine_for, raw_engine
 from assistant.drafting.store import DraftStore
 from assistant.feedback import FeedbackStore
 from assistant.indicators.store import metadata as indicator_metadata
-from assistant.migrations import current_revision, head_revision, target_metadata, upgrade
+from assistant.migrations import (
+    current_revision,
+    head_revision,
+    is_current,
+    script_heads,
+    target_metadata,
+    upgrade,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +93,23 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == (
             head_revision()
         )
+
+
+def test_the_quick_head_check_agrees_with_alembic(tmp_path: Path) -> None:
+    """`engine_for` skips Alembic when `is_current`; it must say so only at the head."""
+    assert script_heads() == {head_revision()}
+    engine = raw_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert not is_current(engine)  # no version table yet
+    upgrade(engine)
+    assert is_current(engine)
+    from alembic import command
+
+    from assistant.migrations import alembic_config
+
+    command.downgrade(alembic_config(engine), "-1")
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
 
 
 def test_alembic_command_uses_the_configured_database(tmp_path: Path) -> None:

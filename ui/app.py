@@ -44,7 +44,9 @@ PAGES = [
     ),
 ]
 
-from ui import auth  # noqa: E402
+from ui import auth, state  # noqa: E402
 
 auth.gate()
 st.navigation(PAGES, position="sidebar").run()
+# After the page is drawn, so that the first page does not wait for the answer path.
+state.warm_up()

@@ -1,15 +1,17 @@
 """Login, the open workspace and the person's rights in the web app.
 
 Only active when `Settings.auth` is true (`PLANWERK_AUTH=true`); otherwise the app runs
-as before: one user, the configured workspace, every control enabled.
+as before: one user, the configured workspace, every control enabled. The account and
+session layer is imported only then: it brings drafting and ingestion along, which the
+first page of a single-user app does not need.
 """
 
 from __future__ import annotations
 
-import streamlit as st
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
-from assistant.db import engine_for
+import streamlit as st
+
 from assistant.workspace.access import (
     ACTION_LABELS,
     ROLE_LABELS,
@@ -17,10 +19,12 @@ from assistant.workspace.access import (
     PermissionDenied,
     Principal,
 )
-from assistant.workspace.accounts import Accounts, LoginFailed
-from assistant.workspace.comments import CommentStore
-from assistant.workspace.session import WorkspaceSession
-from assistant.workspace.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from assistant.workspace.comments import CommentStore
+    from assistant.workspace.session import WorkspaceSession
 
 USER = "auth.user"  # the logged-in Principal (a snapshot; roles are reread per check)
 WORKSPACE = "auth.workspace"  # the chosen workspace's name
@@ -45,12 +49,15 @@ def gate() -> None:
 
 
 def _engine() -> Engine:
+    from assistant.db import engine_for
     from ui import state
 
     return engine_for(state.current_settings())
 
 
 def _login_form() -> None:
+    from assistant.workspace.accounts import Accounts, LoginFailed
+
     accounts = Accounts(_engine())
     accounts.bootstrap_from_env()
     st.title("Planwerk – Anmeldung")
@@ -70,6 +77,8 @@ def _login_form() -> None:
 
 
 def _sidebar() -> None:
+    from assistant.workspace.accounts import Accounts
+    from assistant.workspace.workspaces import Workspaces
     from ui import state
 
     user = st.session_state[USER]
@@ -123,6 +132,7 @@ def session() -> WorkspaceSession | None:
     """The logged-in person in the chosen workspace; None without login."""
     if not enabled() or st.session_state.get(USER) is None or not workspace():
         return None
+    from assistant.workspace.session import WorkspaceSession
     from ui import state
 
     try:
@@ -171,6 +181,8 @@ def comment_store() -> tuple[CommentStore, Principal]:
     current = session()
     if current is not None:
         return current.comments, current.user
+    from assistant.db import engine_for
+    from assistant.workspace.comments import CommentStore
     from ui import state
 
     settings = state.current_settings()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from assistant.ingestion import IngestResult, IngestStatus
+if TYPE_CHECKING:
+    from assistant.ingestion import IngestResult
 
 DOC_TYPE_LABELS = {
     "plan": "Plan / Bericht",
@@ -15,12 +17,14 @@ DOC_TYPE_LABELS = {
     "other": "Sonstiges",
 }
 
-# Icon and word: the status never relies on colour alone.
+# Icon and word: the status never relies on colour alone. Keyed by the values of
+# `IngestStatus` (a StrEnum, so its members find them): importing the enum's module loads
+# every file loader, which pages that only show labels (the chat) need not wait for.
 STATUS_TEXT = {
-    IngestStatus.INDEXED: ("✅", "Indexiert"),
-    IngestStatus.UNCHANGED: ("⏺️", "Unverändert"),
-    IngestStatus.REPLACED: ("🔄", "Ersetzt"),
-    IngestStatus.REFUSED: ("⛔", "Abgelehnt"),
+    "indexed": ("✅", "Indexiert"),
+    "unchanged": ("⏺️", "Unverändert"),
+    "replaced": ("🔄", "Ersetzt"),
+    "refused": ("⛔", "Abgelehnt"),
 }
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from assistant.demo_corpus import demo_files
-from assistant.services import Services
 from ui import state
 from ui.example_questions import EXAMPLE_GROUPS
-from ui.ingest_progress import ingest_with_progress, summary
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+# The demo corpus and the ingest progress are imported where used: they load every file
+# loader, and the chat page imports this module on every start.
 
 
 def render_empty_index(services: Services) -> None:
@@ -25,6 +30,8 @@ def render_empty_index(services: Services) -> None:
         "2. zum Ausprobieren die Demo-Daten der fiktiven Stadt Lindwerden laden.\n"
         "3. Dann unten eine Frage eingeben oder eine Beispielfrage anklicken."
     )
+    from assistant.demo_corpus import demo_files
+
     files = demo_files()
     left, right = st.columns(2)
     with left:
@@ -44,6 +51,9 @@ def render_empty_index(services: Services) -> None:
 
 
 def load_demo(services: Services) -> None:
+    from assistant.demo_corpus import demo_files
+    from ui.ingest_progress import ingest_with_progress, summary
+
     files = demo_files()
     pipeline = services.pipeline
     st.markdown("**Demo-Daten werden eingelesen …**")

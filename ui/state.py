@@ -37,11 +37,29 @@ def _settings(environment: tuple[tuple[str, str], ...], config: str, stamp: floa
 
 @st.cache_resource(show_spinner="Planwerk wird vorbereitet …")
 def _services(key: str, _settings: Settings) -> Services:
-    services = Services(_settings)
-    # Load the embedder, the BM25 index, the vector store and the answer path now, so the
-    # first question is answered as fast as every later one (nothing is stored).
-    services.answers.ask("Wie hoch ist die SGB-II-Quote im Stadtteil?")
-    return services
+    return Services(_settings)
+
+
+_WARM_UP_QUESTION = "Wie hoch ist die SGB-II-Quote im Stadtteil?"
+
+
+def warm_up() -> None:
+    """Load the embedder, the BM25 index, the vector store and the answer path once per
+    configuration, so the first question is answered as fast as every later one.
+
+    app.py calls this at the end of a script run, after the page has been drawn: the
+    first page is shown without waiting for them (a second and a half on a quiet
+    machine), and the run ends once they are loaded, so a click or a question sent
+    meanwhile is handled right after, as it was when the first page waited."""
+    settings = current_settings()
+    key = _key(settings)
+    _warm_up(key, _services(key, settings))
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up(key: str, _loading: Services) -> bool:
+    _loading.answers.ask(_WARM_UP_QUESTION)  # nothing is stored
+    return True
 
 
 @st.cache_resource(show_spinner=False)

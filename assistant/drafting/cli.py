@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.config import Settings
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 DRAFT_HELP = (
     "Einen IHK-Entwurf für ein Quartier nach einer Gliederung schreiben "
@@ -58,6 +59,7 @@ def draft_command(
         typer.Option("--aufruf", help="Förderaufruf: Prüfung als Anhang in den Entwurf aufnehmen"),
     ] = None,
 ) -> None:
+    from assistant.config import Settings
     from assistant.drafting.export import export
     from assistant.drafting.service import DraftingError, DraftingService
     from assistant.services import Services
@@ -108,6 +110,7 @@ def criteria_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="als JSON ausgeben")] = False,
 ) -> None:
+    from assistant.config import Settings
     from assistant.drafting.check import check_units, units_from_file
     from assistant.drafting.criteria import load_call
     from ingest.errors import IngestError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
@@ -32,7 +33,9 @@ class DocumentIndex:
         self.workspace = settings.workspace
         self.catalog = Catalog(settings.catalog_path)
         self.catalog.reanalyze(chunk_terms, str(ANALYZER_VERSION))
-        self.vectors = ChromaVectorStore(settings)
+        self._vectors: ChromaVectorStore | None = None
+        self._vectors_lock = threading.Lock()
+        self._parent: DocumentIndex | None = None
         self.keywords = KeywordIndex(self.catalog, settings.data_dir / "bm25", self.workspace)
         self._owner = True
 
@@ -49,10 +52,22 @@ class DocumentIndex:
         other.settings = self.settings.model_copy(update={"workspace": workspace})
         other.workspace = workspace
         other.catalog = self.catalog
-        other.vectors = self.vectors
+        other._parent = self
         other.keywords = KeywordIndex(self.catalog, self.settings.data_dir / "bm25", workspace)
         other._owner = False
         return other
+
+    @property
+    def vectors(self) -> ChromaVectorStore:
+        """The vector store, opened on first use (a view uses its parent's): importing
+        Chroma takes about half a second, which whatever reads only the catalog (the
+        chat's first page, `planwerk sources`) need not wait for."""
+        if self._parent is not None:
+            return self._parent.vectors
+        with self._vectors_lock:  # sessions share the index; one client for all
+            if self._vectors is None:
+                self._vectors = ChromaVectorStore(self.settings)
+            return self._vectors
 
     def add_document(
         self,

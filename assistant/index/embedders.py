@@ -1,6 +1,8 @@
-"""Text embedders as LangChain `Embeddings`, chosen by `settings.embedding.mode`.
+"""Text embedders, chosen by `settings.embedding.mode`.
 
 Both load from installed packages or local paths only: these machines have no internet.
+They do not derive from LangChain's `Embeddings` (importing LangChain costs about half a
+second of every start); the LangChain recipe of the evaluation wraps them itself.
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings
 
 
-class _Encoder(Embeddings):
-    """LangChain's interface on top of `encode` (passages) and `encode_queries`."""
+class _Encoder:
+    """`encode` (passages) and `encode_queries` (questions)."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -24,12 +25,6 @@ class _Encoder(Embeddings):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Questions; embedded like passages unless the model was trained otherwise."""
         return self.encode(texts)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
 
 
 class UseEmbeddings(_Encoder):

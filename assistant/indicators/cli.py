@@ -1,6 +1,8 @@
 """`planwerk indicators …`: the graded index for any table file, and store queries.
 
 The lead mounts this sub-app with `app.add_typer(indicators_app, name="indicators")`.
+pandas, the store and the settings are imported inside the commands: `planwerk --help`
+builds this sub-app too and must stay fast.
 """
 
 from __future__ import annotations
@@ -14,14 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.config import Settings
-from assistant.indicators.catalogue import DIRECTION_LABELS
-from assistant.indicators.composite import weights_from
-from assistant.indicators.export import EXPORT_SUFFIXES, export_index
 from assistant.indicators.numbers import format_german
-from assistant.indicators.operations import IndicatorQueryError, rank
-from assistant.indicators.store import IndicatorStore
-from assistant.indicators.table_index import TableIndexError, index_from_table
 from ingest.errors import IngestError
 
 indicators_app = typer.Typer(
@@ -80,6 +75,10 @@ def index_command(
         bool, typer.Option("--json", help="Als JSON ausgeben: [{area, value, class}]")
     ] = False,
 ) -> None:
+    from assistant.indicators.composite import weights_from
+    from assistant.indicators.export import EXPORT_SUFFIXES, export_index
+    from assistant.indicators.table_index import TableIndexError, index_from_table
+
     columns = _split(indicators)
     if not columns:
         err.print("Bitte mindestens eine Indikatorspalte mit --indicators angeben.")
@@ -145,6 +144,10 @@ def index_command(
 def list_command(
     workspace: Annotated[str | None, typer.Option("--workspace", help="Arbeitsbereich")] = None,
 ) -> None:
+    from assistant.config import Settings
+    from assistant.indicators.catalogue import DIRECTION_LABELS
+    from assistant.indicators.store import IndicatorStore
+
     settings = Settings()
     store = IndicatorStore.from_settings(settings)
     try:
@@ -175,6 +178,10 @@ def rank_command(
     lowest: Annotated[bool, typer.Option("--lowest", help="niedrigste Werte zuerst")] = False,
     workspace: Annotated[str | None, typer.Option("--workspace", help="Arbeitsbereich")] = None,
 ) -> None:
+    from assistant.config import Settings
+    from assistant.indicators.operations import IndicatorQueryError, rank
+    from assistant.indicators.store import IndicatorStore
+
     settings = Settings()
     store = IndicatorStore.from_settings(settings)
     try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
-from assistant.llm.backends import chat_model
 from assistant.llm.base import Generator
-from assistant.llm.chat import ChatGenerator
 from assistant.llm.extractive import ExtractiveGenerator
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def make_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
@@ -19,6 +20,10 @@ def make_generator(settings: Settings, extractive: ExtractiveGenerator) -> Gener
     """
     if settings.llm.mode == "extractive":
         return extractive
+    # LangChain takes about half a second to import; the extractive default never needs it.
+    from assistant.llm.backends import chat_model
+    from assistant.llm.chat import ChatGenerator
+
     llm = settings.llm
 
     def model_for(max_tokens: int) -> BaseChatModel:

@@ -2,27 +2,36 @@
 indicator store's tables).
 
 `upgrade(engine)` brings a database to the newest revision; `assistant.db.engine_for`
-calls it once per database URL and process. From a shell (repo root, `alembic.ini`):
+calls it once per database URL and process, unless `is_current` finds the database at the
+head already. From a shell (repo root, `alembic.ini`):
 `alembic upgrade head`, `alembic current`, `alembic revision --autogenerate -m "…"`.
+
+Alembic is imported inside the functions that run it: importing it costs about a quarter
+of a second, which every `planwerk ask` on an up-to-date database would otherwise pay.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """An Alembic configuration without an ini file; `engine` is used by env.py if given."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Keep Alembic's own loggers as the application configured them.
@@ -34,18 +43,75 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every migration up to `revision` (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@lru_cache(maxsize=1)
+def script_heads() -> frozenset[str] | None:
+    """The head revisions of `versions/`, read from the files' literal `revision` and
+    `down_revision` assignments without importing Alembic; None when a file states them
+    in any other way (then only Alembic can tell)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                try:
+                    values[target.id] = ast.literal_eval(value)
+                except ValueError:
+                    return None
+        if not values:
+            continue  # not a revision (e.g. __init__.py)
+        revision, down = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list) and all(isinstance(d, str) for d in down):
+            parents.update(down)
+        elif down is not None:
+            return None
+    heads = frozenset(revisions - parents)
+    return heads or None
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database stands at the head revision(s) already, so that `upgrade`
+    would do nothing. False when unsure (no version table, unreadable files)."""
+    heads = script_heads()
+    if heads is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False  # a new database: no version table yet
+    return frozenset(row[0] for row in rows) == heads
 
 
 # Modules that declare tables on `Base`; optional ones are imported when they exist.

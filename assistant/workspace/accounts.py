@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,8 +34,14 @@ ADMIN_PASSWORD_ENV = "PLANWERK_ADMIN_PASSWORD"
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,118}[a-z0-9]$")
 _hasher = PasswordHasher()
-# Verified against when the user does not exist, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("planwerk-timing-equaliser")
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the user does not exist, so both cases take the same time.
+    Made on the first login, not at import: hashing costs about 0.1 s, which every
+    process importing this module (the CLI, the app) would otherwise pay."""
+    return hasher.hash("planwerk-timing-equaliser")
 
 
 class AccountError(ValueError):
@@ -240,7 +247,7 @@ class Accounts:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             row = session.scalar(select(User).where(User.username == name))
             stored = row.password_hash if row is not None and row.active else None
-            if not _verify(stored or _DUMMY_HASH, password) or stored is None:
+            if not _verify(stored or _dummy_hash(_hasher), password) or stored is None:
                 failure = "unknown" if row is None else ("locked" if not row.active else "")
                 self.audit.record(actor, audit.LOGIN_FAILED, reason=failure or "password")
                 raise refused

@@ -3,6 +3,9 @@
 Whoever runs these commands has shell access to the data directory and the database
 settings, so the CLI acts as a system administrator; the audit log names the operating
 system user („cli:<name>“).
+
+The stores (SQLAlchemy, argon2, the settings) are imported inside the commands: the main
+CLI builds these sub-apps for `planwerk --help` too, which must stay fast.
 """
 
 from __future__ import annotations
@@ -10,26 +13,18 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.config import Settings
-from assistant.db import engine_for
-from assistant.workspace import audit
 from assistant.workspace.access import ROLE_LABELS, PermissionDenied, Principal, parse_role
-from assistant.workspace.accounts import (
-    ADMIN_PASSWORD_ENV,
-    ADMIN_USER_ENV,
-    AccountError,
-    Accounts,
-    check_password,
-)
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.models import as_utc
-from assistant.workspace.workspaces import KIND_LABELS, WorkspaceError, WorkspaceKind, Workspaces
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.workspace.accounts import Accounts
+    from assistant.workspace.workspaces import WorkspaceKind, Workspaces
 
 console = Console()
 err = Console(stderr=True)
@@ -58,12 +53,21 @@ def cli_actor() -> Principal:
 def record_cli_action(settings: Settings, action: str, target: str = "", **details: object) -> None:
     """Log a change made from the command line (e.g. `planwerk ingest`, `planwerk remove`)
     in the audit log of the configured workspace."""
+    from assistant.db import engine_for
+    from assistant.workspace.audit import AuditLog
+
     AuditLog(engine_for(settings)).record(
         cli_actor().username, action, settings.workspace, target, **details
     )
 
 
 def _stores() -> tuple[Settings, Accounts, Workspaces]:
+    from assistant.config import Settings
+    from assistant.db import engine_for
+    from assistant.workspace.accounts import Accounts
+    from assistant.workspace.audit import AuditLog
+    from assistant.workspace.workspaces import Workspaces
+
     settings = Settings()
     engine = engine_for(settings)
     log = AuditLog(engine)
@@ -76,6 +80,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _prompt_password(username: str) -> str:
+    from assistant.workspace.accounts import AccountError, check_password
+
     while True:
         password = typer.prompt(
             f"Passwort für „{username}“", hide_input=True, confirmation_prompt="Wiederholen"
@@ -93,6 +99,8 @@ def _prompt_password(username: str) -> str:
 
 @user_app.command("init", help="Das erste Administratorkonto anlegen (nur wenn es keine gibt).")
 def user_init() -> None:
+    from assistant.workspace.accounts import ADMIN_PASSWORD_ENV, ADMIN_USER_ENV, AccountError
+
     settings, accounts, workspaces = _stores()
     if accounts.has_users():
         raise _fail(
@@ -132,6 +140,8 @@ def user_create(
         bool, typer.Option("--ohne-passwort", help="nur Anmeldung über OIDC (Single Sign-on)")
     ] = False,
 ) -> None:
+    from assistant.workspace.accounts import AccountError
+
     _, accounts, _ = _stores()
     password = None if no_password else _password_from_env_or_prompt(username)
     try:
@@ -145,6 +155,8 @@ def user_create(
 
 @user_app.command("password", help="Ein neues Passwort setzen.")
 def user_password(username: Annotated[str, typer.Argument(help="Benutzername")]) -> None:
+    from assistant.workspace.accounts import AccountError
+
     _, accounts, _ = _stores()
     password = _password_from_env_or_prompt(username)
     try:
@@ -191,6 +203,8 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Benutzername")]) -
 
 
 def _set_active(username: str, active: bool) -> None:
+    from assistant.workspace.accounts import AccountError
+
     _, accounts, _ = _stores()
     try:
         accounts.set_active(cli_actor(), username, active)
@@ -239,6 +253,8 @@ def workspace_create(
         str, typer.Option("--art", help="kommune | projekt | wissensbasis")
     ] = "kommune",
 ) -> None:
+    from assistant.workspace.workspaces import KIND_LABELS, WorkspaceError
+
     _, _, workspaces = _stores()
     if kind.lower() not in _KINDS:
         raise _fail(f"Unbekannte Art „{kind}“. Möglich: {', '.join(_KINDS)}.", code=2)
@@ -251,6 +267,8 @@ def workspace_create(
 
 @workspace_app.command("list", help="Alle Arbeitsbereiche mit Mitgliedern und Wissensbasis.")
 def workspace_list() -> None:
+    from assistant.workspace.workspaces import KIND_LABELS
+
     _, _, workspaces = _stores()
     table = Table("Name", "Titel", "Art", "Mitglieder", "Angebunden")
     for info in workspaces.all():
@@ -269,6 +287,8 @@ def workspace_attach(
     workspace: Annotated[str, typer.Argument(help="Arbeitsbereich (Kommune oder Projekt)")],
     knowledge_base: Annotated[str, typer.Argument(help="Wissensbasis, z. B. „wissensbasis“")],
 ) -> None:
+    from assistant.workspace.workspaces import WorkspaceError
+
     _, _, workspaces = _stores()
     try:
         workspaces.attach(cli_actor(), workspace, knowledge_base)
@@ -302,6 +322,11 @@ def workspace_audit(
     workspace: Annotated[str, typer.Argument(help="Arbeitsbereich; „-“ für alle")],
     limit: Annotated[int, typer.Option("--anzahl", help="höchstens so viele Einträge")] = 50,
 ) -> None:
+    from assistant.config import Settings
+    from assistant.db import engine_for
+    from assistant.workspace.audit import AuditLog
+    from assistant.workspace.models import as_utc
+
     settings = Settings()
     log = AuditLog(engine_for(settings))
     table = Table("Zeit (UTC)", "Wer", "Was", "Bereich", "Ziel")
@@ -326,6 +351,10 @@ def backup_command(
 ) -> None:
     """Alle Daten sichern: Katalog, Datenbank, Vektoren, hochgeladene Dateien."""
     from assistant.backup import BackupError, backup
+    from assistant.config import Settings
+    from assistant.db import engine_for
+    from assistant.workspace import audit
+    from assistant.workspace.audit import AuditLog
 
     settings = Settings()
     try:
@@ -350,6 +379,10 @@ def restore_command(
 ) -> None:
     """Eine Sicherung in das eingestellte Datenverzeichnis (und die Datenbank) zurückspielen."""
     from assistant.backup import BackupError, restore
+    from assistant.config import Settings
+    from assistant.db import engine_for
+    from assistant.workspace import audit
+    from assistant.workspace.audit import AuditLog
 
     settings = Settings()
     try:
