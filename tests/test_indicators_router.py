@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assistant.answering.question import analyse_question
-from assistant.indicators.catalogue import Catalogue
+from assistant.indicators.catalogue import Catalogue, IndicatorDef
 from assistant.indicators.numbers import parse_number
 from assistant.indicators.router import (
     IndicatorAnswer,
@@ -283,3 +283,19 @@ def test_an_indicator_named_by_words_of_its_description() -> None:
 
 def test_in_which_quarter_asks_for_one(store: IndicatorStore) -> None:
     assert parse("In welchem Stadtteil ist die Kinderarmut am höchsten?", store).n == 1
+
+
+def test_a_category_of_a_long_table_is_named_by_itself_or_a_synonym() -> None:
+    # Statistics offices publish „Tabelle – Merkmal“ rows; planners ask for the Merkmal.
+    definitions = [
+        IndicatorDef("einwohner_in_koln", "Einwohner in Köln – Einwohner", kind="count"),
+        IndicatorDef("nach_geschlecht_w", "Einwohner nach Geschlecht – Weiblich", kind="count"),
+        IndicatorDef("nach_geschlecht_m", "Einwohner nach Geschlecht – Männlich", kind="count"),
+        IndicatorDef("nach_geschlecht_i", "Einwohner nach Geschlecht – Insgesamt", kind="count"),
+    ]
+    assert match_indicator("Wie viele Frauen lebten 2010 in Ehrenfeld?", definitions).key == (
+        "nach_geschlecht_w"
+    )
+    assert match_indicator("Männer in Ehrenfeld 2010?", definitions).key == "nach_geschlecht_m"
+    # A generic category („Insgesamt“) names nothing on its own.
+    assert match_indicator("Wie viele Kitas gibt es insgesamt?", definitions).key is None

@@ -56,7 +56,7 @@ from assistant.indicators.operations import (
 )
 from assistant.indicators.store import IndicatorStore
 from assistant.models import Answer, Citation, SourceRef
-from assistant.retrieval.german import STOP_WORDS
+from assistant.retrieval.german import STOP_WORDS, synonyms
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
@@ -268,7 +268,7 @@ def match_indicator(
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
     for definition in defs:
-        for phrase in definition.phrases:
+        for phrase in _phrases(definition):
             phrase_stems = _phrase_stems(phrase)
             if not phrase_stems:
                 continue
@@ -380,8 +380,18 @@ def _phrase_stems(text: str) -> frozenset[str]:
 
 
 def _asked_stems(text: str) -> frozenset[str]:
-    """A question's stems, with its compounds both whole and taken apart."""
-    return stem_set(text) | _phrase_stems(text)
+    """A question's stems, with its compounds both whole and taken apart, and their
+    synonyms (prompts/synonyms.yaml: „Frauen“ asks for the column value „weiblich“)."""
+    asked = stem_set(text) | _phrase_stems(text)
+    return asked | frozenset(s for stem in asked for s in synonyms(stem))
+
+
+def _phrases(definition: IndicatorDef) -> tuple[str, ...]:
+    """What names an indicator: its name, key and synonyms, and for a table in long format
+    („Einwohner nach Geschlecht – Weiblich“) its category alone, unless that is generic."""
+    category = definition.name.rpartition(" – ")[2] if " – " in definition.name else ""
+    specific = category and not _phrase_stems(category) <= _phrase_stems(" ".join(_GENERIC))
+    return (*definition.phrases, category) if specific else definition.phrases
 
 
 def _embedding_match(
