@@ -299,3 +299,12 @@ def test_a_category_of_a_long_table_is_named_by_itself_or_a_synonym() -> None:
     assert match_indicator("Männer in Ehrenfeld 2010?", definitions).key == "nach_geschlecht_m"
     # A generic category („Insgesamt“) names nothing on its own.
     assert match_indicator("Wie viele Kitas gibt es insgesamt?", definitions).key is None
+
+
+def test_an_age_group_in_words_names_the_column_in_digits() -> None:
+    definitions = [
+        IndicatorDef("quote_u3", "Kinderbetreuungsquote – Unter-3-Jährige", kind="share"),
+        IndicatorDef("quote_3_6", "Kinderbetreuungsquote – 3- bis Unter-6-Jährige", kind="share"),
+    ]
+    question = "In welchem Kreis ist die Betreuungsquote bei den unter Dreijährigen am niedrigsten?"
+    assert match_indicator(question, definitions).key == "quote_u3"

@@ -245,7 +245,22 @@ def words(text: str) -> list[str]:
 def stem_set(text: str) -> frozenset[str]:
     """Content word stems of a phrase, umlauts folded: the unit of all matching here."""
     tokens = [w for w in words(text) if w not in _FILLER]
+    tokens += [part for w in tokens for part in _number_parts(w)]
     return frozenset(s.translate(_FOLD) for s in _stemmer().stemWords(tokens))
+
+
+_MIN_REST = 4
+
+
+def _number_parts(word: str) -> tuple[str, ...]:
+    """A word opening with a number word, as the number and the rest: „dreijährige“ →
+    „3“, „jährige“, so „unter Dreijährigen“ names the column „Unter-3-Jährige“."""
+    from assistant.answering.cues import cues
+
+    for name, value in cues().number_words.items():
+        if word.startswith(name) and len(word) - len(name) >= _MIN_REST:
+            return (str(value), word[len(name) :])
+    return ()
 
 
 def stems(text: str) -> list[str]:
