@@ -38,14 +38,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SystemReport]:
 
 def test_real_documents_retrieval(real: dict[str, SystemReport]) -> None:
     metrics = real["planwerk"].metrics()
-    assert metrics["recall@5"] >= 0.76
-    assert metrics["mrr@10"] >= 0.63
+    assert metrics["recall@5"] >= 0.84
+    assert metrics["mrr@10"] >= 0.72
 
 
 def test_real_documents_answers(real: dict[str, SystemReport]) -> None:
     metrics = real["planwerk"].metrics()
-    assert metrics["facts_in_answer"] >= 0.31
-    assert metrics["false_refusals"] <= 0.08
+    assert metrics["facts_in_answer"] >= 0.48
+    assert metrics["false_refusals"] <= 0.05
     assert metrics["refusals_correct"] >= 0.45
     assert metrics["within_length"] == 1.0, "every answer short or saying what it left out"
     assert metrics["row_dumps"] == 0.0, "no table row pasted as „Spalte: Wert; …“"
@@ -53,7 +53,7 @@ def test_real_documents_answers(real: dict[str, SystemReport]) -> None:
 
 def test_real_documents_planwerk_ranks_above_plain_bm25(real: dict[str, SystemReport]) -> None:
     planwerk = real["planwerk"].metrics()["mrr@10"]
-    assert planwerk >= real["bm25-pages"].metrics()["mrr@10"]
+    assert planwerk >= real["bm25-pages"].metrics()["mrr@10"] + 0.05
 
 
 def test_demo_municipality(demo: dict[str, SystemReport]) -> None:
