@@ -1,8 +1,9 @@
 """What each rule earns: the real-document questions with one mechanism switched off.
 
-`python -m eval.ablation` runs Planwerk on the real-document corpus once as configured and
-once per re-ranking stage, unit signal and answerability check with that one switched off
-(weight 0 or left out), and writes `eval/reports/ablation.md`. A rule earns its place when
+`python -m eval.ablation` runs Planwerk on the real-document corpus (and the demo town) once
+as configured and once per re-ranking stage, unit signal and answerability check with that
+one switched: off (weight 0 or left out) when it is on, on at a trial weight when it is
+off, and writes `eval/reports/ablation.md`. A rule earns its place when
 switching it off costs the dev split something; the test split is reported beside it, only
 to show that nothing was fitted to dev. Every variant runs on the same index (retrieval
 settings change the ranking, not the index).
@@ -31,23 +32,29 @@ class Variant:
     env: dict[str, str]  # settings overrides (pydantic-settings environment variables)
 
 
+# Weights a switched-off stage or signal is tried at: those of its switched-on neighbours.
+TRIAL_WEIGHTS = {"rerank": 0.02, "unit_signals": 0.1}
+
+
+def _toggled(kind: str, label: str, weights: dict[str, float], env: str) -> list[Variant]:
+    """Each weighted mechanism switched: off when on, on at the trial weight when off."""
+    found = []
+    for name, weight in weights.items():
+        trial = 0.0 if weight else TRIAL_WEIGHTS[kind]
+        value = json.dumps({**weights, name: trial})
+        switched = f"ohne {label} `{name}`" if weight else f"mit {label} `{name}` ({trial})"
+        found.append(Variant(switched, {env: value}))
+    return found
+
+
 def variants(settings: Settings) -> list[Variant]:
-    """The configuration as it is, then each mechanism off in turn."""
+    """The configuration as it is, then each mechanism switched in turn (off when on, on
+    when off)."""
     found = [Variant("wie konfiguriert", {})]
     rerank = settings.retrieval.rerank
-    for stage, weight in rerank.items():
-        if weight:
-            value = json.dumps({**rerank, stage: 0.0})
-            found.append(
-                Variant(f"ohne Rerank-Stufe `{stage}`", {"PLANWERK_RETRIEVAL__RERANK": value})
-            )
+    found += _toggled("rerank", "Rerank-Stufe", rerank, "PLANWERK_RETRIEVAL__RERANK")
     signals = settings.answer.unit_signals
-    for signal, weight in signals.items():
-        if weight:
-            value = json.dumps({**signals, signal: 0.0})
-            found.append(
-                Variant(f"ohne Signal `{signal}`", {"PLANWERK_ANSWER__UNIT_SIGNALS": value})
-            )
+    found += _toggled("unit_signals", "Signal", signals, "PLANWERK_ANSWER__UNIT_SIGNALS")
     checks = settings.answer.checks
     for check in checks:
         value = json.dumps([c for c in checks if c != check])
@@ -99,7 +106,8 @@ def render(results: list[tuple[Variant, dict[str, dict[str, float]]]]) -> str:
         machine_line(),
         "",
         "Reale Dokumente (`eval/realdocs`), Planwerk wie in `planwerk.toml` und den "
-        "Voreinstellungen, dann jeweils eine Stufe, ein Signal oder eine Prüfung aus. "
+        "Voreinstellungen, dann jeweils eine Stufe, ein Signal oder eine Prüfung umgeschaltet "
+        "(aus, wenn sie an ist; mit Probegewicht an, wenn sie aus ist). "
         "In Klammern: der Unterschied zur Konfiguration. Eine Regel verdient ihren Platz, "
         "wenn sie auf dev etwas einbringt; test steht nur zur Kontrolle daneben, die "
         "Demo-Kommune (`eval/questions.yaml`) zeigt, wofür die Regel einst geschrieben wurde.",

@@ -6,23 +6,22 @@ from assistant.config import Settings
 from eval.ablation import _environment, render, variants
 
 
-def test_each_rule_is_switched_off_once_through_the_settings() -> None:
+def test_each_rule_is_switched_once_through_the_settings() -> None:
     settings = Settings()
     found = variants(settings)
     assert found[0].env == {}
-    stages = [s for s, w in settings.retrieval.rerank.items() if w]
-    signals = [s for s, w in settings.answer.unit_signals.items() if w]
+    stages, signals = settings.retrieval.rerank, settings.answer.unit_signals
     assert len(found) == 1 + len(stages) + len(signals) + len(settings.answer.checks)
     for variant in found[1:]:
         with _environment(variant.env):
             changed = Settings()
-        off = [
-            *(s for s in stages if not changed.retrieval.rerank[s]),
-            *(s for s in signals if not changed.answer.unit_signals[s]),
+        switched = [
+            *(s for s in stages if bool(changed.retrieval.rerank[s]) != bool(stages[s])),
+            *(s for s in signals if bool(changed.answer.unit_signals[s]) != bool(signals[s])),
             *(c for c in settings.answer.checks if c not in changed.answer.checks),
         ]
-        assert len(off) == 1, variant.name  # exactly the one rule, the others as they were
-        assert f"`{off[0]}`" in variant.name
+        assert len(switched) == 1, variant.name  # exactly one rule, the others as they were
+        assert f"`{switched[0]}`" in variant.name
 
 
 def test_the_report_shows_each_difference_to_the_configuration() -> None:

@@ -5,7 +5,8 @@ weighted terms it matches. The signals here add what words cannot show: that the
 defines the term asked about, or that it stands in the guideline part asked for. Each is a
 named function chosen and weighted in `Settings` (`answer.unit_signals`), like the
 re-ranking stages; `eval/ablation.py` measures what each one earns
-(`eval/reports/ablation.md`). Bonuses for a figure, a date or a table's extreme row earned
+(`eval/reports/ablation.md`). Both are off by default: on the real-document dev split
+neither changes an answer. Bonuses for a figure, a date or a table's extreme row earned
 nothing on any question set (the answer kind is already enforced by the writer's filters)
 and were removed.
 """
