@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from assistant.demo_corpus import demo_files
 from assistant.services import Services
 from ui import state
 from ui.example_questions import EXAMPLE_GROUPS
-from ui.ingest_progress import ingest_with_progress, summary
+from ui.ingest_progress import IngestJob, ingest_with_progress, summary
 
 
 def render_empty_index(services: Services) -> None:
@@ -47,12 +49,11 @@ def load_demo(services: Services) -> None:
     files = demo_files()
     pipeline = services.pipeline
     st.markdown("**Demo-Daten werden eingelesen …**")
-    results = ingest_with_progress(
-        [
-            (path.name, lambda progress, path=path: pipeline.ingest_file(path, progress=progress))
-            for path in files
-        ]
-    )
+
+    def job(path: Path) -> IngestJob:
+        return path.name, lambda progress: pipeline.ingest_file(path, progress=progress)
+
+    results = ingest_with_progress([job(path) for path in files])
     st.success(summary(results) + " Sie können jetzt Fragen stellen.")
     st.button("Weiter zum Chat", type="primary", icon=":material/chat:")
 

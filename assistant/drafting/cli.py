@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.config import Settings
+
+if TYPE_CHECKING:  # imported where used: `planwerk --help` stays fast
+    from assistant.drafting.check import CheckResult
+    from assistant.drafting.document import DraftDocument
+    from assistant.services import Services
 
 DRAFT_HELP = (
     "Einen IHK-Entwurf für ein Quartier nach einer Gliederung schreiben "
@@ -183,14 +188,14 @@ def _call_file(settings: Settings, given: Path) -> tuple[Path, str]:
     return path, record.source
 
 
-def _check_document(services: object, document: object, call: Path) -> object:
+def _check_document(services: Services, document: DraftDocument, call: Path) -> CheckResult:
     from assistant.drafting.check import check_units, units_from_document
     from assistant.drafting.criteria import load_call
 
     checklist = load_call(call)
-    encode = services.embedder.encode  # type: ignore[attr-defined]
-    units = units_from_document(document)  # type: ignore[arg-type]
-    return check_units(checklist, units, document.title, encode)  # type: ignore[attr-defined]
+    encode = services.embedder.encode
+    units = units_from_document(document)
+    return check_units(checklist, units, document.title, encode)
 
 
 def _print_checklist(checklist: object) -> None:
