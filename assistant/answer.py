@@ -10,7 +10,7 @@ says so in German.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from collections.abc import Generator as PyGenerator  # llm.base.Generator writes answers
+from collections.abc import Generator as PyGenerator  # `Generator` is llm.base.Generator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
