@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -208,8 +209,10 @@ class CommentStore:
         """Of the mentioned names, the workspace members (and system administrators)."""
         if not names:
             return {}
-        # The outer join gives administrators outside the workspace no role (None).
-        rows: Sequence[tuple[str, int, bool, str | None]] = (
+        # The outer join gives administrators outside the workspace no role (None), which
+        # SQLAlchemy's types (taken from the column) do not know.
+        rows = cast(
+            Sequence[tuple[str, int, bool, str | None]],
             session.execute(
                 select(User.username, User.id, User.is_admin, Membership.role)
                 .outerjoin(
@@ -217,9 +220,7 @@ class CommentStore:
                     (Membership.user_id == User.id) & (Membership.workspace == self.workspace),
                 )
                 .where(User.username.in_(names), User.active.is_(True))
-            )
-            .tuples()
-            .all()
+            ).all(),
         )
         return {u: i for u, i, admin, role in rows if role is not None or admin}
 
