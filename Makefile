@@ -43,6 +43,7 @@ run: demo-index
 test: $(STAMP) browser-deps server-deps ocr-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	PLANWERK_BROWSER_TEST=required $(BIN)/pytest -q -m "not slow"
 	$(BIN)/python -m tests.servers -q
 
@@ -52,6 +53,7 @@ test-long: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -64,7 +66,7 @@ eval: $(STAMP)
 	$(BIN)/python -m eval
 
 clean:
-	rm -rf $(VENV) data/index .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/index .pytest_cache .ruff_cache .mypy_cache
 
 # The browser test (tests/browser/) drives Debian's Chromium through Playwright; Playwright
 # comes with the dev extras and never downloads a browser of its own (no `playwright install`).

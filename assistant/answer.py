@@ -10,6 +10,7 @@ says so in German.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Generator as PyGenerator  # `Generator` is llm.base.Generator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -206,6 +207,7 @@ class AnswerService:
         the whole question's first few: the answer can then quote every part."""
         # A part is its own query: „im IHK-Entwurf“ names where the value stands, not where
         # the limit does; a clause is its own question.
+        queries: list[tuple[str, QuestionAnalysis | None]]
         queries = [(part.query, None) for part in question.parts]
         queries += [(clause.text, clause) for clause in question.clauses]
         if not queries:
@@ -290,7 +292,7 @@ class AnswerService:
         retrieved: list[RetrievedChunk],
         style: AnswerStyle,
         definitions: Sequence[Definition],
-    ) -> Iterator[StreamEvent]:
+    ) -> PyGenerator[StreamEvent, None, Answer]:
         """Stream the model's draft; return the checked answer (or the fallback's)."""
         parts: list[str] = []
         try:

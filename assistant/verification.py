@@ -164,8 +164,8 @@ class CitationVerifier:
         units = [u for text in cited for u in split_sentences(text)] or cited
         vectors = np.asarray(self.encode([sentence, *units]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1.0, norms)
-        return float(np.max(vectors[1:] @ vectors[0])) >= self.min_similarity
+        unit = vectors / np.where(norms == 0, 1.0, norms)
+        return float(np.max(unit[1:] @ unit[0])) >= self.min_similarity
 
 
 def _pieces(text: str) -> list[_Piece]:

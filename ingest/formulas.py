@@ -119,6 +119,8 @@ def fill_formulas(path: Path, stored: StoredValue) -> FormulaFill:
                     text = getattr(cell, "value", None)
                     if not (isinstance(text, str) and text.startswith("=")):
                         continue  # also the gaps, which have no position
+                    if cell.row is None or cell.column is None:
+                        continue  # only for the stubs: read cells have their position
                     key = (sheet.title, cell.row, cell.column)
                     if stored(key) is None:
                         formulas[key] = text
@@ -162,7 +164,8 @@ class _Evaluation:
             pieces.append(piece)
         try:
             tree = ast.parse("".join(pieces), mode="eval")
-            return float(_compute(tree.body))
+            value = _compute(tree.body)
+            return None if isinstance(value, list) else float(value)  # a list is no cell value
         except (SyntaxError, ValueError, TypeError, ZeroDivisionError, KeyError, OverflowError):
             return None
 
@@ -243,7 +246,7 @@ def _compute(node: ast.expr) -> float | list[float]:
         value = _compute(node.operand)
         return -value if isinstance(node.op, ast.USub) else value  # type: ignore[operator]
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        return _BINARY[type(node.op)](_compute(node.left), _compute(node.right))  # type: ignore[arg-type]
+        return _BINARY[type(node.op)](_compute(node.left), _compute(node.right))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _FUNCTIONS[node.func.id](*(_compute(a) for a in node.args))
     raise ValueError("nicht unterstützt")

@@ -32,7 +32,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest.loaders.pdf_lines import PdfLine
 
@@ -268,14 +268,15 @@ def _font_px(words: list[dict[str, str]]) -> float:
     return statistics.median(int(w["height"]) for w in words) * _BOX_TO_FONT
 
 
-def _line_from_json(item: dict[str, object]) -> PdfLine:
-    cells = tuple((float(x), str(t)) for x, t in item.get("cells") or ())  # type: ignore[union-attr]
+def _line_from_json(item: dict[str, Any]) -> PdfLine:
+    """One line from the JSON cache of a recognised page (values as json.loads gives them)."""
+    cells = tuple((float(x), str(t)) for x, t in item.get("cells") or ())
     return PdfLine(
         text=str(item["text"]),
-        size=float(item["size"]),  # type: ignore[arg-type]
+        size=float(item["size"]),
         bold=bool(item.get("bold")),
-        y=None if item.get("y") is None else float(item["y"]),  # type: ignore[arg-type]
-        x=float(item.get("x") or 0.0),  # type: ignore[arg-type]
+        y=None if item.get("y") is None else float(item["y"]),
+        x=float(item.get("x") or 0.0),
         cells=cells,
     )
 

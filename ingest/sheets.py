@@ -180,7 +180,7 @@ def _parse_sheet(sheet: ReadOnlyWorksheet, size: TableSize) -> _ParsedSheet:
                 formats[raw["column"] - 1] = formats_by_style[style]
             rows[number] = (values, formats)
     finally:
-        parser.source.close()
+        parser.source.close()  # type: ignore[union-attr]  # the XML member _parser opened
     found = parser.merged_cells  # known only now: <mergeCells> follows the rows in the XML
     merged = [CellRange(m.ref) for m in found.mergeCell] if found else []
     for cell_range in merged:  # openpyxl's model counts merged cells as used, so do we
@@ -194,11 +194,12 @@ def _parser(sheet: ReadOnlyWorksheet) -> WorkSheetParser:
     """openpyxl's own sheet parser as its read-only worksheet sets it up; used directly
     because the read-only worksheet drops the merged ranges it finds after the rows."""
     workbook = sheet.parent
+    # The private attributes below are not in types-openpyxl.
     return WorkSheetParser(
-        sheet._get_source(),
-        sheet._shared_strings,
+        sheet._get_source(),  # type: ignore[attr-defined]
+        sheet._shared_strings,  # type: ignore[attr-defined]
         data_only=True,
         epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
+        date_formats=workbook._date_formats,  # type: ignore[attr-defined]
+        timedelta_formats=workbook._timedelta_formats,  # type: ignore[attr-defined]
     )

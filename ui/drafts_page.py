@@ -470,7 +470,9 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
         "Bewertungskriterien) und mit dem Entwurf verglichen."
     )
     chosen = (
-        st.selectbox("Förderaufruf", list(options), format_func=options.get, key="drafts_page.call")
+        st.selectbox(
+            "Förderaufruf", list(options), format_func=options.__getitem__, key="drafts_page.call"
+        )
         if options
         else None
     )
@@ -491,14 +493,14 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
                 path.write_bytes(upload.getvalue())
                 checklist = load_call(path, upload.name)
         elif chosen is not None:
-            path = source_file(services.settings, services.index, chosen)
-            if path is None:
+            original = source_file(services.settings, services.index, chosen)
+            if original is None:
                 st.error(
                     "Die Originaldatei des Förderaufrufs ist nicht mehr vorhanden. Bitte die "
                     "Datei hier hochladen."
                 )
                 return
-            checklist = load_call(path, options[chosen])
+            checklist = load_call(original, options[chosen])
         else:
             st.warning("Bitte einen Förderaufruf auswählen oder hochladen.")
             return
@@ -520,7 +522,7 @@ def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> No
 def _checks() -> dict[int, CheckResult]:
     """The last check of each draft in this session, by draft id: every action on the page
     (showing, exporting) uses the check of the draft in view, never that of another."""
-    return st.session_state.setdefault(_CHECK, {})  # type: ignore[no-any-return]
+    return st.session_state.setdefault(_CHECK, {})
 
 
 def _show_check(result: CheckResult) -> None:

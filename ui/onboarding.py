@@ -10,7 +10,10 @@ from ui import state
 from ui.example_questions import EXAMPLE_GROUPS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from assistant.services import Services
+    from ui.ingest_progress import IngestJob
 
 # The demo corpus and the ingest progress are imported where used: they load every file
 # loader, and the chat page imports this module on every start.
@@ -57,12 +60,11 @@ def load_demo(services: Services) -> None:
     files = demo_files()
     pipeline = services.pipeline
     st.markdown("**Demo-Daten werden eingelesen …**")
-    results = ingest_with_progress(
-        [
-            (path.name, lambda progress, path=path: pipeline.ingest_file(path, progress=progress))
-            for path in files
-        ]
-    )
+
+    def job(path: Path) -> IngestJob:
+        return path.name, lambda progress: pipeline.ingest_file(path, progress=progress)
+
+    results = ingest_with_progress([job(path) for path in files])
     st.success(summary(results) + " Sie können jetzt Fragen stellen.")
     st.button("Weiter zum Chat", type="primary", icon=":material/chat:")
 

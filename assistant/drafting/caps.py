@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from assistant.answering.question import limit_figures
 from assistant.indicators.numbers import format_german, parse_number
@@ -46,8 +47,9 @@ def check_cap(criterion: str, rows: Sequence[str]) -> CapResult | None:
     # A „Summe“ row states the total; the other rows are the measures.
     sums = [r for r in records if any(_SUM_ROW.fullmatch(str(v)) for v in r.values())]
     records = [r for r in records if r not in sums]
-    total = sums[0][cost] if sums else sum(r[cost] for r in records)  # type: ignore[misc]
-    if total <= 0:  # type: ignore[operator]
+    # _cost_table parsed the cost column of every record to a float.
+    total = cast(float, sums[0][cost]) if sums else sum(cast(float, r[cost]) for r in records)
+    if total <= 0:
         return None
     if percent:
         group = _group(criterion, records)
@@ -55,7 +57,7 @@ def check_cap(criterion: str, rows: Sequence[str]) -> CapResult | None:
             return None
         column, name = group
         same = [r for r in records if str(r.get(column, "")).casefold() == name.casefold()]
-        part = sum(r[cost] for r in same)  # type: ignore[misc]
+        part = sum(cast(float, r[cost]) for r in same)
         share = 100 * part / total
         return CapResult(
             share <= value,

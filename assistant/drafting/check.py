@@ -306,7 +306,7 @@ def _judge(
         sim = float(similarity[position]) if similarity.size else 0.0
         if _score(cov, sim) > _score(best[0], best[1]):
             best = (cov, sim, unit)
-    cov, sim, unit = best
+    cov, sim, decided = best
 
     def item(
         status: Status, decided_by: DraftUnit | None, reason: str, c: float = cov
@@ -322,11 +322,11 @@ def _judge(
     if gap_unit is not None and announced and cov < FULL_COVERAGE:
         return item("fehlt", gap_unit, "Der Entwurf führt dies selbst als noch zu ergänzen.")
     if cov >= FULL_COVERAGE or (cov >= SUPPORTED_COVERAGE and sim >= SUPPORTED_SIMILARITY):
-        return item("erfüllt", unit, "Eine Stelle des Entwurfs deckt die Anforderung ab.")
+        return item("erfüllt", decided, "Eine Stelle des Entwurfs deckt die Anforderung ab.")
     if cov >= PARTIAL_COVERAGE or (
         sim >= PARTIAL_SIMILARITY and cov >= PARTIAL_SIMILARITY_COVERAGE
     ):
-        return item("teilweise", unit, "Der Entwurf behandelt die Anforderung nur zum Teil.")
+        return item("teilweise", decided, "Der Entwurf behandelt die Anforderung nur zum Teil.")
     return item("fehlt", None, "Im Entwurf findet sich dazu nichts Ausreichendes.")
 
 

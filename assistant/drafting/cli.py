@@ -19,6 +19,11 @@ from rich.table import Table
 if TYPE_CHECKING:
     from assistant.config import Settings
 
+if TYPE_CHECKING:  # imported where used: `planwerk --help` stays fast
+    from assistant.drafting.check import CheckResult
+    from assistant.drafting.document import DraftDocument
+    from assistant.services import Services
+
 DRAFT_HELP = (
     "Einen IHK-Entwurf für ein Quartier nach einer Gliederung schreiben "
     "(DOCX oder Markdown, jede Zahl mit Quelle)."
@@ -186,14 +191,14 @@ def _call_file(settings: Settings, given: Path) -> tuple[Path, str]:
     return path, record.source
 
 
-def _check_document(services: object, document: object, call: Path) -> object:
+def _check_document(services: Services, document: DraftDocument, call: Path) -> CheckResult:
     from assistant.drafting.check import check_units, units_from_document
     from assistant.drafting.criteria import load_call
 
     checklist = load_call(call)
-    encode = services.embedder.encode  # type: ignore[attr-defined]
-    units = units_from_document(document)  # type: ignore[arg-type]
-    return check_units(checklist, units, document.title, encode)  # type: ignore[attr-defined]
+    encode = services.embedder.encode
+    units = units_from_document(document)
+    return check_units(checklist, units, document.title, encode)
 
 
 def _print_checklist(checklist: object) -> None:

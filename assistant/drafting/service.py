@@ -146,9 +146,9 @@ class DraftingService:
         report = GenerationReport()
         existing = self.store.sections(draft_id)
         used: set[str] = set()
-        for stored in existing.values():
-            if stored.protected and not overwrite:
-                used.update(quotes_in(stored.text))
+        for earlier in existing.values():
+            if earlier.protected and not overwrite:
+                used.update(quotes_in(earlier.text))
         total = len(outline.sections)
         for done, section in enumerate(outline.sections):
             if progress is not None:

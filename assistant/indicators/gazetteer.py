@@ -225,9 +225,9 @@ class Gazetteer:
                 if any(start < b and a < end for a, b in taken):
                     continue
                 phrase = text[start:end].rstrip(".")
-                key = self._phrase_key(phrase, fuzzy=size == 1)
-                if key is not None:
-                    mentions.append(AreaMention(key, self.name(key), phrase, start))
+                found = self._phrase_key(phrase, fuzzy=size == 1)
+                if found is not None:
+                    mentions.append(AreaMention(found, self.name(found), phrase, start))
                     taken.append((start, end))
         unique: dict[str, AreaMention] = {}
         for mention in sorted(mentions, key=lambda m: m.start):

@@ -501,14 +501,11 @@ def share_above(
     chosen_year = year if year is not None else _latest_year(frame[frame["aggregate"] == ""])
     rows = frame[_year_is(frame, chosen_year) & (frame["aggregate"] == "")]
     observations = [_observation(r, definition, store.min_count) for _, r in rows.iterrows()]
-    valued = [o for o in observations if o.value is not None]
-    matching = [
-        o
-        for o in valued
-        if (o.value > threshold if above else o.value < threshold)  # type: ignore[operator]
-    ]
-    matching.sort(key=lambda o: -o.value if above else o.value)  # type: ignore[operator]
-    return ThresholdResult(definition, chosen_year, threshold, above, matching, len(valued))
+    valued = [(o, o.value) for o in observations if o.value is not None]
+    matching = [(o, v) for o, v in valued if (v > threshold if above else v < threshold)]
+    matching.sort(key=lambda pair: -pair[1] if above else pair[1])
+    found = [o for o, _ in matching]
+    return ThresholdResult(definition, chosen_year, threshold, above, found, len(valued))
 
 
 def social_index(

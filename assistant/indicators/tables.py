@@ -224,7 +224,7 @@ def _xlsx_cell(value: object, number_format: str) -> GridCell:
         number = excel_display(float(value), number_format)
         return GridCell(number.text, number)
     if hasattr(value, "strftime"):
-        return GridCell(value.strftime("%d.%m.%Y"))  # type: ignore[attr-defined]
+        return GridCell(value.strftime("%d.%m.%Y"))
     return GridCell(" ".join(str(value).split()))
 
 

@@ -94,9 +94,9 @@ def _openai(settings: LLMSettings, max_tokens: int) -> BaseChatModel:
     return ChatOpenAI(
         model=settings.model,
         base_url=url,
-        api_key=key,  # type: ignore[arg-type]
+        api_key=key,
         temperature=settings.temperature,
-        max_tokens=max_tokens,  # type: ignore[call-arg]  # sent as max_completion_tokens
+        max_tokens=max_tokens,  # sent as max_completion_tokens
         # Older local servers (llama.cpp server, LM Studio) only read the classic field.
         extra_body={"max_tokens": max_tokens} if is_local(url) else None,
         timeout=client_timeout(settings),

@@ -232,10 +232,10 @@ class ExtractiveGenerator:
                 for c in candidates
                 if c.text.casefold() not in seen
             ]
-            gain, candidate = max(gains, key=lambda pair: pair[0], default=(0.0, None))
-            if candidate is None or gain < _MIN_GAIN:
+            gain, pick = max(gains, key=lambda pair: pair[0], default=(0.0, None))
+            if pick is None or gain < _MIN_GAIN:
                 break
-            take(candidate)
+            take(pick)
         return chosen
 
     def _cover_parts(

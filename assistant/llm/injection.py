@@ -48,7 +48,7 @@ def neutralise(text: str) -> tuple[str, int]:
         if not instruction_like(line):
             lines.append(line)
             continue
-        kept = []
+        kept: list[str] = []
         for sentence in split_sentences(line):
             if instruction_like(sentence):
                 count += 1

@@ -10,8 +10,10 @@ unread mentions until they mark it read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -207,14 +209,19 @@ class CommentStore:
         """Of the mentioned names, the workspace members (and system administrators)."""
         if not names:
             return {}
-        rows = session.execute(
-            select(User.username, User.id, User.is_admin, Membership.role)
-            .outerjoin(
-                Membership,
-                (Membership.user_id == User.id) & (Membership.workspace == self.workspace),
-            )
-            .where(User.username.in_(names), User.active.is_(True))
-        ).all()
+        # The outer join gives administrators outside the workspace no role (None), which
+        # SQLAlchemy's types (taken from the column) do not know.
+        rows = cast(
+            Sequence[tuple[str, int, bool, str | None]],
+            session.execute(
+                select(User.username, User.id, User.is_admin, Membership.role)
+                .outerjoin(
+                    Membership,
+                    (Membership.user_id == User.id) & (Membership.workspace == self.workspace),
+                )
+                .where(User.username.in_(names), User.active.is_(True))
+            ).all(),
+        )
         return {u: i for u, i, admin, role in rows if role is not None or admin}
 
     def _get(self, session: Session, comment_id: int) -> SectionComment:

@@ -114,7 +114,7 @@ def _has_image(page: object) -> bool:
 
 
 def _images_in(resources: object, depth: int = 0) -> bool:
-    objects = resources.get("/XObject") if hasattr(resources, "get") else None  # type: ignore[union-attr]
+    objects = resources.get("/XObject") if hasattr(resources, "get") else None
     if not objects or depth > 3:
         return False
     for reference in objects.values():

@@ -46,6 +46,7 @@ def _tables(geography: Geography) -> str:
 
 
 def _dataset_label(geography: Geography) -> str:
+    assert frame is not None  # the page stopped above without tables
     areas = frame.loc[
         (frame["geography"] == geography.id) & (frame["aggregate"] == ""), "area_key"
     ].nunique()
@@ -316,13 +317,14 @@ with map_tab:
             icon=":material/map:",
         )
     else:
-        props = list(drawn_map.hits)
+        hits = drawn_map.hits
+        props = list(hits)
         first, second = st.columns(2)
         prop = first.selectbox(
             "Eigenschaft mit Gebietsschlüssel oder Name",
             props,
             index=props.index(drawn_map.prop),
-            format_func=lambda p: f"{p} ({drawn_map.hits[p]} Treffer)",
+            format_func=lambda p: f"{p} ({hits[p]} Treffer)",
         )
         options = [f"Indikator: {_label(key)} ({year or 'alle Jahre'})"]
         if index_result is not None:
