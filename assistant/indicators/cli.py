@@ -188,5 +188,5 @@ def rank_command(
     for name in ("Rang", "Gebiet", "Wert", "Quelle"):
         table.add_column(name)
     for position, o in zip(result.ranks, result.entries, strict=True):
-        table.add_row(str(position), o.area_name, o.shown(), o.ref.label())
+        table.add_row(str(position), o.area_name, o.shown(), o.ref.cell_label())
     console.print(table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from assistant.indicators.composite import (
 )
 from assistant.indicators.numbers import FRACTION, format_german
 from assistant.indicators.store import IndicatorStore
+from assistant.models import SourceRef
 
 CITY_KINDS = ("Gesamtstadt",)
 
@@ -45,28 +46,6 @@ class IndicatorQueryError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class CellRef:
-    """The cell a figure comes from: enough to find it again by hand."""
-
-    doc_id: str
-    source: str
-    sheet: str | None
-    row: int
-    column: str  # column letter as a spreadsheet shows it
-    column_name: str  # the column header (group and name)
-    value_text: str  # the cell as written (masked when the privacy rule applies)
-
-    def label(self) -> str:
-        """German location: „sozialmonitoring.xlsx, Blatt „2023“, Zeile 7, Spalte D“."""
-        parts = [self.source]
-        if self.sheet:
-            parts.append(f"Blatt „{self.sheet}“")
-        parts.append(f"Zeile {self.row}")
-        parts.append(f"Spalte {self.column} ({self.column_name})")
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
 class Observation:
     """One value of one area, indicator and year, with its source cell."""
 
@@ -78,7 +57,7 @@ class Observation:
     display: str  # German, as in the source cell ("23,4"); masked counts read "unter 3"
     unit: str
     decimals: int
-    ref: CellRef
+    ref: SourceRef  # the source cell (`column` set); `cell_label()` names it
     missing: str = ""  # German reason when value is None
     aggregate: str = ""
     reference: str = ""  # reference date as the table wrote it: "Dez 2013", "31.12.2023"
@@ -159,7 +138,7 @@ class DeviationResult:
     average_text: str
     method: str  # German: how the average was computed
     difference: float
-    average_ref: CellRef | None = None  # the city total row, when that was the average
+    average_ref: SourceRef | None = None  # the city total row, when that was the average
     city: Observation | None = None  # the table's own city total, shown for comparison
 
 
@@ -192,7 +171,7 @@ class SocialIndexResult:
     population: str | None  # indicator key used for the minimum population
     min_population: float
 
-    def ref(self, area: str, indicator: str, year: int) -> CellRef | None:
+    def ref(self, area: str, indicator: str, year: int) -> SourceRef | None:
         """The source cell of one input value (looked up only for what an answer cites)."""
         row = self._row(area, indicator, year)
         return None if row is None else _ref(row)
@@ -654,15 +633,7 @@ def _observation(row: pd.Series, definition: IndicatorDef, min_count: int) -> Ob
         # Privacy rule: small counts are never shown, not even in the citation.
         value, display = None, f"unter {min_count}"
         missing = f"Fallzahl unter {min_count}, aus Datenschutzgründen nicht ausgewiesen"
-        ref = CellRef(
-            ref.doc_id,
-            ref.source,
-            ref.sheet,
-            ref.row,
-            ref.column,
-            ref.column_name,
-            "(nicht ausgewiesen)",
-        )
+        ref = replace(ref, value_text="(nicht ausgewiesen)")
     year = None if pd.isna(row["year"]) else int(row["year"])
     return Observation(
         area_key=str(row["area_key"]),
@@ -681,10 +652,10 @@ def _observation(row: pd.Series, definition: IndicatorDef, min_count: int) -> Ob
     )
 
 
-def _ref(row: pd.Series) -> CellRef:
+def _ref(row: pd.Series) -> SourceRef:
     get = row.__getitem__
     sheet = get("sheet")
-    return CellRef(
+    return SourceRef(
         doc_id=str(get("doc_id")),
         source=str(get("source")),
         sheet=None
@@ -764,7 +735,7 @@ def _deviation(
     average: float,
     decimals: int,
     method: str,
-    average_ref: CellRef | None = None,
+    average_ref: SourceRef | None = None,
 ) -> DeviationResult:
     difference = float(found.value or 0.0) - average
     return DeviationResult(
