@@ -76,6 +76,17 @@ class SourceRef:
             "value_text": self.value_text,
         }
 
+    def cell_json(self) -> dict[str, Any]:
+        """A cited cell's keys as indicator answers and draft facts list them."""
+        return {
+            "source": self.source,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "column_name": self.column_name,
+            "value_text": self.value_text,
+        }
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SourceRef:
         """A location from `to_json` or a stored citation of any age."""

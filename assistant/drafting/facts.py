@@ -116,14 +116,14 @@ class IndicatorFact:
         """The fact as a citable source: values, their cells and the computations."""
         head = f"{self.name}, {self.area}, Stand {self.stand}"
         parts = [f"{head}: {self.shown} ({self.observation.ref.cell_label()})"]
-        cells = [_cell_json("quartier", self.observation.ref)]
+        cells = [{"role": "quartier", **self.observation.ref.cell_json()}]
         if self.city is not None:
             parts.append(f"{self.city.area_name}: {self.city_shown} ({self.city.ref.cell_label()})")
-            cells.append(_cell_json("stadt", self.city.ref))
+            cells.append({"role": "stadt", **self.city.ref.cell_json()})
         if self.start is not None and self.change_text:
             start = self.start
             parts.append(f"{self.area} {start.year}: {start.shown()} ({start.ref.cell_label()})")
-            cells.append(_cell_json("start", self.start.ref))
+            cells.append({"role": "start", **self.start.ref.cell_json()})
         parts.extend(self.computations())
         ref = self.observation.ref
         return DraftSource(
@@ -301,15 +301,3 @@ def _city(store: IndicatorStore, key: str, year: int | None, workspace: str) -> 
         return lookup(store, key, str(rows["area_key"].iloc[0]), year, workspace).observation
     except IndicatorQueryError:
         return None
-
-
-def _cell_json(role: str, ref: SourceRef) -> dict[str, object]:
-    return {
-        "role": role,
-        "source": ref.source,
-        "sheet": ref.sheet,
-        "row": ref.row,
-        "column": ref.column,
-        "column_name": ref.column_name,
-        "value_text": ref.value_text,
-    }

@@ -92,22 +92,10 @@ class IndicatorAnswer:
         return {
             "answer": self.text,
             "operation": self.operation,
-            "sources": [_cell_json(c) for c in self.sources],
+            "sources": [
+                {"n": c.n, "doc_id": c.ref.doc_id, **c.ref.cell_json()} for c in self.sources
+            ],
         }
-
-
-def _cell_json(citation: Citation) -> dict[str, Any]:
-    ref = citation.ref
-    return {
-        "n": citation.n,
-        "doc_id": ref.doc_id,
-        "source": ref.source,
-        "sheet": ref.sheet,
-        "row": ref.row,
-        "column": ref.column,
-        "column_name": ref.column_name,
-        "value_text": ref.value_text,
-    }
 
 
 @dataclass(slots=True)
