@@ -21,7 +21,7 @@ from assistant.indicators.export import EXPORT_SUFFIXES, export_index
 from assistant.indicators.numbers import format_german
 from assistant.indicators.operations import IndicatorQueryError, rank
 from assistant.indicators.store import IndicatorStore
-from assistant.indicators.table_index import TableIndexError, index_from_table
+from assistant.indicators.table_index import TableIndexError, TableIndexSpec, index_from_table
 from ingest.errors import IngestError
 
 indicators_app = typer.Typer(
@@ -88,8 +88,7 @@ def index_command(
         err.print(f"Export nach „{export.name}“ ist nicht möglich: bitte .csv oder .xlsx wählen.")
         raise typer.Exit(2)
     try:
-        result = index_from_table(
-            path,
+        spec = TableIndexSpec(
             area,
             columns,
             population=population,
@@ -99,6 +98,7 @@ def index_command(
             weights=weights_from(weights, columns),
             invert=_split(invert),
         )
+        result = index_from_table(path, spec)
     except (TableIndexError, IngestError, ValueError) as error:
         err.print(str(error))
         raise typer.Exit(1) from error

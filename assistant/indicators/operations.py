@@ -20,10 +20,9 @@ from assistant.indicators.composite import (
     DYNAMICS_SCHEME,
     ClassScheme,
     IndexResult,
+    IndexSpec,
     Overlay,
-    dynamics_index,
-    graded_index,
-    overlay,
+    social_indices,
 )
 from assistant.indicators.numbers import FRACTION, format_german
 from assistant.indicators.store import IndicatorStore
@@ -533,37 +532,25 @@ def social_index(
     wide_now = _wide(areas, keys, year)
     pop_key, population = _population_with_key(store, workspace, year, geography)
     limit = defaults.min_population if min_population is None else min_population
-    signs = {d.key: d.sign for d in definitions}
-    weight_map = dict(weights or {k: defaults.weights.get(k, 1.0) for k in keys})
-    status = graded_index(
-        wide_now,
-        signs=signs,
-        weights=weight_map,
+    spec = IndexSpec(
+        signs={d.key: d.sign for d in definitions},
+        weights=dict(weights or {k: defaults.weights.get(k, 1.0) for k in keys}),
         population=population,
-        min_population=limit if population is not None else 0.0,
-        scheme=ClassScheme(defaults.status_thresholds, defaults.status_labels),
+        min_population=limit,
+        status_scheme=ClassScheme(defaults.status_thresholds, defaults.status_labels),
+        dynamics_scheme=ClassScheme(defaults.dynamics_thresholds, defaults.dynamics_labels)
+        if defaults.dynamics_labels
+        else DYNAMICS_SCHEME,
     )
-    dyn: IndexResult | None = None
-    combined: Overlay | None = None
+    wide_then = None
     if dynamics:
         since = since if since is not None else year - defaults.dynamics_years
         years = set(areas["year"].dropna().astype(int))
         if since in years and since != year:
             wide_then = _wide(areas, keys, since)
-            dyn = dynamics_index(
-                wide_now,
-                wide_then,
-                signs=signs,
-                weights=weight_map,
-                population=population,
-                min_population=limit if population is not None else 0.0,
-                scheme=ClassScheme(defaults.dynamics_thresholds, defaults.dynamics_labels)
-                if defaults.dynamics_labels
-                else DYNAMICS_SCHEME,
-            )
-            combined = overlay(status, dyn)
         else:
             since = None
+    status, dyn, combined = social_indices(wide_now, wide_then, spec)
     labels = areas.drop_duplicates("area_key")
     names = dict(zip(labels["area_key"].tolist(), labels["area_label"].tolist(), strict=True))
     cited = areas[areas["year"].isin([y for y in (year, since) if y is not None])]
