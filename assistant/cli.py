@@ -203,7 +203,7 @@ def _print_answer(answer: Answer, settings: Settings) -> None:
     if answer.citations:
         console.print("\n[bold]Quellen[/]")
         for c in answer.citations:
-            heading = f" – {c.ref.heading}" if c.ref.heading else ""
+            heading = f" – {c.ref.section()}" if c.ref.section() else ""
             console.print(f"  [{c.n}] {c.ref.label()}{heading}", highlight=False, markup=False)
     if settings.llm.mode == "extractive":
         console.print(

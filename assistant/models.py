@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# How a table cell's place was written into a citation's "heading" before cells had their
+# own fields; stored conversations still hold it.
+_CELL_HEADING = re.compile(r"Spalte (?P<column>[A-Z]{1,3}): (?P<name>.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """Where a passage lives: enough to find it again by hand."""
+    """Where a cited source lives: enough to find it again by hand.
+
+    A passage: a page of a document or a row of a table, under a heading. A table cell:
+    sheet, row and `column`, with the cell as written in `value_text`.
+    """
 
     doc_id: str
-    source: str
-    title: str
+    source: str  # file name
+    title: str = ""
     page: int | None = None
     sheet: str | None = None
     row: int | None = None
@@ -21,6 +30,9 @@ class SourceRef:
     # The workspace the passage was found in (the searched one or an attached knowledge
     # base); empty where unknown.
     workspace: str = ""
+    column: str | None = None  # a cited cell: its column letter as a spreadsheet shows it
+    column_name: str = ""  # the cell's column header (group and name)
+    value_text: str = ""  # the cell as written (masked where the privacy rule applies)
 
     def label(self) -> str:
         """A German location label such as „Sozialbericht 2024, S. 12“."""
@@ -32,6 +44,72 @@ class SourceRef:
         if self.row is not None:
             parts.append(f"Zeile {self.row}")
         return ", ".join(parts)
+
+    def cell_label(self) -> str:
+        """The label with the cell's column: „sozialmonitoring.xlsx, Blatt „2023“, Zeile 7,
+        Spalte D (SGB-II-Quote)“; a passage's label where no column is cited."""
+        if self.column is None:
+            return self.label()
+        return f"{self.label()}, Spalte {self.column} ({self.column_name})"
+
+    def section(self) -> str:
+        """What is shown beside the label: the passage's heading, or for a table cell
+        „Spalte D: SGB-II-Quote“."""
+        if self.heading or self.column is None:
+            return self.heading
+        return f"Spalte {self.column}: {self.column_name}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The location keys of a citation in `Answer.to_json` (keys are only ever added).
+
+        "heading" holds `section()`, so readers from before cells had their own keys still
+        find the cell's column there."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "page": self.page,
+            "sheet": self.sheet,
+            "row": self.row,
+            "heading": self.section(),
+            "column": self.column,
+            "column_name": self.column_name,
+            "value_text": self.value_text,
+        }
+
+    def cell_json(self) -> dict[str, Any]:
+        """A cited cell's keys as indicator answers and draft facts list them."""
+        return {
+            "source": self.source,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "column_name": self.column_name,
+            "value_text": self.value_text,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SourceRef:
+        """A location from `to_json` or a stored citation of any age."""
+        heading = str(data.get("heading") or "")
+        column = data.get("column")
+        column_name = str(data.get("column_name") or "")
+        if column is None and (cell := _CELL_HEADING.fullmatch(heading)):
+            column, column_name = cell["column"], cell["name"]  # stored before `column`
+        if column is not None and heading == f"Spalte {column}: {column_name}":
+            heading = ""
+        return cls(
+            doc_id=str(data.get("doc_id") or ""),
+            source=str(data.get("source") or ""),
+            title=str(data.get("title") or ""),
+            page=data.get("page"),
+            sheet=data.get("sheet"),
+            row=data.get("row"),
+            heading=heading,
+            workspace=str(data.get("workspace") or ""),
+            column=None if column is None else str(column),
+            column_name=column_name,
+            value_text=str(data.get("value_text") or ""),
+        )
 
 
 @dataclass(slots=True)
@@ -137,26 +215,14 @@ class Answer:
             "notice": self.notice,
             "thread": self.thread_id,
             "sentences": [s.to_json() for s in self.sentences],
-            "citations": [
-                {
-                    "n": c.n,
-                    "source": c.ref.source,
-                    "title": c.ref.title,
-                    "page": c.ref.page,
-                    "sheet": c.ref.sheet,
-                    "row": c.ref.row,
-                    "heading": c.ref.heading,
-                    "text": c.text,
-                }
-                for c in self.citations
-            ],
+            "citations": [{"n": c.n, **c.ref.to_json(), "text": c.text} for c in self.citations],
             "retrieved": [
                 {
                     "source": r.ref.source,
                     "page": r.ref.page,
                     "sheet": r.ref.sheet,
                     "row": r.ref.row,
-                    "heading": r.ref.heading,
+                    "heading": r.ref.section(),
                     "score": round(r.score, 6),
                 }
                 for r in self.retrieved[:10]

@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.models import DocumentRecord
+from ingest.structure import RowChunk
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -130,33 +131,12 @@ def _cited_chunk(chunks: Sequence[StoredChunk], citation: Mapping[str, Any]) -> 
 
 
 def table_row(text: str, index: int = 0) -> tuple[str, list[tuple[str, str]]]:
-    """Title and (column, value) pairs of the `index`-th row of a table-row chunk.
-
-    A row chunk reads: an optional title line, the header as „a | b | c“, then one line per
-    row as „a: 1; b: 2; c: 3“ (ingest/table_rows.py). The header gives the column names, so
-    values that contain „; “ stay whole.
-    """
-    lines = [line for line in text.splitlines() if line.strip()]
-    header_at = next((i for i, line in enumerate(lines) if " | " in line), None)
-    if header_at is None or header_at + 1 + index >= len(lines):
+    """Title and (column, value) pairs of the `index`-th row of a table-row chunk
+    (`RowChunk`); values that contain „; “ stay whole."""
+    table = RowChunk.of(text)
+    if not table.header or index >= len(table.rows):
         return "", []
-    title = " ".join(lines[:header_at])
-    columns = [c.strip() for c in lines[header_at].split(" | ")]
-    row = lines[header_at + 1 + index]
-    pairs: list[tuple[str, str]] = []
-    position = 0
-    starts: list[tuple[str, int, int]] = []
-    for column in columns:
-        marker = f"{column}: "
-        at = row.find(marker, position)
-        if at < 0:
-            continue
-        starts.append((column, at, at + len(marker)))
-        position = at + len(marker)
-    for i, (column, _at, value_start) in enumerate(starts):
-        end = starts[i + 1][1] if i + 1 < len(starts) else len(row)
-        pairs.append((column, row[value_start:end].rstrip().removesuffix(";").strip()))
-    return title, pairs
+    return table.title, table.cells(index)
 
 
 def split_highlights(text: str, phrases: Sequence[str]) -> list[tuple[str, bool]]:

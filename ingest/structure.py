@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ingest.blocks import Block, BlockKind
 
@@ -139,6 +140,51 @@ def row_cells(row: str) -> list[tuple[str, str]]:
     parts without a column name are left out."""
     pairs = (part.partition(": ") for part in row.split("; "))
     return [(name.strip(), value.strip()) for name, separator, value in pairs if separator]
+
+
+@dataclass(frozen=True, slots=True)
+class RowChunk:
+    """A table-row chunk as ingest writes it (ingest/table_rows.py): an optional title
+    line, the header as „a | b | c“ (`CELL_SEPARATOR`), then one „a: 1; b: 2“ line per
+    row. Without a header line, `header` is empty and every non-empty line is a row."""
+
+    title: str
+    header: str
+    rows: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> RowChunk:
+        lines = text.split("\n")
+        start = next((i for i, line in enumerate(lines) if CELL_SEPARATOR in line), -1)
+        title = " ".join(line for line in lines[:start] if line.strip()) if start > 0 else ""
+        header = lines[start] if start >= 0 else ""
+        return cls(title, header, [line for line in lines[start + 1 :] if line.strip()])
+
+    @property
+    def columns(self) -> list[str]:
+        """The header's column names (a name may hold a „|“ of its own, never „ | “)."""
+        return [name.strip() for name in self.header.split(CELL_SEPARATOR)] if self.header else []
+
+    def cells(self, index: int) -> list[tuple[str, str]]:
+        """The (column, value) pairs of row `index`, cut at the header's column names, so a
+        value that holds „; “ stays whole; [] where there is no such row or header."""
+        if not self.header or index >= len(self.rows):
+            return []
+        row = self.rows[index]
+        starts: list[tuple[str, int, int]] = []
+        position = 0
+        for column in self.columns:
+            marker = f"{column}: "
+            at = row.find(marker, position)
+            if at < 0:
+                continue
+            starts.append((column, at, at + len(marker)))
+            position = at + len(marker)
+        pairs = []
+        for i, (column, _at, value_start) in enumerate(starts):
+            end = starts[i + 1][1] if i + 1 < len(starts) else len(row)
+            pairs.append((column, row[value_start:end].rstrip().removesuffix(";").strip()))
+        return pairs
 
 
 _IDENTIFIER = re.compile(r"(^|[_\s-])(id|key|uuid)$", re.IGNORECASE)

@@ -47,6 +47,7 @@ def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore
     assert payload["citations"][0]["source"] == "Sozialbericht_2024.pdf"
     assert set(payload["citations"][0]) == {
         "n", "source", "title", "page", "sheet", "row", "heading", "text",
+        "column", "column_name", "value_text",  # added for table cells
     }  # fmt: skip
     assert 1 <= len(payload["retrieved"]) <= 10
     assert set(payload["retrieved"][0]) == {"source", "page", "sheet", "row", "heading", "score"}
@@ -61,6 +62,9 @@ def test_ingest_ask_sources_remove(run, tmp_path: Path) -> None:  # type: ignore
     assert payload["mode"] == "indicators" and "24,7" in payload["answer"]
     assert payload["citations"][0]["source"] == "Indikatoren_2023.csv"
     assert payload["citations"][0]["row"] == 2
+    # The cell's column, in its own keys and (as always) in "heading".
+    assert payload["citations"][0]["column"] == "C"
+    assert payload["citations"][0]["heading"].startswith("Spalte C: ")
     code, output = run("ask", "Wie hoch ist die SGB-II-Quote im Hafenviertel?")
     assert "Modus: berechnet aus Tabellen" in output and "Sprachmodell, Belege" not in output
 

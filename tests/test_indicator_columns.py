@@ -31,7 +31,7 @@ def test_every_column_asked_by_its_header_is_answered_from_it(store: IndicatorSt
     wrong = []
     for header, question in questions_for():
         answer = ask(question, store)
-        columns = {s.column_name for s in answer.sources} if answer else set()
+        columns = {s.ref.column_name for s in answer.sources} if answer else set()
         if columns != {header}:
             wrong.append((question, sorted(columns)))
     assert not wrong, wrong
@@ -53,7 +53,7 @@ def test_every_column_asked_by_its_header_is_answered_from_it(store: IndicatorSt
 def test_paraphrases_find_their_column(store: IndicatorStore, question: str, header: str) -> None:
     answer = ask(question, store)
     assert answer is not None, question
-    assert {s.column_name for s in answer.sources} == {header}
+    assert {s.ref.column_name for s in answer.sources} == {header}
 
 
 def test_a_near_miss_names_the_candidates(store: IndicatorStore) -> None:

@@ -106,16 +106,16 @@ def test_rankings_stay_within_the_asked_area_type(store: IndicatorStore) -> None
     stadtteil = _ask("Welcher Stadtteil hatte 2019 die höchste Kinderarmut?", store)
     assert "Hafenviertel" in stadtteil.text
     assert "Rendsburg" not in stadtteil.text and "Gladbeck" not in stadtteil.text
-    assert {s.source for s in stadtteil.sources} == {"stadtteile_2019.csv"}
+    assert {s.ref.source for s in stadtteil.sources} == {"stadtteile_2019.csv"}
     assert "Hinweis" not in stadtteil.text  # the question said which areas it means
 
     kommune = _ask("Welche Kommune hatte 2019 die höchste Kinderarmut?", store)
-    assert {s.source for s in kommune.sources} == {"kommunen_2019.csv"}
+    assert {s.ref.source for s in kommune.sources} == {"kommunen_2019.csv"}
     assert "Rendsburg" in kommune.text and "Hafenviertel" not in kommune.text
     assert "von 7 Kommunen" in kommune.text
 
     kreis = _ask("Welcher Kreis hatte 2019 die höchste Kinderarmut?", store)
-    assert {s.source for s in kreis.sources} == {"kreise_2019.csv"}
+    assert {s.ref.source for s in kreis.sources} == {"kreise_2019.csv"}
     assert "Recklinghausen" in kreis.text
 
 
@@ -157,7 +157,7 @@ def test_same_codes_in_two_cities_are_different_areas(tmp_path: Path) -> None:
     other = _ask("Wie viele Einwohner hatte Johannstadt-Nord 2019?", store)
     assert "12500" in other.text.replace(".", "")
     both = _ask("Welcher Stadtteil hatte 2019 die meisten Einwohner?", store)
-    assert len({s.source for s in both.sources}) == 1
+    assert len({s.ref.source for s in both.sources}) == 1
 
 
 def test_a_table_of_two_levels_is_read_as_two(tmp_path: Path) -> None:
@@ -219,7 +219,7 @@ def test_drafts_offer_only_parts_of_a_town(store: IndicatorStore) -> None:
 
 def test_comparisons_and_the_index_stay_within_one_geography(store: IndicatorStore) -> None:
     compared = _ask("Vergleiche die Kinderarmut 2019 in Hafenviertel und Altstadt.", store)
-    assert {s.source for s in compared.sources} == {"stadtteile_2019.csv"}
+    assert {s.ref.source for s in compared.sources} == {"stadtteile_2019.csv"}
     assert "40,4" in compared.text and "24,1" in compared.text
 
     index = social_index(store, indicators=["kinderarmut"], year=2019, dynamics=False)

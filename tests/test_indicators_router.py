@@ -45,24 +45,25 @@ def assert_figures_match_cells(answer: IndicatorAnswer, folder: Path) -> None:
     """Every figure written right before a marker [n] is the text of cell n, and cell n in
     the file really holds that value (opened independently of the indicator code)."""
     for source in answer.sources:
+        ref = source.ref
         marker = f"[{source.n}]"
         assert marker in answer.text
-        if not source.value_text.startswith("("):  # masked counts are never stated
+        if not ref.value_text.startswith("("):  # masked counts are never stated
             figure = re.search(rf"(-?[\d.]*\d(?:,\d+)?)(?: %)?(?: \(\d{{4}}\))? \[{source.n}\]",
                                answer.text)  # fmt: skip
             if figure is not None:
-                assert figure.group(1) == source.value_text
-        path = folder / FILES[source.source]
+                assert figure.group(1) == ref.value_text
+        path = folder / FILES[ref.source]
         if path.suffix == ".xlsx":
-            cell = load_workbook(path)[source.sheet][f"{source.column}{source.row}"].value
-            expected = parse_number(source.value_text).value
-            assert cell == (expected if expected is not None else source.value_text) or (
-                source.value_text == "(nicht ausgewiesen)"
+            cell = load_workbook(path)[ref.sheet][f"{ref.column}{ref.row}"].value
+            expected = parse_number(ref.value_text).value
+            assert cell == (expected if expected is not None else ref.value_text) or (
+                ref.value_text == "(nicht ausgewiesen)"
             )
         else:
-            line = decode_bytes(path.read_bytes()).split("\n")[source.row - 1]
-            column = ord(source.column) - ord("A")
-            assert line.split(";")[column].strip() == source.value_text
+            line = decode_bytes(path.read_bytes()).split("\n")[ref.row - 1]
+            column = ord(ref.column) - ord("A")
+            assert line.split(";")[column].strip() == ref.value_text
 
 
 def test_top_three_child_poverty(store: IndicatorStore, tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def test_top_three_child_poverty(store: IndicatorStore, tmp_path: Path) -> None:
     assert "3. Altstadt: 20,2 % [3]" in answer.text
     assert "2023" in answer.text and "Methode:" in answer.text
     assert "Stadt gesamt" in answer.text  # says the total row was left out
-    assert [(s.sheet, s.row, s.column) for s in answer.sources] == [
+    assert [(s.ref.sheet, s.ref.row, s.ref.column) for s in answer.sources] == [
         ("2023", xlsx_row("03"), "E"),
         ("2023", xlsx_row("02"), "E"),
         ("2023", xlsx_row("01"), "E"),
@@ -87,7 +88,7 @@ def test_change_since_a_year(store: IndicatorStore, tmp_path: Path) -> None:
     assert answer is not None and answer.operation == "change"
     assert "18,2 % (2019) [1]" in answer.text and "21,3 % (2023) [2]" in answer.text
     assert "+3,1 Prozentpunkte" in answer.text
-    assert [(s.sheet, s.row) for s in answer.sources] == [("2019", 5), ("2023", 5)]
+    assert [(s.ref.sheet, s.ref.row) for s in answer.sources] == [("2019", 5), ("2023", 5)]
     assert_figures_match_cells(answer, tmp_path)
 
 
@@ -99,8 +100,9 @@ def test_index_question_names_the_burdened_quarters(store: IndicatorStore, tmp_p
     assert "Status „niedrig“" in answer.text or "Status „sehr niedrig“" in answer.text
     assert "z-standardisiert" in answer.text and "Stufenverfahren" in answer.text
     assert "Gewerbegebiet Ost (weniger als 300 Einwohner" in answer.text
-    hafen = [s for s in answer.sources if s.row == xlsx_row("03")]
-    assert {s.column for s in hafen} == {"D", "E", "F"} and {s.sheet for s in hafen} == {"2023"}
+    hafen = [s for s in answer.sources if s.ref.row == xlsx_row("03")]
+    assert {s.ref.column for s in hafen} == {"D", "E", "F"}
+    assert {s.ref.sheet for s in hafen} == {"2023"}
     assert_figures_match_cells(answer, tmp_path)
 
 
@@ -108,8 +110,8 @@ def test_lookup_in_one_quarter(store: IndicatorStore, tmp_path: Path) -> None:
     answer = ask("Wie hoch ist die SGB-II-Quote in Nordviertel?", store)
     assert answer is not None and answer.operation == "lookup"
     assert "21,3 % [1]" in answer.text and "2023" in answer.text
-    source = answer.sources[0]
-    assert (source.source, source.sheet, source.row, source.column, source.value_text) == (
+    ref = answer.sources[0].ref
+    assert (ref.source, ref.sheet, ref.row, ref.column, ref.value_text) == (
         "sozialmonitoring.xlsx",
         "2023",
         xlsx_row("02"),
@@ -127,11 +129,11 @@ def test_name_variants_and_headers_without_catalogue_entry(
 ) -> None:
     answer = ask("Wie hoch ist der Anteil Alleinerziehender in Nord-Viertel?", store)
     assert answer is not None and "31,2 % [1]" in answer.text
-    assert (answer.sources[0].source, answer.sources[0].row) == ("sozialdaten.csv", 4)
+    assert (answer.sources[0].ref.source, answer.sources[0].ref.row) == ("sozialdaten.csv", 4)
     assert_figures_match_cells(answer, tmp_path)
     answer = ask("Wie hoch ist der Anteil der Haushalte mit Wohngeld im Nordviertel?", store)
     assert answer is not None and "11,8 % [1]" in answer.text and "Dez 2013" in answer.text
-    assert (answer.sources[0].source, answer.sources[0].row) == ("wohngeld.csv", 3)
+    assert (answer.sources[0].ref.source, answer.sources[0].ref.row) == ("wohngeld.csv", 3)
     assert_figures_match_cells(answer, tmp_path)
 
 
@@ -159,7 +161,7 @@ def test_suppressed_and_private_values(store: IndicatorStore, tmp_path: Path) ->
     private = ask("Wie viele Arbeitslose unter 25 gibt es in Lindenhöhe?", store)
     assert private is not None and "Datenschutz" in private.text
     assert not re.search(r"\b2 \[", private.text)
-    assert private.sources[0].value_text == "(nicht ausgewiesen)"
+    assert private.sources[0].ref.value_text == "(nicht ausgewiesen)"
 
 
 @pytest.mark.parametrize(
@@ -185,7 +187,7 @@ def test_index_position_of_a_named_quarter(store: IndicatorStore, tmp_path: Path
     assert answer is not None and answer.operation == "index"
     assert answer.text.startswith("Nach dem Statusindex 2023: Nordviertel (Index ")
     assert "SGB-II-Quote 21,3 %" in answer.text and "Rang 2 von 5" in answer.text
-    assert {s.row for s in answer.sources} == {xlsx_row("02")}
+    assert {s.ref.row for s in answer.sources} == {xlsx_row("02")}
     assert_figures_match_cells(answer, tmp_path)
 
 

@@ -223,8 +223,9 @@ def test_drafts_never_cross_workspaces(world: dict[str, Town_], workspace: str) 
             written = session.generate_section(draft.id, section_id)
             tally.sections += 1
             for source in written.sources:
-                if source.source and source.source not in item.sources:
-                    tally.leaks.append(f"draft {area}/{section_id} cites {source.source}")
+                cited = source.ref.source if source.ref else ""
+                if cited and cited not in item.sources:
+                    tally.leaks.append(f"draft {area}/{section_id} cites {cited}")
                 if item.other.name in source.text:
                     tally.leaks.append(f"draft {area}/{section_id} quotes {item.other.name}")
             tally.leaks += [

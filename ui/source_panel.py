@@ -27,15 +27,7 @@ _TEXT_STYLE = "white-space:pre-wrap;line-height:1.55;color:#1a1a1a;margin:.4rem 
 
 
 def citation_ref(citation: dict[str, Any]) -> SourceRef:
-    return SourceRef(
-        doc_id=str(citation.get("doc_id") or ""),
-        source=str(citation.get("source") or ""),
-        title=str(citation.get("title") or ""),
-        page=citation.get("page"),
-        sheet=citation.get("sheet"),
-        row=citation.get("row"),
-        heading=str(citation.get("heading") or ""),
-    )
+    return SourceRef.from_json(citation)
 
 
 def open_source(message_id: int, n: int) -> None:
@@ -71,8 +63,8 @@ def show_selected(services: Services, answers: dict[int, dict[str, Any]]) -> Non
 def _panel(services: Services, citation: dict[str, Any], phrases: list[str]) -> None:
     ref = citation_ref(citation)
     st.markdown(f"**{inert(html.escape(ref.label()))}**")
-    if ref.heading:
-        st.caption(f"Abschnitt: {ref.heading}")
+    if ref.section():
+        st.caption(f"Abschnitt: {ref.section()}")
     context = passage_context(services.settings, services.index, citation)
     scanned = context.chunk is not None and bool(context.chunk.extra.get("ocr"))
     if scanned:
@@ -150,9 +142,9 @@ def _pieces_html(pieces: list[tuple[str, bool]]) -> str:
 
 
 def _table(context: PassageContext, citation: dict[str, Any]) -> None:
-    # An indicator answer cites one cell; its heading reads „Spalte D: <column name>“.
-    heading = str(citation.get("heading") or "")
-    cited_column = heading.split(": ", 1)[1] if heading.startswith("Spalte ") else ""
+    # An indicator answer cites one cell: its column is marked in the row.
+    ref = citation_ref(citation)
+    cited_column = ref.column_name if ref.column is not None else ""
     if context.table_title:
         st.markdown(f"**{inert(html.escape(context.table_title))}**")
     row = context.row

@@ -18,7 +18,6 @@ from assistant.answering.lists import lines_of
 from assistant.answering.question import QuestionAnalysis
 from assistant.drafting.facts import IndicatorFact, indicator_fact
 from assistant.indicators.answer_text import SourceList
-from assistant.indicators.router import cell_citations
 from assistant.indicators.store import IndicatorStore
 from assistant.models import Answer, Citation, RetrievedChunk
 
@@ -76,7 +75,7 @@ def area_profile(
         (s for s in sentences if planned.in_text(s.text)),
         key=lambda s: s.doc_type not in ("concept", "minutes"),
     )[:_PLANNED]
-    citations = cell_citations(cells.items)
+    citations = list(cells.items)
     for label, chosen in (("Befund", found), ("Geplant", plans)):
         for sentence in chosen:
             n = len(citations) + 1

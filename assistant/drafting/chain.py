@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.drafting.evidence import Unit, mentions, row_cells, table_rows
+from assistant.drafting.evidence import Unit, mentions, table_rows
 from assistant.drafting.facts import IndicatorFact
 from assistant.drafting.outlines import Theme
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms, fold
 from ingest.chunking import leaf_heading
+from ingest.structure import CELL_SEPARATOR, row_cells
 
 _MEASURE_COLUMNS = ("maßnahme", "massnahme", "vorhaben", "projekt")
 _ID_COLUMNS = ("nr", "nr.", "nummer", "id", "kennung")
@@ -190,13 +191,13 @@ def _table_measures(chunk: RetrievedChunk) -> list[Measure]:
     cost_column = next((h for h in header if any(w in fold(h) for w in _COST_WORDS)), None)
     measures = []
     for index, (line, number) in enumerate(rows, start=1):
-        cells = row_cells(line)
+        cells = dict(row_cells(line))
         title = cells.get(measure_column, "").strip()
         if not title or fold(title) in _TOTAL_ROWS:
             continue
         ident = cells.get(id_column, "") if id_column else ""
         ref = replace(chunk.ref, row=number) if number is not None else chunk.ref
-        source = replace(chunk, text=f"{' | '.join(header)}\n{line}", ref=ref)
+        source = replace(chunk, text=f"{CELL_SEPARATOR.join(header)}\n{line}", ref=ref)
         measures.append(
             Measure(
                 id=ident or f"#{index}",

@@ -13,7 +13,7 @@ from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms, fold
 from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
-from ingest.structure import CELL_SEPARATOR
+from ingest.structure import CELL_SEPARATOR, RowChunk
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -26,7 +26,6 @@ HEADING_WEIGHT = 0.5
 _COMPLETE_END = re.compile(r"[.!?:;,“”\"»)]$")
 _ABBREVIATION_END = re.compile(r"\b[A-ZÄÖÜ][a-zäöü]{0,2}\.$")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
-_ROW_CELL = re.compile(r"\s*;\s*")
 
 
 @dataclass(slots=True)
@@ -99,29 +98,16 @@ def _quotable(sentence: str) -> bool:
 
 def table_rows(chunk: RetrievedChunk) -> tuple[list[str], list[tuple[str, int | None]]]:
     """Header cells and (row line, row number) pairs of a table passage."""
-    lines = chunk.text.split("\n")
-    start = next((i for i, line in enumerate(lines) if " | " in line), -1)
-    header = [h.strip() for h in lines[start].split(" | ")] if start >= 0 else []
-    rows = [line for line in lines[start + 1 :] if line.strip()]
+    table = RowChunk.of(chunk.text)
     numbers = chunk.metadata.get("rows")
-    if not isinstance(numbers, list) or len(numbers) != len(rows):
-        numbers = [None] * len(rows)
-    return header, list(zip(rows, numbers, strict=True))
-
-
-def row_cells(row: str) -> dict[str, str]:
-    """The cells of a "Spalte: Wert; …" row line."""
-    cells = {}
-    for part in _ROW_CELL.split(row):
-        if ": " in part:
-            name, value = part.split(": ", 1)
-            cells[name.strip()] = value.strip()
-    return cells
+    if not isinstance(numbers, list) or len(numbers) != len(table.rows):
+        numbers = [None] * len(table.rows)
+    return table.columns, list(zip(table.rows, numbers, strict=True))
 
 
 def _table_units(chunk: RetrievedChunk, rank: int) -> list[Unit]:
     header, rows = table_rows(chunk)
-    header_line = " | ".join(header)
+    header_line = CELL_SEPARATOR.join(header)
     units = []
     for line, number in rows:
         ref = replace(chunk.ref, row=number) if number is not None else chunk.ref

@@ -1,8 +1,9 @@
 """Indicator facts for a Quartier: value, "Stand", city value, ratio and change, all cited.
 
 Figures in a draft come from here or from quoted passages, never from a model: each fact
-holds the cells it read (`CellRef`) and shows its computations (ratio to the city value,
-change since the first year) with their inputs, so a reader can redo every step.
+holds the cells it read (a `SourceRef` with a column) and shows its computations (ratio to
+the city value, change since the first year) with their inputs, so a reader can redo every
+step.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from assistant.indicators.geography import area_type_called
 from assistant.indicators.numbers import format_german
 from assistant.indicators.operations import (
     CITY_KINDS,
-    CellRef,
     IndicatorQueryError,
     Observation,
     change,
     lookup,
 )
 from assistant.indicators.store import IndicatorStore
+from assistant.models import SourceRef
 
 # An area counts as clearly burdened (or favoured) on an indicator from this ratio on.
 BURDEN_RATIO = 1.1
@@ -114,26 +115,22 @@ class IndicatorFact:
     def source(self) -> DraftSource:
         """The fact as a citable source: values, their cells and the computations."""
         head = f"{self.name}, {self.area}, Stand {self.stand}"
-        parts = [f"{head}: {self.shown} ({_cell(self.observation.ref)})"]
-        cells = [_cell_json("quartier", self.observation.ref)]
+        parts = [f"{head}: {self.shown} ({self.observation.ref.cell_label()})"]
+        cells = [{"role": "quartier", **self.observation.ref.cell_json()}]
         if self.city is not None:
-            parts.append(f"{self.city.area_name}: {self.city_shown} ({_cell(self.city.ref)})")
-            cells.append(_cell_json("stadt", self.city.ref))
+            parts.append(f"{self.city.area_name}: {self.city_shown} ({self.city.ref.cell_label()})")
+            cells.append({"role": "stadt", **self.city.ref.cell_json()})
         if self.start is not None and self.change_text:
-            parts.append(
-                f"{self.area} {self.start.year}: {self.start.shown()} ({_cell(self.start.ref)})"
-            )
-            cells.append(_cell_json("start", self.start.ref))
+            start = self.start
+            parts.append(f"{self.area} {start.year}: {start.shown()} ({start.ref.cell_label()})")
+            cells.append({"role": "start", **self.start.ref.cell_json()})
         parts.extend(self.computations())
         ref = self.observation.ref
         return DraftSource(
             kind="indicator",
             label=f"{self.name} – {self.area}, Stand {self.stand}",
             text="; ".join(parts) + ".",
-            source=ref.source,
-            doc_id=ref.doc_id,
-            sheet=ref.sheet,
-            row=ref.row,
+            ref=SourceRef(ref.doc_id, ref.source, sheet=ref.sheet, row=ref.row),
             cells=cells,
         )
 
@@ -304,19 +301,3 @@ def _city(store: IndicatorStore, key: str, year: int | None, workspace: str) -> 
         return lookup(store, key, str(rows["area_key"].iloc[0]), year, workspace).observation
     except IndicatorQueryError:
         return None
-
-
-def _cell(ref: CellRef) -> str:
-    return ref.label()
-
-
-def _cell_json(role: str, ref: CellRef) -> dict[str, object]:
-    return {
-        "role": role,
-        "source": ref.source,
-        "sheet": ref.sheet,
-        "row": ref.row,
-        "column": ref.column,
-        "column_name": ref.column_name,
-        "value_text": ref.value_text,
-    }

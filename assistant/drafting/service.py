@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,7 @@ from assistant.drafting.renumber import renumber
 from assistant.drafting.sources import DraftSource
 from assistant.drafting.store import DraftInfo, DraftStore, HandEditProtected, StoredSection
 from assistant.drafting.writer import SectionDraft, SectionWriter
+from assistant.models import SourceRef
 from assistant.retrieval.german import fold
 
 if TYPE_CHECKING:
@@ -296,27 +297,12 @@ def snippet_text(text: str, citations: list[dict[str, Any]]) -> tuple[str, list[
     sources: list[DraftSource] = []
     for n in sorted(by_number):
         c = by_number[n]
-        label_parts = [str(c.get("title") or c.get("source") or "Quelle")]
-        if c.get("page") is not None:
-            label_parts.append(f"S. {c['page']}")
-        if c.get("sheet"):
-            label_parts.append(f"Blatt „{c['sheet']}“")
-        if c.get("row") is not None:
-            label_parts.append(f"Zeile {c['row']}")
-        label = ", ".join(label_parts)
-        if c.get("heading"):
-            label += f" – {c['heading']}"
+        ref = SourceRef.from_json(c)
+        label = (ref if ref.title or ref.source else replace(ref, title="Quelle")).label()
+        if ref.section():
+            label += f" – {ref.section()}"
         sources.append(
-            DraftSource(
-                kind="snippet",
-                label=label,
-                text=str(c.get("text") or ""),
-                source=str(c.get("source") or ""),
-                page=c.get("page"),
-                sheet=c.get("sheet"),
-                row=c.get("row"),
-                heading=str(c.get("heading") or ""),
-            )
+            DraftSource(kind="snippet", label=label, text=str(c.get("text") or ""), ref=ref)
         )
         mapping[n] = len(sources)
     return renumber(text, mapping).strip(), sources

@@ -7,10 +7,10 @@ made in its `text`, so the source list of an exported draft shows every figure's
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.models import RetrievedChunk
+from assistant.models import RetrievedChunk, SourceRef
 
 SourceKind = Literal["passage", "indicator", "snippet"]
 
@@ -20,12 +20,7 @@ class DraftSource:
     kind: SourceKind
     label: str  # German location: „Sozialbericht 2024, S. 21 – 11 Stadtteilprofile“
     text: str  # the passage, or the indicator values with their cells and computations
-    source: str = ""  # file name
-    doc_id: str = ""
-    page: int | None = None
-    sheet: str | None = None
-    row: int | None = None
-    heading: str = ""
+    ref: SourceRef | None = None  # where it stands; None for a computation of its own
     # Indicator sources: the cells read, each {"role", "source", "sheet", "row", "column",
     # "column_name", "value_text"}; role is "quartier", "stadt" or "start".
     cells: list[dict[str, Any]] = field(default_factory=list)
@@ -34,25 +29,35 @@ class DraftSource:
         """Identity across sections: the same passage or fact is listed once on export."""
         if self.kind == "indicator":
             return (self.kind, self.text)
-        return (self.kind, self.source, self.page, self.sheet, self.row, self.text)
+        ref = self.ref or _NOWHERE
+        return (self.kind, ref.source, ref.page, ref.sheet, ref.row, self.text)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The stored shape (column `draft_sections.citations`; keys are only ever added)."""
+        ref = self.ref or _NOWHERE
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "text": self.text,
+            "doc_id": ref.doc_id,
+            **ref.to_json(),
+            "cells": list(self.cells),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DraftSource:
+        located = any(data.get(key) not in (None, "") for key in _LOCATION_KEYS)
         return cls(
             kind=data.get("kind", "passage"),
             label=str(data.get("label", "")),
             text=str(data.get("text", "")),
-            source=str(data.get("source", "")),
-            doc_id=str(data.get("doc_id", "")),
-            page=data.get("page"),
-            sheet=data.get("sheet"),
-            row=data.get("row"),
-            heading=str(data.get("heading", "")),
+            ref=SourceRef.from_json(data) if located else None,
             cells=list(data.get("cells") or []),
         )
+
+
+_NOWHERE = SourceRef("", "")
+_LOCATION_KEYS = ("doc_id", "source", "page", "sheet", "row", "heading", "column")
 
 
 def passage_source(chunk: RetrievedChunk, text: str | None = None) -> DraftSource:
@@ -64,12 +69,7 @@ def passage_source(chunk: RetrievedChunk, text: str | None = None) -> DraftSourc
         kind="passage",
         label=label,
         text=text if text is not None else chunk.text,
-        source=chunk.ref.source,
-        doc_id=chunk.ref.doc_id,
-        page=chunk.ref.page,
-        sheet=chunk.ref.sheet,
-        row=chunk.ref.row,
-        heading=chunk.ref.heading,
+        ref=chunk.ref,
     )
 
 

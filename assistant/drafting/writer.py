@@ -539,14 +539,10 @@ def _area_test_source(result: AreaTestResult) -> DraftSource:
 
 
 def _fact_chunk(fact: IndicatorFact) -> RetrievedChunk:
+    cell = fact.observation.ref
+    title = f"Kennzahl {fact.name}"
+    ref = SourceRef(cell.doc_id, cell.source, title, sheet=cell.sheet, row=cell.row)
     source = fact.source()
-    ref = SourceRef(
-        doc_id=source.doc_id,
-        source=source.source,
-        title=f"Kennzahl {fact.name}",
-        sheet=source.sheet,
-        row=source.row,
-    )
     return RetrievedChunk(f"fakt:{fact.key}", source.text, ref, {"kind": "fact"}, 1.0)
 
 

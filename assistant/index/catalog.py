@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from assistant.models import DocumentRecord
+from ingest.structure import RowChunk
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -426,13 +427,10 @@ class Catalog:
         rows = chunk.extra.get("rows") or []
         if row not in rows:
             return None
-        lines = chunk.text.split("\n")
-        start = next((i for i, line in enumerate(lines) if " | " in line), -1)
-        body = [line for line in lines[start + 1 :] if line.strip()]
-        if len(body) != len(rows):
+        table = RowChunk.of(chunk.text)
+        if len(table.rows) != len(rows):
             return None
-        header = lines[start] if start >= 0 else ""
-        chunk.text = f"{header}\n{body[rows.index(row)]}".strip()
+        chunk.text = f"{table.header}\n{table.rows[rows.index(row)]}".strip()
         chunk.row = row
         chunk.extra = {**chunk.extra, "rows": [row], "row_end": row}
         return chunk

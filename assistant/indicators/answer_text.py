@@ -6,11 +6,11 @@ quotes; `SourceList` numbers the cells in order of first mention.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
+from pathlib import Path
 
 from assistant.indicators.numbers import format_german
 from assistant.indicators.operations import (
-    CellRef,
     ChangeRanking,
     ChangeResult,
     ComparisonResult,
@@ -23,54 +23,24 @@ from assistant.indicators.operations import (
     change_unit,
     with_unit,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorSource:
-    """A numbered source `[n]` of an indicator answer: one table cell."""
-
-    n: int
-    doc_id: str
-    source: str
-    sheet: str | None
-    row: int
-    column: str
-    column_name: str
-    value_text: str
-
-    def label(self) -> str:
-        parts = [self.source]
-        if self.sheet:
-            parts.append(f"Blatt „{self.sheet}“")
-        parts.append(f"Zeile {self.row}")
-        parts.append(f"Spalte {self.column} ({self.column_name})")
-        return ", ".join(parts) + f": „{self.value_text}“"
+from assistant.models import Citation, SourceRef
 
 
 class SourceList:
-    """Numbers cells as [1], [2], … in order of first mention."""
+    """Numbers cells as [1], [2], … in order of first mention; `items` are their citations."""
 
     def __init__(self) -> None:
-        self.items: list[IndicatorSource] = []
-        self._index: dict[tuple[str, str | None, int, str], int] = {}
+        self.items: list[Citation] = []
+        self._index: dict[tuple[str, str | None, int | None, str | None], int] = {}
 
-    def cite(self, ref: CellRef) -> str:
+    def cite(self, ref: SourceRef) -> str:
         key = (ref.doc_id, ref.sheet, ref.row, ref.column)
         if key not in self._index:
             n = len(self.items) + 1
             self._index[key] = n
-            self.items.append(
-                IndicatorSource(
-                    n,
-                    ref.doc_id,
-                    ref.source,
-                    ref.sheet,
-                    ref.row,
-                    ref.column,
-                    ref.column_name,
-                    ref.value_text,
-                )
-            )
+            # The chat shows a cell under its file's name without the extension.
+            shown = replace(ref, title=Path(ref.source).stem or ref.source)
+            self.items.append(Citation(n, shown, f"{ref.column_name}: {ref.value_text}"))
         return f"[{self._index[key]}]"
 
 

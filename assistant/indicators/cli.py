@@ -77,7 +77,7 @@ def index_command(
 ) -> None:
     from assistant.indicators.composite import weights_from
     from assistant.indicators.export import EXPORT_SUFFIXES, export_index
-    from assistant.indicators.table_index import TableIndexError, index_from_table
+    from assistant.indicators.table_index import TableIndexError, TableIndexSpec, index_from_table
 
     columns = _split(indicators)
     if not columns:
@@ -87,8 +87,7 @@ def index_command(
         err.print(f"Export nach „{export.name}“ ist nicht möglich: bitte .csv oder .xlsx wählen.")
         raise typer.Exit(2)
     try:
-        result = index_from_table(
-            path,
+        spec = TableIndexSpec(
             area,
             columns,
             population=population,
@@ -98,6 +97,7 @@ def index_command(
             weights=weights_from(weights, columns),
             invert=_split(invert),
         )
+        result = index_from_table(path, spec)
     except (TableIndexError, IngestError, ValueError) as error:
         err.print(str(error))
         raise typer.Exit(1) from error
@@ -195,5 +195,5 @@ def rank_command(
     for name in ("Rang", "Gebiet", "Wert", "Quelle"):
         table.add_column(name)
     for position, o in zip(result.ranks, result.entries, strict=True):
-        table.add_row(str(position), o.area_name, o.shown(), o.ref.label())
+        table.add_row(str(position), o.area_name, o.shown(), o.ref.cell_label())
     console.print(table)

@@ -232,6 +232,46 @@ def overlay(status: IndexResult, dynamics: IndexResult) -> Overlay:
     return Overlay(table, excluded)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexSpec:
+    """How the status (and dynamics) index is computed over areas × indicators matrices."""
+
+    signs: Mapping[str, int]  # -1 where a higher value is better
+    weights: Mapping[str, float] | None = None
+    population: pd.Series | None = None  # per area; None: no minimum population applies
+    min_population: float = 0.0
+    status_scheme: ClassScheme = STATUS_SCHEME
+    dynamics_scheme: ClassScheme = DYNAMICS_SCHEME
+
+
+def social_indices(
+    now: pd.DataFrame, then: pd.DataFrame | None, spec: IndexSpec
+) -> tuple[IndexResult, IndexResult | None, Overlay | None]:
+    """The status index of `now` and, when `then` is given, the dynamics index of the
+    changes `now - then` and the overlay of both."""
+    minimum = spec.min_population if spec.population is not None else 0.0
+    status = graded_index(
+        now,
+        signs=spec.signs,
+        weights=spec.weights,
+        population=spec.population,
+        min_population=minimum,
+        scheme=spec.status_scheme,
+    )
+    if then is None:
+        return status, None, None
+    dynamics = dynamics_index(
+        now,
+        then,
+        signs=spec.signs,
+        weights=spec.weights,
+        population=spec.population,
+        min_population=minimum,
+        scheme=spec.dynamics_scheme,
+    )
+    return status, dynamics, overlay(status, dynamics)
+
+
 def weights_from(text: str | Sequence[float] | None, columns: Sequence[str]) -> dict[str, float]:
     """Weights in column order from a list or text: "1,2,1", "1.5,1" or "1,5;1" (German).
 

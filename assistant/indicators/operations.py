@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -20,13 +20,13 @@ from assistant.indicators.composite import (
     DYNAMICS_SCHEME,
     ClassScheme,
     IndexResult,
+    IndexSpec,
     Overlay,
-    dynamics_index,
-    graded_index,
-    overlay,
+    social_indices,
 )
 from assistant.indicators.numbers import FRACTION, format_german
 from assistant.indicators.store import IndicatorStore
+from assistant.models import SourceRef
 
 CITY_KINDS = ("Gesamtstadt",)
 
@@ -45,28 +45,6 @@ class IndicatorQueryError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class CellRef:
-    """The cell a figure comes from: enough to find it again by hand."""
-
-    doc_id: str
-    source: str
-    sheet: str | None
-    row: int
-    column: str  # column letter as a spreadsheet shows it
-    column_name: str  # the column header (group and name)
-    value_text: str  # the cell as written (masked when the privacy rule applies)
-
-    def label(self) -> str:
-        """German location: „sozialmonitoring.xlsx, Blatt „2023“, Zeile 7, Spalte D“."""
-        parts = [self.source]
-        if self.sheet:
-            parts.append(f"Blatt „{self.sheet}“")
-        parts.append(f"Zeile {self.row}")
-        parts.append(f"Spalte {self.column} ({self.column_name})")
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
 class Observation:
     """One value of one area, indicator and year, with its source cell."""
 
@@ -78,7 +56,7 @@ class Observation:
     display: str  # German, as in the source cell ("23,4"); masked counts read "unter 3"
     unit: str
     decimals: int
-    ref: CellRef
+    ref: SourceRef  # the source cell (`column` set); `cell_label()` names it
     missing: str = ""  # German reason when value is None
     aggregate: str = ""
     reference: str = ""  # reference date as the table wrote it: "Dez 2013", "31.12.2023"
@@ -159,7 +137,7 @@ class DeviationResult:
     average_text: str
     method: str  # German: how the average was computed
     difference: float
-    average_ref: CellRef | None = None  # the city total row, when that was the average
+    average_ref: SourceRef | None = None  # the city total row, when that was the average
     city: Observation | None = None  # the table's own city total, shown for comparison
 
 
@@ -192,7 +170,7 @@ class SocialIndexResult:
     population: str | None  # indicator key used for the minimum population
     min_population: float
 
-    def ref(self, area: str, indicator: str, year: int) -> CellRef | None:
+    def ref(self, area: str, indicator: str, year: int) -> SourceRef | None:
         """The source cell of one input value (looked up only for what an answer cites)."""
         row = self._row(area, indicator, year)
         return None if row is None else _ref(row)
@@ -551,37 +529,25 @@ def social_index(
     wide_now = _wide(areas, keys, year)
     pop_key, population = _population_with_key(store, workspace, year, geography)
     limit = defaults.min_population if min_population is None else min_population
-    signs = {d.key: d.sign for d in definitions}
-    weight_map = dict(weights or {k: defaults.weights.get(k, 1.0) for k in keys})
-    status = graded_index(
-        wide_now,
-        signs=signs,
-        weights=weight_map,
+    spec = IndexSpec(
+        signs={d.key: d.sign for d in definitions},
+        weights=dict(weights or {k: defaults.weights.get(k, 1.0) for k in keys}),
         population=population,
-        min_population=limit if population is not None else 0.0,
-        scheme=ClassScheme(defaults.status_thresholds, defaults.status_labels),
+        min_population=limit,
+        status_scheme=ClassScheme(defaults.status_thresholds, defaults.status_labels),
+        dynamics_scheme=ClassScheme(defaults.dynamics_thresholds, defaults.dynamics_labels)
+        if defaults.dynamics_labels
+        else DYNAMICS_SCHEME,
     )
-    dyn: IndexResult | None = None
-    combined: Overlay | None = None
+    wide_then = None
     if dynamics:
         since = since if since is not None else year - defaults.dynamics_years
         years = set(areas["year"].dropna().astype(int))
         if since in years and since != year:
             wide_then = _wide(areas, keys, since)
-            dyn = dynamics_index(
-                wide_now,
-                wide_then,
-                signs=signs,
-                weights=weight_map,
-                population=population,
-                min_population=limit if population is not None else 0.0,
-                scheme=ClassScheme(defaults.dynamics_thresholds, defaults.dynamics_labels)
-                if defaults.dynamics_labels
-                else DYNAMICS_SCHEME,
-            )
-            combined = overlay(status, dyn)
         else:
             since = None
+    status, dyn, combined = social_indices(wide_now, wide_then, spec)
     labels = areas.drop_duplicates("area_key")
     names = dict(zip(labels["area_key"].tolist(), labels["area_label"].tolist(), strict=True))
     cited = areas[areas["year"].isin([y for y in (year, since) if y is not None])]
@@ -651,15 +617,7 @@ def _observation(row: pd.Series, definition: IndicatorDef, min_count: int) -> Ob
         # Privacy rule: small counts are never shown, not even in the citation.
         value, display = None, f"unter {min_count}"
         missing = f"Fallzahl unter {min_count}, aus Datenschutzgründen nicht ausgewiesen"
-        ref = CellRef(
-            ref.doc_id,
-            ref.source,
-            ref.sheet,
-            ref.row,
-            ref.column,
-            ref.column_name,
-            "(nicht ausgewiesen)",
-        )
+        ref = replace(ref, value_text="(nicht ausgewiesen)")
     year = None if pd.isna(row["year"]) else int(row["year"])
     return Observation(
         area_key=str(row["area_key"]),
@@ -678,10 +636,10 @@ def _observation(row: pd.Series, definition: IndicatorDef, min_count: int) -> Ob
     )
 
 
-def _ref(row: pd.Series) -> CellRef:
+def _ref(row: pd.Series) -> SourceRef:
     get = row.__getitem__
     sheet = get("sheet")
-    return CellRef(
+    return SourceRef(
         doc_id=str(get("doc_id")),
         source=str(get("source")),
         sheet=None
@@ -761,7 +719,7 @@ def _deviation(
     average: float,
     decimals: int,
     method: str,
-    average_ref: CellRef | None = None,
+    average_ref: SourceRef | None = None,
 ) -> DeviationResult:
     difference = float(found.value or 0.0) - average
     return DeviationResult(

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -20,7 +19,6 @@ import pandas as pd
 from assistant.answering.cues import cues
 from assistant.answering.question import QuestionAnalysis
 from assistant.indicators.answer_text import (
-    IndicatorSource,
     SourceList,
     area_noun,
     change_ranking_text,
@@ -55,7 +53,7 @@ from assistant.indicators.operations import (
     social_index,
 )
 from assistant.indicators.store import IndicatorStore
-from assistant.models import Answer, Citation, SourceRef
+from assistant.models import Answer, Citation
 from assistant.retrieval.german import STOP_WORDS, synonyms
 
 Intent = Literal[
@@ -75,45 +73,28 @@ class TextEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def cell_citations(sources: Sequence[IndicatorSource]) -> list[Citation]:
-    """The numbered table cells of a computed answer as citations."""
-    return [
-        Citation(
-            n=s.n,
-            ref=SourceRef(
-                doc_id=s.doc_id,
-                source=s.source,
-                title=Path(s.source).stem or s.source,
-                sheet=s.sheet,
-                row=s.row,
-                heading=f"Spalte {s.column}: {s.column_name}",
-            ),
-            text=f"{s.column_name}: {s.value_text}",
-        )
-        for s in sources
-    ]
-
-
 @dataclass(slots=True)
 class IndicatorAnswer:
     """A computed answer: German text with `[n]` markers and the cells they point to."""
 
     question: str
     text: str
-    sources: list[IndicatorSource]
+    sources: list[Citation]  # one per cited cell (`ref.column` set)
     operation: Intent
     result: Any = field(default=None, repr=False)
 
     def to_answer(self) -> Answer:
         """The shared `Answer` type (mode "indicators"), so the chat shows it like any other."""
-        citations = cell_citations(self.sources)
+        citations = [replace(c) for c in self.sources]
         return Answer(self.question, self.text, "indicators", citations, [], True)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "answer": self.text,
             "operation": self.operation,
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [
+                {"n": c.n, "doc_id": c.ref.doc_id, **c.ref.cell_json()} for c in self.sources
+            ],
         }
 
 
@@ -620,7 +601,6 @@ def _city_area(store: IndicatorStore, parsed: ParsedQuestion, workspace: str) ->
 
 __all__ = [
     "IndicatorAnswer",
-    "IndicatorSource",
     "ParsedQuestion",
     "answer_indicator_question",
     "match_indicator",

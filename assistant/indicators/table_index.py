@@ -19,10 +19,9 @@ from assistant.indicators.composite import (
     STATUS_SCHEME,
     ClassScheme,
     IndexResult,
+    IndexSpec,
     Overlay,
-    dynamics_index,
-    graded_index,
-    overlay,
+    social_indices,
 )
 from assistant.indicators.headers import parse_header
 from assistant.indicators.tables import read_table
@@ -57,29 +56,33 @@ class TableIndex:
         ]
 
 
-def index_from_table(
-    path: Path,
-    area: str,
-    indicators: Sequence[str],
-    *,
-    population: str | None = None,
-    min_population: float = 0.0,
-    year: int | None = None,
-    since: int | None = None,
-    weights: Mapping[str, float] | None = None,
-    invert: Sequence[str] = (),
-    catalogue: Catalogue | None = None,
-    status_scheme: ClassScheme = STATUS_SCHEME,
-    dynamics_scheme: ClassScheme = DYNAMICS_SCHEME,
-) -> TableIndex:
-    """Compute the graded index for the columns `indicators` of the table at `path`.
+@dataclass(frozen=True, slots=True)
+class TableIndexSpec:
+    """What to compute from one table: the columns, the year(s) and how they count.
 
     Columns are named by header (with or without unit/date), by the indicator name of a
     long table, or by column letter. Direction: columns in `invert` count as "higher is
     better"; otherwise the catalogue's direction is used when the header matches an entry,
     and "higher is worse" when it does not.
     """
-    table = read_table(path, area_column=area).frame
+
+    area: str  # the column with the area names or codes
+    indicators: Sequence[str]
+    population: str | None = None  # the population column, for `min_population`
+    min_population: float = 0.0
+    year: int | None = None  # None: the latest year all columns have
+    since: int | None = None  # the earlier year of the dynamics index; None: no dynamics
+    weights: Mapping[str, float] | None = None
+    invert: Sequence[str] = ()
+    status_scheme: ClassScheme = STATUS_SCHEME
+    dynamics_scheme: ClassScheme = DYNAMICS_SCHEME
+
+
+def index_from_table(
+    path: Path, spec: TableIndexSpec, catalogue: Catalogue | None = None
+) -> TableIndex:
+    """Compute the graded index of `spec` for the table at `path`."""
+    table = read_table(path, area_column=spec.area).frame
     if table.empty:
         raise TableIndexError(f"In „{path.name}“ wurden keine Zahlenwerte je Gebiet gefunden.")
     table = table[table["aggregate"] == ""].copy()
@@ -90,15 +93,15 @@ def index_from_table(
         str(k): (str(n) or str(k))
         for k, n in zip(table["area_key"], table["area_name"], strict=True)
     }
-    selections = {column: _select(table, column, path) for column in indicators}
-    chosen_year = year if year is not None else _common_year(table, selections)
+    selections = {column: _select(table, column, path) for column in spec.indicators}
+    chosen_year = spec.year if spec.year is not None else _common_year(table, selections)
     now = _matrix(table, selections, chosen_year)
     pop = None
-    if population:
-        mask = _select(table, population, path)
-        pop = _matrix(table, {population: mask}, chosen_year)[population]
+    if spec.population:
+        mask = _select(table, spec.population, path)
+        pop = _matrix(table, {spec.population: mask}, chosen_year)[spec.population]
     catalogue = catalogue or Catalogue.load()
-    inverted = {_key(c) for c in invert}
+    inverted = {_key(c) for c in spec.invert}
     signs: dict[str, int] = {}
     labels: dict[str, str] = {}
     for column, mask in selections.items():
@@ -109,28 +112,20 @@ def index_from_table(
         else:
             signs[column] = definition.sign if definition is not None else 1
         labels[column] = label
-    status = graded_index(
+    then = _matrix(table, selections, spec.since) if spec.since is not None else None
+    status, dyn, combined = social_indices(
         now,
-        signs=signs,
-        weights=weights,
-        population=pop,
-        min_population=min_population if pop is not None else 0.0,
-        scheme=status_scheme,
+        then,
+        IndexSpec(
+            signs,
+            spec.weights,
+            pop,
+            spec.min_population,
+            spec.status_scheme,
+            spec.dynamics_scheme,
+        ),
     )
-    dyn = combined = None
-    if since is not None:
-        then = _matrix(table, selections, since)
-        dyn = dynamics_index(
-            now,
-            then,
-            signs=signs,
-            weights=weights,
-            population=pop,
-            min_population=min_population if pop is not None else 0.0,
-            scheme=dynamics_scheme,
-        )
-        combined = overlay(status, dyn)
-    return TableIndex(status, dyn, combined, names, labels, chosen_year, since)
+    return TableIndex(status, dyn, combined, names, labels, chosen_year, spec.since)
 
 
 def _select(table: pd.DataFrame, wanted: str, path: Path) -> pd.Series:

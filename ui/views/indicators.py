@@ -131,7 +131,7 @@ with rank_tab:
                     "Gebiet": o.area_name,
                     "Wert": o.shown(),
                     "Zahl": o.value,
-                    "Quelle": o.ref.label(),
+                    "Quelle": o.ref.cell_label(),
                 }
                 for r, o in zip(result.ranks, result.entries, strict=True)
             ],
@@ -175,7 +175,7 @@ with series_tab:
                         "Jahr": o.year,
                         "Wert": o.shown(),
                         "Zahl": o.value,
-                        "Quelle": o.ref.label(),
+                        "Quelle": o.ref.cell_label(),
                     }
                     for o in points
                 ]
