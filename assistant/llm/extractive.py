@@ -42,7 +42,14 @@ from assistant.llm.table_extremes import table_extremes
 from assistant.models import RetrievedChunk
 from assistant.retrieval.german import content_terms
 from ingest.chunking import leaf_heading
-from ingest.structure import TABLE_CAPTION, row_sentence, table_row_text, text_table
+from ingest.structure import (
+    TABLE_CAPTION,
+    RowChunk,
+    row_cells,
+    row_sentence,
+    table_row_text,
+    text_table,
+)
 
 TermWeights = Callable[[list[str]], dict[str, float]]
 
@@ -500,28 +507,15 @@ def _own_terms(cells: str, header_terms: set[str]) -> frozenset[str]:
 
 def _table_units(passage: RetrievedChunk) -> list[_Unit]:
     """One unit per table row, citing exactly that row with the header above it."""
-    lines = passage.text.split("\n")
-    start = next((i for i, line in enumerate(lines) if " | " in line), -1)
-    header = lines[start] if start >= 0 else ""
-    rows = [line for line in lines[start + 1 :] if line.strip()]
+    chunk = RowChunk.of(passage.text)
     numbers = passage.metadata.get("rows")
-    if not isinstance(numbers, list) or len(numbers) != len(rows):
-        numbers = [None] * len(rows)
-    header_terms = content_terms(header)
+    if not isinstance(numbers, list) or len(numbers) != len(chunk.rows):
+        numbers = [None] * len(chunk.rows)
+    header_terms = content_terms(chunk.header)
     units = []
-    for line, number in zip(rows, numbers, strict=True):
+    for line, number in zip(chunk.rows, numbers, strict=True):
         ref = replace(passage.ref, row=number) if number is not None else passage.ref
-        source = replace(passage, text=f"{header}\n{line}".strip(), ref=ref)
-        units.append(
-            _Unit(
-                line,
-                source,
-                _own_terms(_cell_values(line), header_terms),
-            )
-        )
+        source = replace(passage, text=f"{chunk.header}\n{line}".strip(), ref=ref)
+        values = " ".join(value for _, value in row_cells(line))
+        units.append(_Unit(line, source, _own_terms(values, header_terms)))
     return units
-
-
-def _cell_values(row: str) -> str:
-    """The values of a "Spalte: Wert; …" row without the column names."""
-    return " ".join(part.split(": ", 1)[-1] for part in row.split("; "))
