@@ -256,5 +256,10 @@ def test_a_sentence_referring_back_is_about_the_words_of_the_sentence_before() -
     )
     answer = _answer("Wie finanziert sich ein Verfügungsfonds?", passage(1, text))
     first = answer.splitlines()[0]
-    assert first == "Diese finanzieren sich bis zu 50 Prozent aus Mitteln Dritter. [1]"
+    # Quoted with the sentence it refers to, which is then not quoted a second time.
+    assert first == (
+        "In den Fördergebieten können Verfügungsfonds eingerichtet werden. Diese "
+        "finanzieren sich bis zu 50 Prozent aus Mitteln Dritter. [1]"
+    )
+    assert answer.count("eingerichtet werden") == 1
     assert "Gesamtetat" not in answer

@@ -161,6 +161,16 @@ def test_example_question_is_asked_with_its_style(seeded: Path) -> None:
     assert at.chat_message[0].markdown[0].value == "Was ist eine Präventionskette?"
 
 
+def test_a_refusal_offers_feedback_but_nothing_to_draft_with(seeded: Path) -> None:
+    at = app()
+    at.chat_input[0].set_value("Wie hoch war die SGB-II-Quote in Leipzig 2014?").run()
+    assert not at.exception
+    assert "In den Unterlagen finde ich dazu nichts." in texts(at)
+    labels = [b.label for b in at.button]
+    assert "Quelle fehlt" in labels
+    assert not any(label.startswith("Als Entwurfsabschnitt") for label in labels)
+
+
 def test_upload_many_files_broken_one_refused(data_dir: Path, tmp_path: Path) -> None:
     at = app("views/documents.py")
     pdf = write_report_pdf(tmp_path / "bericht.pdf").read_bytes()

@@ -93,16 +93,17 @@ def _actions(
         with st.popover("Kopieren", icon=":material/content_copy:"):
             st.caption("Mit dem Symbol rechts oben im Feld in die Zwischenablage kopieren.")
             st.code(_copy_text(data), language=None, wrap_lines=True)
-        st.button(
-            "Als Entwurfsabschnitt übernommen"
-            if taken_over
-            else "Als Entwurfsabschnitt übernehmen",
-            key=f"snippet-{message_id}",
-            icon=":material/check:" if taken_over else ":material/post_add:",
-            disabled=taken_over,
-            on_click=_take_over,
-            args=(feedback, message_id, question, text, data.get("citations", [])),
-        )
+        if data.get("found", True):  # „nothing found“ is nothing to draft with
+            st.button(
+                "Als Entwurfsabschnitt übernommen"
+                if taken_over
+                else "Als Entwurfsabschnitt übernehmen",
+                key=f"snippet-{message_id}",
+                icon=":material/check:" if taken_over else ":material/post_add:",
+                disabled=taken_over,
+                on_click=_take_over,
+                args=(feedback, message_id, question, text, data.get("citations", [])),
+            )
         for kind, label in FEEDBACK_LABELS.items():
             chosen = latest is not None and latest.kind == kind
             st.button(

@@ -293,8 +293,18 @@ class ExtractiveGenerator:
 
         bullet = "- " if bullets else ""
         lines = []
+        quoted: set[str] = set()
         for c in chosen:
-            lines.append(f"{bullet}{_readable(c)} [{number(c.unit.source)}]")
+            if c.text.casefold() in quoted:
+                continue  # already quoted as the sentence another one refers to
+            text = _readable(c)
+            before = c.unit.antecedent
+            if before and before.casefold() not in quoted:
+                # „Diese finanzieren sich …“ reads with the sentence it refers to.
+                text = f"{before} {text}"
+                quoted.add(before.casefold())
+            quoted.add(c.text.casefold())
+            lines.append(f"{bullet}{text} [{number(c.unit.source)}]")
             lines += [
                 f"{row_sentence(item)} [{number(source)}]" for item, source in c.unit.followers
             ]
