@@ -9,9 +9,10 @@ below. Backends are chosen here by a `mode`, never by code edits.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
@@ -73,6 +74,17 @@ class ChunkingSettings(BaseModel):
     table_rows: int = Field(20, ge=1)
 
 
+_Names = TypeVar("_Names", dict[str, float], list[str])
+
+
+def _known(names: _Names, known: Collection[str], what: str) -> _Names:
+    """`names` when every one is in `known` (a registry of stages, signals or checks)."""
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(f"unbekannte {what} {unknown}; bekannt: {sorted(known)}")
+    return names
+
+
 class RetrievalSettings(BaseModel):
     top_k: int = Field(10, ge=1)
     candidates: int = Field(50, ge=1)  # per retriever, before fusion
@@ -102,10 +114,7 @@ class RetrievalSettings(BaseModel):
     def _known_stages(cls, value: dict[str, float]) -> dict[str, float]:
         from assistant.retrieval.rerank import STAGES
 
-        unknown = sorted(set(value) - set(STAGES))
-        if unknown:
-            raise ValueError(f"unbekannte Stufen {unknown}; bekannt: {sorted(STAGES)}")
-        return value
+        return _known(value, STAGES, "Stufen")
 
 
 class AnswerSettings(BaseModel):
@@ -127,20 +136,14 @@ class AnswerSettings(BaseModel):
     def _known_signals(cls, value: dict[str, float]) -> dict[str, float]:
         from assistant.answering.unit_signals import UNIT_SIGNALS
 
-        unknown = sorted(set(value) - set(UNIT_SIGNALS))
-        if unknown:
-            raise ValueError(f"unbekannte Signale {unknown}; bekannt: {sorted(UNIT_SIGNALS)}")
-        return value
+        return _known(value, UNIT_SIGNALS, "Signale")
 
     @field_validator("checks")
     @classmethod
     def _known_checks(cls, value: list[str]) -> list[str]:
         from assistant.retrieval.answerability import CHECKS
 
-        unknown = sorted(set(value) - set(CHECKS))
-        if unknown:
-            raise ValueError(f"unbekannte Prüfungen {unknown}; bekannt: {sorted(CHECKS)}")
-        return value
+        return _known(value, CHECKS, "Prüfungen")
 
 
 class Settings(BaseSettings):

@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
 from assistant.config import Settings
 from eval.dataset import QUESTIONS, load_questions
@@ -62,27 +61,13 @@ def variants(settings: Settings) -> list[Variant]:
     return found
 
 
-@contextmanager
-def _environment(overrides: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 # What each variant is measured on: the real documents' splits, then the demo town.
 SETS = ("dev", "test", "demo")
 
 
 def measure(variant: Variant, corpus: Path, questions: Path) -> dict[str, dict[str, float]]:
     """The variant's metrics per split of the real documents, and on the demo town."""
-    with _environment(variant.env):
+    with patch.dict(os.environ, variant.env):
         asked = load_questions(questions)
         real = evaluate(corpus=corpus, questions=asked, systems=["planwerk"])["planwerk"]
         demo = evaluate(CORPUS, questions=load_questions(QUESTIONS), systems=["planwerk"])

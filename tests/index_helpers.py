@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.index.catalog import StoredChunk
+from collections.abc import Collection, Iterator
+
+import pytest
+
+from assistant.index.catalog import Catalog, KeywordDocument, StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder
 from assistant.ingestion import content_hash
@@ -55,3 +59,20 @@ def add(
 ) -> None:
     vectors = embedder.encode([c.text for c in chunks])
     index.add_document(record, f"/docs/{record.source}", chunks, vectors, replaces=replaces)
+
+
+def count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every read of all of a workspace's documents (a full keyword-index build),
+    by workspace."""
+    reads: list[str] = []
+    original = Catalog.keyword_documents
+
+    def counted(
+        self: Catalog, workspace: str, doc_ids: Collection[str] | None = None
+    ) -> Iterator[KeywordDocument]:
+        if doc_ids is None:
+            reads.append(workspace)
+        return original(self, workspace, doc_ids)
+
+    monkeypatch.setattr(Catalog, "keyword_documents", counted)
+    return reads

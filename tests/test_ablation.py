@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from unittest.mock import patch
+
 from assistant.config import Settings
-from eval.ablation import _environment, render, variants
+from eval.ablation import render, variants
 
 
 def test_each_rule_is_switched_once_through_the_settings() -> None:
@@ -13,7 +16,7 @@ def test_each_rule_is_switched_once_through_the_settings() -> None:
     stages, signals = settings.retrieval.rerank, settings.answer.unit_signals
     assert len(found) == 1 + len(stages) + len(signals) + len(settings.answer.checks)
     for variant in found[1:]:
-        with _environment(variant.env):
+        with patch.dict(os.environ, variant.env):
             changed = Settings()
         switched = [
             *(s for s in stages if bool(changed.retrieval.rerank[s]) != bool(stages[s])),

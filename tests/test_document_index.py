@@ -5,18 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant.index import vector_store
-from assistant.index.catalog import Catalog, KeywordDocument
+from assistant.index.catalog import Catalog
 from assistant.index.metadata_edit import update_document_metadata
 from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
-from tests.index_helpers import add, make_document
+from tests.index_helpers import add, count_full_reads, make_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,7 +118,7 @@ def test_hard_crash_between_vectors_and_catalog_leaves_previous_state(services: 
         from assistant.config import Settings
         from assistant.index.catalog import Catalog
         from assistant.services import Services
-        from tests.index_helpers import add, make_document
+        from tests.index_helpers import add, count_full_reads, make_document
 
         def die(*args, **kwargs):
             os._exit(3)
@@ -189,7 +188,7 @@ def test_keyword_index_is_reloaded_from_disk_by_a_new_process(
     assert (saved / "index.npz").exists()
     new, new_chunks = make_document(NEW, source="neu.pdf")
     add(services.index, services.embedder, new, new_chunks)  # after the snapshot
-    full_reads = _count_full_reads(monkeypatch)
+    full_reads = count_full_reads(monkeypatch)
     fresh = Services(services.settings)
     try:
         hits = fresh.index.keywords.search(["kinderarmut"], k=5)
@@ -208,7 +207,7 @@ def test_writes_update_the_keyword_index_without_reading_the_whole_catalog(
     other, other_chunks = make_document(NEW, source="neu.pdf")
     add(services.index, services.embedder, old, old_chunks)
     services.retriever.search("Kinderarmut")  # the one full build
-    full_reads = _count_full_reads(monkeypatch)
+    full_reads = count_full_reads(monkeypatch)
     add(services.index, services.embedder, other, other_chunks)
     replacement, replacement_chunks = make_document(
         ["Die Kinderarmut im Nordviertel ist leicht gesunken."]
@@ -224,22 +223,6 @@ def test_writes_update_the_keyword_index_without_reading_the_whole_catalog(
     assert keywords.search(["familienzentrum"], k=5) == []
     assert keywords.size() == 1
     assert full_reads == []
-
-
-def _count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every read of all of a workspace's documents for the keyword index."""
-    reads: list[str] = []
-    original = Catalog.keyword_documents
-
-    def counted(
-        self: Catalog, workspace: str, doc_ids: Collection[str] | None = None
-    ) -> Iterator[KeywordDocument]:
-        if doc_ids is None:
-            reads.append(workspace)
-        return original(self, workspace, doc_ids)
-
-    monkeypatch.setattr(Catalog, "keyword_documents", counted)
-    return reads
 
 
 def test_changed_text_analysis_recomputes_stored_terms(services: Services) -> None:

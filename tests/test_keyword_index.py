@@ -9,7 +9,7 @@ processes (Streamlit instances, the CLI) open it.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 
 import bm25s
@@ -24,6 +24,7 @@ from assistant.models import DocumentRecord
 from assistant.retrieval.filters import SearchFilters
 from assistant.retrieval.german import analyze
 from eval.bench_common import district_names, german_paragraph
+from tests.index_helpers import count_full_reads
 
 WORKSPACE = "default"
 QUERIES = [
@@ -197,18 +198,7 @@ def _assert_matches_catalog(keywords: KeywordIndex, catalog: Catalog) -> None:
 @pytest.fixture
 def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every read of all of a workspace's documents (a full build), by workspace."""
-    reads: list[str] = []
-    original = Catalog.keyword_documents
-
-    def counted(
-        self: Catalog, workspace: str, doc_ids: Collection[str] | None = None
-    ) -> Iterator[KeywordDocument]:
-        if doc_ids is None:
-            reads.append(workspace)
-        return original(self, workspace, doc_ids)
-
-    monkeypatch.setattr(Catalog, "keyword_documents", counted)
-    return reads
+    return count_full_reads(monkeypatch)
 
 
 def test_other_processes_catch_up_with_writes_document_by_document(

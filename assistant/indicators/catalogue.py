@@ -18,6 +18,7 @@ from typing import Any, Literal
 import Stemmer
 import yaml
 
+from assistant.answering.cues import cues
 from assistant.indicators.headers import parse_header
 
 Direction = Literal["higher_is_worse", "higher_is_better", "neutral", "unknown"]
@@ -255,8 +256,6 @@ _MIN_REST = 4
 def _number_parts(word: str) -> tuple[str, ...]:
     """A word opening with a number word, as the number and the rest: „dreijährige“ →
     „3“, „jährige“, so „unter Dreijährigen“ names the column „Unter-3-Jährige“."""
-    from assistant.answering.cues import cues
-
     for name, value in cues().number_words.items():
         if word.startswith(name) and len(word) - len(name) >= _MIN_REST:
             return (str(value), word[len(name) :])

@@ -96,6 +96,8 @@ def _no_count(q: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> str | 
 def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> list[str]:
     """Towns the question names („in Leipzig“) that none of the passages mentions, in its
     text, heading, title or file name."""
+    if not question.place_words:
+        return []  # most questions: no passage needs analysing
     named = set().union(
         *(analyze(f"{p.ref.title} {p.ref.source} {p.ref.heading} {p.text}") for p in passages)
     )

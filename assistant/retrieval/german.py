@@ -244,9 +244,16 @@ def _endings() -> tuple[tuple[str, str], ...]:
 _MIN_BEFORE_ENDING = 3
 
 
+@lru_cache(maxsize=1)
+def _ending_words() -> tuple[str, ...]:
+    return tuple(ending for ending, _ in _endings())
+
+
 def normal_ending(token: str) -> str:
     """A lowercased token with its ending in the form it is indexed by
     („universitätsstraße“ → „universitätsstr“, „finanziert“ → „finanzier“)."""
+    if not token.endswith(_ending_words()):
+        return token  # nearly every token: one check instead of one per ending (hot path)
     for ending, normal in _endings():
         if token.endswith(ending) and len(token) - len(ending) >= _MIN_BEFORE_ENDING:
             return token[: len(token) - len(ending)] + normal
