@@ -57,9 +57,23 @@ def _choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by its label."""
     from playwright.sync_api import expect
 
+    from playwright.sync_api import Error as PlaywrightError
+
     box = page.get_by_role("combobox", name=label).first
-    box.click()
-    page.get_by_role("option", name=re.compile(f"^{re.escape(option)}")).first.click()
+    choice = page.get_by_role("option", name=re.compile(f"^{re.escape(option)}")).first
+    # A click that lands while a rerun redraws the page closes the list again (seen in
+    # CI once), so open it and narrow it by typing until the option shows.
+    for _attempt in range(3):
+        idle(page)
+        box.click()
+        box.press_sequentially(option[:4])
+        try:
+            choice.click(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    else:
+        choice.click()
     expect(box).to_have_value(re.compile(f"^{re.escape(option)}"))
     idle(page)
 
