@@ -26,9 +26,9 @@ from assistant.llm.styles import DEFAULT_STYLE, style_names
 from assistant.workspace.cli import backup_command, restore_command, user_app, workspace_app
 
 if TYPE_CHECKING:
-    from assistant.answer import StreamEvent
-    from assistant.config import Settings
+    from assistant.answering.service import StreamEvent
     from assistant.models import Answer
+    from assistant.platform.config import Settings
     from assistant.services import Services
 
 # Models load from packages or local paths; a hub lookup would hang without internet.
@@ -50,7 +50,7 @@ _STATUS_STYLE = {"indexed": "green", "replaced": "cyan", "unchanged": "dim", "re
 
 
 def _services() -> Services:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.services import Services
 
     return Services(Settings())
@@ -62,7 +62,7 @@ def ingest_command(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant.ingestion import STATUS_LABELS, IngestStatus, expand_paths
+    from assistant.documents.ingestion import STATUS_LABELS, IngestStatus, expand_paths
 
     services = _services()
     services.pipeline.reconcile()  # sweep what an interrupted earlier run left behind
@@ -128,8 +128,8 @@ def ask_command(
     if style not in style_names():
         err.print(f"Unbekannter Stil „{style}“. Möglich: {', '.join(style_names())}.")
         raise typer.Exit(2)
-    from assistant.conversation import ThreadNotFound
-    from assistant.retrieval.filters import SearchFilters
+    from assistant.answering.conversation import ThreadNotFound
+    from assistant.index.filters import SearchFilters
 
     services = _services()
     filters = SearchFilters(
@@ -164,7 +164,7 @@ def ask_command(
 
 
 def _final(events: Iterator[StreamEvent]) -> Answer:
-    from assistant.answer import Done
+    from assistant.answering.service import Done
 
     answer = None
     for event in events:
@@ -181,7 +181,7 @@ def _stream_answer(events: Iterator[StreamEvent]) -> Answer:
     from rich.live import Live
     from rich.text import Text
 
-    from assistant.answer import Done
+    from assistant.answering.service import Done
 
     draft = ""
     with Live(Text(""), console=console, transient=True, vertical_overflow="visible") as live:
@@ -233,8 +233,8 @@ def doctor_command(
         bool, typer.Option("--ohne-test", help="keine Testanfrage an das Modell senden")
     ] = False,
 ) -> None:
-    from assistant.config import Settings
     from assistant.llm.doctor import diagnose
+    from assistant.platform.config import Settings
 
     settings = Settings()
     console.print(f"Sprachmodell-Modus: [bold]{settings.llm.mode}[/]")
@@ -311,7 +311,7 @@ def remove_command(
 
 @app.command("config", help="Die wirksamen Einstellungen anzeigen.")
 def config_command() -> None:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
 
     settings = Settings()
     sys.stdout.write(settings.model_dump_json(indent=2) + "\n")

@@ -6,24 +6,24 @@ from dataclasses import replace
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
-from assistant.answer import AnswerService
-from assistant.answering.question import QuestionAnalysis
-from assistant.config import Settings
-from assistant.conversation import ConversationStore, FollowUpRewriter
-from assistant.db import engine_for
+from assistant.answering.conversation import ConversationStore, FollowUpRewriter
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.factory import make_generator
+from assistant.answering.service import AnswerService
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder, make_embedder
 from assistant.index.keyword_index import KeywordIndex
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generator
-from assistant.llm.extractive import ExtractiveGenerator
-from assistant.llm.factory import make_generator
+from assistant.llm.verification import CitationVerifier
 from assistant.models import Answer
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
-from assistant.verification import CitationVerifier
 
 if TYPE_CHECKING:
+    from assistant.documents.ingestion import IngestPipeline
     from assistant.indicators.store import IndicatorStore
-    from assistant.ingestion import IngestPipeline
 
 
 class Services:
@@ -71,7 +71,7 @@ class Services:
     def pipeline(self) -> IngestPipeline:
         # The loaders (PDF, OCR, Office, HTML, word frequencies) take about half a second to
         # import; answering a question never needs them.
-        from assistant.ingestion import IngestPipeline
+        from assistant.documents.ingestion import IngestPipeline
 
         return IngestPipeline(self.settings, self.index, self.embedder, self.indicators)
 
@@ -144,7 +144,7 @@ class Services:
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
         """A computed answer from the indicator tables (or an area's fact sheet drawn
         from them and the documents), or None for document questions."""
-        from assistant.answering.area_profile import area_profile
+        from assistant.drafting.area_profile import area_profile
         from assistant.indicators.router import answer_indicator_question
 
         workspace = self.settings.workspace

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import EmbeddingSettings
+from assistant.platform.config import EmbeddingSettings
 from eval.dataset import QUESTIONS, SPLITS, load_questions
 from eval.harness import (
     CORPUS,

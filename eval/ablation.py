@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from unittest.mock import patch
 
-from assistant.config import Settings
+from assistant.platform.config import Settings
 from eval.dataset import QUESTIONS, load_questions
 from eval.harness import CORPUS, REALDOCS, REPORTS, evaluate, machine_line
 

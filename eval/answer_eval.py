@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.config import Settings
+from assistant.platform.config import Settings
 from eval.harness import CORPUS, evaluate
 
 

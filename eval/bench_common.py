@@ -387,7 +387,7 @@ def write_synthetic_pdf(path: Path, pages: int, seed: int = 7) -> Path:
 
 def corpus_files(corpus: Path | None, synthetic_pages: int, workdir: Path) -> list[Path]:
     """Supported files of `corpus` (sorted) plus, if asked, a synthetic PDF under `workdir`."""
-    from assistant.ingestion import SUPPORTED_SUFFIXES
+    from assistant.documents.ingestion import SUPPORTED_SUFFIXES
 
     # Copied first: the demo corpus may be regenerated while a benchmark runs.
     snapshot = workdir / "corpus"

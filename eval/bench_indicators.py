@@ -353,9 +353,9 @@ def export_child(spec_file: str) -> None:
         steps.append({"name": name, "seconds": seconds, "peak_rss_mib": peak_rss_mib()})
 
     start = time.perf_counter()
-    from assistant.config import Settings
+    from assistant.documents.uploads import ingest_upload
+    from assistant.platform.config import Settings
     from assistant.services import Services
-    from assistant.uploads import ingest_upload
 
     services = Services(Settings())
     services.answers.ask(WARM_UP_QUESTION)

@@ -55,19 +55,19 @@ from eval.bench_common import (
 
 quiet_environment()
 
-from assistant.config import Settings  # noqa: E402
+from assistant.documents.ingestion import (  # noqa: E402
+    IngestPipeline,
+    IngestStatus,
+    embedding_text,
+)
 from assistant.index.catalog import Catalog, StoredChunk  # noqa: E402
 from assistant.index.document_index import DocumentIndex, chunk_terms  # noqa: E402
 from assistant.index.embedders import Embedder, UseEmbeddings, make_embedder  # noqa: E402
 from assistant.index.keyword_index import KeywordIndex  # noqa: E402
 from assistant.index.vector_store import ChromaVectorStore  # noqa: E402
-from assistant.ingestion import (  # noqa: E402
-    IngestPipeline,
-    IngestStatus,
-    embedding_text,
-)
+from assistant.language.german import analyze  # noqa: E402
 from assistant.models import DocumentRecord  # noqa: E402
-from assistant.retrieval.german import analyze  # noqa: E402
+from assistant.platform.config import Settings  # noqa: E402
 from eval.bench_query import BaseChunk, derived_documents  # noqa: E402
 from ingest.chunking import chunk_document  # noqa: E402
 from ingest.formats import load_file  # noqa: E402

@@ -55,14 +55,14 @@ from eval.bench_common import (
 
 quiet_environment()
 
-from assistant.config import Settings  # noqa: E402
+from assistant.documents.ingestion import content_hash, embedding_text  # noqa: E402
 from assistant.index.catalog import StoredChunk  # noqa: E402
 from assistant.index.document_index import DocumentIndex, chunk_terms  # noqa: E402
 from assistant.index.embedders import Embedder, UseEmbeddings  # noqa: E402
-from assistant.ingestion import content_hash, embedding_text  # noqa: E402
+from assistant.index.filters import SearchFilters  # noqa: E402
+from assistant.language.german import analyze  # noqa: E402
 from assistant.models import DocumentRecord  # noqa: E402
-from assistant.retrieval.filters import SearchFilters  # noqa: E402
-from assistant.retrieval.german import analyze  # noqa: E402
+from assistant.platform.config import Settings  # noqa: E402
 from assistant.retrieval.hybrid import (  # noqa: E402
     HybridRetriever,
     Method,

@@ -74,7 +74,7 @@ def _ingest(data_dir: Path, *paths: Path) -> subprocess.Popen[str]:
 
 def _gaps(data_dir: Path) -> tuple[int, int, int]:
     """(documents, catalog chunks without vector, vectors without chunk)."""
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.services import Services
 
     services = Services(Settings(data_dir=data_dir))
@@ -223,7 +223,7 @@ def _extra_batch(work: Path, name: str) -> Path:
 
 
 def load_section(work: Path) -> list[str]:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.services import Services
     from eval.dataset import load_questions
 

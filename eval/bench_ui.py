@@ -94,7 +94,7 @@ def measure(index: Path, count: int) -> list[tuple[str, float, float]]:
 
 def library_times(index: Path, questions: list[str]) -> list[float]:
     """The same questions answered in-process (no browser, no Streamlit), for the breakdown."""
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.services import Services
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from assistant.config import Settings
 from assistant.drafting.check import STATUSES, CheckResult, check_units, units_from_file
 from assistant.drafting.criteria import CallChecklist, Criterion, load_call
 from assistant.index.embedders import make_embedder
-from assistant.retrieval.german import fold
+from assistant.language.german import fold
+from assistant.platform.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_FILE = ROOT / "eval" / "criteria_gold.yaml"

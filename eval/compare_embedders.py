@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.config import EmbeddingSettings
+from assistant.platform.config import EmbeddingSettings
 from eval.dataset import QUESTIONS, Question, load_questions
 from eval.harness import CORPUS, REALDOCS, REPORTS, evaluate, machine_line
 

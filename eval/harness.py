@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.answer import AnswerService
-from assistant.answering.question import QuestionAnalysis
-from assistant.config import EmbeddingSettings, Settings
+from assistant.answering.service import AnswerService
+from assistant.index.filters import SearchFilters
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generator
 from assistant.models import Answer, RetrievedChunk
-from assistant.retrieval.filters import SearchFilters
+from assistant.platform.config import EmbeddingSettings, Settings
 from assistant.services import Services
 from eval.bench_common import git_commit
 from eval.dataset import QUESTIONS, Question, load_questions

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from assistant.answering.length import LEFT_OUT
+from assistant.language.german import MONTHS
 from assistant.models import Answer
-from assistant.retrieval.german import MONTHS
 from eval.dataset import Gold, Question
 
 

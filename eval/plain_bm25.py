@@ -20,8 +20,8 @@ from typing import Literal
 import Stemmer
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.language.german import STOP_WORDS
 from assistant.models import RetrievedChunk, SourceRef
-from assistant.retrieval.german import STOP_WORDS
 from eval.questions_check import CorpusText
 
 _WORD = re.compile(r"\w+")

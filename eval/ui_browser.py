@@ -137,9 +137,9 @@ def app_process(
 def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[str]:
     """`running_app` on a data dir that first gets `uploads` (name -> content) ingested as
     the app's upload would; no developer config is read."""
-    from assistant.config import Settings
+    from assistant.documents.uploads import ingest_upload
+    from assistant.platform.config import Settings
     from assistant.services import Services
-    from assistant.uploads import ingest_upload
 
     own = {"PLANWERK_DATA_DIR": str(data_dir), "PLANWERK_CONFIG": str(data_dir / "absent.toml")}
     with patch.dict(os.environ, own):

@@ -6,12 +6,12 @@ from collections.abc import Collection, Iterator
 
 import pytest
 
+from assistant.documents.ingestion import content_hash
 from assistant.index.catalog import Catalog, KeywordDocument, StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder
-from assistant.ingestion import content_hash
+from assistant.language.german import analyze
 from assistant.models import DocumentRecord
-from assistant.retrieval.german import analyze
 
 
 def make_document(

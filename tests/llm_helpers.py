@@ -12,15 +12,15 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
-from assistant.answer import AnswerService
-from assistant.answering.question import QuestionAnalysis
-from assistant.config import Settings
-from assistant.conversation import ConversationStore
+from assistant.answering.conversation import ConversationStore
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.service import AnswerService
+from assistant.index.filters import SearchFilters
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.chat import ChatGenerator
-from assistant.llm.extractive import ExtractiveGenerator
+from assistant.llm.verification import CitationVerifier
 from assistant.models import RetrievedChunk, SourceRef
-from assistant.retrieval.filters import SearchFilters
-from assistant.verification import CitationVerifier
+from assistant.platform.config import Settings
 
 HAFEN = (
     "Die SGB-II-Quote im Hafenviertel beträgt 24,7 Prozent und ist damit die höchste aller "

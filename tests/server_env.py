@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from assistant.config import Settings, VectorStoreSettings
-from assistant.db import forget_engine
+from assistant.platform.config import Settings, VectorStoreSettings
+from assistant.platform.db import forget_engine
 
 POSTGRES_URL = os.environ.get("PLANWERK_TEST_POSTGRES_URL", "")
 CHROMA_PORT = os.environ.get("PLANWERK_TEST_CHROMA_PORT", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from unittest.mock import patch
 
-from assistant.config import Settings
+from assistant.platform.config import Settings
 from eval.ablation import render, variants
 
 

@@ -111,7 +111,7 @@ def test_a_list_that_fits_when_its_items_are_shortened_keeps_every_item() -> Non
 
 
 def test_a_shortened_sentence_keeps_the_stretch_the_question_asks_about() -> None:
-    from assistant.answering.question import analyse_question
+    from assistant.language.question import analyse_question
 
     law = (
         "(1) Wird die Satzung aus den in Absatz 1 bezeichneten Gründen aufgehoben, hat der "

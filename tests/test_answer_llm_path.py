@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.answer import AnswerService, Done, Token
-from assistant.answering.question import QuestionAnalysis
-from assistant.config import LLMSettings, Settings
-from assistant.conversation import ConversationStore, FollowUpRewriter
-from assistant.db import engine_for
+from assistant.answering.conversation import ConversationStore, FollowUpRewriter
+from assistant.answering.service import AnswerService, Done, Token
+from assistant.index.filters import SearchFilters
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import NOT_FOUND_TEXT
 from assistant.llm.chat import ChatGenerator
 from assistant.llm.injection import NOTE
+from assistant.llm.verification import CitationVerifier
 from assistant.models import RetrievedChunk
-from assistant.retrieval.filters import SearchFilters
-from assistant.verification import CitationVerifier
+from assistant.platform.config import LLMSettings, Settings
+from assistant.platform.db import engine_for
 from tests.llm_helpers import (
     INJECTION,
     StallingChatModel,
@@ -260,7 +260,7 @@ def test_a_failing_rewrite_model_falls_back_to_the_rules(settings: Settings) -> 
     def broken(question: str, history: object) -> str:
         raise ConnectionError("weg")
 
-    from assistant.conversation import Turn
+    from assistant.llm.base import Turn
 
     rewriter = FollowUpRewriter(complete=broken)
     history = [Turn(QUESTION, GOOD)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.verification import CitationVerifier, canonical_number, numbers_of
+from assistant.llm.verification import CitationVerifier, canonical_number, numbers_of
 from tests.llm_helpers import HAFEN, WOHNEN, corpus, passage
 
 

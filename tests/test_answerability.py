@@ -1,6 +1,7 @@
 """The checks that decide "not in the documents" before anything is answered."""
 
-from assistant.answering.question import analyse_question
+from assistant.language.german import known_parts, stem
+from assistant.language.question import analyse_question
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.retrieval.answerability import (
     counts,
@@ -8,7 +9,6 @@ from assistant.retrieval.answerability import (
     missing_places,
     refusal_reason,
 )
-from assistant.retrieval.german import known_parts, stem
 
 
 def passage(text: str, sheet: str | None = None) -> RetrievedChunk:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.documents.uploads import ingest_upload
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "sample" / "generated"
 FILES = (

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from assistant.answering.arithmetic import row_difference
-from assistant.answering.question import analyse_question
-from assistant.config import AnswerSettings
-from assistant.llm.extractive import ExtractiveGenerator
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.language.question import analyse_question
+from assistant.platform.config import AnswerSettings
 from tests.llm_helpers import passage
 
 U3 = (

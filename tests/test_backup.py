@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.backup import BackupError, backup, restore
-from assistant.config import Settings
-from assistant.db import engine_for
+from assistant.documents.uploads import ingest_upload, upload_dir
+from assistant.operations.backup import BackupError, backup, restore
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.uploads import ingest_upload, upload_dir
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.audit import AuditLog

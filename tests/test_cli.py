@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.config import Settings
+from assistant.platform.config import Settings
 from tests.corpus import write_mixed_folder
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index.write_lock import workspace_write_lock
+from assistant.platform.config import Settings
+from assistant.platform.write_lock import workspace_write_lock
 from assistant.services import Services
 from tests.corpus import write_mixed_folder, write_report_pdf
 

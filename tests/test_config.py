@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
+from assistant.platform.config import Settings
 
 
 def test_environment_overrides_toml_and_defaults(

@@ -12,8 +12,8 @@ import pytest
 
 from assistant.index import vector_store
 from assistant.index.catalog import Catalog
+from assistant.index.filters import SearchFilters
 from assistant.index.metadata_edit import update_document_metadata
-from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
 from tests.index_helpers import add, count_full_reads, make_document
 
@@ -115,7 +115,7 @@ def test_hard_crash_between_vectors_and_catalog_leaves_previous_state(services: 
     script = textwrap.dedent(
         f"""
         import os
-        from assistant.config import Settings
+        from assistant.platform.config import Settings
         from assistant.index.catalog import Catalog
         from assistant.services import Services
         from tests.index_helpers import add, count_full_reads, make_document

@@ -11,7 +11,6 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from assistant.config import Settings
 from assistant.drafting.check import (
     CheckResult,
     DraftUnit,
@@ -21,7 +20,8 @@ from assistant.drafting.check import (
 from assistant.drafting.cli import criteria_command, draft_command
 from assistant.drafting.criteria import CallChecklist, Criterion, load_call
 from assistant.index.embedders import make_embedder
-from assistant.retrieval.german import fold
+from assistant.language.german import fold
+from assistant.platform.config import Settings
 from eval.checklist_eval import found, matches
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,8 @@ import typer
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from typer.testing import CliRunner
 
-from assistant.config import LLMSettings, Settings
+from assistant.answering.feedback import FeedbackStore
+from assistant.documents.ingestion import content_hash
 from assistant.drafting.check import CheckItem, check_units, units_from_document
 from assistant.drafting.cli import criteria_command, draft_command
 from assistant.drafting.criteria import load_call
@@ -31,13 +32,12 @@ from assistant.drafting.service import DraftingService
 from assistant.drafting.sources import DraftSource
 from assistant.drafting.store import HandEditProtected
 from assistant.drafting.writer import SectionDraft, SectionWriter
-from assistant.feedback import FeedbackStore
 from assistant.indicators.numbers import format_german
-from assistant.ingestion import content_hash
 from assistant.llm.chat import ChatGenerator
 from assistant.llm.citations import MARKER, cited_numbers, strip_markers
+from assistant.llm.verification import numbers_of
+from assistant.platform.config import LLMSettings, Settings
 from assistant.services import Services
-from assistant.verification import numbers_of
 from tests.llm_helpers import replies
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -484,7 +484,7 @@ def test_export_of_an_edited_section_keeps_its_sources(tmp_path: Path) -> None:
 
 
 def _page_script() -> None:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.services import Services
     from ui.drafts_page import render_drafts_page
 

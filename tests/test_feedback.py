@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.db import engine_for
-from assistant.feedback import FeedbackStore
+from assistant.answering.feedback import FeedbackStore
 from assistant.models import Answer
+from assistant.platform.db import engine_for
 from assistant.services import Services
 
 

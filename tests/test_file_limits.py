@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assistant.config import Settings
+from assistant.documents.ingestion import IngestStatus
+from assistant.documents.uploads import ingest_upload
 from assistant.indicators.tables import read_table
-from assistant.ingestion import IngestStatus
+from assistant.platform.config import Settings
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 from ingest.errors import IngestError
 from ingest.formats import load_file
 from ingest.limits import FileLimits, check_file

@@ -1,8 +1,8 @@
 import pytest
 
-from assistant.answering.question import analyse_question
-from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
+from assistant.language.question import analyse_question
+from assistant.platform.config import RetrievalSettings
 from assistant.retrieval.hybrid import reciprocal_rank_fusion
 from assistant.retrieval.rerank import QuestionSignals, bonus
 

@@ -1,4 +1,4 @@
-from assistant.retrieval.german import (
+from assistant.language.german import (
     STOP_WORDS,
     analyze,
     compound_parts,

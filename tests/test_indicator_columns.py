@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from assistant.answering.question import analyse_question
 from assistant.indicators.router import IndicatorAnswer, answer_indicator_question
 from assistant.indicators.store import IndicatorStore
+from assistant.language.question import analyse_question
 from tests.wide_export import COLUMNS, questions_for, write_wide_export
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.question import analyse_question
 from assistant.indicators.operations import rank, social_index
 from assistant.indicators.router import IndicatorAnswer, answer_indicator_question
 from assistant.indicators.store import IndicatorStore
+from assistant.language.question import analyse_question
 
 STADTTEILE = """Stadtteil-Nr;Stadtteil;Jahr;Kinderarmut (%);Einwohner
 01;Altstadt;2019;24,1;5200

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from assistant.answering.question import analyse_question
 from assistant.indicators.catalogue import Catalogue, IndicatorDef
 from assistant.indicators.numbers import parse_number
 from assistant.indicators.router import (
@@ -20,6 +19,7 @@ from assistant.indicators.router import (
     parse_question,
 )
 from assistant.indicators.store import IndicatorStore
+from assistant.language.question import analyse_question
 from ingest.encoding import decode_bytes
 from tests.test_indicators_fixtures import monitoring_store, xlsx_row
 

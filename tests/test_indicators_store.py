@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.indicators.catalogue import Catalogue
 from assistant.indicators.gazetteer import Gazetteer, aggregate_kind, split_code
 from assistant.indicators.store import IndicatorStore
+from assistant.platform.config import Settings
 from ingest.errors import IngestError
 from tests.test_indicators_fixtures import (
     monitoring_store,

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.conversation import ThreadNotFound
-from assistant.db import engine_for
+from assistant.answering.conversation import ThreadNotFound
 from assistant.drafting.store import DraftNotFound, DraftStore
 from assistant.models import Answer
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace import audit
 from assistant.workspace.access import PermissionDenied, Principal, Role

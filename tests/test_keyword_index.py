@@ -18,11 +18,11 @@ import pytest
 
 from assistant.index import catalog as catalog_module
 from assistant.index.catalog import Catalog, DocumentFields, KeywordDocument, StoredChunk
+from assistant.index.filters import SearchFilters
 from assistant.index.inverted_index import InvertedIndex
 from assistant.index.keyword_index import KeywordIndex
+from assistant.language.german import analyze
 from assistant.models import DocumentRecord
-from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.german import analyze
 from eval.bench_common import district_names, german_paragraph
 from tests.index_helpers import count_full_reads
 

@@ -11,10 +11,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from assistant import cli
-from assistant.answer import Done, Token
+from assistant.answering.service import Done, Token
 from assistant.cli import app
-from assistant.config import Settings
 from assistant.models import Answer
+from assistant.platform.config import Settings
 from tests.corpus import write_report_pdf
 from tests.llm_servers import Behaviour, OpenAIServer
 

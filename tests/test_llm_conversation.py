@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from assistant.config import Settings
-from assistant.conversation import (
+from assistant.answering.conversation import (
     ConversationStore,
     FollowUpRewriter,
     ThreadNotFound,
@@ -14,8 +13,9 @@ from assistant.conversation import (
     looks_like_follow_up,
     rewrite_by_rules,
 )
-from assistant.db import engine_for
 from assistant.models import Answer
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 
 PREVIOUS = "Wie hoch ist die SGB-II-Quote im Hafenviertel?"
 AREAS = ("Hafenviertel", "Nordviertel", "Sonnenberg", "Altstadt")
@@ -91,7 +91,7 @@ def test_a_follow_up_pointing_back_names_the_previous_subject(
 
 
 def test_the_previous_subject_weighs_only_where_the_follow_up_names_none() -> None:
-    from assistant.answering.question import analyse_question
+    from assistant.language.question import analyse_question
 
     leaning = analyse_question("Bis wann muss er eingereicht sein (zu: Unterlagen, Antrag)?")
     assert {"unterlag", "antrag"} <= leaning.topic_terms

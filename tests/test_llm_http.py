@@ -7,11 +7,11 @@ import socket
 import pytest
 from pydantic import SecretStr
 
-from assistant.answer import AnswerService, Done, Token
-from assistant.config import LLMSettings, Settings
+from assistant.answering.factory import make_generator
+from assistant.answering.service import AnswerService, Done, Token
 from assistant.llm.doctor import diagnose
-from assistant.llm.factory import make_generator
-from assistant.verification import CitationVerifier
+from assistant.llm.verification import CitationVerifier
+from assistant.platform.config import LLMSettings, Settings
 from tests.llm_helpers import StubRetriever, corpus, extractive
 from tests.llm_servers import Behaviour, OllamaServer, OpenAIServer
 

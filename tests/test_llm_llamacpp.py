@@ -9,11 +9,11 @@ from typing import Any, ClassVar
 
 import pytest
 
-from assistant.config import LLMSettings
 from assistant.llm import llamacpp
 from assistant.llm.backends import chat_model
 from assistant.llm.doctor import diagnose
 from assistant.llm.failures import BackendNotConfigured
+from assistant.platform.config import LLMSettings
 
 
 class FakeLlama:

@@ -6,14 +6,14 @@ import re
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answering.question import analyse_question
-from assistant.config import LLMSettings
+from assistant.language.question import analyse_question
 from assistant.llm.base import Definition
 from assistant.llm.chat import ChatGenerator
 from assistant.llm.injection import NOTE, neutralise
 from assistant.llm.prompting import build_answer_prompt, estimate_tokens, pack, source_block
 from assistant.llm.styles import get_style, style_names
 from assistant.llm.templates import prompt_text
+from assistant.platform.config import LLMSettings
 from tests.llm_helpers import BEGRIFFE, HAFEN, INJECTION, corpus, passage, replies
 
 BLOCK = re.compile(r'<quelle nr="(\d+)" fundstelle="([^"]*)">\n(.*?)\n</quelle>', re.S)

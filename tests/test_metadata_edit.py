@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.index.filters import SearchFilters
 from assistant.index.metadata_edit import MetadataError, update_document_metadata
-from assistant.retrieval.filters import SearchFilters
 from assistant.services import Services
 from tests.index_helpers import add, make_document
 

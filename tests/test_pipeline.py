@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.documents.ingestion import IngestStatus
 from assistant.index.catalog import Catalog
-from assistant.ingestion import IngestStatus
-from assistant.retrieval.filters import SearchFilters
+from assistant.index.filters import SearchFilters
 from assistant.services import Services
 from tests.corpus import REPORT_PAGES, write_mixed_folder, write_report_pdf
 
@@ -201,7 +201,7 @@ def test_changed_chunk_settings_reprocess_an_unchanged_file(
 def test_the_encoder_reads_table_cells_without_their_separators() -> None:
     from types import SimpleNamespace
 
-    from assistant.ingestion import embedding_text
+    from assistant.documents.ingestion import embedding_text
 
     record = SimpleNamespace(title="Kita-Bedarfsplanung")
     chunk = SimpleNamespace(text="Nr. | Stadtteil | Quote (%)\n03 | Hafenviertel | 23,8")

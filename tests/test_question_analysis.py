@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.cues import CueList, cues
-from assistant.answering.question import (
+from assistant.language.cues import CueList, cues
+from assistant.language.question import (
     Role,
     analyse_question,
     document_terms,
@@ -169,7 +169,7 @@ def test_figures_asked_of_areas() -> None:
 
 
 def test_month_and_year_written_with_a_slash_state_a_time() -> None:
-    from assistant.answering.question import states_time
+    from assistant.language.question import states_time
 
     assert states_time("Neubau Kita „Am Hafenbecken“ | Hafenviertel | 40 | 50 | 08/2026")
     assert not states_time("Verhältnis 3/4 der Plätze; Drucksache 12/345")

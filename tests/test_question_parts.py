@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.answer import AnswerService
-from assistant.answering.question import QuestionAnalysis, analyse_question
-from assistant.config import AnswerSettings, Settings
-from assistant.llm.extractive import ExtractiveGenerator
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.service import AnswerService
+from assistant.index.filters import SearchFilters
+from assistant.language.question import QuestionAnalysis, analyse_question
 from assistant.models import RetrievedChunk
-from assistant.retrieval.filters import SearchFilters
+from assistant.platform.config import AnswerSettings, Settings
 from assistant.services import Services
 from tests.llm_helpers import passage, uniform_weights
 

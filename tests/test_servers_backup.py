@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.backup import BackupError, backup, restore
-from assistant.config import Settings
-from assistant.db import engine_for
 from assistant.index.vector_store import COLLECTION_PREFIX, make_client
+from assistant.operations.backup import BackupError, backup, restore
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.config import Settings
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder
 from assistant.index.vector_store import make_client
+from assistant.platform.config import Settings
 from assistant.retrieval.hybrid import MultiWorkspaceRetriever
 from assistant.services import Services
 from tests.index_helpers import add, make_document

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from assistant.config import Settings
-from assistant.conversation import ConversationStore
-from assistant.db import Base, engine_for, raw_engine
-from assistant.migrations import current_revision, head_revision, target_metadata
+from assistant.answering.conversation import ConversationStore
+from assistant.platform.config import Settings
+from assistant.platform.db import Base, engine_for, raw_engine
+from assistant.platform.migrations import current_revision, head_revision, target_metadata
 from assistant.services import Services
 from tests.server_env import fresh_database, requires_postgres
 from tests.test_workspace_migrations import schema_differences

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.documents.source_view import (
+    passage_context,
+    render_pdf_page,
+    split_highlights,
+    table_row,
+)
+from assistant.documents.uploads import ingest_upload
 from assistant.services import Services
-from assistant.source_view import passage_context, render_pdf_page, split_highlights, table_row
-from assistant.uploads import ingest_upload
 from tests.corpus import write_report_pdf
 from tests.fixtures_files import write_csv
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answering.question import analyse_question
-from assistant.config import AnswerSettings
-from assistant.llm.extractive import ExtractiveGenerator
-from assistant.llm.table_extremes import table_extremes
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.table_extremes import table_extremes
+from assistant.language.question import analyse_question
+from assistant.platform.config import AnswerSettings
 from tests.llm_helpers import passage
 
 _TABLE = (

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.config import Settings
-from assistant.db import engine_for
-from assistant.feedback import FeedbackStore
+from assistant.answering.feedback import FeedbackStore
+from assistant.documents.uploads import ingest_upload
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 from tests.corpus import write_report_pdf
 from tests.fixtures_files import write_csv
 
@@ -77,7 +77,7 @@ def test_demo_corpus_loads_in_one_click(
     demo = tmp_path / "demo"
     demo.mkdir()
     write_report_pdf(demo / "Sozialbericht_Demo.pdf")
-    monkeypatch.setattr("assistant.demo_corpus.DEMO_DIR", demo)
+    monkeypatch.setattr("assistant.documents.demo_corpus.DEMO_DIR", demo)
     at = app()
     button(at, "Demo-Daten laden").click().run()
     assert not at.exception

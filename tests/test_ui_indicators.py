@@ -12,10 +12,10 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.config import Settings
+from assistant.documents.uploads import ingest_upload
 from assistant.indicators import area_maps
+from assistant.platform.config import Settings
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 from tests.fixtures_files import write_csv
 from ui import indicator_charts as charts
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.document_actions import delete_document, reindex_document, source_file
-from assistant.ingestion import IngestStatus
+from assistant.documents.document_actions import delete_document, reindex_document, source_file
+from assistant.documents.ingestion import IngestStatus
+from assistant.documents.uploads import ingest_upload, safe_upload_name, upload_dir
 from assistant.services import Services
-from assistant.uploads import ingest_upload, safe_upload_name, upload_dir
 from tests.corpus import write_report_pdf
 
 

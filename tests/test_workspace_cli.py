@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.config import Settings
-from assistant.db import engine_for
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.audit import AuditLog

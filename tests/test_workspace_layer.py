@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
+from assistant.platform.config import Settings
 from tests.workspace_scenarios import (
     SCENARIOS,
     fast_hashing,  # noqa: F401  (fixture)

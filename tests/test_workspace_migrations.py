@@ -12,13 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from assistant.config import Settings
-from assistant.conversation import ConversationStore
-from assistant.db import Base, engine_for, raw_engine
+from assistant.answering.conversation import ConversationStore
+from assistant.answering.feedback import FeedbackStore
 from assistant.drafting.store import DraftStore
-from assistant.feedback import FeedbackStore
 from assistant.indicators.store import metadata as indicator_metadata
-from assistant.migrations import (
+from assistant.platform.config import Settings
+from assistant.platform.db import Base, engine_for, raw_engine
+from assistant.platform.migrations import (
     current_revision,
     head_revision,
     is_current,
@@ -41,8 +41,8 @@ def test_migrations_create_every_table_of_the_models(settings: Settings) -> None
     engine = engine_for(settings)
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == [], (
-        "A model changed without a migration: add one under assistant/migrations/versions/ "
-        "(alembic revision --autogenerate -m '…')."
+        "A model changed without a migration: add one under "
+        "assistant/platform/migrations/versions/ (alembic revision --autogenerate -m '…')."
     )
     tables = set(inspect(engine).get_table_names())
     declared = set(Base.metadata.tables) | set(indicator_metadata.tables)
@@ -82,7 +82,7 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     upgrade(engine)
     from alembic import command
 
-    from assistant.migrations import alembic_config
+    from assistant.platform.migrations import alembic_config
 
     command.downgrade(alembic_config(engine), "base")
     with engine.connect() as conn:
@@ -104,7 +104,7 @@ def test_the_quick_head_check_agrees_with_alembic(tmp_path: Path) -> None:
     assert is_current(engine)
     from alembic import command
 
-    from assistant.migrations import alembic_config
+    from assistant.platform.migrations import alembic_config
 
     command.downgrade(alembic_config(engine), "-1")
     assert not is_current(engine)

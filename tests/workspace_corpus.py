@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import EmbeddingSettings
 from assistant.index.embedders import make_embedder
+from assistant.platform.config import EmbeddingSettings
 
 AREAS = ("Altstadt", "Hafenviertel", "Nordviertel", "Südstadt", "Eichwald", "Sonnenberg")
 YEARS = (2021, 2022, 2023)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from assistant.config import Settings
-from assistant.conversation import ConversationStore, ThreadNotFound
-from assistant.db import engine_for
+from assistant.answering.conversation import ConversationStore, ThreadNotFound
 from assistant.drafting.store import DraftNotFound, DraftStore
 from assistant.indicators.store import IndicatorStore
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.workspace import audit
 from assistant.workspace.access import Action, PermissionDenied, Principal, Role, require
 from assistant.workspace.accounts import AccountError, Accounts, LoginFailed

@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.answer import Done, Token
-from assistant.conversation import Thread
-from assistant.retrieval.filters import SearchFilters
+from assistant.answering.conversation import Thread
+from assistant.answering.service import Done, Token
+from assistant.index.filters import SearchFilters
 from assistant.services import Services
 from ui.answer_view import answer_markdown
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.feedback import FEEDBACK_LABELS, FeedbackEntry, FeedbackStore
+from assistant.answering.feedback import FEEDBACK_LABELS, FeedbackEntry, FeedbackStore
 from ui import state
 from ui.markdown_text import inert
 from ui.source_panel import citation_ref, open_source

@@ -49,7 +49,7 @@ def gate() -> None:
 
 
 def _engine() -> Engine:
-    from assistant.db import engine_for
+    from assistant.platform.db import engine_for
     from ui import state
 
     return engine_for(state.current_settings())
@@ -181,7 +181,7 @@ def comment_store() -> tuple[CommentStore, Principal]:
     current = session()
     if current is not None:
         return current.comments, current.user
-    from assistant.db import engine_for
+    from assistant.platform.db import engine_for
     from assistant.workspace.comments import CommentStore
     from ui import state
 

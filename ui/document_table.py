@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from assistant.document_actions import delete_document, reindex_document
+from assistant.documents.document_actions import delete_document, reindex_document
 from assistant.index.metadata_edit import DOC_TYPES, MetadataError, update_document_metadata
 from assistant.models import DocumentRecord
 from assistant.services import Services

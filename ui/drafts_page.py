@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.db import engine_for
+from assistant.answering.feedback import FeedbackStore
 from assistant.drafting.check import CheckResult, check_units, units_from_document
 from assistant.drafting.criteria import CATEGORIES, load_call
 from assistant.drafting.export import to_markdown
@@ -20,7 +20,7 @@ from assistant.drafting.outlines import Outline, Section, list_outlines
 from assistant.drafting.renumber import TABLE_LINE
 from assistant.drafting.service import DraftingError, DraftingService, GenerationReport
 from assistant.drafting.store import ORIGIN_LABELS, DraftInfo, HandEditProtected, StoredSection
-from assistant.feedback import FeedbackStore
+from assistant.platform.db import engine_for
 from assistant.workspace.access import Action, PermissionDenied
 from assistant.workspace.comments import CommentError
 from ui import auth
@@ -460,7 +460,7 @@ def _take_over(
 
 
 def _check_tab(drafting: DraftingService, draft: DraftInfo, services: Any) -> None:
-    from assistant.document_actions import source_file
+    from assistant.documents.document_actions import source_file
 
     calls = [d for d in services.index.documents() if d.doc_type == "funding_call"]
     options = {d.doc_id: d.source for d in calls}

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from assistant.index.filters import SearchFilters
 from assistant.llm.styles import DEFAULT_STYLE, get_style, style_names
 from assistant.models import DocumentRecord
-from assistant.retrieval.filters import SearchFilters
 from ui import state
 from ui.labels import doc_type_label
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from assistant.ingestion import IngestResult, IngestStatus, Progress
+from assistant.documents.ingestion import IngestResult, IngestStatus, Progress
 from ui.labels import STATUS_TEXT, status_line
 
 # A file's name and how to ingest it, reporting its progress to the callback it is given.

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.ingestion import IngestResult
+    from assistant.documents.ingestion import IngestResult
 
 DOC_TYPE_LABELS = {
     "plan": "Plan / Bericht",

@@ -33,7 +33,7 @@ def render_empty_index(services: Services) -> None:
         "2. zum Ausprobieren die Demo-Daten der fiktiven Stadt Lindwerden laden.\n"
         "3. Dann unten eine Frage eingeben oder eine Beispielfrage anklicken."
     )
-    from assistant.demo_corpus import demo_files
+    from assistant.documents.demo_corpus import demo_files
 
     files = demo_files()
     left, right = st.columns(2)
@@ -54,7 +54,7 @@ def render_empty_index(services: Services) -> None:
 
 
 def load_demo(services: Services) -> None:
-    from assistant.demo_corpus import demo_files
+    from assistant.documents.demo_corpus import demo_files
     from ui.ingest_progress import ingest_with_progress, summary
 
     files = demo_files()

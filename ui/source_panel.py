@@ -7,9 +7,14 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.documents.source_view import (
+    PassageContext,
+    passage_context,
+    render_pdf_page,
+    split_highlights,
+)
 from assistant.models import SourceRef
 from assistant.services import Services
-from assistant.source_view import PassageContext, passage_context, render_pdf_page, split_highlights
 from ui import state
 from ui.markdown_text import inert
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.config import Settings
-from assistant.db import engine_for
-from assistant.feedback import FeedbackStore
+from assistant.answering.feedback import FeedbackStore
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
 
 # Session state keys shared by several modules.

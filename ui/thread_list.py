@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.conversation import ConversationStore, Thread
+from assistant.answering.conversation import ConversationStore, Thread
 from ui import auth, state
 from ui.thread_rename import rename_thread
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from assistant.conversation import ConversationStore, Thread, ThreadNotFound
+from assistant.answering.conversation import ConversationStore, Thread, ThreadNotFound
 
 MAX_TITLE_CHARS = 200
 

@@ -6,9 +6,9 @@ from functools import partial
 
 import streamlit as st
 
-from assistant.ingestion import IngestResult
+from assistant.documents.ingestion import IngestResult
+from assistant.documents.uploads import ingest_upload
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 from assistant.workspace.access import Action
 from ingest.formats import SUPPORTED_LABEL
 from ui import auth

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from assistant.indicators.numbers import CellNumber, format_german, parse_number
-from assistant.retrieval.german import content_terms
+from assistant.language.german import content_terms
 from ingest.structure import row_cells
 
 # A column that sums its neighbours („Plätze gesamt“) stands for them.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.language.german import content_terms
 from assistant.models import Answer
-from assistant.retrieval.german import content_terms
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s")

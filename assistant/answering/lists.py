@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answering.cues import cues
+from assistant.language.cues import cues
 from ingest.sentences import split_sentences
 from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from assistant.answering.question import QuestionAnalysis
-from assistant.definitions import reads_as_definition
+from assistant.answering.definitions import reads_as_definition
+from assistant.language.question import QuestionAnalysis
 
 
 @dataclass(frozen=True, slots=True)

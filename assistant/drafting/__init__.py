@@ -1,4 +1,7 @@
 """IHK drafting: outlines, grounded section drafting, the funding-criteria check, export.
+It builds on `answering`, `services` (handed in), `indicators`, `index`, `llm`, `language`,
+`platform`, `assistant.models` and `ingest`; `workspace`, the CLI and the UI import it (and
+`services` the fact sheet `area_profile`, inside a function).
 
 Modules, in the order a draft is made:
 
@@ -7,6 +10,8 @@ Modules, in the order a draft is made:
 - `facts`     indicator facts of a Quartier (value, "Stand", city value, ratio, change),
               each citable with its cells and computations (`indicator_fact`).
 - `evidence`  quotable units of retrieved passages that concern the Quartier.
+- `area_profile` the fact sheet of an area („Fasse die Ausgangslage … zusammen“) from
+              its facts, the reports' findings and the planned measures.
 - `chain`     the goal-measure-indicator chain of the measures, gaps listed.
 - `writer`    `SectionWriter.write(quartier, outline, section)` -> `SectionDraft`:
               extractive (structured, quoted) or with a language model (prose, verified).

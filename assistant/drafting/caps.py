@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from assistant.answering.question import limit_figures
 from assistant.indicators.numbers import format_german, parse_number
+from assistant.language.question import limit_figures
 from ingest.structure import row_cells
 
 # A cost column („Gesamtkosten“, „Ausgaben (€)“) and the words for the total of all costs.

@@ -19,8 +19,8 @@ from typing import Any
 from assistant.drafting.evidence import Unit, mentions, table_rows
 from assistant.drafting.facts import IndicatorFact
 from assistant.drafting.outlines import Theme
+from assistant.language.german import content_terms, fold
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import content_terms, fold
 from ingest.chunking import leaf_heading
 from ingest.structure import CELL_SEPARATOR, row_cells
 

@@ -44,12 +44,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from assistant.answering.guideline import frames_application
 from assistant.drafting.caps import check_cap
 from assistant.drafting.criteria import CallChecklist, Criterion
 from assistant.drafting.document import DraftDocument
 from assistant.drafting.gaps import announces_gap
-from assistant.retrieval.german import analyze, content_terms, raw_tokens
+from assistant.drafting.section_text import blocks
+from assistant.language.german import analyze, content_terms, raw_tokens
+from assistant.language.guideline import frames_application
 from ingest.chunking import leaf_heading
 
 Status = Literal["erfüllt", "teilweise", "fehlt", "Hinweis"]
@@ -189,8 +190,6 @@ def units_from_file(path: Path, source_name: str | None = None) -> tuple[str, li
 
 def units_from_document(document: DraftDocument) -> list[DraftUnit]:
     """Units of a Planwerk draft: text blocks, indicator and chain table rows, chapters."""
-    from assistant.drafting.export import blocks
-
     units: list[DraftUnit] = []
     chapters: dict[str, list[str]] = {}
     for section in document.sections:

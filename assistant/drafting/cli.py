@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
 
 if TYPE_CHECKING:  # imported where used: `planwerk --help` stays fast
     from assistant.drafting.check import CheckResult
@@ -64,9 +64,9 @@ def draft_command(
         typer.Option("--aufruf", help="Förderaufruf: Prüfung als Anhang in den Entwurf aufnehmen"),
     ] = None,
 ) -> None:
-    from assistant.config import Settings
     from assistant.drafting.export import export
     from assistant.drafting.service import DraftingError, DraftingService
+    from assistant.platform.config import Settings
     from assistant.services import Services
 
     if out.suffix.lower() not in (".docx", ".md", ".markdown"):
@@ -115,9 +115,9 @@ def criteria_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="als JSON ausgeben")] = False,
 ) -> None:
-    from assistant.config import Settings
     from assistant.drafting.check import check_units, units_from_file
     from assistant.drafting.criteria import load_call
+    from assistant.platform.config import Settings
     from ingest.errors import IngestError
 
     settings = Settings()
@@ -172,7 +172,7 @@ def _call_file(settings: Settings, given: Path) -> tuple[Path, str]:
     """The call as a file: a path, or an ingested document named by file name or id."""
     if given.is_file():
         return given, given.name
-    from assistant.document_actions import source_file
+    from assistant.documents.document_actions import source_file
     from assistant.index.document_index import DocumentIndex
     from ingest.errors import IngestError
 

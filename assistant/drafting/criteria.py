@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.retrieval.german import MONTHS, content_terms, fold
+from assistant.language.german import MONTHS, content_terms, fold
 from ingest.blocks import Block, BlockKind, LoadedDocument
 from ingest.sentences import split_sentences
 from ingest.structure import table_row_text, text_table

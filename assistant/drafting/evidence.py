@@ -9,8 +9,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.drafting.gaps import announces_gap
+from assistant.language.german import content_terms, fold
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import content_terms, fold
 from ingest.chunking import leaf_heading
 from ingest.sentences import split_sentences
 from ingest.structure import CELL_SEPARATOR, RowChunk

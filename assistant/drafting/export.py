@@ -1,8 +1,6 @@
 """Export a draft as DOCX (python-docx) or Markdown.
 
-Both formats share one reading of the section text: `### ` sub-headings, `**…**` lead
-lines, `- ` list items, blank lines between paragraphs, `[Tabelle: Kennzahlen]` and
-`[Tabelle: Wirkungskette]` lines for the tables kept in the section's details, `[n]`
+Both formats share one reading of the section text (`section_text.blocks`), with `[n]`
 source markers (renumbered across the document) and „[Ergänzen: …]“ gaps (highlighted in
 DOCX). The sources close the document as a numbered list „Quellen und Berechnungen“;
 indicator sources show the cells read and the computations made.
@@ -11,13 +9,12 @@ indicator sources show the cells read and the computations made.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.drafting.document import DocumentSection, DraftDocument
-from assistant.drafting.renumber import TABLE_LINE
+from assistant.drafting.section_text import blocks
 from assistant.drafting.sources import DraftSource
 from assistant.llm.citations import MARKER, marker_numbers
 
@@ -34,47 +31,7 @@ STATUS_LABELS = {
     "fehlt": "fehlt",
     "Hinweis": "Hinweis",
 }
-_BOLD_LINE = re.compile(r"^\*\*(?P<text>.+)\*\*$")
 _INLINE = re.compile(r"(\[Ergänzen:[^\]]*\])|" + MARKER.pattern, re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Block:
-    kind: str  # heading | lead | paragraph | bullet | table
-    text: str
-
-
-def blocks(text: str) -> Iterator[Block]:
-    """The structure of a section text (see the module docstring)."""
-    paragraph: list[str] = []
-
-    def flush() -> Iterator[Block]:
-        if paragraph:
-            yield Block("paragraph", " ".join(p.strip() for p in paragraph))
-            paragraph.clear()
-
-    for raw in text.split("\n"):
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped:
-            yield from flush()
-            continue
-        table = TABLE_LINE.match(stripped)
-        if table:
-            yield from flush()
-            yield Block("table", table.group("name"))
-        elif stripped.startswith("#"):
-            yield from flush()
-            yield Block("heading", stripped.lstrip("#").strip())
-        elif _BOLD_LINE.match(stripped):
-            yield from flush()
-            yield Block("lead", _BOLD_LINE.match(stripped).group("text"))  # type: ignore[union-attr]
-        elif re.match(r"^[-*•]\s+", stripped):
-            yield from flush()
-            yield Block("bullet", re.sub(r"^[-*•]\s+", "", stripped))
-        else:
-            paragraph.append(stripped)
-    yield from flush()
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.retrieval.german import fold
+from assistant.language.german import fold
 from ingest.chunking import leaf_heading
 
 _GAP_HEADING = re.compile(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.db import engine_for
 from assistant.drafting.document import DocumentSection, DraftDocument
 from assistant.drafting.facts import UnknownArea, known_areas, resolve_area
 from assistant.drafting.outlines import Outline, load_outline
@@ -22,11 +21,12 @@ from assistant.drafting.renumber import renumber
 from assistant.drafting.sources import DraftSource
 from assistant.drafting.store import DraftInfo, DraftStore, HandEditProtected, StoredSection
 from assistant.drafting.writer import SectionDraft, SectionWriter
+from assistant.language.german import fold
 from assistant.models import SourceRef
-from assistant.retrieval.german import fold
+from assistant.platform.db import engine_for
 
 if TYPE_CHECKING:
-    from assistant.feedback import FeedbackStore, Snippet
+    from assistant.answering.feedback import FeedbackStore, Snippet
     from assistant.services import Services
 
 _QUOTE_LINE = re.compile(r"^\s*-\s*„(?P<quote>.+)“\s*(?:\[\d+\])+\s*$")

@@ -1,6 +1,6 @@
 """Drafts in the app database: drafts, their sections and a version history per section.
 
-Tables (on `assistant.db.Base`, created by `engine_for` or `DraftStore` once imported):
+Tables (on `assistant.platform.db.Base`, created by `engine_for` or `DraftStore` once imported):
 
 - `drafts(id, workspace, quartier, outline_id, title, created_at, updated_at)`: one IHK
   draft for one Quartier after one outline (prompts/outlines/<outline_id>.yaml).
@@ -42,8 +42,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.db import Base
 from assistant.drafting.sources import DraftSource, sources_from_json, sources_to_json
+from assistant.platform.db import Base
 
 Origin = Literal["generated", "hand", "chat"]
 ORIGINS: tuple[Origin, ...] = ("generated", "hand", "chat")

@@ -28,7 +28,6 @@ from typing import Any, Protocol
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.config import LLMSettings
 from assistant.drafting.chain import ChainLink, find_measures, goal_units, link
 from assistant.drafting.evidence import (
     Scored,
@@ -50,16 +49,17 @@ from assistant.drafting.facts import (
 from assistant.drafting.outlines import Outline, Question, Section
 from assistant.drafting.renumber import GAP, first_use_order, renumber
 from assistant.drafting.sources import DraftSource, passage_source
+from assistant.index.filters import SearchFilters
 from assistant.indicators.numbers import format_german
 from assistant.indicators.store import IndicatorStore
+from assistant.language.german import content_terms
 from assistant.llm.failures import describe_failure
 from assistant.llm.injection import neutralise_passage
 from assistant.llm.prompting import estimate_tokens, pack, source_block
 from assistant.llm.templates import prompt_text, render
+from assistant.llm.verification import CitationVerifier
 from assistant.models import RetrievedChunk, SourceRef
-from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.german import content_terms
-from assistant.verification import CitationVerifier
+from assistant.platform.config import LLMSettings
 
 # A quoted sentence must cover this IDF-weighted share of a question's search words.
 MIN_COVERAGE = 0.3

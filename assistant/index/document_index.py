@@ -8,12 +8,12 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from assistant.config import Settings
 from assistant.index.catalog import Catalog, StoredChunk
 from assistant.index.keyword_index import KeywordIndex
 from assistant.index.vector_store import ChromaVectorStore
+from assistant.language.german import ANALYZER_VERSION, analyze
 from assistant.models import DocumentRecord
-from assistant.retrieval.german import ANALYZER_VERSION, analyze
+from assistant.platform.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import EmbeddingSettings
+from assistant.platform.config import EmbeddingSettings
 
 
 class _Encoder:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.catalog import DocumentFields
-from assistant.retrieval.filters import SearchFilters
+from assistant.index.filters import SearchFilters
 
 K1 = 1.5  # term-frequency saturation
 B = 0.75  # length normalisation

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.index.catalog import Catalog, CatalogVersion
+from assistant.index.filters import SearchFilters
 from assistant.index.inverted_index import InvertedIndex, bm25_idf
-from assistant.retrieval.filters import SearchFilters
 
 # Generations between saved snapshots: a new process replays at most this many writes, and
 # the writer pays for a save (a fraction of a second at 100k chunks) only this rarely.

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import Settings
-from assistant.index.write_lock import file_lock
-from assistant.retrieval.filters import SearchFilters
+from assistant.index.filters import SearchFilters
+from assistant.platform.config import Settings
+from assistant.platform.write_lock import file_lock
 
 # Unfiltered candidates fetched per wanted result, step by step, before falling back to
 # Chroma's own (slow) filter; 9 % of filtered benchmark questions needed more than 5x.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
-from assistant.uploads import safe_upload_name, upload_dir
+from assistant.documents.uploads import safe_upload_name, upload_dir
+from assistant.platform.config import Settings
 
 SAMPLE_MAPS = Path(__file__).resolve().parents[2] / "data" / "sample" / "maps"
 MAP_SUFFIXES = (".geojson", ".json")

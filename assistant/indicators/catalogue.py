@@ -18,8 +18,8 @@ from typing import Any, Literal
 import Stemmer
 import yaml
 
-from assistant.answering.cues import cues
 from assistant.indicators.headers import parse_header
+from assistant.language.cues import cues
 
 Direction = Literal["higher_is_worse", "higher_is_better", "neutral", "unknown"]
 Kind = Literal["rate", "count", "population", "index", "other"]

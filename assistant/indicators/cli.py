@@ -144,9 +144,9 @@ def index_command(
 def list_command(
     workspace: Annotated[str | None, typer.Option("--workspace", help="Arbeitsbereich")] = None,
 ) -> None:
-    from assistant.config import Settings
     from assistant.indicators.catalogue import DIRECTION_LABELS
     from assistant.indicators.store import IndicatorStore
+    from assistant.platform.config import Settings
 
     settings = Settings()
     store = IndicatorStore.from_settings(settings)
@@ -178,9 +178,9 @@ def rank_command(
     lowest: Annotated[bool, typer.Option("--lowest", help="niedrigste Werte zuerst")] = False,
     workspace: Annotated[str | None, typer.Option("--workspace", help="Arbeitsbereich")] = None,
 ) -> None:
-    from assistant.config import Settings
     from assistant.indicators.operations import IndicatorQueryError, rank
     from assistant.indicators.store import IndicatorStore
+    from assistant.platform.config import Settings
 
     settings = Settings()
     store = IndicatorStore.from_settings(settings)

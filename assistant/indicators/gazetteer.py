@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answering.cues import alternation, cues
+from assistant.language.cues import alternation, cues
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e"})
 _AREA_WORDS = alternation(cues().area_nouns)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistant.answering.cues import CueList, words_of
 from assistant.indicators.gazetteer import AreaMention, Gazetteer, normalise_code, normalise_name
-from assistant.retrieval.german import STOP_WORDS
+from assistant.language.cues import CueList, words_of
+from assistant.language.german import STOP_WORDS
 
 # Share of a table's areas that must be known areas of a geography for the table to join it.
 _JOIN_SHARE = 0.5

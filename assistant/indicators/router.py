@@ -16,8 +16,6 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from assistant.answering.cues import cues
-from assistant.answering.question import QuestionAnalysis
 from assistant.indicators.answer_text import (
     SourceList,
     area_noun,
@@ -53,8 +51,10 @@ from assistant.indicators.operations import (
     social_index,
 )
 from assistant.indicators.store import IndicatorStore
+from assistant.language.cues import cues
+from assistant.language.german import STOP_WORDS, synonyms
+from assistant.language.question import QuestionAnalysis
 from assistant.models import Answer, Citation
-from assistant.retrieval.german import STOP_WORDS, synonyms
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",

@@ -38,14 +38,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from assistant.config import Settings
-from assistant.db import engine_for
 from assistant.indicators.catalogue import Catalogue, IndicatorDef, derived_definition, stem_set
 from assistant.indicators.gazetteer import normalise_name
 from assistant.indicators.geography import Geographies, build_geographies
 from assistant.indicators.headers import parse_header
 from assistant.indicators.numbers import FRACTION
 from assistant.indicators.tables import TABLE_SUFFIXES, read_table
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from ingest.limits import FileLimits
 
 metadata = MetaData()

@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.config import LLMSettings
 from assistant.llm.failures import BackendNotConfigured
+from assistant.platform.config import LLMSettings
 
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"

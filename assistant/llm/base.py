@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -10,12 +10,26 @@ from assistant.llm.styles import AnswerStyle
 from assistant.models import RetrievedChunk
 
 if TYPE_CHECKING:
-    from assistant.answering.question import QuestionAnalysis
+    from assistant.language.question import QuestionAnalysis
 
 NOT_FOUND_TEXT = (
     "In den Unterlagen finde ich dazu nichts. Bitte die Frage anders formulieren, die "
     "Filter prüfen oder das passende Dokument hinzufügen."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One earlier exchange of a conversation, as follow-up rewriting needs it."""
+
+    question: str  # the standalone question that was answered
+    answer: str
+
+
+# A model's rewrite of a follow-up into a standalone question, given the earlier turns
+# (`llm.followup.model_rewriter`); `answering.conversation.FollowUpRewriter` falls back on
+# its rules without one.
+Complete = Callable[[str, Sequence[Turn]], str]
 
 
 @dataclass(slots=True)

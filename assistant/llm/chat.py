@@ -8,15 +8,14 @@ from functools import lru_cache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from assistant.answering.question import QuestionAnalysis
-from assistant.config import LLMSettings
-from assistant.conversation import Turn
-from assistant.llm.base import Definition, Generated, GenerationStream
+from assistant.language.question import QuestionAnalysis
+from assistant.llm.base import Definition, Generated, GenerationStream, Turn
 from assistant.llm.followup import model_rewriter
 from assistant.llm.prompting import AnswerPrompt, build_answer_prompt
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import RetrievedChunk
+from assistant.platform.config import LLMSettings
 
 # The refusal the prompt asks for; the verifier recognises it (see verification.py).
 REFUSAL = "In den Unterlagen finde ich dazu nichts."

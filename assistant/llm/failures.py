@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.config import LLMSettings
 from assistant.llm.watchdog import ModelTimeout
+from assistant.platform.config import LLMSettings
 
 FALLBACK_SUFFIX = (
     "Es antwortet stattdessen der extraktive Modus (zitierte Sätze ohne Sprachmodell)."

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.conversation import Complete, Turn
+from assistant.llm.base import Complete, Turn
 from assistant.llm.templates import prompt_text, render
 
 # Earlier answers only give context; long ones would crowd out the question.

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answering.question import QuestionAnalysis
+from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
+from assistant.language.question import QuestionAnalysis
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import MONTH_NAMES, analyze, fold, stem, synonyms
 from assistant.retrieval.places import is_german_place
 
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.answering.guideline import heading_number
-from assistant.answering.question import QuestionAnalysis, analyse_question
-from assistant.config import RetrievalSettings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder
+from assistant.index.filters import SearchFilters
 from assistant.index.keyword_index import idf_of
+from assistant.language.german import analyze, expand_query, expand_unknown
+from assistant.language.guideline import heading_number
+from assistant.language.question import QuestionAnalysis, analyse_question
 from assistant.models import RetrievedChunk, SourceRef
-from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.german import analyze, expand_query, expand_unknown
+from assistant.platform.config import RetrievalSettings
 from assistant.retrieval.rerank import QuestionSignals, rerank
 from ingest.chunking import leaf_heading
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from assistant.answering.guideline import in_asked_part
-from assistant.answering.question import QuestionAnalysis, states_time
 from assistant.index.catalog import StoredChunk
-from assistant.retrieval.german import analyze, expand_unknown
+from assistant.language.german import analyze, expand_unknown
+from assistant.language.guideline import in_asked_part
+from assistant.language.question import QuestionAnalysis, states_time
 
 
 class TermStatistics(Protocol):
@@ -109,7 +109,7 @@ def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
 def _guideline_part(chunk: StoredChunk, signals: QuestionSignals) -> float:
     """Whether a funding-call chunk stands under a heading of the guideline part the
     question asks for („Wer darf …“ under „Zuwendungsempfänger“, see
-    `assistant/answering/guideline.py`)."""
+    `assistant/language/guideline.py`)."""
     return float(in_asked_part(signals.question.guideline_parts, chunk.doc_type, chunk.heading))
 
 

@@ -1,4 +1,6 @@
-"""Workspaces, people, roles, shared threads, comments and the audit log.
+"""Workspaces, people, roles, shared threads, comments and the audit log: the top layer of
+the library, which may import every other package of it (`services`, `drafting`,
+`answering`, `documents`, `index`, `platform`), and is imported only by the CLI and the UI.
 
 - `access`: roles (Admin, Bearbeitung, Lesen), actions, `require(user, workspace, action)`.
 - `accounts`: user accounts, argon2 passwords, login, the first administrator.

@@ -22,7 +22,7 @@ from rich.table import Table
 from assistant.workspace.access import ROLE_LABELS, PermissionDenied, Principal, parse_role
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
+    from assistant.platform.config import Settings
     from assistant.workspace.accounts import Accounts
     from assistant.workspace.workspaces import WorkspaceKind, Workspaces
 
@@ -53,7 +53,7 @@ def cli_actor() -> Principal:
 def record_cli_action(settings: Settings, action: str, target: str = "", **details: object) -> None:
     """Log a change made from the command line (e.g. `planwerk ingest`, `planwerk remove`)
     in the audit log of the configured workspace."""
-    from assistant.db import engine_for
+    from assistant.platform.db import engine_for
     from assistant.workspace.audit import AuditLog
 
     AuditLog(engine_for(settings)).record(
@@ -62,8 +62,8 @@ def record_cli_action(settings: Settings, action: str, target: str = "", **detai
 
 
 def _stores() -> tuple[Settings, Accounts, Workspaces]:
-    from assistant.config import Settings
-    from assistant.db import engine_for
+    from assistant.platform.config import Settings
+    from assistant.platform.db import engine_for
     from assistant.workspace.accounts import Accounts
     from assistant.workspace.audit import AuditLog
     from assistant.workspace.workspaces import Workspaces
@@ -322,8 +322,8 @@ def workspace_audit(
     workspace: Annotated[str, typer.Argument(help="Arbeitsbereich; „-“ für alle")],
     limit: Annotated[int, typer.Option("--anzahl", help="höchstens so viele Einträge")] = 50,
 ) -> None:
-    from assistant.config import Settings
-    from assistant.db import engine_for
+    from assistant.platform.config import Settings
+    from assistant.platform.db import engine_for
     from assistant.workspace.audit import AuditLog
     from assistant.workspace.models import as_utc
 
@@ -350,9 +350,9 @@ def backup_command(
     ],
 ) -> None:
     """Alle Daten sichern: Katalog, Datenbank, Vektoren, hochgeladene Dateien."""
-    from assistant.backup import BackupError, backup
-    from assistant.config import Settings
-    from assistant.db import engine_for
+    from assistant.operations.backup import BackupError, backup
+    from assistant.platform.config import Settings
+    from assistant.platform.db import engine_for
     from assistant.workspace import audit
     from assistant.workspace.audit import AuditLog
 
@@ -378,9 +378,9 @@ def restore_command(
     ] = False,
 ) -> None:
     """Eine Sicherung in das eingestellte Datenverzeichnis (und die Datenbank) zurückspielen."""
-    from assistant.backup import BackupError, restore
-    from assistant.config import Settings
-    from assistant.db import engine_for
+    from assistant.operations.backup import BackupError, restore
+    from assistant.platform.config import Settings
+    from assistant.platform.db import engine_for
     from assistant.workspace import audit
     from assistant.workspace.audit import AuditLog
 

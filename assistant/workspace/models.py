@@ -1,4 +1,4 @@
-"""Tables of the collaboration layer (on `assistant.db.Base`, created by the migrations).
+"""Tables of the collaboration layer (on `assistant.platform.db.Base`, created by the migrations).
 
 - `users`: people who log in. `username` is unique and stored lower-case; `password_hash`
   is an argon2 hash, NULL for people who only log in through OIDC; `is_admin` marks
@@ -33,8 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.conversation import Thread
-from assistant.db import Base
+from assistant.answering.conversation import Thread
+from assistant.platform.db import Base
 
 
 def utcnow() -> datetime:

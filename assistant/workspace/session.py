@@ -19,14 +19,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from assistant.answer import StreamEvent
-from assistant.db import engine_for
+from assistant.answering.service import StreamEvent
+from assistant.documents.ingestion import IngestResult, IngestStatus, Progress, no_progress
 from assistant.drafting.service import DraftingService, GenerationReport
 from assistant.drafting.sources import DraftSource
 from assistant.drafting.store import DraftInfo, DraftStore, StoredSection
-from assistant.ingestion import IngestResult, IngestStatus, Progress, no_progress
+from assistant.index.filters import SearchFilters
 from assistant.models import Answer, DocumentRecord
-from assistant.retrieval.filters import SearchFilters
+from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace import audit
 from assistant.workspace.access import Action, PermissionDenied, Principal, Role, require
@@ -108,8 +108,8 @@ class WorkspaceSession:
 
     def upload(self, name: str, data: bytes, progress: Progress = no_progress) -> IngestResult:
         """Save an uploaded file and ingest it into this workspace (never raises for bad
-        files; see `assistant.uploads.ingest_upload`)."""
-        from assistant.uploads import ingest_upload
+        files; see `assistant.documents.uploads.ingest_upload`)."""
+        from assistant.documents.uploads import ingest_upload
 
         self.require(Action.UPLOAD, name)
         result = ingest_upload(self.services.settings, self.services.pipeline, name, data, progress)
@@ -118,7 +118,7 @@ class WorkspaceSession:
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document from every store of this workspace; False if absent."""
-        from assistant.document_actions import delete_document
+        from assistant.documents.document_actions import delete_document
 
         record = self.services.index.catalog.document(self.workspace, doc_id)
         self.require(Action.DELETE, record.source if record else doc_id)
@@ -132,7 +132,7 @@ class WorkspaceSession:
 
     def reindex_document(self, doc_id: str) -> IngestResult:
         """Ingest a document's original file again (see `document_actions`)."""
-        from assistant.document_actions import reindex_document
+        from assistant.documents.document_actions import reindex_document
 
         record = self.services.index.catalog.document(self.workspace, doc_id)
         self.require(Action.UPLOAD, record.source if record else doc_id)

@@ -1,6 +1,6 @@
 """Who sees which conversation thread: shared with the workspace, or private to its owner.
 
-Threads live in `assistant.conversation` (table `threads`); this module adds an owner and
+Threads live in `assistant.answering.conversation` (table `threads`); this module adds an owner and
 a private flag (table `thread_access`). Threads without an access row, such as those
 from before logins existed or from the CLI, are shared with the workspace.
 """
@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from assistant.conversation import Thread, ThreadNotFound, _title
+from assistant.answering.conversation import Thread, ThreadNotFound, _title
 from assistant.workspace import audit
 from assistant.workspace.access import Action, PermissionDenied, Principal, Role, require
 from assistant.workspace.audit import AuditLog
@@ -115,7 +115,7 @@ class ThreadAccessStore:
                     self.workspace,
                     Action.DELETE,
                 )
-        from assistant.conversation import ConversationStore
+        from assistant.answering.conversation import ConversationStore
 
         ConversationStore(self.engine, self.workspace).delete(thread_id)
         self.audit.record(user.username, audit.THREAD_DELETE, self.workspace, thread_id)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.db import engine_for
+from assistant.documents.uploads import ingest_upload
 from assistant.drafting.outlines import list_outlines
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.uploads import ingest_upload
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.session import WorkspaceSession

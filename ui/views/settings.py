@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.status import connection_checks, system_status
+from assistant.operations.status import connection_checks, system_status
 from ui import state
 from ui.labels import german_size
 

@@ -17,9 +17,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Literal
 
-from assistant.answering.cues import WORD, CueList, Cues, cues, words_of
-from assistant.answering.guideline import parts_asked
-from assistant.retrieval.german import (
+from assistant.language.cues import WORD, CueList, Cues, cues, words_of
+from assistant.language.german import (
     MONTH_NAMES,
     STOP_WORDS,
     DocumentFrequencies,
@@ -28,6 +27,7 @@ from assistant.retrieval.german import (
     expand_unknown,
     stem,
 )
+from assistant.language.guideline import parts_asked
 
 Extreme = Literal["highest", "lowest"]
 

@@ -1,6 +1,6 @@
 """Conversation threads: stored history and standalone rewriting of follow-up questions.
 
-Tables (on `assistant.db.Base`, created by `engine_for`):
+Tables (on `assistant.platform.db.Base`, created by `engine_for`):
 
 - `threads`: `id` (32 hex chars), `title` (the first question, shortened), `workspace`,
   `created_at` (UTC).
@@ -20,16 +20,16 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.answering.cues import cues
-from assistant.answering.question import YEAR, own_nouns
-from assistant.db import Base
+from assistant.language.cues import cues
+from assistant.language.question import YEAR, own_nouns
+from assistant.llm.base import Complete, Turn
 from assistant.models import Answer
+from assistant.platform.db import Base
 
 TITLE_CHARS = 80
 
@@ -58,14 +58,6 @@ class Message(Base):
     content: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One earlier exchange, as follow-up rewriting needs it."""
-
-    question: str  # the standalone question that was answered
-    answer: str
 
 
 class ThreadNotFound(LookupError):
@@ -196,8 +188,6 @@ _QUESTION_FRAME = re.compile(
     r"hatte|hatten|beträgt|betrug|leben|lebten|wohnen|wohnten))\b",
     re.IGNORECASE,
 )
-
-Complete = Callable[[str, Sequence[Turn]], str]
 
 
 def looks_like_follow_up(question: str) -> bool:

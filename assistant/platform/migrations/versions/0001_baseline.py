@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from assistant.migrations.helpers import create_table_if_missing
+from assistant.platform.migrations.helpers import create_table_if_missing
 
 revision: str = "0001_baseline"
 down_revision: str | Sequence[str] | None = None

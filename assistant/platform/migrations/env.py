@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the engine handed over by `assistant.migrations`, or
+"""Alembic environment: runs against the engine handed over by `assistant.platform.migrations`, or
 against the configured app database (`Settings().database`) from the `alembic` command."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import logging.config
 from alembic import context
 from sqlalchemy import Connection, text
 
-from assistant.migrations import target_metadata
+from assistant.platform.migrations import target_metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -35,8 +35,8 @@ def _run(connection: Connection) -> None:
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from assistant.config import Settings
-        from assistant.db import raw_engine
+        from assistant.platform.config import Settings
+        from assistant.platform.db import raw_engine
 
         url = config.get_main_option("sqlalchemy.url") or Settings().database
         engine = raw_engine(url)

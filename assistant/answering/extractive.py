@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.arithmetic import Difference, row_difference
-from assistant.answering.cues import cues, words_of
-from assistant.answering.guideline import in_asked_part, section_references
 from assistant.answering.lists import (
     ANNOUNCED_WITHIN,
     MAX_ITEMS,
@@ -26,7 +24,12 @@ from assistant.answering.lists import (
     leading_items,
     lines_of,
 )
-from assistant.answering.question import (
+from assistant.answering.table_extremes import table_extremes
+from assistant.answering.unit_signals import UnitView, unit_bonus
+from assistant.language.cues import cues, words_of
+from assistant.language.german import content_terms
+from assistant.language.guideline import in_asked_part, section_references
+from assistant.language.question import (
     QuestionAnalysis,
     QuestionPart,
     Role,
@@ -34,13 +37,10 @@ from assistant.answering.question import (
     limit_figures,
     states_time,
 )
-from assistant.answering.unit_signals import UnitView, unit_bonus
-from assistant.config import AnswerSettings
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
 from assistant.llm.styles import AnswerStyle
-from assistant.llm.table_extremes import table_extremes
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import content_terms
+from assistant.platform.config import AnswerSettings
 from ingest.chunking import leaf_heading
 from ingest.structure import (
     TABLE_CAPTION,

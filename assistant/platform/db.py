@@ -1,7 +1,7 @@
 """The app database (SQLAlchemy): SQLite under the data directory, or PostgreSQL by URL.
 
 Every feature that stores rows (indicators, threads, drafts, users) declares its tables on
-`Base` in its own module, adds an Alembic migration for them (`assistant/migrations/`)
+`Base` in its own module, adds an Alembic migration for them (`assistant/platform/migrations/`)
 and gets its engine from `engine_for`, which brings the schema to the newest revision.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
-from assistant.config import Settings
-from assistant.index.write_lock import file_lock
+from assistant.platform.config import Settings
+from assistant.platform.write_lock import file_lock
 
 
 class Base(DeclarativeBase):
@@ -62,7 +62,7 @@ def engine_for(settings: Settings) -> Engine:
     if url not in _migrated:
         with _migrate_lock:
             if url not in _migrated:
-                from assistant.migrations import is_current, upgrade
+                from assistant.platform.migrations import is_current, upgrade
 
                 if not is_current(engine):
                     with _schema_lock(engine, url):

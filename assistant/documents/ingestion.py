@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
-from assistant.index.write_lock import workspace_write_lock
 from assistant.indicators.numbers import format_german
 from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
+from assistant.platform.config import Settings
+from assistant.platform.write_lock import workspace_write_lock
 from ingest import ocr
 from ingest.blocks import LoadedDocument
 from ingest.chunk import Chunk

@@ -14,23 +14,23 @@ from collections.abc import Generator as PyGenerator  # `Generator` is llm.base.
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from assistant.answering.guideline import section_references
+from assistant.answering.conversation import ConversationStore, FollowUpRewriter
+from assistant.answering.definitions import find_definitions
 from assistant.answering.length import limit_length
 from assistant.answering.lists import ends_in_list
-from assistant.answering.question import QuestionAnalysis, analyse_question
-from assistant.config import Settings
-from assistant.conversation import ConversationStore, FollowUpRewriter
-from assistant.definitions import find_definitions
+from assistant.index.filters import SearchFilters
+from assistant.language.german import DocumentFrequencies
+from assistant.language.guideline import section_references
+from assistant.language.question import QuestionAnalysis, analyse_question
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generator
 from assistant.llm.citations import CitationGuard, strip_markers
 from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
+from assistant.llm.verification import CitationVerifier, Verification
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, insert_after
+from assistant.platform.config import Settings
 from assistant.retrieval.answerability import refusal_reason
-from assistant.retrieval.filters import SearchFilters
-from assistant.retrieval.german import DocumentFrequencies
-from assistant.verification import CitationVerifier, Verification
 
 
 class Searcher(Protocol):

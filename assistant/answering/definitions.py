@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answering.cues import cues, words_of
+from assistant.language.cues import cues, words_of
+from assistant.language.german import fold
 from assistant.llm.base import Definition
 from assistant.llm.templates import prompt_data
 from assistant.models import RetrievedChunk
-from assistant.retrieval.german import fold
 from ingest.sentences import split_sentences
 
 Search = Callable[[str], list[RetrievedChunk]]

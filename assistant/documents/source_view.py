@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.config import Settings
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex
 from assistant.models import DocumentRecord
+from assistant.platform.config import Settings
 from ingest.structure import RowChunk
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def passage_context(
     if record.format == "pdf" and chunk.page is not None:
         # Imported here: `document_actions` imports the ingest pipeline (every file
         # loader), which showing a passage does not use.
-        from assistant.document_actions import source_file
+        from assistant.documents.document_actions import source_file
 
         context.pdf_path = source_file(settings, index, record.doc_id)
     return context

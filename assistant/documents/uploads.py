@@ -16,14 +16,14 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.ingestion import (
+from assistant.documents.ingestion import (
     IngestPipeline,
     IngestResult,
     IngestStatus,
     Progress,
     no_progress,
 )
+from assistant.platform.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.indicators.catalogue import words
 from assistant.indicators.gazetteer import aggregate_kind
 from assistant.indicators.numbers import parse_number
-from assistant.retrieval.german import content_terms
+from assistant.language.german import content_terms
 from ingest.structure import (
     TABLE_CAPTION,
     row_sentence,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.config import Settings
+from assistant.documents.ingestion import IngestPipeline, IngestResult, IngestStatus
+from assistant.documents.uploads import UPLOAD_PREFIX, upload_path
 from assistant.index.document_index import DocumentIndex
-from assistant.ingestion import IngestPipeline, IngestResult, IngestStatus
-from assistant.uploads import UPLOAD_PREFIX, upload_path
+from assistant.platform.config import Settings
 
 
 def source_key_of(index: DocumentIndex, doc_id: str) -> str | None:

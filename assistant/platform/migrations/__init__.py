@@ -1,7 +1,7 @@
-"""Alembic migrations of the app database (every table on `assistant.db.Base` plus the
+"""Alembic migrations of the app database (every table on `assistant.platform.db.Base` plus the
 indicator store's tables).
 
-`upgrade(engine)` brings a database to the newest revision; `assistant.db.engine_for`
+`upgrade(engine)` brings a database to the newest revision; `assistant.platform.db.engine_for`
 calls it once per database URL and process, unless `is_current` finds the database at the
 head already. From a shell (repo root, `alembic.ini`):
 `alembic upgrade head`, `alembic current`, `alembic revision --autogenerate -m "…"`.
@@ -117,8 +117,8 @@ def is_current(engine: Engine) -> bool:
 
 # Modules that declare tables on `Base`; optional ones are imported when they exist.
 _TABLE_MODULES = (
-    "assistant.conversation",  # threads, messages
-    "assistant.feedback",  # answer_feedback, draft_snippets
+    "assistant.answering.conversation",  # threads, messages
+    "assistant.answering.feedback",  # answer_feedback, draft_snippets
     "assistant.workspace.models",  # users, workspaces, roles, audit, comments …
 )
 _OPTIONAL_TABLE_MODULES = ("assistant.drafting.store",)
@@ -126,8 +126,8 @@ _OPTIONAL_TABLE_MODULES = ("assistant.drafting.store",)
 
 def target_metadata() -> list[MetaData]:
     """Every table the migrations manage: importing the modules registers their tables."""
-    from assistant.db import Base
     from assistant.indicators.store import metadata as indicator_metadata
+    from assistant.platform.db import Base
 
     for module in _TABLE_MODULES:
         importlib.import_module(module)

@@ -16,9 +16,9 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.language.german import content_terms, fold
 from assistant.llm.citations import cited_numbers, keep_valid_markers, strip_markers
 from assistant.models import RetrievedChunk, VerifiedSentence
-from assistant.retrieval.german import content_terms, fold
 from ingest.sentences import split_sentences
 
 Encode = Callable[[list[str]], np.ndarray]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.ingestion import expand_paths
+from assistant.documents.ingestion import expand_paths
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "sample" / "generated"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "sample" / "generated"
 
 
 def demo_files(directory: Path | None = None) -> list[Path]:

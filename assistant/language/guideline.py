@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answering.cues import CueList, words_of
+from assistant.language.cues import CueList, words_of
 from ingest.chunking import leaf_heading
 
 

@@ -35,9 +35,9 @@ import numpy as np
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, make_url
 
-from assistant.config import Settings
-from assistant.db import forget_engine, raw_engine
 from assistant.index.catalog import Catalog
+from assistant.platform.config import Settings
+from assistant.platform.db import forget_engine, raw_engine
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -358,7 +358,7 @@ def _revision_of(settings: Settings) -> str | None:
         return None
     engine = raw_engine(settings.database)
     try:
-        from assistant.migrations import current_revision
+        from assistant.platform.migrations import current_revision
 
         return current_revision(engine)
     finally:

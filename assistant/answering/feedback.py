@@ -1,6 +1,6 @@
 """What users say about answers, and answers they keep as draft material.
 
-Tables (on `assistant.db.Base`; created by the migrations `engine_for` runs):
+Tables (on `assistant.platform.db.Base`; created by the migrations `engine_for` runs):
 
 - `answer_feedback`: one row per judgement of an answer. `kind` is "helpful", "wrong" or
   "missing_source"; `message_id` is the answer's row in `messages` (NULL once the thread is
@@ -31,8 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.conversation import Message
-from assistant.db import Base
+from assistant.answering.conversation import Message
+from assistant.platform.db import Base
 
 FeedbackKind = Literal["helpful", "wrong", "missing_source"]
 FEEDBACK_KINDS: tuple[FeedbackKind, ...] = ("helpful", "wrong", "missing_source")

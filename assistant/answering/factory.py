@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.config import Settings
+from assistant.answering.extractive import ExtractiveGenerator
 from assistant.llm.base import Generator
-from assistant.llm.extractive import ExtractiveGenerator
+from assistant.platform.config import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -13,12 +13,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering.cues import cues
 from assistant.answering.lists import lines_of
-from assistant.answering.question import QuestionAnalysis
 from assistant.drafting.facts import IndicatorFact, indicator_fact
 from assistant.indicators.answer_text import SourceList
 from assistant.indicators.store import IndicatorStore
+from assistant.language.cues import cues
+from assistant.language.question import QuestionAnalysis
 from assistant.models import Answer, Citation, RetrievedChunk
 
 Search = Callable[[str, int], list[RetrievedChunk]]

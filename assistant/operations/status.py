@@ -12,10 +12,10 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from assistant.config import Settings
-from assistant.db import engine_for
 from assistant.index.document_index import DocumentIndex
 from assistant.llm.doctor import Check, diagnose
+from assistant.platform.config import Settings
+from assistant.platform.db import engine_for
 
 EMBEDDER_LABELS = {
     "use": "Universal Sentence Encoder, mehrsprachig (im Paket enthalten, offline)",
