@@ -19,6 +19,7 @@ from assistant.workspace.access import (
     PermissionDenied,
     Principal,
 )
+from ui import state
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -27,13 +28,11 @@ if TYPE_CHECKING:
     from assistant.workspace.session import WorkspaceSession
 
 USER = "auth.user"  # the logged-in Principal (a snapshot; roles are reread per check)
-WORKSPACE = "auth.workspace"  # the chosen workspace's name
+WORKSPACE = state.CHOSEN_WORKSPACE  # the chosen workspace's name
 _LOGIN_ERROR = "auth.login_error"
 
 
 def enabled() -> bool:
-    from ui import state
-
     return state.current_settings().auth
 
 
@@ -50,7 +49,6 @@ def gate() -> None:
 
 def _engine() -> Engine:
     from assistant.platform.db import engine_for
-    from ui import state
 
     return engine_for(state.current_settings())
 
@@ -79,7 +77,6 @@ def _login_form() -> None:
 def _sidebar() -> None:
     from assistant.workspace.accounts import Accounts
     from assistant.workspace.workspaces import Workspaces
-    from ui import state
 
     user = st.session_state[USER]
     engine = _engine()
@@ -133,7 +130,6 @@ def session() -> WorkspaceSession | None:
     if not enabled() or st.session_state.get(USER) is None or not workspace():
         return None
     from assistant.workspace.session import WorkspaceSession
-    from ui import state
 
     try:
         return WorkspaceSession(state.services(), st.session_state[USER])
@@ -183,7 +179,6 @@ def comment_store() -> tuple[CommentStore, Principal]:
         return current.comments, current.user
     from assistant.platform.db import engine_for
     from assistant.workspace.comments import CommentStore
-    from ui import state
 
     settings = state.current_settings()
     return CommentStore(engine_for(settings), settings.workspace), LOCAL_USER

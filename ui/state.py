@@ -17,6 +17,7 @@ THREAD = "thread_id"  # the open conversation, None for a new one
 SOURCE = "source"  # the citation shown in the source panel: {"message_id": int, "n": int}
 PENDING = "pending_question"  # a question chosen from the examples, asked on this run
 STYLE = "answer_style"
+CHOSEN_WORKSPACE = "auth.workspace"  # with login: the workspace chosen in the sidebar (ui.auth)
 
 
 def current_settings() -> Settings:
@@ -82,9 +83,7 @@ def services() -> Services:
     settings = current_settings()
     base = _services(_key(settings), settings)
     if settings.auth:
-        from ui import auth
-
-        chosen = auth.workspace()
+        chosen = st.session_state.get(CHOSEN_WORKSPACE)
         if chosen and chosen != settings.workspace:
             return _workspace_services(_key(settings), chosen, base)
     return base

@@ -1,8 +1,7 @@
 """Documents in and out of a workspace: `ingestion` (`IngestPipeline`: read with `ingest`,
 chunk, embed, write to `index` and the indicator store under the write lock), `uploads`
-(browser uploads kept under `data_dir/uploads/`), `document_actions` (re-index, delete,
-metadata), `source_view` (a cited page or table row as the source panel shows it) and
-`demo_corpus` (the sample municipality). It may import `index`, `indicators`, `platform`,
-`assistant.models` and `ingest`; `indicators.area_maps` keeps uploaded maps beside the
-uploads and is the one edge back into this package.
+(browser uploads kept under `data_dir/uploads/`, uploaded maps beside them),
+`document_actions` (re-index, delete, metadata), `source_view` (a cited page or table row
+as the source panel shows it) and `demo_corpus` (the sample municipality). It may import
+`index`, `indicators`, `platform`, `assistant.models` and `ingest`.
 """

@@ -23,6 +23,7 @@ from assistant.documents.ingestion import (
     Progress,
     no_progress,
 )
+from assistant.indicators.area_maps import parse_geojson
 from assistant.platform.config import Settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 UPLOAD_PREFIX = "upload:"
 MAX_NAME_CHARS = 150
 _UNSAFE = re.compile(r"[^\w .,()+&'-]", re.UNICODE)
+_MAP_FOLDER = ".karten"
 
 
 def safe_upload_name(name: str) -> str:
@@ -117,3 +119,19 @@ def ingest_upload(
     else:
         shutil.move(staged, upload_dir(settings) / safe)
     return result
+
+
+def map_folder(settings: Settings) -> Path:
+    """Where the workspace's uploaded maps live (beside its uploads, so backups keep them)."""
+    return upload_dir(settings) / _MAP_FOLDER
+
+
+def save_map(settings: Settings, name: str, data: bytes) -> Path:
+    """Keep an uploaded map after checking it is GeoJSON (raises
+    `indicators.area_maps.GeoJsonError`)."""
+    parse_geojson(data)
+    folder = map_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe_upload_name(name)
+    target.write_bytes(data)
+    return target

@@ -1,6 +1,5 @@
 """Indicator tables: a typed long-format store, cited operations and the graded social index.
-It may import `language`, `platform`, `assistant.models` and `ingest`, and
-`documents.uploads` for where uploaded maps are kept (`area_maps`).
+It may import `language`, `platform`, `assistant.models` and `ingest`.
 
 numbers    German number cells ("1.234,5", "12,3 %", ".") -> value or reason
 headers    column headers -> name, unit, reference date

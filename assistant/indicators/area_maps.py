@@ -1,7 +1,8 @@
 """Maps of the areas of indicator tables: GeoJSON files, their features matched to areas.
 
 The demo town's Stadtteile come with the sample (`data/sample/maps/`); a map a user uploads
-is kept beside the workspace's uploads, so it is there again on the next visit. Which map
+is kept beside the workspace's uploads (`documents.uploads.save_map`), so it is there again
+on the next visit. Which map
 and which feature property fit a set of areas is decided by how many features they match.
 """
 
@@ -14,12 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.documents.uploads import safe_upload_name, upload_dir
-from assistant.platform.config import Settings
-
 SAMPLE_MAPS = Path(__file__).resolve().parents[2] / "data" / "sample" / "maps"
 MAP_SUFFIXES = (".geojson", ".json")
-_FOLDER = ".karten"
 
 
 class GeoJsonError(ValueError):
@@ -54,25 +51,10 @@ def normalise(text: object) -> str:
     return " ".join(value.split())
 
 
-def map_folder(settings: Settings) -> Path:
-    """Where the workspace's uploaded maps live (beside its uploads, so backups keep them)."""
-    return upload_dir(settings) / _FOLDER
-
-
 def map_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in MAP_SUFFIXES)
-
-
-def save_map(settings: Settings, name: str, data: bytes) -> Path:
-    """Keep an uploaded map after checking it is GeoJSON (raises `GeoJsonError`)."""
-    parse_geojson(data)
-    folder = map_folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe_upload_name(name)
-    target.write_bytes(data)
-    return target
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from assistant.documents import uploads
 from assistant.indicators import area_maps
 from assistant.indicators.export import export_index, index_rows
 from assistant.indicators.geography import Geography
@@ -302,11 +303,11 @@ with map_tab:
     )
     if upload is not None:
         try:
-            area_maps.save_map(settings, upload.name, upload.getvalue())
+            uploads.save_map(settings, upload.name, upload.getvalue())
         except area_maps.GeoJsonError as error:
             st.error(f"„{upload.name}“ wurde nicht übernommen: {error}")
     drawn_map = area_maps.best_map(
-        area_maps.map_files(area_maps.map_folder(settings)), lookup
+        area_maps.map_files(uploads.map_folder(settings)), lookup
     ) or area_maps.best_map(area_maps.map_files(area_maps.SAMPLE_MAPS), lookup, min_share=0.5)
     if drawn_map is None:
         st.info(
