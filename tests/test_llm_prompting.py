@@ -12,8 +12,8 @@ from assistant.llm.chat import ChatGenerator
 from assistant.llm.injection import NOTE, neutralise
 from assistant.llm.prompting import build_answer_prompt, estimate_tokens, pack, source_block
 from assistant.llm.styles import get_style, style_names
-from assistant.llm.templates import prompt_text
 from assistant.platform.config import LLMSettings
+from assistant.platform.templates import prompt_text
 from tests.llm_helpers import BEGRIFFE, HAFEN, INJECTION, corpus, passage, replies
 
 BLOCK = re.compile(r'<quelle nr="(\d+)" fundstelle="([^"]*)">\n(.*?)\n</quelle>', re.S)

@@ -14,8 +14,8 @@ from functools import lru_cache
 from assistant.language.cues import cues, words_of
 from assistant.language.german import fold
 from assistant.llm.base import Definition
-from assistant.llm.templates import prompt_data
 from assistant.models import RetrievedChunk
+from assistant.platform.templates import prompt_data
 from ingest.sentences import split_sentences
 
 Search = Callable[[str], list[RetrievedChunk]]

@@ -56,10 +56,10 @@ from assistant.language.german import content_terms
 from assistant.llm.failures import describe_failure
 from assistant.llm.injection import neutralise_passage
 from assistant.llm.prompting import estimate_tokens, pack, source_block
-from assistant.llm.templates import prompt_text, render
 from assistant.llm.verification import CitationVerifier
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.platform.config import LLMSettings
+from assistant.platform.templates import prompt_text, render
 
 # A quoted sentence must cover this IDF-weighted share of a question's search words.
 MIN_COVERAGE = 0.3

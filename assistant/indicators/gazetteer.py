@@ -106,7 +106,7 @@ def possible_total_kind(name: str) -> str:
 @lru_cache(maxsize=1)
 def _reference_areas() -> frozenset[str]:
     """Germany and the Länder that are not also cities, by name and long abbreviation."""
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     data = prompt_data("gebiete.yaml")
     names = {str(n).casefold() for n in data["germany"]}

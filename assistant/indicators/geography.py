@@ -48,7 +48,7 @@ class AreaType:
 
 @lru_cache(maxsize=1)
 def area_types() -> tuple[AreaType, ...]:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     return tuple(
         AreaType(
@@ -101,7 +101,7 @@ class Land:
 
 @lru_cache(maxsize=1)
 def laender() -> tuple[Land, ...]:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     out = []
     for item in prompt_data("gebiete.yaml")["laender"]:

@@ -4,6 +4,5 @@ cue words of prompts/fragen.yaml), `question` (`analyse_question` into one froze
 `QuestionAnalysis`, read by retrieval, indicators, answering and drafting alike) and
 `guideline` (the parts of a funding guideline a question asks for). It sits below
 retrieval and answering so that both can read the analysis without importing each other;
-it imports only `ingest` and `assistant.models` (prompt files via `llm.templates`, inside
-functions).
+it imports only `platform` (the prompt files), `assistant.models` and `ingest`.
 """

@@ -143,7 +143,7 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     data = prompt_data("fragen.yaml")
     values: dict[str, object] = {}

@@ -33,7 +33,7 @@ class GuidelinePart:
 
 @lru_cache(maxsize=1)
 def guideline_parts() -> tuple[GuidelinePart, ...]:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     data = prompt_data("richtlinien.yaml")["parts"]
     return tuple(
@@ -78,7 +78,7 @@ class _ReferenceCues:
 
 @lru_cache(maxsize=1)
 def _reference_cues() -> _ReferenceCues:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     data = prompt_data("richtlinien.yaml")["references"]
     return _ReferenceCues(CueList(data["nouns"]), CueList(data["verbs"]))
@@ -113,7 +113,7 @@ def heading_number(heading: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _frame_cues() -> CueList:
-    from assistant.llm.templates import prompt_data
+    from assistant.platform.templates import prompt_data
 
     return CueList(str(c) for c in prompt_data("richtlinien.yaml")["frame_cues"])
 

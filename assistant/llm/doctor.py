@@ -18,9 +18,9 @@ from assistant.llm.backends import api_key, base_url, chat_model, is_local
 from assistant.llm.chat import ChatGenerator
 from assistant.llm.failures import BackendNotConfigured
 from assistant.llm.llamacpp import INSTALL_COMMAND, NOT_INSTALLED, llama_cpp_available
-from assistant.llm.templates import prompt_text
 from assistant.llm.watchdog import ModelTimeout
 from assistant.platform.config import LLMSettings
+from assistant.platform.templates import prompt_text
 
 _HTTP_TIMEOUT_S = 5.0
 # Beyond the file itself a GGUF model needs room for the context (KV cache) and buffers.

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.llm.base import Complete, Turn
-from assistant.llm.templates import prompt_text, render
+from assistant.platform.templates import prompt_text, render
 
 # Earlier answers only give context; long ones would crowd out the question.
 _ANSWER_CHARS = 400

@@ -18,8 +18,8 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from assistant.llm.base import Definition
 from assistant.llm.injection import neutralise_passage
 from assistant.llm.styles import AnswerStyle
-from assistant.llm.templates import prompt_text, render
 from assistant.models import RetrievedChunk, insert_after
+from assistant.platform.templates import prompt_text, render
 from ingest.sentences import split_sentences
 
 CHARS_PER_TOKEN = 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.llm.templates import prompt_data
+from assistant.platform.templates import prompt_data
 
 DEFAULT_STYLE = "kurz"
 
