@@ -263,3 +263,21 @@ def test_a_sentence_referring_back_is_about_the_words_of_the_sentence_before() -
     )
     assert answer.count("eingerichtet werden") == 1
     assert "Gesamtetat" not in answer
+
+
+def test_list_and_section_numbers_do_not_answer_a_figure_question() -> None:
+    # The enumerated list matches the question best but states no amount; the sentence
+    # with the rate matches less. Whether the passage speaks to the question is judged on
+    # both, the figure then decides which one answers.
+    text = (
+        "Gegenstand ist der Betrieb einer Servicestelle für Gemeinwesenarbeit: 1. Vernetzung "
+        "der Programmstädte und Träger, 2. Erfahrungsaustausch der Träger, 3. Fachveranstaltungen "
+        "zur Gemeinwesenarbeit nach Nummer 5.2 der Richtlinie.\n\n"
+        "Der Zuschuss für den Träger wird in Höhe von 95 Prozent gewährt."
+    )
+    answer = _answer(
+        "Mit welchem Zuschuss kann der Träger einer Servicestelle für Gemeinwesenarbeit rechnen?",
+        passage(1, text),
+    )
+    first = answer.splitlines()[0]
+    assert first.startswith("Der Zuschuss für den Träger wird in Höhe von 95 Prozent")

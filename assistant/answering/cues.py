@@ -138,6 +138,7 @@ class Cues:
     clause_start: CueList
     anaphora_start: CueList
     place_before: CueList
+    reference_words: CueList
     number_words: dict[str, int]
 
 

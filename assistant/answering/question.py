@@ -460,17 +460,37 @@ _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 _MONTH_YEAR = re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])")  # „08/2026“
 
 
-_DIGIT = re.compile(r"\d")
-# "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
-_CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
+# A number that orders or points, not one that answers: a list's or a section's number
+# at the start or after a comma („6.3.1 Die Anträge …“, „…, 2. Erfahrungsaustausch“,
+# „(2) Die Förderung“) and a paragraph sign's numbers („§§ 23 und 44 LHO“). A day
+# before its month („bis zum 15. Februar“) is a date, not a list number.
+_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[,;:]))[\s\-–•]*(?:\d+(?:\.\d+)+\.?|\d{1,2}[.)]|\(\d{1,2}\))\s+"
+    rf"(?=[A-ZÄÖÜ])(?!(?:{'|'.join(m.capitalize() for m in MONTH_NAMES)})\b)"
+)
+_PARAGRAPH = re.compile(r"§§?\s*\d+[a-z]?\b(?:\s*(?:,|bis|und|oder)\s*\d+[a-z]?\b)*")
+_JOINING = frozenset({"bis", "und", "oder", "sowie"})
 
 
 def has_figure(text: str, c: Cues | None = None) -> bool:
-    """Whether a passage's sentence states a figure: a digit (not a table's number) or a
-    number word — „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
+    """Whether a passage's sentence states a figure: a number that is not a list's,
+    a section's or a reference's („Nummer 6.3.2“, „Tabelle 3“), or a number word —
+    „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
     c = c or cues()
-    text = _CAPTION_NUMBER.sub("", text)
-    return bool(_DIGIT.search(text)) or any(w in c.number_words for w in words_of(text))
+    words = words_of(_PARAGRAPH.sub(" ", _ENUMERATOR.sub(" ", text)))
+    pointing = -2  # the position of the last number that was a reference's
+    for i, word in enumerate(words):
+        if word in c.number_words:
+            return True
+        if not word[0].isdigit():
+            continue
+        before = words[i - 1] if i else ""
+        if not (
+            c.reference_words.matches_word(before) or (before in _JOINING and pointing == i - 2)
+        ):
+            return True
+        pointing = i
+    return False
 
 
 def states_time(text: str, c: Cues | None = None) -> bool:

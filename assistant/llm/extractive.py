@@ -139,7 +139,12 @@ class ExtractiveGenerator:
             return []
         weights = self.term_weights(terms)
         candidates = self._candidates(question, passages, weights)
+        # Whether the passages speak to the question at all is judged on every unit; the
+        # form asked for (a figure, a date) then narrows which of them answer it.
         if not candidates or _best_coverage(candidates) < self.settings.min_term_coverage:
+            return []
+        candidates = self._in_asked_form(question, candidates)
+        if not candidates:
             return []
         chosen = self._choose(candidates, limit, weights)
         return self._cover_parts(chosen, candidates, list(question.parts), limit)
@@ -194,6 +199,13 @@ class ExtractiveGenerator:
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
                 )
+        found.sort(key=lambda c: (-c.score, c.passage, c.position))
+        return found
+
+    def _in_asked_form(
+        self, question: QuestionAnalysis, found: list[_Candidate]
+    ) -> list[_Candidate]:
+        """The units in the form the question asks for, best first."""
         if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if has_figure(c.text)]
@@ -204,7 +216,6 @@ class ExtractiveGenerator:
             enough = max(self.settings.min_term_coverage, _TIMED_SHARE * _best_coverage(found))
             if timed and _best_coverage(timed) >= enough:
                 found = timed
-        found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
     def _choose(

@@ -55,9 +55,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by its label."""
-    from playwright.sync_api import expect
-
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
 
     box = page.get_by_role("combobox", name=label).first
     choice = page.get_by_role("option", name=re.compile(f"^{re.escape(option)}")).first
