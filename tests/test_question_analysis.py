@@ -193,3 +193,14 @@ def test_month_and_year_written_with_a_slash_state_a_time() -> None:
 )
 def test_a_figure_is_a_number_that_neither_orders_nor_points(text: str, figure: bool) -> None:
     assert has_figure(text) is figure
+
+
+def test_a_keyword_query_asks_for_a_value_like_a_question_does() -> None:
+    keyword = analyse_question("Menschen mit Migrationshintergrund im Stadtteil Chorweiler 2012?")
+    assert keyword.value_words
+    # A question word or an opening verb makes it a question, which needs its own cue.
+    assert not analyse_question("Was weiß man über Menschen im Stadtteil Chorweiler?").value_words
+    assert not analyse_question(
+        "Gibt es Angebote für Menschen im Stadtteil Chorweiler?"
+    ).value_words
+    assert analyse_question("Ist die Quote im Stadtteil Chorweiler gestiegen?").yes_no

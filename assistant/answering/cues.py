@@ -107,6 +107,9 @@ class Cues:
     time_units: CueList
     count: CueList
     value_words: CueList
+    question_words: CueList
+    verb_start: CueList
+    yes_no_start: CueList
     definition_start: CueList
     method_start: CueList
     method_verbs: CueList

@@ -184,14 +184,23 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         which_areas=_which_areas(words, c),
         how_many_areas=_how_many_areas(words, c),
         single_area=single_area,
-        yes_no=words[:1] in (("ist",), ("sind",), ("gilt",), ("gelten",), ("zählt",), ("zählen",)),
-        value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
+        yes_no=c.yes_no_start.starts(words[:1]),
+        value_words=c.value_words.in_words(words) or _keywords_only(text, words, c),
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
         clauses=tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c)),
         place_words=place_words(text, c),
     )
+
+
+def _keywords_only(text: str, words: Sequence[str], c: Cues) -> bool:
+    """Whether the question is a planner's keyword query („SGB-II-Quote Nordviertel 2023?“,
+    „Menschen mit Migrationshintergrund im Stadtteil Chorweiler 2012?“): short, or with no
+    question word and no verb to open it."""
+    if len(text.split()) <= _SHORT_QUESTION:
+        return True
+    return not c.question_words.in_words(words) and not c.verb_start.starts(words)
 
 
 # -- words the question is about ------------------------------------------------------------
