@@ -14,11 +14,11 @@ import pytest
 from assistant.backup import BackupError, backup, restore
 from assistant.config import Settings
 from assistant.db import engine_for
+from assistant.drafting.service import DraftingService
 from assistant.index.vector_store import COLLECTION_PREFIX, make_client
 from assistant.services import Services
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.session import WorkspaceSession
 from tests.server_env import (
     fresh_database,
     on_chroma_server,
@@ -78,7 +78,7 @@ def test_backup_and_restore_with_postgres_and_chroma_server(
     assert len(before) == len(ASKED) > 10
     lina = Accounts(engine_for(target)).authenticate("lina", PASSWORD)
     assert lina.role_in(LINDENFELD.workspace) is Role.BEARBEITUNG
-    [draft] = WorkspaceSession(again, lina).list_drafts()
+    [draft] = DraftingService(again, guard=again.policy(lina)).drafts()
     assert json.dumps(draft.title) == '"IHK Hafenviertel"'
     again.close()
 
