@@ -281,3 +281,15 @@ def test_list_and_section_numbers_do_not_answer_a_figure_question() -> None:
     )
     first = answer.splitlines()[0]
     assert first.startswith("Der Zuschuss für den Träger wird in Höhe von 95 Prozent")
+
+
+def test_a_word_said_shorter_or_longer_counts_for_the_question_term() -> None:
+    # „Verstetigungskonzept“ is said as „Verstetigung“; the other sentence shares only the
+    # Quartier with the question.
+    text = (
+        "Ein Konzept der Gemeinde beschreibt die Ziele im Quartier.\n\n"
+        "Zur Verstetigung legt die Gemeinde dar, welche Angebote im Quartier nach dem Ende "
+        "der Förderung bleiben."
+    )
+    answer = _answer("Was gehört im Quartier in ein Verstetigungskonzept?", passage(1, text))
+    assert answer.splitlines()[0].startswith("Zur Verstetigung legt die Gemeinde dar")
