@@ -145,7 +145,7 @@ def insert_after(
     return unique
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A numbered source `[n]` of an answer and the passage that backs it."""
 
@@ -184,8 +184,12 @@ class VerifiedSentence:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
+    """A checked answer, built once by the answer pipeline and never changed afterwards:
+    a later stage (length limit, thread bookkeeping, table rows for cells) makes a new
+    one with `dataclasses.replace`, so an answer already shown or stored stays as it was."""
+
     question: str  # the standalone question that was answered (after follow-up rewriting)
     text: str
     mode: str  # generation backend that produced the text, e.g. "extractive"

@@ -20,6 +20,8 @@ from assistant.models import Answer
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
+from assistant.workspace.access import Principal
+from assistant.workspace.policy import Policy
 
 if TYPE_CHECKING:
     from assistant.documents.ingestion import IngestPipeline
@@ -43,6 +45,11 @@ class Services:
         if "embedder" in self.__dict__:
             other.__dict__["embedder"] = self.embedder
         return other
+
+    def policy(self, user: Principal) -> Policy:
+        """What `user` may do in this workspace; pass it as `guard` to the services
+        (`PermissionDenied` when the person has no role here)."""
+        return Policy(engine_for(self.settings), self.settings.workspace, user)
 
     @cached_property
     def knowledge_bases(self) -> list[str]:
@@ -165,24 +172,23 @@ class Services:
         """Cell citations of this workspace's tables shown as their whole rows with the
         header (as the document index holds them); `read_first`: those rows lead the
         passages to read."""
+        workspace = self.settings.workspace
+        citations = []
+        rows = []
         for citation in answer.citations:
             if citation.ref.workspace:
-                continue  # found by the search (a report sentence of a fact sheet)
+                citations.append(citation)  # found by the search (a fact sheet's sentence)
+                continue
             # Computed from this workspace's tables only; the citation says so.
-            citation.ref = replace(citation.ref, workspace=self.settings.workspace)
+            ref = replace(citation.ref, workspace=workspace)
             # Cite the whole row with its header, as the document index holds it.
-            ref = citation.ref
-            if ref.row is None:
-                continue
-            row = self.index.catalog.table_row(
-                self.settings.workspace, ref.doc_id, ref.sheet, ref.row
-            )
-            if row is None:
-                continue
-            citation.text = row.text
-            if read_first:
-                answer.retrieved.append(to_retrieved(row, 1.0, self.settings.workspace))
-        return answer
+            row = None
+            if ref.row is not None:
+                row = self.index.catalog.table_row(workspace, ref.doc_id, ref.sheet, ref.row)
+            citations.append(replace(citation, ref=ref, text=row.text if row else citation.text))
+            if row is not None and read_first:
+                rows.append(to_retrieved(row, 1.0, workspace))
+        return replace(answer, citations=citations, retrieved=[*answer.retrieved, *rows])
 
     def close(self) -> None:
         if "index" in self.__dict__:

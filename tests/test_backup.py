@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.documents.uploads import ingest_upload, upload_dir
+from assistant.drafting.service import DraftingService
 from assistant.operations.backup import BackupError, backup, restore
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
@@ -17,7 +18,6 @@ from assistant.services import Services
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.audit import AuditLog
-from assistant.workspace.session import WorkspaceSession
 from assistant.workspace.workspaces import Workspaces
 from tests.workspace_corpus import (
     LINDENFELD,
@@ -54,20 +54,26 @@ def populate(settings: Settings, folder: Path) -> Services:
     workspaces.grant(ROOT, "lina", "wissensbasis", Role.BEARBEITUNG)
     base = with_shared_embedder(Services(settings))
     lina = Accounts(engine).authenticate("lina", PASSWORD)
-    knowledge = WorkspaceSession(base.for_workspace("wissensbasis"), lina)
+    knowledge = base.for_workspace("wissensbasis")
     for path in write_knowledge_base(folder / "kb"):
-        knowledge.ingest_file(path)
+        knowledge.pipeline.ingest_file(path, guard=knowledge.policy(lina))
     services = base.for_workspace(LINDENFELD.workspace)
-    session = WorkspaceSession(services, lina)
+    policy = services.policy(lina)
     for path in write_town(folder / "town", LINDENFELD)[1:]:
-        session.ingest_file(path)
+        services.pipeline.ingest_file(path, guard=policy)
     table = write_town(folder / "upload", LINDENFELD)[0]
-    assert session.upload(table.name, table.read_bytes()).doc_id  # the CSV as an upload
-    thread = session.threads.create(lina, "Gesichert")
-    session.ask("Wie hoch ist die Kinderarmut im Hafenviertel?", thread_id=thread.id)
-    draft = session.create_draft("Hafenviertel", "ihk_allgemein", "IHK Hafenviertel")
-    session.edit_section(draft.id, "ausgangslage", "Ausgangslage im Hafenviertel.")
-    knowledge.services.close()
+    # The CSV as an upload.
+    uploaded = ingest_upload(
+        services.settings, services.pipeline, table.name, table.read_bytes(), guard=policy
+    )
+    assert uploaded.doc_id
+    thread = policy.threads().create(lina, "Gesichert")
+    question = "Wie hoch ist die Kinderarmut im Hafenviertel?"
+    services.answers.ask(question, thread_id=thread.id, guard=policy)
+    drafting = DraftingService(services, guard=policy)
+    draft = drafting.create_draft("Hafenviertel", "ihk_allgemein", "IHK Hafenviertel")
+    drafting.edit_section(draft.id, "ausgangslage", "Ausgangslage im Hafenviertel.")
+    knowledge.close()
     return services
 
 
@@ -99,10 +105,11 @@ def test_restore_into_an_empty_directory_reproduces_answers(
     engine = engine_for(target)
     lina = Accounts(engine).authenticate("lina", PASSWORD)
     assert lina.role_in(LINDENFELD.workspace) is Role.BEARBEITUNG
-    session = WorkspaceSession(again, lina)
-    assert [t.title for t in session.threads.visible(lina)] == ["Gesichert"]
-    [draft] = session.list_drafts()
-    assert session.sections(draft.id)["ausgangslage"].text == "Ausgangslage im Hafenviertel."
+    policy = again.policy(lina)
+    assert [t.title for t in policy.threads().visible(lina)] == ["Gesichert"]
+    drafting = DraftingService(again, guard=policy)
+    [draft] = drafting.drafts()
+    assert drafting.sections(draft.id)["ausgangslage"].text == "Ausgangslage im Hafenviertel."
     assert {"upload", "draft_edit"} <= {e.action for e in AuditLog(engine).entries()}
     upload = upload_dir(target) / "Indikatoren_Lindenfeld_2021-2023.csv"
     assert upload.read_bytes() == (tmp_path / "files" / "upload" / upload.name).read_bytes()

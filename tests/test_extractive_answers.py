@@ -263,3 +263,33 @@ def test_a_sentence_referring_back_is_about_the_words_of_the_sentence_before() -
     )
     assert answer.count("eingerichtet werden") == 1
     assert "Gesamtetat" not in answer
+
+
+def test_list_and_section_numbers_do_not_answer_a_figure_question() -> None:
+    # The enumerated list matches the question best but states no amount; the sentence
+    # with the rate matches less. Whether the passage speaks to the question is judged on
+    # both, the figure then decides which one answers.
+    text = (
+        "Gegenstand ist der Betrieb einer Servicestelle für Gemeinwesenarbeit: 1. Vernetzung "
+        "der Programmstädte und Träger, 2. Erfahrungsaustausch der Träger, 3. Fachveranstaltungen "
+        "zur Gemeinwesenarbeit nach Nummer 5.2 der Richtlinie.\n\n"
+        "Der Zuschuss für den Träger wird in Höhe von 95 Prozent gewährt."
+    )
+    answer = _answer(
+        "Mit welchem Zuschuss kann der Träger einer Servicestelle für Gemeinwesenarbeit rechnen?",
+        passage(1, text),
+    )
+    first = answer.splitlines()[0]
+    assert first.startswith("Der Zuschuss für den Träger wird in Höhe von 95 Prozent")
+
+
+def test_a_word_said_shorter_or_longer_counts_for_the_question_term() -> None:
+    # „Verstetigungskonzept“ is said as „Verstetigung“; the other sentence shares only the
+    # Quartier with the question.
+    text = (
+        "Ein Konzept der Gemeinde beschreibt die Ziele im Quartier.\n\n"
+        "Zur Verstetigung legt die Gemeinde dar, welche Angebote im Quartier nach dem Ende "
+        "der Förderung bleiben."
+    )
+    answer = _answer("Was gehört im Quartier in ein Verstetigungskonzept?", passage(1, text))
+    assert answer.splitlines()[0].startswith("Zur Verstetigung legt die Gemeinde dar")

@@ -310,3 +310,35 @@ def test_an_age_group_in_words_names_the_column_in_digits() -> None:
     ]
     question = "In welchem Kreis ist die Betreuungsquote bei den unter Dreijährigen am niedrigsten?"
     assert match_indicator(question, definitions).key == "quote_u3"
+
+
+def test_a_long_table_answers_by_its_variants(tmp_path: Path) -> None:
+    """An Indikatorenatlas export: the question names the group („Langzeitarbeitslose“
+    inside one compound), the variant for all („– gesamt“) is the one meant when the
+    question names none, and a column of the variants' shared denominator is no rival."""
+    from tests.test_indicators_tables import MEASURES
+
+    households = "INDIKATOR_BEZEICHNUNG;INDIKATOR_AUSPRAEGUNG;INDIKATOR_WERT;JAHR;NAME\n" + "".join(
+        f"Haushalte mit Kindern;Haushalte mit Kindern - {variant};{value};2015;{name}\n"
+        for name, shares in (
+            ("01 Altstadt - Lehel", ("12,1", "60,2")),
+            ("10 Moosach", ("21,4", "55,0")),
+            ("15 Trudering - Riem", ("26,29", "48,3")),
+        )
+        for variant, value in zip(("gesamt", "gemischt"), shares, strict=True)
+    )
+    store = IndicatorStore(f"sqlite:///{tmp_path / 'indikatoren.sqlite3'}")
+    for name, text in (("arbeitslose.csv", MEASURES), ("haushalte.csv", households)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        store.add_table(name, name, tmp_path / name)
+
+    def ask(question: str) -> str:
+        answer = answer_indicator_question(analyse_question(question), store)
+        assert answer is not None, question
+        return answer.text
+
+    assert "38,56" in ask(
+        "Wie hoch war 2015 der Anteil der Langzeitarbeitslosen an allen Arbeitslosen in Moosach?"
+    )
+    ranking = ask("Welcher Stadtbezirk hatte 2015 den höchsten Anteil an Haushalten mit Kindern?")
+    assert "Trudering - Riem" in ranking and "26,29" in ranking

@@ -161,3 +161,42 @@ def test_area_column_can_be_named(tmp_path: Path) -> None:
     assert "Nordviertel" in set(frame["area_name"])
     with pytest.raises(IngestError, match="Gebietsspalte"):
         read_table(tmp_path / "m.xlsx", area_column="Gibtsnicht")
+
+
+# An Indikatorenatlas export: text columns name each row's indicator, several columns hold
+# its figures, a column names the figure beside the value, another repeats the area's number.
+MEASURES = (
+    '"INDIKATOR_GRUPPE","INDIKATOR_BEZEICHNUNG","INDIKATOR_AUSPRAEGUNG","INDIKATOR_WERT",'
+    '"BASISWERT_1","BASISWERT_2","NAME_BASISWERT1","NAME_BASISWERT2","JAHR","NUMMER","NAME"\n'
+    '"Arbeitsmarkt","Arbeitslose","Langzeit","38.56","612","1587","Langzeitarbeitslose",'
+    '"alle Arbeitslosen","2015","10","10 Moosach"\n'
+    '"Arbeitsmarkt","Arbeitslose","Frauen","45.1","716","1587","weibliche Arbeitslose",'
+    '"alle Arbeitslosen","2015","10","10 Moosach"\n'
+    '"Arbeitsmarkt","Arbeitslose","Langzeit","15.98","90","563","Langzeitarbeitslose",'
+    '"alle Arbeitslosen","2015","1","01 Altstadt - Lehel"\n'
+    '"Arbeitsmarkt","Arbeitslose","Frauen","47.2","266","563","weibliche Arbeitslose",'
+    '"alle Arbeitslosen","2015","1","01 Altstadt - Lehel"\n'
+    '"Arbeitsmarkt","Arbeitslose","Langzeit","21.3","1210","5680","Langzeitarbeitslose",'
+    '"alle Arbeitslosen","2015","2","02 Ludwigsvorstadt - Isarvorstadt"\n'
+    '"Arbeitsmarkt","Arbeitslose","Frauen","44.0","2499","5680","weibliche Arbeitslose",'
+    '"alle Arbeitslosen","2015","2","02 Ludwigsvorstadt - Isarvorstadt"\n'
+)
+
+
+def test_a_long_table_with_several_figure_columns_names_each_figure(tmp_path: Path) -> None:
+    path = tmp_path / "Arbeitslose_Stadtbezirke.csv"
+    path.write_text(MEASURES, encoding="utf-8")
+    records = read_table(path).records
+    labels = {str(r["label"]) for r in records}
+    assert labels == {
+        "Arbeitsmarkt – Arbeitslose – Langzeit",
+        "Arbeitsmarkt – Arbeitslose – Frauen",
+        "Langzeitarbeitslose",
+        "weibliche Arbeitslose",
+        "alle Arbeitslosen",
+    }
+    moosach = {r["label"]: r["value"] for r in records if r["area_code"] == "10"}
+    assert moosach["Arbeitsmarkt – Arbeitslose – Langzeit"] == pytest.approx(38.56)
+    assert moosach["Langzeitarbeitslose"] == 612
+    # The denominator shared by both variants' rows is one value, not two.
+    assert sum(1 for r in records if r["label"] == "alle Arbeitslosen") == 3

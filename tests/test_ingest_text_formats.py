@@ -77,6 +77,20 @@ def test_markdown_pipe_table_and_underlined_heading(tmp_path: Path) -> None:
     assert last.heading_path == ("1 Ziel des Programms", "Fristen")
 
 
+def test_markdown_footnotes_leave_no_marks(tmp_path: Path) -> None:
+    path = tmp_path / "bericht.md"
+    path.write_text(
+        "# Zeit für Familie\n\nDie Differenz liegt bei sieben Prozentpunkten "
+        "(97 gegenüber 90 Prozent).[^3]\n\n[^3]: Quelle: Bildungsbericht 2016.\n",
+        encoding="utf-8",
+    )
+    texts = [b.text for b in load_file(path).blocks if b.kind is BlockKind.PARAGRAPH]
+    assert texts == [
+        "Die Differenz liegt bei sieben Prozentpunkten (97 gegenüber 90 Prozent).",
+        "Quelle: Bildungsbericht 2016.",
+    ]
+
+
 def test_text_file_in_cp1252(tmp_path: Path) -> None:
     text = (
         "1 Ausgangslage\n\nDie Sozial-\nplanung im Süden\nbeginnt 2025.\n\n"

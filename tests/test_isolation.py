@@ -19,16 +19,19 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.conversation import ThreadNotFound
+from assistant.documents.document_actions import delete_document, reindex_document
+from assistant.documents.uploads import ingest_upload
+from assistant.drafting.service import DraftingService
 from assistant.drafting.store import DraftNotFound, DraftStore
 from assistant.models import Answer
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace import audit
-from assistant.workspace.access import PermissionDenied, Principal, Role
+from assistant.workspace.access import Action, PermissionDenied, Principal, Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.audit import AuditLog
-from assistant.workspace.session import WorkspaceSession
+from assistant.workspace.policy import Policy
 from assistant.workspace.workspaces import Workspaces
 from tests.workspace_corpus import (
     AREAS,
@@ -52,8 +55,10 @@ DRAFT_AREAS = ("Hafenviertel", "Nordviertel")
 class Town_:
     town: Town
     other: Town
-    session: WorkspaceSession
-    reader: WorkspaceSession
+    services: Services
+    editor: Policy
+    reader: Policy
+    drafting: DraftingService  # the editor's
     allowed: dict[str, set[str]]  # workspace -> chunk ids it may return
     sources: set[str]  # file names it may cite
 
@@ -102,33 +107,32 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Town_]
             accounts.create_user(ROOT, name, PASSWORD)
             workspaces.grant(ROOT, name, workspace, role)
 
-        kb_session = WorkspaceSession(
-            base.for_workspace(KB), accounts.authenticate("kim", PASSWORD)
-        )
+        kb = base.for_workspace(KB)
+        kim = kb.policy(accounts.authenticate("kim", PASSWORD))
         for path in write_knowledge_base(root / "files" / KB):
-            assert kb_session.ingest_file(path).doc_id
+            assert kb.pipeline.ingest_file(path, guard=kim).doc_id
         towns = {}
         for town, other, editor, reader in (
             (LINDENFELD, BRAKENAU, "lina", "leo"),
             (BRAKENAU, LINDENFELD, "bruno", "berta"),
         ):
             services = base.for_workspace(town.workspace)
-            session = WorkspaceSession(services, accounts.authenticate(editor, PASSWORD))
+            policy = services.policy(accounts.authenticate(editor, PASSWORD))
             for path in write_town(root / "files" / town.workspace, town):
-                result = session.ingest_file(path)
+                result = services.pipeline.ingest_file(path, guard=policy)
                 assert result.doc_id, result.message
             searched = [town.workspace, *services.knowledge_bases]
             allowed = {ws: services.index.catalog.chunk_ids(ws) for ws in searched}
             sources = {d.source for ws in searched for d in services.index.view(ws).documents()}
-            reader_session = WorkspaceSession(
-                base.for_workspace(town.workspace), accounts.authenticate(reader, PASSWORD)
+            reading = services.policy(accounts.authenticate(reader, PASSWORD))
+            drafting = DraftingService(services, guard=policy)
+            towns[town.workspace] = Town_(
+                town, other, services, policy, reading, drafting, allowed, sources
             )
-            towns[town.workspace] = Town_(town, other, session, reader_session, allowed, sources)
         yield towns
         for item in towns.values():
-            item.session.services.close()
-            item.reader.services.close()
-        kb_session.services.close()
+            item.services.close()
+        kb.close()
         base.close()
 
 
@@ -176,13 +180,13 @@ def leaks_in_answer(item: Town_, question: str, answer: Answer) -> list[str]:
 def test_questions_never_cross_workspaces(world: dict[str, Town_], workspace: str) -> None:
     item = world[workspace]
     tally = TALLY.setdefault(workspace, Tally())
-    thread = item.session.threads.create(item.session.user, "Isolation")
+    thread = item.editor.threads().create(item.editor.user, "Isolation")
     for question in document_questions():
-        answer = item.session.ask(question, thread_id=thread.id)
+        answer = item.services.answers.ask(question, thread_id=thread.id, guard=item.editor)
         tally.queries += 1
         tally.leaks += leaks_in_answer(item, question, answer)
     for question in indicator_questions():
-        answer = item.session.ask(question)
+        answer = item.services.answers.ask(question, guard=item.editor)
         tally.queries += 1
         tally.indicator_answers += answer.mode == "indicators"
         tally.leaks += leaks_in_answer(item, question, answer)
@@ -194,7 +198,7 @@ def test_questions_never_cross_workspaces(world: dict[str, Town_], workspace: st
     kb_hits = [
         c
         for q in ("Wie hoch ist der Fördersatz?", "Wann endet die Antragsfrist?")
-        for c in item.session.ask(q).retrieved
+        for c in item.services.answers.ask(q, guard=item.editor).retrieved
         if c.metadata["workspace"] == KB
     ]
     assert bool(kb_hits) is (workspace == LINDENFELD.workspace)
@@ -204,9 +208,11 @@ def test_the_leak_check_finds_leaks(world: dict[str, Town_]) -> None:
     """Control: the checker flags the other town's answers as leaks."""
     lindenfeld, brakenau = world[LINDENFELD.workspace], world[BRAKENAU.workspace]
     question = "Wie hoch ist die SGB-II-Quote im Hafenviertel?"
-    foreign = brakenau.session.ask(question)
+    foreign = brakenau.services.answers.ask(question, guard=brakenau.editor)
     assert leaks_in_answer(lindenfeld, question, foreign)
-    identical = brakenau.session.ask("Wie beginnt Beteiligung in der Sozialplanung?")
+    identical = brakenau.services.answers.ask(
+        "Wie beginnt Beteiligung in der Sozialplanung?", guard=brakenau.editor
+    )
     # The byte-identical guideline has the same chunk ids in both towns; its workspace tag
     # is what tells them apart.
     assert any("from 'brakenau'" in leak for leak in leaks_in_answer(lindenfeld, "", identical))
@@ -215,12 +221,12 @@ def test_the_leak_check_finds_leaks(world: dict[str, Town_]) -> None:
 @pytest.mark.parametrize("workspace", [LINDENFELD.workspace, BRAKENAU.workspace])
 def test_drafts_never_cross_workspaces(world: dict[str, Town_], workspace: str) -> None:
     item = world[workspace]
-    session = item.session
+    drafting = item.drafting
     tally = TALLY.setdefault(workspace, Tally())
     for area in DRAFT_AREAS:
-        draft = session.create_draft(area, "ihk_allgemein", f"IHK {area} {item.town.name}")
+        draft = drafting.create_draft(area, "ihk_allgemein", f"IHK {area} {item.town.name}")
         for section_id in DRAFT_SECTIONS:
-            written = session.generate_section(draft.id, section_id)
+            written = drafting.generate_section(draft.id, section_id)
             tally.sections += 1
             for source in written.sources:
                 cited = source.ref.source if source.ref else ""
@@ -233,43 +239,49 @@ def test_drafts_never_cross_workspaces(world: dict[str, Town_], workspace: str) 
                 for p in _foreign_figures(item.other)
                 if p.search(written.text)
             ]
-        assert item.town.name in session.drafting.document(draft.id).title
+        assert item.town.name in drafting.document(draft.id).title
     assert tally.leaks == []
     # Drafts, sections and their history are invisible from the other workspace.
     other = world[item.other.workspace]
-    mine = {d.id for d in session.list_drafts()}
-    assert mine and not mine & {d.id for d in other.session.list_drafts()}
-    theirs = DraftStore(other.session.engine, other.session.workspace)
+    mine = {d.id for d in drafting.drafts()}
+    assert mine and not mine & {d.id for d in other.drafting.drafts()}
+    theirs = DraftStore(other.editor.engine, other.editor.workspace)
     for draft_id in mine:
         with pytest.raises(DraftNotFound):
             theirs.get(draft_id)
         with pytest.raises(DraftNotFound):
-            other.session.sections(draft_id)
+            other.drafting.sections(draft_id)
         with pytest.raises(DraftNotFound):
-            other.session.history.versions(other.session.user, draft_id, DRAFT_SECTIONS[0])
+            other.drafting.history.versions(other.editor.user, draft_id, DRAFT_SECTIONS[0])
         with pytest.raises(DraftNotFound):
-            other.session.restore_version(draft_id, DRAFT_SECTIONS[0], 1)
+            other.drafting.restore_version(draft_id, DRAFT_SECTIONS[0], 1)
         with pytest.raises(DraftNotFound):
-            other.session.edit_section(draft_id, DRAFT_SECTIONS[0], "fremd")
-        assert other.session.comments.comments(other.session.user, str(draft_id)) == []
+            other.drafting.edit_section(draft_id, DRAFT_SECTIONS[0], "fremd")
+        assert other.drafting.comments.comments(other.editor.user, str(draft_id)) == []
 
 
 def test_readers_cannot_write_and_every_refusal_is_logged(world: dict[str, Town_]) -> None:
     item = world[LINDENFELD.workspace]
-    reader = item.reader
-    documents = item.session.documents()
-    draft = item.session.create_draft("Altstadt", "ihk_allgemein", "IHK Altstadt")
-    item.session.edit_section(draft.id, "ausgangslage", "Text der Bearbeitung.")
+    reader, services = item.reader, item.services
+    reading = DraftingService(services, guard=reader)
+    documents = services.index.documents()
+    draft = item.drafting.create_draft("Altstadt", "ihk_allgemein", "IHK Altstadt")
+    item.drafting.edit_section(draft.id, "ausgangslage", "Text der Bearbeitung.")
+    settings, pipeline, doc_id = services.settings, services.pipeline, documents[0].doc_id
     attempts = {
-        "upload": lambda: reader.upload("neu.md", b"# Neu\n\nInhalt"),
-        "ingest": lambda: reader.ingest_file(Path(__file__)),
-        "delete": lambda: reader.delete_document(documents[0].doc_id),
-        "reindex": lambda: reader.reindex_document(documents[0].doc_id),
-        "create_draft": lambda: reader.create_draft("Altstadt", "ihk_allgemein", "X"),
-        "edit_section": lambda: reader.edit_section(draft.id, "ausgangslage", "geändert"),
-        "restore": lambda: reader.restore_version(draft.id, "ausgangslage", 1),
-        "delete_draft": lambda: reader.delete_draft(draft.id),
-        "grant": lambda: reader.grant("leo", Role.ADMIN),
+        "upload": lambda: ingest_upload(settings, pipeline, "neu.md", b"# N", guard=reader),
+        "ingest": lambda: pipeline.ingest_file(Path(__file__), guard=reader),
+        "delete": lambda: delete_document(settings, pipeline, doc_id, guard=reader),
+        "reindex": lambda: reindex_document(
+            settings, services.index, pipeline, doc_id, guard=reader
+        ),
+        "create_draft": lambda: reading.create_draft("Altstadt", "ihk_allgemein", "X"),
+        "edit_section": lambda: reading.edit_section(draft.id, "ausgangslage", "geändert"),
+        "restore": lambda: reading.restore_version(draft.id, "ausgangslage", 1),
+        "delete_draft": lambda: reading.delete_draft(draft.id),
+        "grant": lambda: Workspaces(reader.engine).grant(
+            reader.user, "leo", reader.workspace, Role.ADMIN
+        ),
         "audit_log": lambda: reader.audit_entries(),
     }
     for name, attempt in attempts.items():
@@ -277,49 +289,56 @@ def test_readers_cannot_write_and_every_refusal_is_logged(world: dict[str, Town_
             attempt()
         assert "Keine Berechtigung" in refused.value.message, name
     # Nothing changed, and each attempt is in the log.
-    assert [d.doc_id for d in item.session.documents()] == [d.doc_id for d in documents]
-    assert item.session.sections(draft.id)["ausgangslage"].text == "Text der Bearbeitung."
+    assert [d.doc_id for d in services.index.documents()] == [d.doc_id for d in documents]
+    assert item.drafting.sections(draft.id)["ausgangslage"].text == "Text der Bearbeitung."
     denied = AuditLog(reader.engine).entries(LINDENFELD.workspace, actor="leo", action=audit.DENIED)
     assert len(denied) >= len(attempts)
     # Readers still read, comment and export.
-    assert reader.ask("Wie hoch ist die SGB-II-Quote im Hafenviertel?").found
-    reader.comments.add(reader.user, str(draft.id), "ausgangslage", "Bitte Zahlen prüfen @lina")
-    assert reader.export("kennzahlen.csv", lambda: "ok") == "ok"
+    question = "Wie hoch ist die SGB-II-Quote im Hafenviertel?"
+    assert services.answers.ask(question, guard=reader).found
+    reading.comments.add(reader.user, str(draft.id), "ausgangslage", "Bitte Zahlen prüfen @lina")
+    with reader.audited(Action.EXPORT, "kennzahlen.csv"):
+        pass
 
 
 def test_no_one_enters_another_workspace(world: dict[str, Town_]) -> None:
     lindenfeld, brakenau = world[LINDENFELD.workspace], world[BRAKENAU.workspace]
-    intruder = lindenfeld.session.user
+    intruder = lindenfeld.editor.user
     with pytest.raises(PermissionDenied, match="gehört nicht zum Arbeitsbereich"):
-        WorkspaceSession(brakenau.session.services, intruder)
+        brakenau.services.policy(intruder)
     # Forged principals are re-checked against the database on every action.
     forged = Principal(intruder.id, intruder.username, roles={BRAKENAU.workspace: Role.ADMIN})
-    session = WorkspaceSession.__new__(WorkspaceSession)
-    session.__dict__.update(brakenau.session.__dict__)
-    session._user = forged
+    policy = Policy.__new__(Policy)
+    policy.__dict__.update(brakenau.editor.__dict__)
+    policy._user = forged
+    services = brakenau.services
     with pytest.raises(PermissionDenied):
-        session.upload("x.md", b"# X")
+        ingest_upload(services.settings, services.pipeline, "x.md", b"# X", guard=policy)
     # Threads of one town are unknown in the other.
-    thread = lindenfeld.session.threads.create(lindenfeld.session.user, "Nur Lindenfeld")
+    thread = lindenfeld.editor.threads().create(lindenfeld.editor.user, "Nur Lindenfeld")
     with pytest.raises(ThreadNotFound):
-        brakenau.session.ask("Und im Nordviertel?", thread_id=thread.id)
-    private = lindenfeld.session.threads.create(lindenfeld.session.user, "Privat", private=True)
+        services.answers.ask("Und im Nordviertel?", thread_id=thread.id, guard=brakenau.editor)
+    private = lindenfeld.editor.threads().create(lindenfeld.editor.user, "Privat", private=True)
     with pytest.raises(ThreadNotFound):
-        lindenfeld.reader.ask("Wie hoch ist die Kinderarmut?", thread_id=private.id)
+        lindenfeld.services.answers.ask(
+            "Wie hoch ist die Kinderarmut?", thread_id=private.id, guard=lindenfeld.reader
+        )
 
 
 def test_audit_log_records_each_action(world: dict[str, Town_]) -> None:
     item = world[BRAKENAU.workspace]
-    session = item.session
-    path = Path(session.services.settings.data_dir).parent / "zusatz.md"
+    policy, services = item.editor, item.services
+    path = Path(services.settings.data_dir).parent / "zusatz.md"
     path.write_text("# Zusatz\n\nEin Zusatzdokument für das Protokoll.", encoding="utf-8")
-    uploaded = session.ingest_file(path)
-    session.export("entwurf.docx", lambda: None, format="docx")
-    assert session.delete_document(uploaded.doc_id)
+    uploaded = services.pipeline.ingest_file(path, guard=policy)
+    with policy.audited(Action.EXPORT, "entwurf.docx", format="docx"):
+        pass
+    assert delete_document(services.settings, services.pipeline, uploaded.doc_id, guard=policy)
+    workspaces = Workspaces(policy.engine)
     with pytest.raises(PermissionDenied):
-        session.grant("berta", Role.BEARBEITUNG)  # editors do not manage roles
-    Workspaces(session.engine).grant(ROOT, "berta", BRAKENAU.workspace, Role.LESEN)
-    entries = AuditLog(session.engine).entries(BRAKENAU.workspace, limit=5000)
+        workspaces.grant(policy.user, "berta", BRAKENAU.workspace, Role.BEARBEITUNG)
+    workspaces.grant(ROOT, "berta", BRAKENAU.workspace, Role.LESEN)
+    entries = AuditLog(policy.engine).entries(BRAKENAU.workspace, limit=5000)
     seen = {(e.actor, e.action, e.target) for e in entries}
     assert ("bruno", audit.UPLOAD, "zusatz.md") in seen
     assert ("bruno", audit.EXPORT, "entwurf.docx") in seen
@@ -327,7 +346,7 @@ def test_audit_log_records_each_action(world: dict[str, Town_]) -> None:
     assert ("bruno", audit.DENIED, "berta") in seen  # editors cannot grant roles
     assert ("cli:test", audit.ROLE_GRANT, "berta") in seen
     assert any(e.action == audit.DRAFT_EDIT and e.actor == "bruno" for e in entries)
-    logins = AuditLog(session.engine).entries(actor="bruno", action=audit.LOGIN)
+    logins = AuditLog(policy.engine).entries(actor="bruno", action=audit.LOGIN)
     assert logins and all(e.at is not None for e in entries)
     # Lindenfeld's people appear in Brakenau's log only with refused attempts to get in.
     assert {e.action for e in entries if e.actor in ("lina", "leo")} <= {audit.DENIED}

@@ -9,6 +9,7 @@ from assistant.language.question import (
     Role,
     analyse_question,
     document_terms,
+    has_figure,
     limit_figures,
     states_time,
 )
@@ -173,3 +174,33 @@ def test_month_and_year_written_with_a_slash_state_a_time() -> None:
 
     assert states_time("Neubau Kita „Am Hafenbecken“ | Hafenviertel | 40 | 50 | 08/2026")
     assert not states_time("Verhältnis 3/4 der Plätze; Drucksache 12/345")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Der Zuschuss beträgt 95 Prozent.", True),
+        ("6.3.1 Die Anträge sollen bis zum 15. Februar eingereicht werden.", True),
+        ("höchstens zwei Wochen", True),
+        ("nach Nummer 5 gilt er für Kinder bis 3 Jahre", True),
+        ("12.1 Die Bewilligungsbehörde prüft die Anträge.", False),
+        ("Vernetzung der Städte, 2. Erfahrungsaustausch, 3. Auswertung", False),
+        ("(2) Die Förderung wird gewährt.", False),
+        ("nach den Nummern 5.2.2 bis 5.2.4 auf Einzelantrag", False),
+        ("nach §§ 23 und 44 LHO und § 171g BauGB", False),
+        ("Tabelle 3: Kinder nach Anlage 2", False),
+    ],
+)
+def test_a_figure_is_a_number_that_neither_orders_nor_points(text: str, figure: bool) -> None:
+    assert has_figure(text) is figure
+
+
+def test_a_keyword_query_asks_for_a_value_like_a_question_does() -> None:
+    keyword = analyse_question("Menschen mit Migrationshintergrund im Stadtteil Chorweiler 2012?")
+    assert keyword.value_words
+    # A question word or an opening verb makes it a question, which needs its own cue.
+    assert not analyse_question("Was weiß man über Menschen im Stadtteil Chorweiler?").value_words
+    assert not analyse_question(
+        "Gibt es Angebote für Menschen im Stadtteil Chorweiler?"
+    ).value_words
+    assert analyse_question("Ist die Quote im Stadtteil Chorweiler gestiegen?").yes_no

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.drafting.service import DraftingService
 from assistant.index.vector_store import COLLECTION_PREFIX, make_client
 from assistant.operations.backup import BackupError, backup, restore
 from assistant.platform.config import Settings
@@ -18,7 +19,6 @@ from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.session import WorkspaceSession
 from tests.server_env import (
     fresh_database,
     on_chroma_server,
@@ -78,7 +78,7 @@ def test_backup_and_restore_with_postgres_and_chroma_server(
     assert len(before) == len(ASKED) > 10
     lina = Accounts(engine_for(target)).authenticate("lina", PASSWORD)
     assert lina.role_in(LINDENFELD.workspace) is Role.BEARBEITUNG
-    [draft] = WorkspaceSession(again, lina).list_drafts()
+    [draft] = DraftingService(again, guard=again.policy(lina)).drafts()
     assert json.dumps(draft.title) == '"IHK Hafenviertel"'
     again.close()
 

@@ -21,6 +21,7 @@ from assistant.workspace.accounts import AccountError, Accounts, LoginFailed
 from assistant.workspace.audit import AuditLog
 from assistant.workspace.comments import CommentStore, mentioned_names
 from assistant.workspace.history import SectionHistory, unified_diff, word_diff
+from assistant.workspace.policy import Policy
 from assistant.workspace.threads import ThreadAccessStore
 from assistant.workspace.workspaces import WorkspaceError, Workspaces
 
@@ -254,11 +255,12 @@ def draft_history_diff_restore(settings: Settings) -> None:
     anna, ben = accounts.principal("anna"), accounts.principal("ben")
     store = DraftStore(engine, "stadt-a")
     history = SectionHistory(engine, "stadt-a")
+    by_anna, by_ben = Policy(engine, "stadt-a", anna), Policy(engine, "stadt-a", ben)
     draft = store.create("Hafenviertel", "ihk", "IHK Hafenviertel")
     store.save_generated(draft.id, "ziele", "Die Kinderarmut liegt bei 20 % [1].", [])
-    history.record_edit(anna, draft.id, "ziele", origin="generated")
+    history.record_edit(by_anna, draft.id, "ziele", origin="generated")
     store.save_hand_edit(draft.id, "ziele", "Die Kinderarmut liegt bei 21,4 % [1].")
-    history.record_edit(anna, draft.id, "ziele", origin="hand")
+    history.record_edit(by_anna, draft.id, "ziele", origin="hand")
 
     versions = history.versions(ben, draft.id, "ziele")
     assert [(v.version, v.author) for v in versions] == [(1, "anna"), (2, "anna")]
@@ -270,8 +272,8 @@ def draft_history_diff_restore(settings: Settings) -> None:
     assert word_diff("a b", "a b") == [word_diff("a b", "a b")[0]]
 
     with pytest.raises(PermissionDenied):
-        history.restore(ben, draft.id, "ziele", 1)  # readers cannot edit drafts
-    restored = history.restore(anna, draft.id, "ziele", 1)
+        history.restore(by_ben, draft.id, "ziele", 1)  # readers cannot edit drafts
+    restored = history.restore(by_anna, draft.id, "ziele", 1)
     assert restored.text == versions[0].text and restored.origin == "hand"
     after = history.versions(anna, draft.id, "ziele")
     assert [v.version for v in after] == [1, 2, 3]
@@ -283,7 +285,7 @@ def draft_history_diff_restore(settings: Settings) -> None:
     with pytest.raises(DraftNotFound):
         other.versions(carla, draft.id, "ziele")
     with pytest.raises(DraftNotFound):
-        other.restore(carla, draft.id, "ziele", 1)
+        other.restore(Policy(engine, "stadt-b", carla), draft.id, "ziele", 1)
 
 
 def indicator_rows_stay_in_workspace(settings: Settings, folder: Path) -> None:

@@ -12,27 +12,20 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.workspace.access import (
-    ACTION_LABELS,
-    ROLE_LABELS,
-    Action,
-    PermissionDenied,
-    Principal,
-)
-from ui import state
+from assistant.workspace.access import ACTION_LABELS, ROLE_LABELS, Action, PermissionDenied
+from assistant.workspace.policy import UNGUARDED, Guard, Policy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from assistant.workspace.comments import CommentStore
-    from assistant.workspace.session import WorkspaceSession
-
 USER = "auth.user"  # the logged-in Principal (a snapshot; roles are reread per check)
-WORKSPACE = state.CHOSEN_WORKSPACE  # the chosen workspace's name
+WORKSPACE = "auth.workspace"  # the chosen workspace's name
 _LOGIN_ERROR = "auth.login_error"
 
 
 def enabled() -> bool:
+    from ui import state
+
     return state.current_settings().auth
 
 
@@ -49,6 +42,7 @@ def gate() -> None:
 
 def _engine() -> Engine:
     from assistant.platform.db import engine_for
+    from ui import state
 
     return engine_for(state.current_settings())
 
@@ -77,6 +71,7 @@ def _login_form() -> None:
 def _sidebar() -> None:
     from assistant.workspace.accounts import Accounts
     from assistant.workspace.workspaces import Workspaces
+    from ui import state
 
     user = st.session_state[USER]
     engine = _engine()
@@ -98,8 +93,8 @@ def _sidebar() -> None:
                 key="auth.workspace_select",
             )
             st.session_state[WORKSPACE] = chosen
-            current_session = session()
-            role = current_session.role if current_session is not None else None
+            current = policy()
+            role = current.role if current is not None else None
             if role is not None:
                 st.caption(f"Rolle: {ROLE_LABELS[role]}")
         else:
@@ -125,28 +120,33 @@ def workspace() -> str | None:
     return st.session_state.get(WORKSPACE)
 
 
-def session() -> WorkspaceSession | None:
+def policy() -> Policy | None:
     """The logged-in person in the chosen workspace; None without login."""
     if not enabled() or st.session_state.get(USER) is None or not workspace():
         return None
-    from assistant.workspace.session import WorkspaceSession
+    from ui import state
 
     try:
-        return WorkspaceSession(state.services(), st.session_state[USER])
+        return state.services().policy(st.session_state[USER])
     except PermissionDenied as error:
         st.error(str(error))
         st.stop()
 
 
+def guard() -> Guard:
+    """What the services check and log for the person; without login nothing."""
+    return policy() or UNGUARDED
+
+
 def allowed(action: Action) -> bool:
     """May the current person do `action`? Always True without login."""
-    current = session()
+    current = policy()
     return current is None or current.can(action)
 
 
 def refusal(action: Action) -> str:
     """The German explanation shown next to disabled controls."""
-    current = session()
+    current = policy()
     role = ROLE_LABELS[current.role] if current is not None and current.role else "keine"
     return (
         f"Mit der Rolle „{role}“ dürfen Sie hier nicht {ACTION_LABELS[action]}. Bitte eine "
@@ -156,29 +156,11 @@ def refusal(action: Action) -> str:
 
 
 def check(action: Action, target: str = "") -> bool:
-    """Check `action` through the session (a refusal is written to the audit log and
+    """Check `action` through the policy (a refusal is written to the audit log and
     shown); True without login."""
-    current = session()
-    if current is None:
-        return True
     try:
-        current.require(action, target)
+        guard().require(action, target)
     except PermissionDenied as error:
         st.error(str(error))
         return False
     return True
-
-
-LOCAL_USER = Principal(id=None, username="lokal", display_name="Lokal", is_admin=True)
-
-
-def comment_store() -> tuple[CommentStore, Principal]:
-    """Comments of the open workspace and who writes them (without login: „Lokal“)."""
-    current = session()
-    if current is not None:
-        return current.comments, current.user
-    from assistant.platform.db import engine_for
-    from assistant.workspace.comments import CommentStore
-
-    settings = state.current_settings()
-    return CommentStore(engine_for(settings), settings.workspace), LOCAL_USER

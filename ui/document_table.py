@@ -97,15 +97,14 @@ def _manage(services: Services, documents: Sequence[DocumentRecord]) -> None:
         icon=":material/refresh:",
         help="Die Originaldatei erneut einlesen (z. B. nach einer Änderung der Datei).",
     ):
-        session = auth.session()
         with st.spinner(f"„{record.source}“ wird neu eingelesen …"):
             try:
-                result = (
-                    session.reindex_document(record.doc_id)
-                    if session is not None
-                    else reindex_document(
-                        services.settings, services.index, services.pipeline, record.doc_id
-                    )
+                result = reindex_document(
+                    services.settings,
+                    services.index,
+                    services.pipeline,
+                    record.doc_id,
+                    guard=auth.guard(),
                 )
             except PermissionDenied as error:
                 st.error(str(error))
@@ -123,15 +122,11 @@ def _manage(services: Services, documents: Sequence[DocumentRecord]) -> None:
             icon=":material/delete_forever:",
             disabled=not may_change,
         ):
-            session = auth.session()
-            if session is not None:
-                try:
-                    session.delete_document(doc_id)
-                except PermissionDenied as error:
-                    st.error(str(error))
-                    return
-            else:
-                delete_document(services.settings, services.pipeline, doc_id)
+            try:
+                delete_document(services.settings, services.pipeline, doc_id, guard=auth.guard())
+            except PermissionDenied as error:
+                st.error(str(error))
+                return
             st.session_state.pop(CONFIRM_DELETE, None)
             st.session_state.pop(SELECTED, None)
             st.session_state[MESSAGE] = f"„{record.title}“ wurde gelöscht."

@@ -52,7 +52,7 @@ def render_drafts_page(services: Any) -> None:
         "„[Ergänzen: …]“ im Text. Von Hand bearbeitete Abschnitte werden nie ohne Rückfrage "
         "überschrieben."
     )
-    drafting = DraftingService(services)
+    drafting = DraftingService(services, guard=auth.guard())
     _rights["edit"] = auth.allowed(Action.EDIT_DRAFT)
     if _locked():
         st.info(
@@ -69,7 +69,7 @@ def render_drafts_page(services: Any) -> None:
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash, icon=":material/task_alt:")
-    drafts = drafting.store.drafts()
+    drafts = drafting.drafts()
     left, right = st.columns([2, 3])
     with left:
         current = _choose_draft(drafts)
@@ -219,11 +219,7 @@ def _draft_header(drafting: DraftingService, draft: DraftInfo, outline: Outline)
         if st.button(
             "Endgültig löschen", type="primary", key="drafts_page.delete", disabled=_locked()
         ) and _edit_ok(str(draft.id)):
-            session = auth.session()
-            if session is not None:
-                session.delete_draft(draft.id)
-            else:
-                drafting.store.delete(draft.id)
+            drafting.delete_draft(draft.id)
             st.rerun()
 
 
@@ -278,11 +274,7 @@ def _section(
     buttons = st.columns([1, 1, 2])
     target = f"{draft.id}/{section.id}"
     if buttons[0].button("Speichern", key=f"{key}.save", disabled=_locked()) and _edit_ok(target):
-        session = auth.session()
-        if session is not None:
-            session.edit_section(draft.id, section.id, text)
-        else:
-            drafting.edit_section(draft.id, section.id, text)
+        drafting.edit_section(draft.id, section.id, text)
         st.toast("Gespeichert – der Abschnitt gilt jetzt als von Hand bearbeitet.")
         st.rerun()
     generate_label = "Neu schreiben" if current else "Schreiben"
@@ -320,13 +312,13 @@ def _section(
             st.rerun()
     if snippets:
         _take_over(drafting, draft, section, current, snippets, feedback, key)
-    _comments(draft, section, key)
+    _comments(drafting, draft, section, key)
 
 
-def _comments(draft: DraftInfo, section: Section, key: str) -> None:
+def _comments(drafting: DraftingService, draft: DraftInfo, section: Section, key: str) -> None:
     """The section's comments (author, time) and a form for a new one („@name“ notifies
     a member of the workspace)."""
-    store, user = auth.comment_store()
+    store, user = drafting.comments, drafting.guard.user
     try:
         comments = store.comments(user, str(draft.id), section.id)
     except PermissionDenied as error:

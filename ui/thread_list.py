@@ -15,17 +15,17 @@ MAX_LISTED = 40
 def visible_threads(store: ConversationStore) -> list[Thread]:
     """The threads the person may see: with login, the workspace's shared ones and their
     own private ones; without login, all of them."""
-    session = auth.session()
-    return session.threads.visible(session.user) if session is not None else store.threads()
+    policy = auth.policy()
+    return policy.threads().visible(policy.user) if policy is not None else store.threads()
 
 
 def new_thread(store: ConversationStore) -> Thread:
     """A new thread; with login owned by the person and private if the settings say so."""
-    session = auth.session()
-    if session is None:
+    policy = auth.policy()
+    if policy is None:
         return store.create()
-    private = session.services.settings.private_threads
-    return session.threads.create(session.user, private=private)
+    private = state.current_settings().private_threads
+    return policy.threads().create(policy.user, private=private)
 
 
 def current_thread(store: ConversationStore) -> Thread | None:
@@ -82,10 +82,13 @@ def render(store: ConversationStore, current: Thread | None) -> None:
 
 def _visibility(thread: Thread) -> None:
     """With login: the author of the open thread can keep it to themselves or share it."""
-    session = auth.session()
-    if session is None or session.threads.owner_id(thread.id) != session.user.id:
+    policy = auth.policy()
+    if policy is None:
         return
-    private = session.threads.is_private(thread.id)
+    threads = policy.threads()
+    if threads.owner_id(thread.id) != policy.user.id:
+        return
+    private = threads.is_private(thread.id)
     wanted = st.toggle(
         "Privat (nur für mich sichtbar)",
         value=private,
@@ -93,7 +96,7 @@ def _visibility(thread: Thread) -> None:
         help="Private Gespräche sehen andere im Arbeitsbereich nicht.",
     )
     if wanted != private:
-        session.threads.set_private(session.user, thread.id, wanted)
+        threads.set_private(policy.user, thread.id, wanted)
         st.rerun()
 
 

@@ -39,15 +39,19 @@ def render(services: Services) -> None:
     if submitted and files:
         if not auth.check(Action.UPLOAD):
             return
-        session = auth.session()
+        guard = auth.guard()
         jobs = [
             (
                 f.name,
-                partial(session.upload, f.name, f.getvalue())
-                if session is not None
-                else partial(
-                    ingest_upload, services.settings, services.pipeline, f.name, f.getvalue()
-                ),  # each called with the file's progress callback
+                # each called with the file's progress callback
+                partial(
+                    ingest_upload,
+                    services.settings,
+                    services.pipeline,
+                    f.name,
+                    f.getvalue(),
+                    guard=guard,
+                ),
             )
             for f in files
         ]

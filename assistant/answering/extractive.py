@@ -61,6 +61,10 @@ _MIN_WORDS = 4
 _TIMED_SHARE = 0.5
 # A further sentence must add this share of the question's weight that none chosen covers.
 _MIN_GAIN = 0.15
+# A question term a unit says only in a longer or shorter word counts half; the shared
+# beginning must be long enough to be one word's (see `_near_terms`).
+_NEAR = 0.5
+_MIN_SHARED = 6
 
 
 @dataclass(slots=True)
@@ -139,7 +143,12 @@ class ExtractiveGenerator:
             return []
         weights = self.term_weights(terms)
         candidates = self._candidates(question, passages, weights)
+        # Whether the passages speak to the question at all is judged on every unit; the
+        # form asked for (a figure, a date) then narrows which of them answer it.
         if not candidates or _best_coverage(candidates) < self.settings.min_term_coverage:
+            return []
+        candidates = self._in_asked_form(question, candidates)
+        if not candidates:
             return []
         chosen = self._choose(candidates, limit, weights)
         return self._cover_parts(chosen, candidates, list(question.parts), limit)
@@ -182,11 +191,14 @@ class ExtractiveGenerator:
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
-                own = content_terms(f"{unit.text} {unit.antecedent}") & weights.keys()
+                said = content_terms(f"{unit.text} {unit.antecedent}")
+                own = said & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
                 matched = own | subject
-                coverage = math.fsum(weights[t] for t in matched) / total
+                near = _near_terms(weights.keys() - matched, said - weights.keys())
+                found_weight = math.fsum(weights[t] for t in matched)
+                coverage = (found_weight + _NEAR * math.fsum(weights[t] for t in near)) / total
                 # Earlier passages break ties; the signals add what words cannot show.
                 score = coverage + 0.05 / (1 + p_index)
                 view = UnitView(question, unit.text, in_part)
@@ -194,6 +206,13 @@ class ExtractiveGenerator:
                 found.append(
                     _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
                 )
+        found.sort(key=lambda c: (-c.score, c.passage, c.position))
+        return found
+
+    def _in_asked_form(
+        self, question: QuestionAnalysis, found: list[_Candidate]
+    ) -> list[_Candidate]:
+        """The units in the form the question asks for, best first."""
         if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if has_figure(c.text)]
@@ -204,7 +223,6 @@ class ExtractiveGenerator:
             enough = max(self.settings.min_term_coverage, _TIMED_SHARE * _best_coverage(found))
             if timed and _best_coverage(timed) >= enough:
                 found = timed
-        found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
 
     def _choose(
@@ -323,6 +341,20 @@ def _readable(candidate: _Candidate) -> str:
     (see `row_sentence`), prose as it stands."""
     terms = candidate.terms
     return row_sentence(candidate.text, asked=lambda name: bool(content_terms(name) & terms))
+
+
+def _near_terms(asked: set[str], said: set[str]) -> set[str]:
+    """Question terms a unit says in a longer or shorter word: one term begins the other
+    („mindestens 5 000 Einwohnern“ for „Mindesteinwohnerzahl“: einwohn, einwohnerzahl).
+    `said` leaves out the question's own terms: a compound's head the question also names
+    („stadtteil“ of „stadtteilburo“) has counted already; short heads („stadt“) begin
+    too many words to say anything."""
+    return {
+        t
+        for t in asked
+        for u in said
+        if min(len(t), len(u)) >= _MIN_SHARED and (t.startswith(u) or u.startswith(t))
+    }
 
 
 def _best_coverage(candidates: list[_Candidate]) -> float:

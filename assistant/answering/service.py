@@ -31,6 +31,7 @@ from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, insert_after
 from assistant.platform.config import Settings
 from assistant.retrieval.answerability import refusal_reason
+from assistant.workspace.policy import UNGUARDED, Guard
 
 
 class Searcher(Protocol):
@@ -116,10 +117,12 @@ class AnswerService:
         filters: SearchFilters | None = None,
         style: str | None = None,
         thread_id: str | None = None,
+        *,
+        guard: Guard = UNGUARDED,
     ) -> Answer:
         """The checked answer, without streaming."""
         answer = None
-        for event in self.stream(question, filters, style, thread_id):
+        for event in self.stream(question, filters, style, thread_id, guard=guard):
             if isinstance(event, Done):
                 answer = event.answer
         assert answer is not None
@@ -131,8 +134,12 @@ class AnswerService:
         filters: SearchFilters | None = None,
         style: str | None = None,
         thread_id: str | None = None,
+        *,
+        guard: Guard = UNGUARDED,
     ) -> Iterator[StreamEvent]:
-        """Tokens of the draft, then `Done` with the checked answer (stored in the thread)."""
+        """Tokens of the draft, then `Done` with the checked answer (stored in the thread).
+        `guard` checks the reading right and that the person may see the thread."""
+        guard.require_thread(thread_id)
         answer_style = get_style(style)
         standalone = self.standalone_question(question, thread_id)
         # The one analysis of the question every later stage reads.
@@ -147,7 +154,8 @@ class AnswerService:
         if computed is None:
             retrieved = self._with_parts(analysis, retrieved, filters)
         else:
-            computed.retrieved = _cited_first(computed.retrieved, retrieved, len(retrieved))
+            read = _cited_first(computed.retrieved, retrieved, len(retrieved))
+            computed = replace(computed, retrieved=read)
             yield from self._finish(computed, analysis, question, thread_id, answer_style)
             return
         refusal = self._refusal(analysis, retrieved)
@@ -165,7 +173,7 @@ class AnswerService:
             answer = self._extractive(analysis, readable, answer_style, definitions, "")
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
-        answer.retrieved = retrieved  # the search's ranking; continuations were only read
+        answer = replace(answer, retrieved=retrieved)  # continuations were only read
         yield from self._finish(answer, analysis, question, thread_id, answer_style, streamed)
 
     def analyse(self, question: str, asked: str = "") -> QuestionAnalysis:
@@ -191,8 +199,8 @@ class AnswerService:
         answer = limit_length(answer, style.max_chars, analysis.weights_of())
         if not streamed:
             yield Token(answer.text)
-        answer.asked = question if question != standalone else ""
-        answer.thread_id = thread_id
+        asked = question if question != standalone else ""
+        answer = replace(answer, asked=asked, thread_id=thread_id)
         if thread_id is not None and self.conversations is not None:
             self.conversations.add_exchange(thread_id, question, answer)
         yield Done(answer)
@@ -313,11 +321,10 @@ class AnswerService:
             return self._answer(question.text, NOT_FOUND_TEXT, [], retrieved, checked, style, False)
         if not checked.kept_claims:
             return self._extractive(question, retrieved, style, definitions, UNVERIFIED_NOTICE)
-        answer = self._answer(
-            question.text, checked.text, streamed.passages, retrieved, checked, style, True
+        notice = _removal_notice(checked, policy)
+        return self._answer(
+            question.text, checked.text, streamed.passages, retrieved, checked, style, True, notice
         )
-        answer.notice = _removal_notice(checked, policy)
-        return answer
 
     def _extractive(
         self,
@@ -332,7 +339,7 @@ class AnswerService:
         checked = self.verifier.verify(generated.text, generated.passages, "keep")
         if not generated.found:
             checked = Verification(generated.text, [])
-        answer = self._answer(
+        return self._answer(
             question.text,
             generated.text,
             generated.passages,
@@ -340,10 +347,9 @@ class AnswerService:
             checked,
             style,
             generated.found,
+            notice,
             mode=self.fallback.mode,
         )
-        answer.notice = notice
-        return answer
 
     def _answer(
         self,
@@ -354,6 +360,7 @@ class AnswerService:
         checked: Verification,
         style: AnswerStyle,
         found: bool,
+        notice: str = "",
         mode: str | None = None,
     ) -> Answer:
         generated = Generated(text, passages, found)
@@ -365,6 +372,7 @@ class AnswerService:
             retrieved=retrieved,
             found=found,
             sentences=checked.sentences,
+            notice=notice,
             style=style.name,
         )
 

@@ -12,6 +12,9 @@ from assistant.documents.ingestion import IngestPipeline, IngestResult, IngestSt
 from assistant.documents.uploads import UPLOAD_PREFIX, upload_path
 from assistant.index.document_index import DocumentIndex
 from assistant.platform.config import Settings
+from assistant.workspace import audit
+from assistant.workspace.access import Action
+from assistant.workspace.policy import UNGUARDED, Guard
 
 
 def source_key_of(index: DocumentIndex, doc_id: str) -> str | None:
@@ -34,14 +37,21 @@ def source_file(settings: Settings, index: DocumentIndex, doc_id: str) -> Path |
 
 
 def reindex_document(
-    settings: Settings, index: DocumentIndex, pipeline: IngestPipeline, doc_id: str
+    settings: Settings,
+    index: DocumentIndex,
+    pipeline: IngestPipeline,
+    doc_id: str,
+    *,
+    guard: Guard = UNGUARDED,
 ) -> IngestResult:
-    """Ingest a document's original file again under the same source key.
+    """Ingest a document's original file again under the same source key (an upload
+    for `guard`).
 
     A file changed on disk replaces the stored version; a document processed with other
     settings (chunking, embedder) is processed anew; otherwise the result is „unverändert“.
     """
     record = index.catalog.document(index.workspace, doc_id)
+    guard.require(Action.UPLOAD, record.source if record else doc_id)
     key = source_key_of(index, doc_id)
     if record is None or key is None:
         return IngestResult(
@@ -55,16 +65,24 @@ def reindex_document(
             f"Die Originaldatei von „{record.source}“ ist nicht mehr vorhanden. Bitte die "
             "Datei erneut hochladen.",
         )
-    return pipeline.ingest_file(path, source_name=record.source, source_key=key)
+    return pipeline.ingest_file(path, source_name=record.source, source_key=key, guard=guard)
 
 
-def delete_document(settings: Settings, pipeline: IngestPipeline, doc_id: str) -> bool:
+def delete_document(
+    settings: Settings, pipeline: IngestPipeline, doc_id: str, *, guard: Guard = UNGUARDED
+) -> bool:
     """Remove a document from every store (index, indicator tables); an uploaded file is
-    deleted too. False if the document was not there."""
+    deleted too. False if the document was not there; checked and logged by `guard`."""
     index = pipeline.index
+    record = index.catalog.document(index.workspace, doc_id)
+    # Refused before looking further, so a reader learns nothing about absent documents.
+    guard.require(Action.DELETE, record.source if record else doc_id)
+    if record is None:
+        return False
     key = source_key_of(index, doc_id)
     if not pipeline.remove(doc_id):
         return False
+    guard.record(audit.DELETE, record.source, doc_id=doc_id)
     if key is not None and key.startswith(UPLOAD_PREFIX):
         still_used = index.catalog.documents_for_source(index.workspace, key)
         path = upload_path(settings, key)

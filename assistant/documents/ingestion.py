@@ -26,6 +26,9 @@ from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
 from assistant.platform.config import Settings
 from assistant.platform.write_lock import workspace_write_lock
+from assistant.workspace import audit
+from assistant.workspace.access import Action
+from assistant.workspace.policy import UNGUARDED, Guard
 from ingest import ocr
 from ingest.blocks import LoadedDocument
 from ingest.chunk import Chunk
@@ -92,7 +95,7 @@ def no_progress(share: float, text: str) -> None:
 
 # Bump when loaders, cleaning or chunking change what a file turns into: documents
 # processed by an older version are re-processed on their next ingest.
-INGEST_VERSION = 3
+INGEST_VERSION = 5
 
 
 def content_hash(data: bytes) -> str:
@@ -141,10 +144,14 @@ class IngestPipeline:
         source_name: str | None = None,
         source_key: str | None = None,
         progress: Progress = no_progress,
+        *,
+        guard: Guard = UNGUARDED,
     ) -> IngestResult:
         """Ingest one file; never raises for bad input, returns a refused result instead.
-        `progress` hears what was read and how much of the embedding is done."""
+        `progress` hears what was read and how much of the embedding is done; `guard`
+        checks the upload right (`PermissionDenied`) and logs what was stored."""
         name = source_name or path.name
+        guard.require(Action.UPLOAD, name)
         key = source_key or source_key_for(path)
         try:
             doc_id = file_hash(path)
@@ -155,7 +162,17 @@ class IngestPipeline:
             progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")
 
         with self._write_lock(waiting):
-            return self._ingest_new_bytes(path, name, key, doc_id, progress)
+            result = self._ingest_new_bytes(path, name, key, doc_id, progress)
+        if result.status in (IngestStatus.INDEXED, IngestStatus.REPLACED):
+            # Unchanged and refused files changed nothing: not an upload for the log.
+            guard.record(
+                audit.UPLOAD,
+                result.source,
+                doc_id=result.doc_id,
+                status=str(result.status),
+                chunks=result.chunks,
+            )
+        return result
 
     def _write_lock(self, on_wait: Callable[[], None] | None = None) -> AbstractContextManager:
         return workspace_write_lock(self.settings.data_dir, self.index.workspace, on_wait)

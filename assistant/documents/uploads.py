@@ -25,6 +25,8 @@ from assistant.documents.ingestion import (
 )
 from assistant.indicators.area_maps import parse_geojson
 from assistant.platform.config import Settings
+from assistant.workspace.access import Action, PermissionDenied
+from assistant.workspace.policy import UNGUARDED, Guard
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +84,18 @@ def ingest_upload(
     name: str,
     data: bytes,
     progress: Progress = no_progress,
+    *,
+    guard: Guard = UNGUARDED,
 ) -> IngestResult:
-    """Save an uploaded file under the data directory and ingest it; never raises.
+    """Save an uploaded file under the data directory and ingest it; never raises for
+    bad files (`PermissionDenied` when `guard` refuses the upload).
 
     Returns the pipeline's result (indexed, unchanged, replaced or refused, with a German
     message). An unexpected error becomes a refused result, so one bad file never stops
     the others of a batch.
     """
+    # Checked before the file touches the disk; the pipeline checks again under its lock.
+    guard.require(Action.UPLOAD, name)
     safe = safe_upload_name(name)
     incoming = upload_dir(settings) / ".incoming"
     staged = incoming / safe
@@ -103,7 +110,10 @@ def ingest_upload(
             "Ist der Datenträger voll oder schreibgeschützt?",
         )
     try:
-        result = pipeline.ingest_file(staged, safe, upload_source_key(safe), progress)
+        result = pipeline.ingest_file(staged, safe, upload_source_key(safe), progress, guard=guard)
+    except PermissionDenied:  # the role was revoked meanwhile: a refusal, not a bad file
+        staged.unlink(missing_ok=True)
+        raise
     except Exception as error:  # a loader bug must not stop the batch
         log.exception("Unerwarteter Fehler beim Einlesen von %s", safe)
         staged.unlink(missing_ok=True)

@@ -2,7 +2,9 @@
 
 `DraftingService` creates drafts for a Quartier and an outline, writes or rewrites their
 sections (never replacing a person's text silently), takes chat answers over as sections,
-assembles the document for export and checks it against a funding call.
+assembles the document for export and checks it against a funding call. Every change goes
+through its `Guard` (`workspace/policy.py`): checked against the person's role, and each
+new section version logged with its author for the version history.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from assistant.drafting.writer import SectionDraft, SectionWriter
 from assistant.language.german import fold
 from assistant.models import SourceRef
 from assistant.platform.db import engine_for
+from assistant.workspace import audit
+from assistant.workspace.access import Action
+from assistant.workspace.comments import CommentStore
+from assistant.workspace.history import SectionHistory, section_target
+from assistant.workspace.policy import UNGUARDED, Guard
 
 if TYPE_CHECKING:
     from assistant.answering.feedback import FeedbackStore, Snippet
@@ -49,11 +56,17 @@ class GenerationReport:
 
 
 class DraftingService:
-    def __init__(self, services: Services, store: DraftStore | None = None) -> None:
+    def __init__(
+        self, services: Services, store: DraftStore | None = None, guard: Guard = UNGUARDED
+    ) -> None:
         self.services = services
         settings = services.settings
         self.workspace = settings.workspace
-        self.store = store or DraftStore(engine_for(settings), settings.workspace)
+        engine = engine_for(settings)
+        self.store = store or DraftStore(engine, settings.workspace)
+        self.history = SectionHistory(engine, settings.workspace)
+        self.comments = CommentStore(engine, settings.workspace)
+        self.guard = guard
         self.writer = SectionWriter(
             services.retriever,
             services.indicators,
@@ -94,11 +107,39 @@ class DraftingService:
 
     # -- drafts --------------------------------------------------------------------------
 
+    def drafts(self) -> list[DraftInfo]:
+        self.guard.require(Action.READ)
+        return self.store.drafts()
+
+    def sections(self, draft_id: int) -> dict[str, StoredSection]:
+        self.guard.require(Action.READ)
+        return self.store.sections(draft_id)
+
     def create_draft(self, quartier: str, outline_id: str, title: str = "") -> DraftInfo:
+        """A new draft for a Quartier of this workspace's tables (`DraftingError` if unknown)."""
+        self.guard.require(Action.EDIT_DRAFT, title or quartier)
         self.ensure_ready()
         name = self.quartier(quartier)
         outline = self.outline(outline_id)
-        return self.store.create(name, outline.id, title.strip() or default_title(name))
+        info = self.store.create(name, outline.id, title.strip() or default_title(name))
+        self.guard.record(audit.DRAFT_EDIT, str(info.id), created=info.title, outline=outline_id)
+        return info
+
+    def delete_draft(self, draft_id: int) -> None:
+        """Delete a draft with its sections, versions and comments."""
+        info = self.store.get(draft_id)
+        target = f"Entwurf {draft_id}"
+        with self.guard.audited(Action.EDIT_DRAFT, target, event=audit.DELETE, title=info.title):
+            self.store.delete(draft_id)
+            self.comments.delete_for_draft(self.guard.user, str(draft_id))
+
+    def restore_version(self, draft_id: int, section_id: str, version: int) -> StoredSection:
+        """Make an earlier version of a section current again (as a new version)."""
+        return self.history.restore(self.guard, draft_id, section_id, version)
+
+    def _edited(self, draft_id: int, section_id: str, origin: str) -> None:
+        """Log the section's new version with its author (the history reads it back)."""
+        self.history.record_edit(self.guard, draft_id, section_id, origin=origin)
 
     def generate_section(
         self,
@@ -111,6 +152,7 @@ class DraftingService:
     ) -> StoredSection:
         """(Re)write one section. A person's text raises HandEditProtected unless
         `overwrite` (replace it) or `keep_both` (store the new text beside it)."""
+        self.guard.require(Action.EDIT_DRAFT, section_target(draft_id, section_id))
         info = self.store.get(draft_id)
         outline = self.outline(info.outline_id)
         section = outline.section(section_id)
@@ -120,7 +162,7 @@ class DraftingService:
         others = self.store.sections(draft_id)
         used = {q for sid, s in others.items() if sid != section_id for q in quotes_in(s.text)}
         drafted = self.writer.write(info.quartier, outline, section, used, extractive=extractive)
-        return self.store.save_generated(
+        stored = self.store.save_generated(
             draft_id,
             section_id,
             drafted.text,
@@ -129,6 +171,8 @@ class DraftingService:
             overwrite=overwrite,
             keep_both=keep_both,
         )
+        self._edited(draft_id, section_id, "generated")
+        return stored
 
     def generate_all(
         self,
@@ -142,6 +186,7 @@ class DraftingService:
         person's text is kept current unless `overwrite`; the new text is then stored
         beside it (see `StoredSection`). `progress(done, total, title)` hears of each
         section before it is written and once all are done."""
+        self.guard.require(Action.EDIT_DRAFT, str(draft_id))
         info = self.store.get(draft_id)
         outline = self.outline(info.outline_id)
         report = GenerationReport()
@@ -169,14 +214,19 @@ class DraftingService:
                 overwrite=overwrite,
                 keep_both=protected,
             )
+            self._edited(draft_id, section.id, "generated")
             (report.kept if protected else report.written).append(section.id)
         if progress is not None:
             progress(total, total, "")
         return report
 
     def edit_section(self, draft_id: int, section_id: str, text: str) -> StoredSection:
+        """A person's text for a section (a new version)."""
+        self.guard.require(Action.EDIT_DRAFT, section_target(draft_id, section_id))
         self.outline(self.store.get(draft_id).outline_id).section(section_id)
-        return self.store.save_hand_edit(draft_id, section_id, text)
+        stored = self.store.save_hand_edit(draft_id, section_id, text)
+        self._edited(draft_id, section_id, "hand")
+        return stored
 
     def take_over_snippet(
         self,
@@ -189,6 +239,7 @@ class DraftingService:
         feedback: FeedbackStore | None = None,
     ) -> StoredSection:
         """A chat answer (a `DraftSnippet`) as section text, with its sources renumbered."""
+        self.guard.require(Action.EDIT_DRAFT, section_target(draft_id, section_id))
         self.outline(self.store.get(draft_id).outline_id).section(section_id)
         text, sources = snippet_text(snippet.text, snippet.sources)
         stored = self.store.take_over(
@@ -200,6 +251,7 @@ class DraftingService:
             overwrite=overwrite,
             note=f"aus dem Chat übernommen: „{snippet.question[:80]}“",
         )
+        self._edited(draft_id, section_id, "chat")
         if feedback is not None:
             feedback.mark_used(snippet.id)
         return stored
@@ -263,6 +315,7 @@ class DraftingService:
 
     def save_document(self, document: DraftDocument) -> DraftInfo:
         """Store a document written by `write_document` as a new draft."""
+        self.guard.require(Action.EDIT_DRAFT, document.title)
         info = self.store.create(document.quartier, document.outline.id, document.title)
         for section in document.sections:
             self.store.save_generated(

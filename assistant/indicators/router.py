@@ -245,12 +245,15 @@ def match_indicator(
     """
     question_stems = _asked_stems(question)
     question_compact = "".join(words(question))
-    best: tuple[tuple[int, int, int, int, int], str] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], str] | None = None
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
+    generic = _phrase_stems(" ".join(_GENERIC))
+    totals = _phrase_stems(" ".join(_TOTAL_WORDS))
     for definition in defs:
         for phrase in _phrases(definition):
-            phrase_stems = _phrase_stems(phrase)
+            # „Haushalte mit Kindern - gesamt“ is what „Haushalte mit Kindern“ asks for.
+            phrase_stems = _phrase_stems(phrase) - totals or _phrase_stems(phrase)
             if not phrase_stems:
                 continue
             joined = "".join(words(phrase))
@@ -258,10 +261,15 @@ def match_indicator(
             # Inside a compound ("Kinderarmutsquote") counts too, but less than whole words:
             # "Jugendarbeitslosigkeit" must not be read as "Arbeitslosigkeit".
             inside = len(joined) >= 6 and joined not in _GENERIC and joined in question_compact
+            # „Arbeitslose – Langzeit“ inside „Langzeitarbeitslosen“: every word, any order.
+            inside = inside or _words_inside(phrase, question_stems, question_compact)
             if whole or inside:
                 counts = definition.kind in ("count", "population")
                 # A counting question takes a count before a longer word form of a rate.
                 score = (
+                    # Words of the indicator's own count before generic ones („Anteil“):
+                    # „Arbeitslose – Langzeit“ beats „Anteil Arbeitsloser“.
+                    len(phrase_stems - generic),
                     len(phrase_stems),
                     int(whole),
                     int(counting and counts),
@@ -276,7 +284,7 @@ def match_indicator(
         wider = _wider_match(_word_stems(question), others, best_stems)
         if wider.key is not None or wider.candidates:
             return wider
-    if best is not None and best[0][0] > 1:
+    if best is not None and best[0][1] > 1:
         return IndicatorMatch(best[1])
     described = _description_words_match(question, defs)
     if described is not None:
@@ -291,6 +299,17 @@ def match_indicator(
     if best is not None:
         return IndicatorMatch(best[1])
     return IndicatorMatch(_embedding_match(question, defs, embedder))
+
+
+def _words_inside(phrase: str, question_stems: frozenset[str], compact: str) -> bool:
+    """Whether every word of a phrase of several is in the question, whole or, when long
+    enough to be no mere syllable, inside one of its compounds."""
+    found = [
+        w
+        for w in words(phrase)
+        if _phrase_stems(w) <= question_stems or (len(w) >= _MIN_INSIDE and w in compact)
+    ]
+    return len(found) > 1 and len(found) == len(words(phrase))
 
 
 def _wider_match(
@@ -369,10 +388,14 @@ def _asked_stems(text: str) -> frozenset[str]:
 
 def _phrases(definition: IndicatorDef) -> tuple[str, ...]:
     """What names an indicator: its name, key and synonyms, and for a table in long format
-    („Einwohner nach Geschlecht – Weiblich“) its category alone, unless that is generic."""
-    category = definition.name.rpartition(" – ")[2] if " – " in definition.name else ""
-    specific = category and not _phrase_stems(category) <= _phrase_stems(" ".join(_GENERIC))
-    return (*definition.phrases, category) if specific else definition.phrases
+    („Arbeitsmarkt – Arbeitslose – Langzeit“) the narrower ends of its name („Arbeitslose –
+    Langzeit“, „Langzeit“), unless they are generic: a question names the group it asks
+    about, rarely the topic above it."""
+    parts = definition.name.split(" – ")
+    generic = _phrase_stems(" ".join(_GENERIC))
+    ends = [" – ".join(parts[i:]) for i in range(1, len(parts))]
+    specific = [end for end in ends if not _phrase_stems(end) <= generic]
+    return (*definition.phrases, *specific)
 
 
 def _embedding_match(
@@ -433,7 +456,10 @@ def _catalogue_vectors(embedder: TextEncoder, texts: list[str]) -> np.ndarray:
 
 
 # Words that end many compounds without naming an indicator ("Eigenanteil", "Förderquote").
-_GENERIC = frozenset({"anteil", "quote", "anzahl", "insgesamt", "prozent", "personen"})
+_GENERIC = frozenset({"anteil", "quote", "anzahl", "insgesamt", "gesamt", "prozent", "personen"})
+# A long table's variant for all („… – gesamt“) is the one a question naming none means.
+_TOTAL_WORDS = ("gesamt", "insgesamt", "zusammen", "alle")
+_MIN_INSIDE = 6  # letters of a word found inside a question's compound
 # A compound ending in a generic head word, with at least four letters before it.
 _GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
 # Columns named at most when a question only nearly fits several.
@@ -533,10 +559,18 @@ def _candidates_answer(
     question: QuestionAnalysis, parsed: ParsedQuestion, store: IndicatorStore, workspace: str
 ) -> IndicatorAnswer:
     """Name the columns that nearly fit, by their headers as the table writes them,
-    instead of answering with one of them."""
+    instead of answering with one of them; a column holding several indicators (a long
+    table's „INDIKATOR_WERT“) by the indicator's own label."""
     frame = store.frame(workspace)
-    headers = frame.drop_duplicates("indicator").set_index("indicator")["column_name"]
-    names = [str(headers[key]) for key in parsed.candidates if key in headers.index]
+    first = frame.drop_duplicates("indicator").set_index("indicator")
+    shared = frame.groupby("column_name")["indicator"].nunique()
+    names = [
+        str(first.at[key, "column_name"])
+        if shared[first.at[key, "column_name"]] == 1
+        else str(first.at[key, "label"])
+        for key in parsed.candidates
+        if key in first.index
+    ]
     listed = ", ".join(f"„{name}“" for name in names)
     if len(names) == 1:
         text = (

@@ -364,13 +364,18 @@ class IndicatorStore:
             for spot, rivals in claims.items()
             if len(rivals) > 1
         }
-        for spot, row in zip(spots, out, strict=True):
+        for spot, row, record in zip(spots, out, records, strict=True):
             rivals = claims[spot]
             if len(rivals) > 1 and (row["column"], row["label"]) != plainest[spot]:
-                one_column = len({column for column, _ in rivals}) == 1
-                row["indicator"] = derived_definition(
-                    row["label"] if one_column else row["column_name"]
-                ).key
+                # Its own label names it where the label is more than its column's
+                # header (a long table's „INDIKATOR_WERT“ holds many indicators).
+                by_label = len({column for column, _ in rivals}) == 1 or (
+                    row["label"] != parse_header(str(row["column_name"])).name
+                )
+                own = derived_definition(row["label"] if by_label else row["column_name"])
+                row["indicator"] = own.key
+                # The catalogue's unit belonged to the indicator it no longer is.
+                row["unit"] = str(record["unit"] or "") or own.unit
         return out
 
     # ----------------------------------------------------------------------------------------

@@ -293,6 +293,16 @@ def parse_grid(
     elif any(c.role == "indicator" for c in columns) and any(c.role == "value" for c in columns):
         records = _long_records(grid, columns, data_rows, context_year, context_reference)
         kind = "long"
+    elif any(c.role == "indicator" for c in columns) and (
+        figures := _figure_columns(columns, data_rows)
+    ):
+        # „INDIKATOR_BEZEICHNUNG | INDIKATOR_AUSPRAEGUNG | INDIKATOR_WERT | BASISWERT_1 |
+        # NAME_BASISWERT1“: the text columns name each row's indicator, several columns
+        # hold its figures (the value, its numerator and denominator).
+        records = _measure_records(
+            grid, columns, data_rows, figures, context_year, context_reference
+        )
+        kind = "long"
     elif (single := _single_value_column(columns)) is not None:
         # One column of figures and the columns that say what each row's figure is:
         # „tabelle | zeile | zahl“, „group | krs | value“, or nothing but the file's name.
@@ -633,6 +643,114 @@ def _long_records(
     return records
 
 
+def _figure_columns(
+    columns: list[_Column], data: list[tuple[int, list[GridCell]]]
+) -> list[_Column]:
+    """The columns of figures of a long table whose indicator columns name each row, the
+    value column first: one whose header ends in a value word („INDIKATOR_WERT“). Empty
+    columns and a column repeating the area's number („NUMMER“) hold no figures."""
+    area = _area_getter(columns)
+    figures = []
+    for column in columns:
+        if column.role != "data" or not _filled_count(_cells(column, data)):
+            continue
+        if _repeats_area_number(column, data, area):
+            continue
+        figures.append(column)
+    valued = [c for c in figures if _VALUE_HEADER.match((_header_words(c.leaf) or [""])[-1])]
+    return valued[:1] + [c for c in figures if c not in valued[:1]]
+
+
+def _repeats_area_number(
+    column: _Column,
+    data: list[tuple[int, list[GridCell]]],
+    area: Callable[[list[GridCell]], tuple[str, str]],
+) -> bool:
+    """Whether a column holds the number the area's name also carries („3“ beside
+    „03 Maxvorstadt“)."""
+    pairs = [(_text(cells, column.index), area(cells)[0]) for _, cells in data]
+    coded = [(text, code) for text, code in pairs if text and code.isdigit()]
+    return bool(coded) and all(text.isdigit() and int(text) == int(code) for text, code in coded)
+
+
+def _header_words(header: str) -> list[str]:
+    return [w for w in re.split(r"[\s_\-./]+", header) if w]
+
+
+def _namer(figure: _Column, columns: list[_Column]) -> _Column | None:
+    """A text column that names a figure column's meaning row by row: „NAME_BASISWERT1“
+    for „BASISWERT_1“."""
+    compact = "".join(_header_words(figure.leaf)).casefold()
+    return next(
+        (
+            c
+            for c in columns
+            if c.role == "ignore"
+            and compact in "".join(_header_words(c.leaf)).casefold()
+            and c.leaf.casefold() != figure.leaf.casefold()
+        ),
+        None,
+    )
+
+
+def _label_parts(texts: list[str]) -> list[str]:
+    """The indicator columns' texts of a row, each said once: a text that a later one
+    repeats („Haushalte mit Kindern“ before „Haushalte mit Kindern - gesamt“) is left out."""
+    filled = [t for t in texts if t]
+    return [
+        t
+        for i, t in enumerate(filled)
+        if not any(t.casefold() in later.casefold() for later in filled[i + 1 :])
+    ]
+
+
+def _measure_records(
+    grid: Grid,
+    columns: list[_Column],
+    data: list[tuple[int, list[GridCell]]],
+    figures: list[_Column],
+    context_year: int | None,
+    context_reference: str,
+) -> list[dict[str, object]]:
+    """Records of a long table with several figure columns: the first is the indicator
+    the text columns name („Arbeitslose – Unter 25-Jährige“), each other one the figure
+    its naming column gives („Arbeitslose unter 25 Jahren“), else the indicator with the
+    column's header. A figure repeated on several rows (a denominator shared by all
+    variants) is kept once."""
+    area = _area_getter(columns)
+    context = (context_year, context_reference)
+    label_cols = [c for c in columns if c.role == "indicator"]
+    year_col = next((c for c in columns if c.role == "year"), None)
+    namers = {f.index: _namer(f, columns) for f in figures}
+    records: list[dict[str, object]] = []
+    seen: set[tuple[str, str, str, int | None]] = set()
+    for position, figure in enumerate(figures):
+        parsed = _parse_column(figure, data)
+        for (number, cells), cell in zip(data, parsed, strict=True):
+            code, name = area(cells)
+            parts = _label_parts([_text(cells, c.index) for c in label_cols])
+            if not (code or name) or not parts or not cell.text:
+                continue
+            namer = namers[figure.index]
+            if position == 0:
+                label = " – ".join(parts)
+            elif namer is not None:
+                label = _text(cells, namer.index)
+            else:
+                label = " – ".join([*parts, figure.leaf])
+            info = parse_header(label)
+            year, reference = _row_year(info.year, info.reference, cells, year_col, context)
+            key = (info.name, code, name, year)
+            if not label or key in seen:
+                continue
+            seen.add(key)
+            unit = info.unit or unit_of(figure.leaf)
+            records.append(
+                _record(grid, number, figure, code, name, info.name, unit, year, reference, cell)
+            )
+    return records
+
+
 # Headers that name no indicator of their own: the figure's meaning is elsewhere.
 _GENERIC_VALUE_HEADER = re.compile(r"^(wert|werte|value|zahl|zahlen|anzahl|betrag|n)$", re.I)
 # A column whose values repeat this often per distinct value says what a row measures.
@@ -837,13 +955,19 @@ def _area_getter(columns: list[_Column]) -> Callable[[list[GridCell]], tuple[str
         if code and not name:
             embedded, rest = split_code(code)
             return (embedded, rest) if embedded and rest else (code, code)
-        if name and not code:
+        if name:
+            # „10 Moosach“ beside the code 10 (or without a code column): the name is
+            # „Moosach“, as questions say it.
             embedded, rest = split_code(name)
-            if embedded:
-                return embedded, rest or name
+            if embedded and (not code or _same_number(embedded, code)):
+                return code or embedded, rest or name
         return code, name
 
     return area
+
+
+def _same_number(a: str, b: str) -> bool:
+    return a.isdigit() and b.isdigit() and int(a) == int(b)
 
 
 def _mark_aggregates(records: list[dict[str, object]]) -> None:

@@ -107,6 +107,9 @@ class Cues:
     time_units: CueList
     count: CueList
     value_words: CueList
+    question_words: CueList
+    verb_start: CueList
+    yes_no_start: CueList
     definition_start: CueList
     method_start: CueList
     method_verbs: CueList
@@ -138,6 +141,7 @@ class Cues:
     clause_start: CueList
     anaphora_start: CueList
     place_before: CueList
+    reference_words: CueList
     number_words: dict[str, int]
 
 

@@ -262,12 +262,14 @@ def normal_ending(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def _synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Stem -> stems of its synonyms, from prompts/synonyms.yaml."""
+    """Stem -> stems of its synonyms, from prompts/synonyms.yaml; a word in two groups
+    („Männer“ with „männlich“ and with „Väter“) has the synonyms of both."""
     groups: dict[str, tuple[str, ...]] = {}
     for group in _synonym_data().get("groups", []):
         stems = tuple(dict.fromkeys(stem(word) for word in group if " " not in word))
         for term in stems:
-            groups[term] = tuple(s for s in stems if s != term)
+            others = (s for s in stems if s != term)
+            groups[term] = tuple(dict.fromkeys((*groups.get(term, ()), *others)))
     return groups
 
 

@@ -184,14 +184,23 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         which_areas=_which_areas(words, c),
         how_many_areas=_how_many_areas(words, c),
         single_area=single_area,
-        yes_no=words[:1] in (("ist",), ("sind",), ("gilt",), ("gelten",), ("zählt",), ("zählen",)),
-        value_words=c.value_words.in_words(words) or len(text.split()) <= _SHORT_QUESTION,
+        yes_no=c.yes_no_start.starts(words[:1]),
+        value_words=c.value_words.in_words(words) or _keywords_only(text, words, c),
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
         clauses=tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c)),
         place_words=place_words(text, c),
     )
+
+
+def _keywords_only(text: str, words: Sequence[str], c: Cues) -> bool:
+    """Whether the question is a planner's keyword query („SGB-II-Quote Nordviertel 2023?“,
+    „Menschen mit Migrationshintergrund im Stadtteil Chorweiler 2012?“): short, or with no
+    question word and no verb to open it."""
+    if len(text.split()) <= _SHORT_QUESTION:
+        return True
+    return not c.question_words.in_words(words) and not c.verb_start.starts(words)
 
 
 # -- words the question is about ------------------------------------------------------------
@@ -460,17 +469,37 @@ _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 _MONTH_YEAR = re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])")  # „08/2026“
 
 
-_DIGIT = re.compile(r"\d")
-# "Tabelle 3: …" — the number names the table, it is not a figure that answers anything.
-_CAPTION_NUMBER = re.compile(r"^(?:Tabelle|Tab\.|Abbildung|Abb\.)\s*\d+")
+# A number that orders or points, not one that answers: a list's or a section's number
+# at the start or after a comma („6.3.1 Die Anträge …“, „…, 2. Erfahrungsaustausch“,
+# „(2) Die Förderung“) and a paragraph sign's numbers („§§ 23 und 44 LHO“). A day
+# before its month („bis zum 15. Februar“) is a date, not a list number.
+_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[,;:]))[\s\-–•]*(?:\d+(?:\.\d+)+\.?|\d{1,2}[.)]|\(\d{1,2}\))\s+"
+    rf"(?=[A-ZÄÖÜ])(?!(?:{'|'.join(m.capitalize() for m in MONTH_NAMES)})\b)"
+)
+_PARAGRAPH = re.compile(r"§§?\s*\d+[a-z]?\b(?:\s*(?:,|bis|und|oder)\s*\d+[a-z]?\b)*")
+_JOINING = frozenset({"bis", "und", "oder", "sowie"})
 
 
 def has_figure(text: str, c: Cues | None = None) -> bool:
-    """Whether a passage's sentence states a figure: a digit (not a table's number) or a
-    number word — „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
+    """Whether a passage's sentence states a figure: a number that is not a list's,
+    a section's or a reference's („Nummer 6.3.2“, „Tabelle 3“), or a number word —
+    „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
     c = c or cues()
-    text = _CAPTION_NUMBER.sub("", text)
-    return bool(_DIGIT.search(text)) or any(w in c.number_words for w in words_of(text))
+    words = words_of(_PARAGRAPH.sub(" ", _ENUMERATOR.sub(" ", text)))
+    pointing = -2  # the position of the last number that was a reference's
+    for i, word in enumerate(words):
+        if word in c.number_words:
+            return True
+        if not word[0].isdigit():
+            continue
+        before = words[i - 1] if i else ""
+        if not (
+            c.reference_words.matches_word(before) or (before in _JOINING and pointing == i - 2)
+        ):
+            return True
+        pointing = i
+    return False
 
 
 def states_time(text: str, c: Cues | None = None) -> bool:

@@ -8,6 +8,7 @@ the library, which may import every other package of it (`services`, `drafting`,
 - `audit`: the append-only audit log.
 - `threads`: shared and private conversation threads.
 - `comments`: comments on draft sections with @mentions.
-- `session`: `WorkspaceSession`, one person in one workspace, every action checked.
+- `policy`: `Policy`, one person in one workspace: the guard the services call to check
+  and log each action (`UNGUARDED` without login).
 - `cli`: `planwerk user …`, `planwerk workspace …`, `planwerk backup` / `restore`.
 """

@@ -2,7 +2,7 @@
 
 The versions themselves are rows of the drafting store (`draft_section_versions`,
 never updated). Who wrote a version comes from the audit log, where every edit made
-through `WorkspaceSession` is recorded with its version number. A restore writes the old
+through `DraftingService` is recorded by its guard with the version number. A restore writes the old
 text (with its sources) as a new version, so nothing in the history is lost.
 """
 
@@ -29,8 +29,8 @@ from assistant.drafting.store import (
 )
 from assistant.workspace import audit
 from assistant.workspace.access import Action, Principal, require
-from assistant.workspace.audit import AuditLog
 from assistant.workspace.models import AuditEntry, utcnow
+from assistant.workspace.policy import Guard
 
 DiffOp = Literal["equal", "insert", "delete"]
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -97,10 +97,9 @@ def section_target(draft_id: int, section_id: str) -> str:
 class SectionHistory:
     """The versions of the draft sections of one workspace."""
 
-    def __init__(self, engine: Engine, workspace: str, audit_log: AuditLog | None = None) -> None:
+    def __init__(self, engine: Engine, workspace: str) -> None:
         self.engine = engine
         self.workspace = workspace
-        self.audit = audit_log or AuditLog(engine)
         self.store = DraftStore(engine, workspace)
 
     def versions(self, user: Principal, draft_id: int, section_id: str) -> list[VersionEntry]:
@@ -131,11 +130,10 @@ class SectionHistory:
             new_text = _pick(versions, new_version).text
         return word_diff(old.text, new_text)
 
-    def restore(
-        self, user: Principal, draft_id: int, section_id: str, version: int
-    ) -> StoredSection:
-        """Make an earlier version current again (text and sources), as a new version."""
-        require(user, self.workspace, Action.EDIT_DRAFT)
+    def restore(self, guard: Guard, draft_id: int, section_id: str, version: int) -> StoredSection:
+        """Make an earlier version current again (text and sources), as a new version;
+        checked and logged by `guard`, the policy of this workspace."""
+        guard.require(Action.EDIT_DRAFT, section_target(draft_id, section_id))
         with Session(self.engine) as session, session.begin():
             draft = session.get(DraftRow, draft_id)
             if draft is None or draft.workspace != self.workspace:
@@ -183,10 +181,8 @@ class SectionHistory:
                     created_at=now,
                 )
             )
-        self.audit.record(
-            user.username,
+        guard.record(
             audit.DRAFT_RESTORE,
-            self.workspace,
             section_target(draft_id, section_id),
             version=new_version,
             restored=version,
@@ -195,15 +191,11 @@ class SectionHistory:
         assert restored is not None
         return restored
 
-    def record_edit(
-        self, user: Principal, draft_id: int, section_id: str, **details: object
-    ) -> None:
+    def record_edit(self, guard: Guard, draft_id: int, section_id: str, **details: object) -> None:
         """Log a change made through the drafting store, with the version it produced."""
         versions = self.store.versions(draft_id, section_id)
-        self.audit.record(
-            user.username,
+        guard.record(
             audit.DRAFT_EDIT,
-            self.workspace,
             section_target(draft_id, section_id),
             version=versions[-1].version if versions else None,
             **details,

@@ -19,11 +19,11 @@ from assistant.workspace.access import (
     Action,
     Principal,
     Role,
-    require,
     require_system_admin,
 )
 from assistant.workspace.audit import AuditLog
 from assistant.workspace.models import Attachment, Membership, User, Workspace, utcnow
+from assistant.workspace.policy import require_logged
 
 WorkspaceKind = Literal["municipality", "project", "knowledge_base"]
 WORKSPACE_KINDS: tuple[WorkspaceKind, ...] = ("municipality", "project", "knowledge_base")
@@ -127,7 +127,7 @@ class Workspaces:
 
     def grant(self, by: Principal, username: str, workspace: str, role: Role) -> None:
         """Give a person a role in a workspace (replacing an earlier one)."""
-        require(by, workspace, Action.MANAGE_ROLES)
+        require_logged(self.audit, by, workspace, Action.MANAGE_ROLES, username)
         self.require_existing(workspace)
         name = username.strip().lower()
         with Session(self.engine) as session, session.begin():
@@ -149,7 +149,7 @@ class Workspaces:
 
     def revoke(self, by: Principal, username: str, workspace: str) -> bool:
         """Remove a person from a workspace; False if they had no role there."""
-        require(by, workspace, Action.MANAGE_ROLES)
+        require_logged(self.audit, by, workspace, Action.MANAGE_ROLES, username)
         name = username.strip().lower()
         with Session(self.engine) as session, session.begin():
             user_id = session.scalar(select(User.id).where(User.username == name))

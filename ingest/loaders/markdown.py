@@ -23,6 +23,9 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.+?)(?<=\S)\1")
 _HTML_TAG = re.compile(r"<[^>]+>")
+# A footnote's mark in the text („… 90 Prozent).[^3]“) and before its note („[^3]: …“):
+# a quote carries neither, the note reads as a paragraph of its own.
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
 
 
 def load(path: Path, source: str) -> LoadedDocument:
@@ -59,7 +62,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 def inline_text(text: str) -> str:
     """Markdown inline markup removed: links and images keep their text, emphasis its words."""
     text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
+    text = _LINK.sub(r"\1", _FOOTNOTE.sub("", text))
     for _ in range(2):  # nested emphasis such as ***Wort***
         text = _EMPHASIS.sub(r"\2", text)
     return collapse_spaces(_HTML_TAG.sub(" ", text).replace("\\", ""))

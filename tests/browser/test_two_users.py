@@ -16,12 +16,12 @@ import pytest
 
 from assistant.documents.uploads import ingest_upload
 from assistant.drafting.outlines import list_outlines
+from assistant.drafting.service import DraftingService
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
 from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.session import WorkspaceSession
 from assistant.workspace.workspaces import Workspaces
 from eval.ui_browser import VIEWPORT, launch_chromium, missing_prerequisites, running_app
 from eval.ui_browser import wait_idle as idle
@@ -66,8 +66,10 @@ def _seed(data_dir: Path, tmp: Path) -> str:
         table = write_csv(tmp / "kennzahlen_2023.csv", rows, encoding="utf-8").read_bytes()
         ingest_upload(settings, services.pipeline, "kennzahlen_2023.csv", table)
         outline = list_outlines()[0]
-        anna = WorkspaceSession(services, accounts.principal("anna"))
-        anna.create_draft("Hafenviertel", outline.id, "IHK Hafenviertel")
+        anna = services.policy(accounts.principal("anna"))
+        DraftingService(services, guard=anna).create_draft(
+            "Hafenviertel", outline.id, "IHK Hafenviertel"
+        )
     finally:
         services.close()
     return outline.sections[0].title
