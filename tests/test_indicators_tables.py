@@ -198,5 +198,9 @@ def test_a_long_table_with_several_figure_columns_names_each_figure(tmp_path: Pa
     moosach = {r["label"]: r["value"] for r in records if r["area_code"] == "10"}
     assert moosach["Arbeitsmarkt – Arbeitslose – Langzeit"] == pytest.approx(38.56)
     assert moosach["Langzeitarbeitslose"] == 612
+    # The value is the count as a share of all, row by row: a percentage no header names.
+    units = {r["label"]: r["unit"] for r in records}
+    assert units["Arbeitsmarkt – Arbeitslose – Langzeit"] == "%"
+    assert units["Langzeitarbeitslose"] == ""
     # The denominator shared by both variants' rows is one value, not two.
     assert sum(1 for r in records if r["label"] == "alle Arbeitslosen") == 3

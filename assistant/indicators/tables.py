@@ -722,6 +722,7 @@ def _measure_records(
     label_cols = [c for c in columns if c.role == "indicator"]
     year_col = next((c for c in columns if c.role == "year"), None)
     namers = {f.index: _namer(f, columns) for f in figures}
+    share_unit = "%" if _is_percent_of(figures, data) else ""
     records: list[dict[str, object]] = []
     seen: set[tuple[str, str, str, int | None]] = set()
     for position, figure in enumerate(figures):
@@ -744,11 +745,33 @@ def _measure_records(
             if not label or key in seen:
                 continue
             seen.add(key)
-            unit = info.unit or unit_of(figure.leaf)
+            unit = info.unit or unit_of(figure.leaf) or (share_unit if position == 0 else "")
             records.append(
                 _record(grid, number, figure, code, name, info.name, unit, year, reference, cell)
             )
     return records
+
+
+_SHARE_TOLERANCE = 0.01  # of the value: rounding in the export
+_SHARE_ROWS = 0.9  # of the rows where all three figures are given
+
+
+def _is_percent_of(figures: list[_Column], data: list[tuple[int, list[GridCell]]]) -> bool:
+    """Whether the value column is, row by row, the next figure as a percentage of the one
+    after it („INDIKATOR_WERT“ 6,7 = 86 of 1.290,3 alle Arbeitslosen): then it is a share
+    in %, though no header says so."""
+    if len(figures) < 3:
+        return False
+    value, part, whole = (_parse_column(c, data) for c in figures[:3])
+    rows = [
+        (v.value, p.value, w.value)
+        for v, p, w in zip(value, part, whole, strict=True)
+        if v.value is not None and p.value is not None and w.value
+    ]
+    fitting = sum(
+        1 for v, p, w in rows if abs(v - 100 * p / w) <= _SHARE_TOLERANCE * max(abs(v), 1)
+    )
+    return bool(rows) and fitting >= _SHARE_ROWS * len(rows)
 
 
 # Headers that name no indicator of their own: the figure's meaning is elsewhere.
