@@ -198,6 +198,22 @@ def test_changed_chunk_settings_reprocess_an_unchanged_file(
     assert services.pipeline.ingest_file(path).status == IngestStatus.UNCHANGED
 
 
+def test_a_moved_file_is_reprocessed_when_its_processing_changed(
+    services: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "alt").mkdir()
+    path = write_report_pdf(tmp_path / "alt" / "bericht.pdf")
+    services.pipeline.ingest_file(path)
+    moved = tmp_path / "neu" / "bericht.pdf"
+    moved.parent.mkdir()
+    moved.write_bytes(path.read_bytes())
+    services.settings.chunking.max_chars = 400
+    result = services.pipeline.ingest_file(moved)
+    assert result.status == IngestStatus.REPLACED, result.message
+    assert len(services.index.documents()) == 1
+    assert services.index.vectors.ids("default") == services.index.catalog.chunk_ids("default")
+
+
 def test_the_encoder_reads_table_cells_without_their_separators() -> None:
     from types import SimpleNamespace
 

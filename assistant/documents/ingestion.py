@@ -274,6 +274,10 @@ class IngestPipeline:
         predecessors = [
             d.doc_id for d in self.index.catalog.documents_for_source(self.index.workspace, key)
         ]
+        if doc_id not in predecessors and self.index.catalog.document(self.index.workspace, doc_id):
+            # The same bytes, processed by an older version from another folder (the data
+            # moved): their stale copy is replaced too.
+            predecessors.append(doc_id)
         ws = self.index.workspace
         written = False
 
