@@ -342,3 +342,24 @@ def test_a_long_table_answers_by_its_variants(tmp_path: Path) -> None:
     )
     ranking = ask("Welcher Stadtbezirk hatte 2015 den höchsten Anteil an Haushalten mit Kindern?")
     assert "Trudering - Riem" in ranking and "26,29" in ranking
+
+
+def test_the_indicator_is_chosen_among_the_tables_of_the_area_named(tmp_path: Path) -> None:
+    """Another city's table names its indicator more like the question; the question's
+    area says which table is meant."""
+    files = {
+        "muenchen.csv": (
+            "Stadtbezirk;Alleinerziehende Haushalte mit Kindern\n"
+            "Trudering - Riem;1210\nMoosach;980\nAltstadt - Lehel;410\n"
+        ),
+        "dresden.csv": (
+            "Stadtteil;Alleinerziehende Haushalte\nProhlis-Süd;324\nGorbitz-Nord;410\nLeuben;198\n"
+        ),
+    }
+    store = IndicatorStore(f"sqlite:///{tmp_path / 'indikatoren.sqlite3'}")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        store.add_table(name, name, tmp_path / name)
+    question = "Wie viele alleinerziehende Haushalte mit Kindern gibt es in Prohlis-Süd?"
+    answer = answer_indicator_question(analyse_question(question), store)
+    assert answer is not None and "324" in answer.text

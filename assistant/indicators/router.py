@@ -131,13 +131,11 @@ def parse_question(
     """The question's intent for the tables, with its indicator and areas as the store
     knows them; intent None = not for the router."""
     definitions = store.definitions(workspace)
-    match = match_indicator(
-        question.text, definitions.values(), embedder, counting=question.counted is not None
-    )
-    indicator = match.key
     geographies = store.geographies(workspace)
     mentions = geographies.find_in_text(question.text)
     frame = store.frame(workspace)
+    match = _match_where_named(question, definitions, frame, mentions, embedder)
+    indicator = match.key
     holding = frame[frame["indicator"] == indicator] if indicator is not None else frame
     choice = choose_geography(geographies, holding["geography"].unique(), question.text, mentions)
     areas = [m for m in mentions if choice is None or m.geography == choice.chosen.id]
@@ -180,6 +178,27 @@ def parse_question(
     elif (areas or question.city) and (question.quantity or question.value_words):
         parsed.intent = "lookup"
     return parsed
+
+
+def _match_where_named(
+    question: QuestionAnalysis,
+    definitions: dict[str, IndicatorDef],
+    frame: pd.DataFrame,
+    mentions: Sequence[AreaMention],
+    embedder: TextEncoder | None,
+) -> IndicatorMatch:
+    """The indicator a question names, among those of the tables holding the areas it
+    names first: „Alleinerziehenden-Haushalte in Prohlis-Süd“ asks for Dresden's column,
+    though another city's table names its indicator a little more like the question."""
+    counting = question.counted is not None
+    named_in = {m.geography for m in mentions}
+    if named_in:
+        held = set(frame.loc[frame["geography"].isin(named_in), "indicator"].unique())
+        local = [d for key, d in definitions.items() if key in held]
+        match = match_indicator(question.text, local, embedder, counting=counting)
+        if match.key is not None or match.candidates:
+            return match
+    return match_indicator(question.text, definitions.values(), embedder, counting=counting)
 
 
 def answer_indicator_question(
