@@ -1,4 +1,4 @@
-"""The permission and audit layer (`workspace/policy.py`) and the immutable `Answer`."""
+"""The permission and audit layer (`access/policy.py`) and the immutable `Answer`."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ class has to repeat their signatures to add a check:
     ingest_upload(settings, pipeline, "Sozialbericht.pdf", data, guard=policy)  # „Lesen“: refused
     services.answers.ask("Wie hoch ist die SGB-II-Quote?", guard=policy)
 
-Which role holds which right is the one table `access.ALLOWED`; which audit entry an
+Which role holds which right is the one table `roles.ALLOWED`; which audit entry an
 allowed action writes by default is `EVENTS` below. A `Policy` reads the person's roles
 again from the database before each check, so a revoked role takes effect at once, also
 in open browser sessions; a refusal is written to the audit log before it is raised.
@@ -139,7 +139,7 @@ class Policy:
 def require_logged(
     log: AuditLog, user: Principal, workspace: str, action: Action, target: str = ""
 ) -> None:
-    """`access.require`, with a refusal written to the audit log before it is raised."""
+    """`roles.require`, with a refusal written to the audit log before it is raised."""
     try:
         require(user, workspace, action)
     except PermissionDenied:

@@ -3,7 +3,7 @@
 `DraftingService` creates drafts for a Quartier and an outline, writes or rewrites their
 sections (never replacing a person's text silently), takes chat answers over as sections,
 assembles the document for export and checks it against a funding call. Every change goes
-through its `Guard` (`workspace/policy.py`): checked against the person's role, and each
+through its `Guard` (`access/policy.py`): checked against the person's role, and each
 new section version logged with its author for the version history.
 """
 
