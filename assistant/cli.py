@@ -128,7 +128,7 @@ def ask_command(
     if style not in style_names():
         err.print(f"Unbekannter Stil „{style}“. Möglich: {', '.join(style_names())}.")
         raise typer.Exit(2)
-    from assistant.answering.conversation import ThreadNotFound
+    from assistant.access.threads import ThreadNotFound
     from assistant.index.filters import SearchFilters
 
     services = _services()

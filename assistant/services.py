@@ -6,6 +6,8 @@ from dataclasses import replace
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
+from assistant.access.policy import Policy
+from assistant.access.roles import Principal
 from assistant.answering.conversation import ConversationStore, FollowUpRewriter
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.factory import make_generator
@@ -20,8 +22,6 @@ from assistant.models import Answer
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
-from assistant.workspace.access import Principal
-from assistant.workspace.policy import Policy
 
 if TYPE_CHECKING:
     from assistant.documents.ingestion import IngestPipeline

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.audit import AuditLog
+from assistant.access.roles import Role
 from assistant.documents.uploads import ingest_upload, upload_dir
 from assistant.drafting.service import DraftingService
 from assistant.operations.backup import BackupError, backup, restore
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.audit import AuditLog
 from assistant.workspace.workspaces import Workspaces
 from tests.workspace_corpus import (
     LINDENFELD,

@@ -46,21 +46,13 @@ LAYERS = (
     "index",
     "llm",
     "language",
+    "access",
     "platform",
     "models",
 )
 
-# An edge that runs against the layers, and why it is allowed. The services call the
-# permission policy (`workspace.policy`: roles, audit) themselves; the policy reads thread
-# access and the audit table, which still live with the workspace's other tables. Moving
-# access, audit and policy below the services ends these four edges.
-_POLICY = "the service checks and audits through workspace.policy"
-ALLOWED_PACKAGE_EDGES: dict[tuple[str, str], str] = {
-    ("answering", "workspace"): _POLICY,
-    ("documents", "workspace"): _POLICY,
-    ("drafting", "workspace"): _POLICY,
-    ("services", "workspace"): _POLICY,
-}
+# An edge that runs against the layers, and why it is allowed.
+ALLOWED_PACKAGE_EDGES: dict[tuple[str, str], str] = {}
 
 # Module circles closed only by deferred imports, and why each stays.
 ALLOWED_MODULE_CYCLES: dict[frozenset[str], str] = {

@@ -18,7 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.conversation import ThreadNotFound
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.policy import Policy
+from assistant.access.roles import Action, PermissionDenied, Principal, Role
+from assistant.access.threads import ThreadNotFound
 from assistant.documents.document_actions import delete_document, reindex_document
 from assistant.documents.uploads import ingest_upload
 from assistant.drafting.service import DraftingService
@@ -27,11 +31,7 @@ from assistant.models import Answer
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.workspace import audit
-from assistant.workspace.access import Action, PermissionDenied, Principal, Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.policy import Policy
 from assistant.workspace.workspaces import Workspaces
 from tests.workspace_corpus import (
     AREAS,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
+from assistant.access.threads import ThreadNotFound
 from assistant.answering.conversation import (
     ConversationStore,
     FollowUpRewriter,
-    ThreadNotFound,
     Turn,
     looks_like_follow_up,
     rewrite_by_rules,

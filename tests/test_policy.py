@@ -1,4 +1,4 @@
-"""The permission and audit layer (`workspace/policy.py`) and the immutable `Answer`."""
+"""The permission and audit layer (`access/policy.py`) and the immutable `Answer`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.policy import EVENTS, UNGUARDED, Policy
+from assistant.access.roles import ACTION_LABELS, ALLOWED, Action, PermissionDenied, Role
 from assistant.models import Answer, Citation, SourceRef
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
-from assistant.workspace import audit
-from assistant.workspace.access import ACTION_LABELS, ALLOWED, Action, PermissionDenied, Role
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.policy import EVENTS, UNGUARDED, Policy
 from assistant.workspace.workspaces import Workspaces
 from tests.workspace_scenarios import ROOT, fast_hashing, setup_people  # noqa: F401
 

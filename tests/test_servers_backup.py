@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.roles import Role
 from assistant.drafting.service import DraftingService
 from assistant.index.vector_store import COLLECTION_PREFIX, make_client
 from assistant.operations.backup import BackupError, backup, restore
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from tests.server_env import (
     fresh_database,

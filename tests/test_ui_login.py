@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.access.roles import Role
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
-from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.workspaces import Workspaces
 

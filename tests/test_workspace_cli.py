@@ -9,11 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from assistant.access.audit import AuditLog
+from assistant.access.roles import Role
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
-from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
-from assistant.workspace.audit import AuditLog
 from assistant.workspace.cli import (
     backup_command,
     record_cli_action,

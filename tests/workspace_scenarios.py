@@ -10,19 +10,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from assistant.answering.conversation import ConversationStore, ThreadNotFound
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.policy import Policy
+from assistant.access.roles import Action, PermissionDenied, Principal, Role, require
+from assistant.access.threads import ThreadNotFound
+from assistant.answering.conversation import ConversationStore
+from assistant.drafting.comments import CommentStore, mentioned_names
+from assistant.drafting.history import SectionHistory, unified_diff, word_diff
 from assistant.drafting.store import DraftNotFound, DraftStore
 from assistant.indicators.store import IndicatorStore
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
-from assistant.workspace import audit
-from assistant.workspace.access import Action, PermissionDenied, Principal, Role, require
 from assistant.workspace.accounts import AccountError, Accounts, LoginFailed
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.comments import CommentStore, mentioned_names
-from assistant.workspace.history import SectionHistory, unified_diff, word_diff
-from assistant.workspace.policy import Policy
-from assistant.workspace.threads import ThreadAccessStore
+from assistant.workspace.threads import WorkspaceThreads
 from assistant.workspace.workspaces import WorkspaceError, Workspaces
 
 ROOT = Principal(None, "cli:test", "Test", is_admin=True)
@@ -188,7 +189,7 @@ def shared_and_private_threads(settings: Settings) -> None:
     accounts, workspaces = setup_people(engine)
     workspaces.grant(ROOT, "ben", "stadt-a", Role.BEARBEITUNG)
     anna, ben, carla = (accounts.principal(n) for n in ("anna", "ben", "carla"))
-    threads_a = ThreadAccessStore(engine, "stadt-a")
+    threads_a = WorkspaceThreads(engine, "stadt-a")
     shared = threads_a.create(anna, "Kinderarmut im Hafenviertel")
     private = threads_a.create(anna, "Eigene Notizen", private=True)
     legacy = ConversationStore(engine, "stadt-a").create("Aus der Kommandozeile")
@@ -199,7 +200,7 @@ def shared_and_private_threads(settings: Settings) -> None:
         threads_a.require_visible(ben, private.id)
     with pytest.raises(PermissionDenied):
         threads_a.visible(carla)
-    threads_b = ThreadAccessStore(engine, "stadt-b")
+    threads_b = WorkspaceThreads(engine, "stadt-b")
     with pytest.raises(ThreadNotFound):  # A's thread does not exist in B
         threads_b.require_visible(carla, shared.id)
     assert threads_b.visible(carla) == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.answering.conversation import Thread
+from assistant.access.models import Thread
 from assistant.answering.service import Done, Token
 from assistant.index.filters import SearchFilters
 from assistant.services import Services

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.workspace.access import ACTION_LABELS, ROLE_LABELS, Action, PermissionDenied
-from assistant.workspace.policy import UNGUARDED, Guard, Policy
+from assistant.access.policy import UNGUARDED, Guard, Policy
+from assistant.access.roles import ACTION_LABELS, ROLE_LABELS, Action, PermissionDenied
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from assistant.access.roles import Action, PermissionDenied
 from assistant.documents.document_actions import delete_document, reindex_document
 from assistant.index.metadata_edit import DOC_TYPES, MetadataError, update_document_metadata
 from assistant.models import DocumentRecord
 from assistant.services import Services
-from assistant.workspace.access import Action, PermissionDenied
 from ui import auth
 from ui.ingest_progress import show_result
 from ui.labels import doc_type_label, german_datetime

@@ -12,8 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.access.roles import Action, PermissionDenied
 from assistant.answering.feedback import FeedbackStore
 from assistant.drafting.check import CheckResult, check_units, units_from_document
+from assistant.drafting.comments import CommentError
 from assistant.drafting.criteria import CATEGORIES, load_call
 from assistant.drafting.export import to_markdown
 from assistant.drafting.outlines import Outline, Section, list_outlines
@@ -21,8 +23,6 @@ from assistant.drafting.renumber import TABLE_LINE
 from assistant.drafting.service import DraftingError, DraftingService, GenerationReport
 from assistant.drafting.store import ORIGIN_LABELS, DraftInfo, HandEditProtected, StoredSection
 from assistant.platform.db import engine_for
-from assistant.workspace.access import Action, PermissionDenied
-from assistant.workspace.comments import CommentError
 from ui import auth
 from ui.markdown_text import inert
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.answering.conversation import ConversationStore, Thread
+from assistant.access.models import Thread
+from assistant.answering.conversation import ConversationStore
 from ui import auth, state
 from ui.thread_rename import rename_thread
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from assistant.answering.conversation import ConversationStore, Thread, ThreadNotFound
+from assistant.access.models import Thread
+from assistant.access.threads import ThreadNotFound
+from assistant.answering.conversation import ConversationStore
 
 MAX_TITLE_CHARS = 200
 

@@ -6,10 +6,10 @@ from functools import partial
 
 import streamlit as st
 
+from assistant.access.roles import Action
 from assistant.documents.ingestion import IngestResult
 from assistant.documents.uploads import ingest_upload
 from assistant.services import Services
-from assistant.workspace.access import Action
 from ingest.formats import SUPPORTED_LABEL
 from ui import auth
 from ui.ingest_progress import ingest_with_progress, show_result, summary

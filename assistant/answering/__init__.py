@@ -5,6 +5,6 @@ behind `llm.base.Generator` — `extractive` (quotes the best units, no model; w
 model-backed writer of `llm`, chosen by `factory.make_generator` — `length` (answers cut to
 their style), `conversation` (threads, messages, follow-up rewriting) and `feedback` (what
 users say about answers, snippets kept for drafts). It may import `retrieval`, `indicators`,
-`llm`, `index`, `language`, `platform`, `assistant.models` and `ingest`, never `drafting`,
-`workspace` or `services`.
+`llm`, `index`, `language`, `access` (the guard, the thread table), `platform`,
+`assistant.models` and `ingest`, never `drafting`, `workspace` or `services`.
 """

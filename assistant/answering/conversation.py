@@ -2,8 +2,8 @@
 
 Tables (on `assistant.platform.db.Base`, created by `engine_for`):
 
-- `threads`: `id` (32 hex chars), `title` (the first question, shortened), `workspace`,
-  `created_at` (UTC).
+- `threads`: the table `assistant.access.models.Thread`, which lives with the permission
+  checks because they decide who may see a thread.
 - `messages`: `id` (ascending = order), `thread_id` -> threads.id (deleted with the thread),
   `role` ("user" | "assistant"), `content` (what the user typed / the answer text shown),
   `answer` (assistant rows: `Answer.to_json()` as JSON text, whose "question" key holds the
@@ -25,26 +25,17 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.access.models import Thread, thread_title
+from assistant.access.threads import ThreadNotFound
 from assistant.language.cues import cues
 from assistant.language.question import YEAR, own_nouns
 from assistant.llm.base import Complete, Turn
 from assistant.models import Answer
 from assistant.platform.db import Base
 
-TITLE_CHARS = 80
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class Thread(Base):
-    __tablename__ = "threads"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200), default="")
-    workspace: Mapped[str] = mapped_column(String(100), index=True, default="default")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class Message(Base):
@@ -60,10 +51,6 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-class ThreadNotFound(LookupError):
-    pass
-
-
 class ConversationStore:
     """Threads and their messages in one workspace."""
 
@@ -73,7 +60,10 @@ class ConversationStore:
 
     def create(self, title: str = "") -> Thread:
         thread = Thread(
-            id=uuid.uuid4().hex, title=_title(title), workspace=self.workspace, created_at=_now()
+            id=uuid.uuid4().hex,
+            title=thread_title(title),
+            workspace=self.workspace,
+            created_at=_now(),
         )
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(thread)
@@ -121,7 +111,7 @@ class ConversationStore:
             if thread is None:
                 raise ThreadNotFound(f"Einen Gesprächsverlauf „{thread_id}“ gibt es nicht.")
             if not thread.title:
-                thread.title = _title(asked)
+                thread.title = thread_title(asked)
             session.add(Message(thread_id=thread_id, role="user", content=asked))
             session.add(
                 Message(thread_id=thread_id, role="assistant", content=answer.text, answer=payload)
@@ -144,11 +134,6 @@ class ConversationStore:
             thread = session.get(Thread, thread_id)
             if thread is not None:
                 session.delete(thread)
-
-
-def _title(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
 
 
 # ---- follow-up rewriting ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Generator as PyGenerator  # `Generator` is llm.base.
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from assistant.access.policy import UNGUARDED, Guard
 from assistant.answering.conversation import ConversationStore, FollowUpRewriter
 from assistant.answering.definitions import find_definitions
 from assistant.answering.length import limit_length
@@ -31,7 +32,6 @@ from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, insert_after
 from assistant.platform.config import Settings
 from assistant.retrieval.answerability import refusal_reason
-from assistant.workspace.policy import UNGUARDED, Guard
 
 
 class Searcher(Protocol):

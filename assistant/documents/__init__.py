@@ -3,5 +3,5 @@ chunk, embed, write to `index` and the indicator store under the write lock), `u
 (browser uploads kept under `data_dir/uploads/`, uploaded maps beside them),
 `document_actions` (re-index, delete, metadata), `source_view` (a cited page or table row
 as the source panel shows it) and `demo_corpus` (the sample municipality). It may import
-`index`, `indicators`, `platform`, `assistant.models` and `ingest`.
+`index`, `indicators`, `access` (the guard), `platform`, `assistant.models` and `ingest`.
 """

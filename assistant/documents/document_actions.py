@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.access import audit
+from assistant.access.policy import UNGUARDED, Guard
+from assistant.access.roles import Action
 from assistant.documents.ingestion import IngestPipeline, IngestResult, IngestStatus
 from assistant.documents.uploads import UPLOAD_PREFIX, upload_path
 from assistant.index.document_index import DocumentIndex
 from assistant.platform.config import Settings
-from assistant.workspace import audit
-from assistant.workspace.access import Action
-from assistant.workspace.policy import UNGUARDED, Guard
 
 
 def source_key_of(index: DocumentIndex, doc_id: str) -> str | None:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.access import audit
+from assistant.access.policy import UNGUARDED, Guard
+from assistant.access.roles import Action
 from assistant.index.catalog import StoredChunk
 from assistant.index.document_index import DocumentIndex, chunk_terms
 from assistant.index.embedders import Embedder, make_embedder
@@ -26,9 +29,6 @@ from assistant.indicators.store import IndicatorStore, PreparedTable
 from assistant.models import DocumentRecord
 from assistant.platform.config import Settings
 from assistant.platform.write_lock import workspace_write_lock
-from assistant.workspace import audit
-from assistant.workspace.access import Action
-from assistant.workspace.policy import UNGUARDED, Guard
 from ingest import ocr
 from ingest.blocks import LoadedDocument
 from ingest.chunk import Chunk

@@ -16,6 +16,8 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from assistant.access.policy import UNGUARDED, Guard
+from assistant.access.roles import Action, PermissionDenied
 from assistant.documents.ingestion import (
     IngestPipeline,
     IngestResult,
@@ -25,8 +27,6 @@ from assistant.documents.ingestion import (
 )
 from assistant.indicators.area_maps import parse_geojson
 from assistant.platform.config import Settings
-from assistant.workspace.access import Action, PermissionDenied
-from assistant.workspace.policy import UNGUARDED, Guard
 
 log = logging.getLogger(__name__)
 

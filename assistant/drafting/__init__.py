@@ -1,7 +1,8 @@
 """IHK drafting: outlines, grounded section drafting, the funding-criteria check, export.
 It builds on `answering`, `services` (handed in), `indicators`, `index`, `llm`, `language`,
-`platform`, `assistant.models` and `ingest`; `workspace`, the CLI and the UI import it (and
-`services` the fact sheet `area_profile`, inside a function).
+`access` (the guard, the audit log), `platform`, `assistant.models` and `ingest`;
+`workspace`, the CLI and the UI import it (and `services` the fact sheet `area_profile`,
+inside a function).
 
 Modules, in the order a draft is made:
 
@@ -21,6 +22,10 @@ Modules, in the order a draft is made:
               assemble a `DraftDocument`.
 - `criteria`  `load_call(path)` -> `CallChecklist` of cited requirements.
 - `check`     `check_units(checklist, units, title, encode)` -> erfüllt / teilweise / fehlt.
+- `history`   the version history of a section: who changed what (from the audit log),
+              word diffs, restoring an old version.
+- `comments`  comments on draft sections with @mentions of workspace members (tables
+              section_comments / comment_mentions, `CommentStore`).
 - `export`    `export(document, path)` as DOCX or Markdown.
 - `cli`       `draft_command`, `criteria_command` for the `planwerk` command.
 """

@@ -3,7 +3,7 @@
 `DraftingService` creates drafts for a Quartier and an outline, writes or rewrites their
 sections (never replacing a person's text silently), takes chat answers over as sections,
 assembles the document for export and checks it against a funding call. Every change goes
-through its `Guard` (`workspace/policy.py`): checked against the person's role, and each
+through its `Guard` (`access/policy.py`): checked against the person's role, and each
 new section version logged with its author for the version history.
 """
 
@@ -16,8 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.access import audit
+from assistant.access.policy import UNGUARDED, Guard
+from assistant.access.roles import Action
+from assistant.drafting.comments import CommentStore
 from assistant.drafting.document import DocumentSection, DraftDocument
 from assistant.drafting.facts import UnknownArea, known_areas, resolve_area
+from assistant.drafting.history import SectionHistory, section_target
 from assistant.drafting.outlines import Outline, load_outline
 from assistant.drafting.renumber import renumber
 from assistant.drafting.sources import DraftSource
@@ -26,11 +31,6 @@ from assistant.drafting.writer import SectionDraft, SectionWriter
 from assistant.language.german import fold
 from assistant.models import SourceRef
 from assistant.platform.db import engine_for
-from assistant.workspace import audit
-from assistant.workspace.access import Action
-from assistant.workspace.comments import CommentStore
-from assistant.workspace.history import SectionHistory, section_target
-from assistant.workspace.policy import UNGUARDED, Guard
 
 if TYPE_CHECKING:
     from assistant.answering.feedback import FeedbackStore, Snippet

@@ -21,10 +21,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from assistant.workspace import audit
-from assistant.workspace.access import Principal, Role, require_system_admin
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.models import Membership, User, as_utc, utcnow
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.models import User, as_utc, utcnow
+from assistant.access.principals import active_principal, principal_of
+from assistant.access.roles import Principal, require_system_admin
 
 MIN_PASSWORD_CHARS = 10
 MAX_FAILED_LOGINS = 5
@@ -117,11 +118,10 @@ class Accounts:
 
     def principal(self, username: str) -> Principal:
         """The person with their current roles; raises `AccountError` if unknown or locked."""
-        with Session(self.engine) as session:
-            row = session.scalar(select(User).where(User.username == username.strip().lower()))
-            if row is None or not row.active:
-                raise AccountError(f"Ein aktives Konto „{username}“ gibt es nicht.")
-            return _principal(session, row)
+        principal = active_principal(self.engine, username)
+        if principal is None:
+            raise AccountError(f"Ein aktives Konto „{username}“ gibt es nicht.")
+        return principal
 
     # -- changing ----------------------------------------------------------------------
 
@@ -255,7 +255,7 @@ class Accounts:
             if _hasher.check_needs_rehash(stored):
                 row.password_hash = hash_password(password)
             row.last_login_at = utcnow()
-            principal = _principal(session, row)
+            principal = principal_of(session, row)
         self.audit.record(name, audit.LOGIN, method="password")
         return principal
 
@@ -290,7 +290,7 @@ class Accounts:
             if email and not row.email:
                 row.email = email
             row.last_login_at = utcnow()
-            principal = _principal(session, row)
+            principal = principal_of(session, row)
         self.audit.record(name, audit.LOGIN, method="oidc")
         return principal
 
@@ -309,14 +309,6 @@ def _verify(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _principal(session: Session, row: User) -> Principal:
-    roles = {
-        m.workspace: Role(m.role)
-        for m in session.scalars(select(Membership).where(Membership.user_id == row.id))
-    }
-    return Principal(row.id, row.username, row.display_name, row.is_admin, roles)
 
 
 def _info(row: User) -> UserInfo:

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.workspace.access import ROLE_LABELS, PermissionDenied, Principal, parse_role
+from assistant.access.roles import ROLE_LABELS, PermissionDenied, Principal, parse_role
 
 if TYPE_CHECKING:
     from assistant.platform.config import Settings
@@ -53,8 +53,8 @@ def cli_actor() -> Principal:
 def record_cli_action(settings: Settings, action: str, target: str = "", **details: object) -> None:
     """Log a change made from the command line (e.g. `planwerk ingest`, `planwerk remove`)
     in the audit log of the configured workspace."""
+    from assistant.access.audit import AuditLog
     from assistant.platform.db import engine_for
-    from assistant.workspace.audit import AuditLog
 
     AuditLog(engine_for(settings)).record(
         cli_actor().username, action, settings.workspace, target, **details
@@ -62,10 +62,10 @@ def record_cli_action(settings: Settings, action: str, target: str = "", **detai
 
 
 def _stores() -> tuple[Settings, Accounts, Workspaces]:
+    from assistant.access.audit import AuditLog
     from assistant.platform.config import Settings
     from assistant.platform.db import engine_for
     from assistant.workspace.accounts import Accounts
-    from assistant.workspace.audit import AuditLog
     from assistant.workspace.workspaces import Workspaces
 
     settings = Settings()
@@ -322,10 +322,10 @@ def workspace_audit(
     workspace: Annotated[str, typer.Argument(help="Arbeitsbereich; „-“ für alle")],
     limit: Annotated[int, typer.Option("--anzahl", help="höchstens so viele Einträge")] = 50,
 ) -> None:
+    from assistant.access.audit import AuditLog
+    from assistant.access.models import as_utc
     from assistant.platform.config import Settings
     from assistant.platform.db import engine_for
-    from assistant.workspace.audit import AuditLog
-    from assistant.workspace.models import as_utc
 
     settings = Settings()
     log = AuditLog(engine_for(settings))
@@ -350,11 +350,11 @@ def backup_command(
     ],
 ) -> None:
     """Alle Daten sichern: Katalog, Datenbank, Vektoren, hochgeladene Dateien."""
+    from assistant.access import audit
+    from assistant.access.audit import AuditLog
     from assistant.operations.backup import BackupError, backup
     from assistant.platform.config import Settings
     from assistant.platform.db import engine_for
-    from assistant.workspace import audit
-    from assistant.workspace.audit import AuditLog
 
     settings = Settings()
     try:
@@ -378,11 +378,11 @@ def restore_command(
     ] = False,
 ) -> None:
     """Eine Sicherung in das eingestellte Datenverzeichnis (und die Datenbank) zurückspielen."""
+    from assistant.access import audit
+    from assistant.access.audit import AuditLog
     from assistant.operations.backup import BackupError, restore
     from assistant.platform.config import Settings
     from assistant.platform.db import engine_for
-    from assistant.workspace import audit
-    from assistant.workspace.audit import AuditLog
 
     settings = Settings()
     try:

@@ -14,16 +14,17 @@ from typing import Literal
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from assistant.workspace import audit
-from assistant.workspace.access import (
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.models import Membership, User, Workspace, utcnow
+from assistant.access.policy import require_logged
+from assistant.access.roles import (
     Action,
     Principal,
     Role,
     require_system_admin,
 )
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.models import Attachment, Membership, User, Workspace, utcnow
-from assistant.workspace.policy import require_logged
+from assistant.workspace.models import Attachment
 
 WorkspaceKind = Literal["municipality", "project", "knowledge_base"]
 WORKSPACE_KINDS: tuple[WorkspaceKind, ...] = ("municipality", "project", "knowledge_base")

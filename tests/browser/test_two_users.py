@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.access.roles import Role
 from assistant.documents.uploads import ingest_upload
 from assistant.drafting.outlines import list_outlines
 from assistant.drafting.service import DraftingService
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.services import Services
-from assistant.workspace.access import Role
 from assistant.workspace.accounts import Accounts
 from assistant.workspace.workspaces import Workspaces
 from eval.ui_browser import VIEWPORT, launch_chromium, missing_prerequisites, running_app

@@ -117,11 +117,12 @@ def is_current(engine: Engine) -> bool:
 
 # Modules that declare tables on `Base`; optional ones are imported when they exist.
 _TABLE_MODULES = (
-    "assistant.answering.conversation",  # threads, messages
+    "assistant.answering.conversation",  # messages
     "assistant.answering.feedback",  # answer_feedback, draft_snippets
-    "assistant.workspace.models",  # users, workspaces, roles, audit, comments …
+    "assistant.access.models",  # users, workspaces, roles, audit, threads, thread access
+    "assistant.workspace.models",  # knowledge-base attachments
 )
-_OPTIONAL_TABLE_MODULES = ("assistant.drafting.store",)
+_OPTIONAL_TABLE_MODULES = ("assistant.drafting.store", "assistant.drafting.comments")
 
 
 def target_metadata() -> list[MetaData]:

@@ -7,7 +7,7 @@ class has to repeat their signatures to add a check:
     ingest_upload(settings, pipeline, "Sozialbericht.pdf", data, guard=policy)  # „Lesen“: refused
     services.answers.ask("Wie hoch ist die SGB-II-Quote?", guard=policy)
 
-Which role holds which right is the one table `access.ALLOWED`; which audit entry an
+Which role holds which right is the one table `roles.ALLOWED`; which audit entry an
 allowed action writes by default is `EVENTS` below. A `Policy` reads the person's roles
 again from the database before each check, so a revoked role takes effect at once, also
 in open browser sessions; a refusal is written to the audit log before it is raised.
@@ -23,10 +23,11 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-from assistant.workspace import audit
-from assistant.workspace.access import Action, PermissionDenied, Principal, Role, require
-from assistant.workspace.audit import AuditLog, AuditRecord
-from assistant.workspace.threads import ThreadAccessStore
+from assistant.access import audit
+from assistant.access.audit import AuditLog, AuditRecord
+from assistant.access.principals import active_principal
+from assistant.access.roles import Action, PermissionDenied, Principal, Role, require
+from assistant.access.threads import ThreadAccessStore
 
 # The audit entry an allowed action writes when it is done through `Guard.audited`;
 # reading is not logged. Actions that log more than one kind of entry (deleting a draft
@@ -93,19 +94,15 @@ class Policy:
 
     def refresh(self) -> Principal:
         """Reload the person's roles (and whether the account is still active)."""
-        # Accounts brings argon2 along (a third of a second); a guard that is never
-        # checked (the first page of the app) need not load it.
-        from assistant.workspace.accounts import AccountError, Accounts
-
-        try:
-            self._user = Accounts(self.engine, self.audit).principal(self._user.username)
-        except AccountError as error:
+        current = active_principal(self.engine, self._user.username)
+        if current is None:
             raise PermissionDenied(
                 f"Das Konto „{self._user.username}“ ist gesperrt oder gelöscht. Bitte neu "
                 "anmelden oder eine Administratorin oder einen Administrator fragen.",
                 self._user,
                 self.workspace,
-            ) from error
+            )
+        self._user = current
         return self._user
 
     def require(self, action: Action, target: str = "") -> None:
@@ -142,7 +139,7 @@ class Policy:
 def require_logged(
     log: AuditLog, user: Principal, workspace: str, action: Action, target: str = ""
 ) -> None:
-    """`access.require`, with a refusal written to the audit log before it is raised."""
+    """`roles.require`, with a refusal written to the audit log before it is raised."""
     try:
         require(user, workspace, action)
     except PermissionDenied:

@@ -5,6 +5,11 @@ referred to by id). „@anna“ in a comment mentions the member with user name 
 names that are no member of the workspace are ignored (and reported back), so nobody
 outside the workspace learns of its drafts. Mentioned people see the comment in their
 unread mentions until they mark it read.
+
+Tables (on `assistant.platform.db.Base`, created by the migrations):
+`section_comments` / `comment_mentions`, the comments and the people they @mention (with
+when the mention was read). Draft and section are referred to by id only, so comments
+work with any draft store.
 """
 
 from __future__ import annotations
@@ -15,22 +20,47 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.workspace import audit
-from assistant.workspace.access import Action, PermissionDenied, Principal, require
-from assistant.workspace.audit import AuditLog
-from assistant.workspace.models import (
-    CommentMention,
-    Membership,
-    SectionComment,
-    User,
-    utcnow,
-)
+from assistant.access import audit
+from assistant.access.audit import AuditLog
+from assistant.access.models import Membership, User, utcnow
+from assistant.access.roles import Action, PermissionDenied, Principal, require
+from assistant.platform.db import Base
 
 MAX_COMMENT_CHARS = 5000
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._@-]*[a-z0-9]|[a-z0-9])", re.IGNORECASE)
+
+
+class SectionComment(Base):
+    __tablename__ = "section_comments"
+    __table_args__ = (Index("ix_section_comments_section", "workspace", "draft_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace: Mapped[str] = mapped_column(String(100))
+    draft_id: Mapped[str] = mapped_column(String(64))
+    section_id: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey(User.id, ondelete="SET NULL"), nullable=True
+    )
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CommentMention(Base):
+    __tablename__ = "comment_mentions"
+
+    comment_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey(SectionComment.id, ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey(User.id, ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 def mentioned_names(body: str) -> list[str]:

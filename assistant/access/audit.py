@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from assistant.workspace.models import AuditEntry, utcnow
+from assistant.access.models import AuditEntry, utcnow
 
 # Action names (stable: filters and reports use them).
 LOGIN = "login"

@@ -18,6 +18,10 @@ from typing import Literal
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from assistant.access import audit
+from assistant.access.models import AuditEntry, utcnow
+from assistant.access.policy import Guard
+from assistant.access.roles import Action, Principal, require
 from assistant.drafting.store import (
     DraftNotFound,
     DraftRow,
@@ -27,10 +31,6 @@ from assistant.drafting.store import (
     SectionVersion,
     StoredSection,
 )
-from assistant.workspace import audit
-from assistant.workspace.access import Action, Principal, require
-from assistant.workspace.models import AuditEntry, utcnow
-from assistant.workspace.policy import Guard
 
 DiffOp = Literal["equal", "insert", "delete"]
 _TOKENS = re.compile(r"\s+|[^\s]+")
