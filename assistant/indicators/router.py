@@ -267,8 +267,9 @@ def match_indicator(
     best: tuple[tuple[int, int, int, int, int, int], str] | None = None
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
-    generic = _phrase_stems(" ".join(_GENERIC))
-    totals = _phrase_stems(" ".join(_TOTAL_WORDS))
+    generic_words = _generic_words()
+    generic = _phrase_stems(" ".join(generic_words))
+    totals = _phrase_stems(" ".join(cues().total_words.words()))
     for definition in defs:
         for phrase in _phrases(definition):
             # „Haushalte mit Kindern - gesamt“ is what „Haushalte mit Kindern“ asks for.
@@ -279,7 +280,7 @@ def match_indicator(
             whole = phrase_stems <= question_stems
             # Inside a compound ("Kinderarmutsquote") counts too, but less than whole words:
             # "Jugendarbeitslosigkeit" must not be read as "Arbeitslosigkeit".
-            inside = len(joined) >= 6 and joined not in _GENERIC and joined in question_compact
+            inside = len(joined) >= 6 and joined not in generic_words and joined in question_compact
             # „Arbeitslose – Langzeit“ inside „Langzeitarbeitslosen“: every word, any order.
             inside = inside or _words_inside(phrase, question_stems, question_compact)
             if whole or inside:
@@ -323,12 +324,13 @@ def match_indicator(
 def _words_inside(phrase: str, question_stems: frozenset[str], compact: str) -> bool:
     """Whether every word of a phrase of several is in the question, whole or, when long
     enough to be no mere syllable, inside one of its compounds."""
+    parts = words(phrase)
     found = [
         w
-        for w in words(phrase)
+        for w in parts
         if _phrase_stems(w) <= question_stems or (len(w) >= _MIN_INSIDE and w in compact)
     ]
-    return len(found) > 1 and len(found) == len(words(phrase))
+    return len(found) > 1 and len(found) == len(parts)
 
 
 def _wider_match(
@@ -340,7 +342,7 @@ def _wider_match(
     than a generic one such as „insgesamt“) only nearly fits: „Anteil der Sozialwohnungen“
     is not „Anteil der Sozialwohnungen mit Bindungsauslauf“. Such near fits, and a best
     that does not beat the runner-up, come back as candidates."""
-    generic = _phrase_stems(" ".join(_GENERIC))
+    generic = _phrase_stems(" ".join(_generic_words()))
     scored: dict[str, tuple[int, int]] = {}
     for definition in definitions:
         for phrase in definition.phrases:
@@ -411,7 +413,7 @@ def _phrases(definition: IndicatorDef) -> tuple[str, ...]:
     Langzeit“, „Langzeit“), unless they are generic: a question names the group it asks
     about, rarely the topic above it."""
     parts = definition.name.split(" – ")
-    generic = _phrase_stems(" ".join(_GENERIC))
+    generic = _phrase_stems(" ".join(_generic_words()))
     ends = [" – ".join(parts[i:]) for i in range(1, len(parts))]
     specific = [end for end in ends if not _phrase_stems(end) <= generic]
     return (*definition.phrases, *specific)
@@ -474,10 +476,6 @@ def _catalogue_vectors(embedder: TextEncoder, texts: list[str]) -> np.ndarray:
     return vectors
 
 
-# Words that end many compounds without naming an indicator ("Eigenanteil", "Förderquote").
-_GENERIC = frozenset({"anteil", "quote", "anzahl", "insgesamt", "gesamt", "prozent", "personen"})
-# A long table's variant for all („… – gesamt“) is the one a question naming none means.
-_TOTAL_WORDS = ("gesamt", "insgesamt", "zusammen", "alle")
 _MIN_INSIDE = 6  # letters of a word found inside a question's compound
 # A compound ending in a generic head word, with at least four letters before it.
 _GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
@@ -485,9 +483,15 @@ _GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
 _MAX_CANDIDATES = 4
 
 
+def _generic_words() -> frozenset[str]:
+    """Words of an indicator's name that say how it is counted (prompts/fragen.yaml)."""
+    return cues().generic_indicator_words.words()
+
+
 def _generic_compound(word: str) -> bool:
     lowered = word.lower()
-    return lowered not in _GENERIC and lowered.endswith(tuple(_GENERIC))
+    generic = _generic_words()
+    return lowered not in generic and lowered.endswith(tuple(generic))
 
 
 _FUNCTION_WORDS = frozenset(

@@ -75,6 +75,10 @@ class CueList:
     def in_text(self, text: str) -> bool:
         return self.in_words(words_of(text))
 
+    def words(self) -> frozenset[str]:
+        """The one-word cues, for lists of words rather than phrases."""
+        return frozenset(phrase[0] for phrase in self.phrases if len(phrase) == 1)
+
     def starts(self, words: Sequence[str]) -> bool:
         span = self.find(words[:8])
         return span is not None and span.start == 0
@@ -142,6 +146,8 @@ class Cues:
     anaphora_start: CueList
     place_before: CueList
     reference_words: CueList
+    generic_indicator_words: CueList
+    total_words: CueList
     number_words: dict[str, int]
 
 
