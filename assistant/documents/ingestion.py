@@ -201,7 +201,7 @@ class IngestPipeline:
                 self._backfill_indicators(path, name, doc_id)
             return IngestResult(name, IngestStatus.UNCHANGED, message, doc_id, existing.chunk_count)
         try:
-            return self._index_new(path, name, key, doc_id, progress)
+            return self._index_new(path, name, key, doc_id, progress, stale_copy=stale)
         except IngestError as error:
             return _refused(name, error.message)
 
@@ -225,8 +225,10 @@ class IngestPipeline:
         )
 
     def _index_new(
-        self, path: Path, name: str, key: str, doc_id: str, progress: Progress
+        self, path: Path, name: str, key: str, doc_id: str, progress: Progress, stale_copy: bool
     ) -> IngestResult:
+        """Read, embed and write a file; `stale_copy`: its bytes are in the catalog already,
+        processed by an older version, and that copy is replaced."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
         limits = self.settings.limits
@@ -274,7 +276,7 @@ class IngestPipeline:
         predecessors = [
             d.doc_id for d in self.index.catalog.documents_for_source(self.index.workspace, key)
         ]
-        if doc_id not in predecessors and self.index.catalog.document(self.index.workspace, doc_id):
+        if stale_copy and doc_id not in predecessors:
             # The same bytes, processed by an older version from another folder (the data
             # moved): their stale copy is replaced too.
             predecessors.append(doc_id)

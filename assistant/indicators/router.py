@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -268,8 +269,7 @@ def match_indicator(
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
     generic_words = _generic_words()
-    generic = _phrase_stems(" ".join(generic_words))
-    totals = _phrase_stems(" ".join(cues().total_words.words()))
+    generic, totals = _generic_stems(), _total_stems()
     for definition in defs:
         for phrase in _phrases(definition):
             # „Haushalte mit Kindern - gesamt“ is what „Haushalte mit Kindern“ asks for.
@@ -342,7 +342,7 @@ def _wider_match(
     than a generic one such as „insgesamt“) only nearly fits: „Anteil der Sozialwohnungen“
     is not „Anteil der Sozialwohnungen mit Bindungsauslauf“. Such near fits, and a best
     that does not beat the runner-up, come back as candidates."""
-    generic = _phrase_stems(" ".join(_generic_words()))
+    generic = _generic_stems()
     scored: dict[str, tuple[int, int]] = {}
     for definition in definitions:
         for phrase in definition.phrases:
@@ -413,7 +413,7 @@ def _phrases(definition: IndicatorDef) -> tuple[str, ...]:
     Langzeit“, „Langzeit“), unless they are generic: a question names the group it asks
     about, rarely the topic above it."""
     parts = definition.name.split(" – ")
-    generic = _phrase_stems(" ".join(_generic_words()))
+    generic = _generic_stems()
     ends = [" – ".join(parts[i:]) for i in range(1, len(parts))]
     specific = [end for end in ends if not _phrase_stems(end) <= generic]
     return (*definition.phrases, *specific)
@@ -483,9 +483,21 @@ _GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
 _MAX_CANDIDATES = 4
 
 
+@lru_cache(maxsize=1)
 def _generic_words() -> frozenset[str]:
     """Words of an indicator's name that say how it is counted (prompts/fragen.yaml)."""
     return cues().generic_indicator_words.words()
+
+
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    return _phrase_stems(" ".join(_generic_words()))
+
+
+@lru_cache(maxsize=1)
+def _total_stems() -> frozenset[str]:
+    """Stems of the words naming a long table's variant for all (prompts/fragen.yaml)."""
+    return _phrase_stems(" ".join(cues().total_words.words()))
 
 
 def _generic_compound(word: str) -> bool:

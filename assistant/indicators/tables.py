@@ -670,7 +670,7 @@ def _repeats_area_number(
     „03 Maxvorstadt“)."""
     pairs = [(_text(cells, column.index), area(cells)[0]) for _, cells in data]
     coded = [(text, code) for text, code in pairs if text and code.isdigit()]
-    return bool(coded) and all(text.isdigit() and int(text) == int(code) for text, code in coded)
+    return bool(coded) and all(_same_number(text, code) for text, code in coded)
 
 
 def _header_words(header: str) -> list[str]:
@@ -721,18 +721,22 @@ def _measure_records(
     context = (context_year, context_reference)
     label_cols = [c for c in columns if c.role == "indicator"]
     year_col = next((c for c in columns if c.role == "year"), None)
-    namers = {f.index: _namer(f, columns) for f in figures}
-    share_unit = "%" if _is_percent_of(figures, data) else ""
+    parsed = [_parse_column(figure, data) for figure in figures]
+    share_unit = "%" if _is_percent_of(parsed) else ""
+    # Each row's area and indicator name, read once for all its figures.
+    rows = [
+        (area(cells), _label_parts([_text(cells, c.index) for c in label_cols]))
+        for _, cells in data
+    ]
     records: list[dict[str, object]] = []
     seen: set[tuple[str, str, str, int | None]] = set()
-    for position, figure in enumerate(figures):
-        parsed = _parse_column(figure, data)
-        for (number, cells), cell in zip(data, parsed, strict=True):
-            code, name = area(cells)
-            parts = _label_parts([_text(cells, c.index) for c in label_cols])
+    for position, (figure, figure_cells) in enumerate(zip(figures, parsed, strict=True)):
+        namer = _namer(figure, columns)
+        for (number, cells), cell, ((code, name), parts) in zip(
+            data, figure_cells, rows, strict=True
+        ):
             if not (code or name) or not parts or not cell.text:
                 continue
-            namer = namers[figure.index]
             if position == 0:
                 label = " – ".join(parts)
             elif namer is not None:
@@ -756,13 +760,13 @@ _SHARE_TOLERANCE = 0.01  # of the value: rounding in the export
 _SHARE_ROWS = 0.9  # of the rows where all three figures are given
 
 
-def _is_percent_of(figures: list[_Column], data: list[tuple[int, list[GridCell]]]) -> bool:
+def _is_percent_of(figures: list[list[CellNumber]]) -> bool:
     """Whether the value column is, row by row, the next figure as a percentage of the one
     after it („INDIKATOR_WERT“ 6,7 = 86 of 1.290,3 alle Arbeitslosen): then it is a share
-    in %, though no header says so."""
+    in %, though no header says so. `figures`: the parsed figure columns, value first."""
     if len(figures) < 3:
         return False
-    value, part, whole = (_parse_column(c, data) for c in figures[:3])
+    value, part, whole = figures[:3]
     rows = [
         (v.value, p.value, w.value)
         for v, p, w in zip(value, part, whole, strict=True)

@@ -96,7 +96,7 @@ def words_of_pattern(phrase: str) -> list[str]:
 def alternation(cue_list: CueList) -> str:
     """The one-word cues of a list as a regular-expression alternation, longest first
     (for the few places that must find cue words inside longer patterns)."""
-    words = sorted({p[0] for p in cue_list.phrases if len(p) == 1}, key=len, reverse=True)
+    words = sorted(cue_list.words(), key=len, reverse=True)
     return "|".join(re.escape(w.strip("*")) for w in words)
 
 
