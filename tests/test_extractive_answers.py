@@ -293,3 +293,18 @@ def test_a_word_said_shorter_or_longer_counts_for_the_question_term() -> None:
     )
     answer = _answer("Was gehört im Quartier in ein Verstetigungskonzept?", passage(1, text))
     assert answer.splitlines()[0].startswith("Zur Verstetigung legt die Gemeinde dar")
+
+
+def test_a_compound_counts_as_one_word_not_as_its_parts_too() -> None:
+    # „Quartiersprojekten“ is one word of the question; counted with its parts it would
+    # outweigh „Prozent der förderfähigen Kosten“ and pick the flat-rate sentence.
+    answer = _answer(
+        "Wie viel Prozent der förderfähigen Kosten übernimmt das Land bei Quartiersprojekten?",
+        passage(
+            1,
+            "Bei Quartiersprojekten werden die Sachkosten mit einer Pauschale von 15 Prozent "
+            "der Personalkosten abgegolten.",
+        ),
+        passage(2, "Das Land trägt bis zu 80 Prozent der förderfähigen Kosten."),
+    )
+    assert answer.startswith("Das Land trägt bis zu 80 Prozent")

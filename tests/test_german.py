@@ -7,6 +7,7 @@ from assistant.language.german import (
     raw_tokens,
     stem,
     synonyms,
+    word_terms,
 )
 
 
@@ -71,3 +72,10 @@ def test_the_forms_of_a_verb_on_ieren_share_a_term() -> None:
 def test_a_sex_named_as_a_column_value_is_a_synonym_of_the_people() -> None:
     assert stem("weiblich") in synonyms(stem("Frauen"))
     assert stem("männlich") in synonyms(stem("Männer"))
+
+
+def test_word_terms_give_the_whole_word_first_then_its_parts() -> None:
+    words = word_terms("Wie viele Stadtteilvorhaben gibt es in Baden-Württemberg?")
+    assert words[0][0] == stem("Stadtteilvorhaben")
+    assert set(words[0][1:]) >= {stem("Stadtteil"), stem("Vorhaben")}
+    assert words[1][0] == stem("Baden-Württemberg") and stem("Württemberg") in words[1]

@@ -27,7 +27,7 @@ from assistant.answering.lists import (
 from assistant.answering.table_extremes import table_extremes
 from assistant.answering.unit_signals import UnitView, unit_bonus
 from assistant.language.cues import cues, words_of
-from assistant.language.german import content_terms
+from assistant.language.german import MIN_KNOWN_PART, content_terms, word_terms
 from assistant.language.guideline import in_asked_part, section_references
 from assistant.language.question import (
     QuestionAnalysis,
@@ -90,7 +90,8 @@ class _Candidate:
     passage: int  # rank of the passage the unit came from
     position: int  # unit position inside the passage
     unit: _Unit
-    coverage: float
+    coverage: float  # share of the question's term weight matched: does it speak to it?
+    fit: float  # the same share with each question word counted once: how well it answers
     score: float
     terms: frozenset[str] = frozenset()  # the question terms it matches
 
@@ -168,6 +169,8 @@ class ExtractiveGenerator:
         self, question: QuestionAnalysis, passages: list[RetrievedChunk], weights: dict[str, float]
     ) -> list[_Candidate]:
         total = math.fsum(weights.values()) or 1.0
+        word_weights = _per_word(weights, question.text)
+        word_total = math.fsum(word_weights.values()) or 1.0
         ranked = _ranked_unit(question, passages, weights)
         found = []
         continuations = {
@@ -199,12 +202,16 @@ class ExtractiveGenerator:
                 near = _near_terms(weights.keys() - matched, said - weights.keys())
                 found_weight = math.fsum(weights[t] for t in matched)
                 coverage = (found_weight + _NEAR * math.fsum(weights[t] for t in near)) / total
+                fit = (
+                    math.fsum(word_weights[t] for t in matched)
+                    + _NEAR * math.fsum(word_weights[t] for t in near)
+                ) / word_total
                 # Earlier passages break ties; the signals add what words cannot show.
-                score = coverage + 0.05 / (1 + p_index)
+                score = fit + 0.05 / (1 + p_index)
                 view = UnitView(question, unit.text, in_part)
                 score += unit_bonus(view, self.settings.unit_signals)
                 found.append(
-                    _Candidate(p_index, position, unit, coverage, score, frozenset(matched))
+                    _Candidate(p_index, position, unit, coverage, fit, score, frozenset(matched))
                 )
         found.sort(key=lambda c: (-c.score, c.passage, c.position))
         return found
@@ -234,7 +241,7 @@ class ExtractiveGenerator:
         is answered by two sentences, each covering one; the second is chosen for the
         question terms it adds, not for its own total.
         """
-        best = _best_coverage(candidates)
+        best = max(c.fit for c in candidates)
         floor = max(self.settings.min_term_coverage, 0.6 * best)
         total = math.fsum(weights.values()) or 1.0
         chosen: list[_Candidate] = []
@@ -248,7 +255,7 @@ class ExtractiveGenerator:
         for candidate in candidates:
             if len(chosen) == limit:
                 return chosen
-            if candidate.coverage >= floor and candidate.text.casefold() not in seen:
+            if candidate.fit >= floor and candidate.text.casefold() not in seen:
                 take(candidate)
         while len(chosen) < limit:
             covered = frozenset().union(*(c.terms for c in chosen))
@@ -355,6 +362,29 @@ def _near_terms(asked: set[str], said: set[str]) -> set[str]:
         for u in said
         if min(len(t), len(u)) >= _MIN_SHARED and (t.startswith(u) or u.startswith(t))
     }
+
+
+def _per_word(weights: dict[str, float], text: str) -> dict[str, float]:
+    """Term weights that count each word of the question once: a compound's parts share
+    its weight instead of adding theirs („Stadtteilvorhaben“ would otherwise weigh as
+    stadtteilvorhab + stadtteil + vorhab, three times a plain word like „Prozent“). A unit
+    saying the whole word matches all of them; one saying a part gets that part's share.
+    Parts found only in the corpus (`QuestionAnalysis.resolve`) are a compound's too."""
+    words = word_terms(text)
+    wholes = {terms[0] for terms in words}
+    scale = dict.fromkeys(weights, 1.0)
+    for terms in words:
+        whole = terms[0]
+        inside = [t for t in weights if t not in wholes and len(t) >= MIN_KNOWN_PART and t in whole]
+        group = [t for t in dict.fromkeys([*terms, *inside]) if t in weights]
+        if len(group) < 2:
+            continue
+        # A whole the corpus never says weighs nothing; its best part stands for it.
+        top = weights.get(whole) or max(weights[t] for t in group)
+        share = top / (math.fsum(weights[t] for t in group) or 1.0)
+        for t in group:
+            scale[t] = min(scale[t], share)
+    return {t: w * scale[t] for t, w in weights.items()}
 
 
 def _best_coverage(candidates: list[_Candidate]) -> float:

@@ -116,7 +116,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 
 DocumentFrequencies = Callable[[list[str]], dict[str, int]]
-_MIN_KNOWN_PART = 4
+MIN_KNOWN_PART = 4
 # A word this common in German is a word of its own („Brandenburg“, „Definition“), not a
 # compound coined for the question: its absence from the corpus is not made up by parts.
 _MAX_SPLIT_ZIPF = 3.5
@@ -177,10 +177,10 @@ def expand_unknown(text: str, document_frequency: DocumentFrequencies) -> list[s
 def _cuts(word: str) -> list[tuple[str, str]]:
     """(head without its linking element, tail) for every cut of a word."""
     cuts = []
-    for cut in range(_MIN_KNOWN_PART, len(word) - _MIN_KNOWN_PART + 1):
+    for cut in range(MIN_KNOWN_PART, len(word) - MIN_KNOWN_PART + 1):
         head, tail = word[:cut], word[cut:]
         for link in _LINKS:
-            if head.endswith(link) and len(head) - len(link) >= _MIN_KNOWN_PART:
+            if head.endswith(link) and len(head) - len(link) >= MIN_KNOWN_PART:
                 cuts.append((head[: len(head) - len(link)] if link else head, tail))
     return cuts
 
@@ -218,6 +218,18 @@ def analyze(text: str) -> list[str]:
         words.extend(normal_ending(part) for part in compound_parts(token))
     stems = _stemmer().stemWords(words)
     return [s.translate(_FOLD) for s in stems]
+
+
+def word_terms(text: str) -> list[tuple[str, ...]]:
+    """The index terms of each content word of a text, the whole word first, then its
+    parts („Stadtteilvorhaben“: stadtteilvorhab, stadtteil, vorhab)."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        terms = analyze(match.group(0))
+        if terms:
+            whole = stem(match.group(0))
+            found.append((whole, *(t for t in terms if t != whole)))
+    return found
 
 
 def stem(word: str) -> str:
