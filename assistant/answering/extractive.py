@@ -27,7 +27,7 @@ from assistant.answering.lists import (
 from assistant.answering.table_extremes import table_extremes
 from assistant.answering.unit_signals import UnitView, unit_bonus
 from assistant.language.cues import cues, words_of
-from assistant.language.german import MIN_KNOWN_PART, content_terms, word_terms
+from assistant.language.german import content_terms, per_word
 from assistant.language.guideline import in_asked_part, section_references
 from assistant.language.question import (
     QuestionAnalysis,
@@ -169,7 +169,7 @@ class ExtractiveGenerator:
         self, question: QuestionAnalysis, passages: list[RetrievedChunk], weights: dict[str, float]
     ) -> list[_Candidate]:
         total = math.fsum(weights.values()) or 1.0
-        word_weights = _per_word(weights, question.text)
+        word_weights = per_word(weights, question.text)
         word_total = math.fsum(word_weights.values()) or 1.0
         ranked = _ranked_unit(question, passages, weights)
         found = []
@@ -362,29 +362,6 @@ def _near_terms(asked: set[str], said: set[str]) -> set[str]:
         for u in said
         if min(len(t), len(u)) >= _MIN_SHARED and (t.startswith(u) or u.startswith(t))
     }
-
-
-def _per_word(weights: dict[str, float], text: str) -> dict[str, float]:
-    """Term weights that count each word of the question once: a compound's parts share
-    its weight instead of adding theirs („Stadtteilvorhaben“ would otherwise weigh as
-    stadtteilvorhab + stadtteil + vorhab, three times a plain word like „Prozent“). A unit
-    saying the whole word matches all of them; one saying a part gets that part's share.
-    Parts found only in the corpus (`QuestionAnalysis.resolve`) are a compound's too."""
-    words = word_terms(text)
-    wholes = {terms[0] for terms in words}
-    scale = dict.fromkeys(weights, 1.0)
-    for terms in words:
-        whole = terms[0]
-        inside = [t for t in weights if t not in wholes and len(t) >= MIN_KNOWN_PART and t in whole]
-        group = [t for t in dict.fromkeys([*terms, *inside]) if t in weights]
-        if len(group) < 2:
-            continue
-        # A whole the corpus never says weighs nothing; its best part stands for it.
-        top = weights.get(whole) or max(weights[t] for t in group)
-        share = top / (math.fsum(weights[t] for t in group) or 1.0)
-        for t in group:
-            scale[t] = min(scale[t], share)
-    return {t: w * scale[t] for t, w in weights.items()}
 
 
 def _best_coverage(candidates: list[_Candidate]) -> float:

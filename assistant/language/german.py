@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from math import fsum
 
 import Stemmer
 
@@ -230,6 +231,29 @@ def word_terms(text: str) -> list[tuple[str, ...]]:
             whole = stem(match.group(0))
             found.append((whole, *(t for t in terms if t != whole)))
     return found
+
+
+def per_word(weights: dict[str, float], text: str) -> dict[str, float]:
+    """Term weights that count each word of the question once: a compound's parts share
+    its weight instead of adding theirs („Stadtteilvorhaben“ would otherwise weigh as
+    stadtteilvorhab + stadtteil + vorhab, three times a plain word like „Prozent“). A unit
+    saying the whole word matches all of them; one saying a part gets that part's share.
+    Parts found only in the corpus (`QuestionAnalysis.resolve`) are a compound's too."""
+    words = word_terms(text)
+    wholes = {terms[0] for terms in words}
+    scale = dict.fromkeys(weights, 1.0)
+    for terms in words:
+        whole = terms[0]
+        inside = [t for t in weights if t not in wholes and len(t) >= MIN_KNOWN_PART and t in whole]
+        group = [t for t in dict.fromkeys([*terms, *inside]) if t in weights]
+        if len(group) < 2:
+            continue
+        # A whole the corpus never says weighs nothing; its best part stands for it.
+        top = weights.get(whole) or max(weights[t] for t in group)
+        share = top / (fsum(weights[t] for t in group) or 1.0)
+        for t in group:
+            scale[t] = min(scale[t], share)
+    return {t: w * scale[t] for t, w in weights.items()}
 
 
 def stem(word: str) -> str:
