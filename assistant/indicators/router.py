@@ -264,8 +264,9 @@ def match_indicator(
     („Wie viele Arbeitslose …“).
     """
     question_stems = _asked_stems(question)
-    question_compact = "".join(words(question))
-    best: tuple[tuple[int, int, int, int, int, int], str] | None = None
+    question_words = words(question)
+    question_compact = "".join(question_words)
+    best: tuple[tuple[int, int, int, int, int, int, int], str] | None = None
     best_stems: set[str] = set()
     defs: list[IndicatorDef] = list(definitions)
     generic_words = _generic_words()
@@ -293,6 +294,10 @@ def match_indicator(
                     len(phrase_stems),
                     int(whole),
                     int(counting and counts),
+                    # The word as the question writes it before another with its stem:
+                    # „Arbeitslosigkeit“ names the phrase „Arbeitslosigkeit“, not „alle
+                    # Arbeitslosen“.
+                    sum(w in question_words for w in words(phrase)),
                     len(joined),
                     int(counts == counting),
                 )
