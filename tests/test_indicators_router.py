@@ -363,3 +363,21 @@ def test_the_indicator_is_chosen_among_the_tables_of_the_area_named(tmp_path: Pa
     question = "Wie viele alleinerziehende Haushalte mit Kindern gibt es in Prohlis-Süd?"
     answer = answer_indicator_question(analyse_question(question), store)
     assert answer is not None and "324" in answer.text
+
+
+def test_the_word_the_question_writes_beats_another_form_of_its_stem() -> None:
+    # „alle Arbeitslosen“ and „Arbeitslosigkeit“ share the stem arbeitslos; the question
+    # writes the second, which names the rate table.
+    definitions = [
+        IndicatorDef("alle_arbeitslosen", "alle Arbeitslosen", catalogued=False),
+        IndicatorDef(
+            "arbeitslosenanteil",
+            "Arbeitslosenanteil",
+            kind="rate",
+            synonyms=("Arbeitslosigkeit", "Arbeitslosenquote"),
+        ),
+    ]
+    match = match_indicator(
+        "In welchem Kreis war die Arbeitslosigkeit 2016 am höchsten?", definitions
+    )
+    assert match.key == "arbeitslosenanteil"
