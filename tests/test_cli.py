@@ -103,3 +103,19 @@ def test_remove_refuses_a_name_two_documents_share(run, tmp_path: Path) -> None:
     doc_id = next(d for d in documents if "Bericht" in d["source"])["doc_id"]
     code, output = run("remove", doc_id[:10])
     assert code == 0 and "Gelöscht: Bericht.md" in output
+
+
+def test_control_characters_and_markup_in_names_are_printed_escaped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file name carrying a terminal escape sequence (colour, window title) or Rich
+    markup is shown as visible text by ingest, sources and remove, never interpreted."""
+    name = "Bericht\x1b[31mROT\x1b]0;Titel\x07[red]fett\u202e.md"
+    (tmp_path / name).write_text("# Bericht\n\nDie Nordstadt wächst.\n", encoding="utf-8")
+    shown = "Bericht\\x1b[31mROT\\x1b]0;Titel\\x07[red]fett\\u202e.md"
+    outputs = [run("ingest", str(tmp_path / name)), run("sources")]
+    outputs += [run("remove", name), run("remove", name)]
+    for _, output in outputs:
+        assert not any(ch in output for ch in "\x1b\x07\u202e"), repr(output)
+    assert shown in outputs[0][1]
+    assert "Bericht\\x" in outputs[1][1]  # the table shortens the long name
+    assert outputs[2] == (0, f"Gelöscht: {shown} (1 Abschnitte).\n")
+    assert outputs[3][0] == 1 and f"Kein Dokument „{shown}“" in outputs[3][1]
