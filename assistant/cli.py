@@ -375,13 +375,18 @@ def eval_command(
     raise typer.Exit(eval_main(argv))
 
 
+def app_script() -> Path:
+    """The Streamlit app; its settings lie beside it (`ui/.streamlit/config.toml`), so
+    Streamlit finds them from any working directory."""
+    return Path(__file__).resolve().parent.parent / "ui" / "app.py"
+
+
 @app.command("serve", help="Die Weboberfläche starten (Streamlit).")
 def serve_command(
     port: Annotated[int, typer.Option(help="Port")] = 8501,
 ) -> None:
-    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
+        sys.executable, "-m", "streamlit", "run", str(app_script()),
         "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,24 @@ def test_control_characters_and_markup_in_names_are_printed_escaped(run, tmp_pat
     assert "Bericht\\x" in outputs[1][1]  # the table shortens the long name
     assert outputs[2] == (0, f"Gelöscht: {shown} (1 Abschnitte).\n")
     assert outputs[3][0] == 1 and f"Kein Dokument „{shown}“" in outputs[3][1]
+
+
+def test_serve_finds_the_apps_streamlit_config_from_any_directory(tmp_path: Path) -> None:
+    """`planwerk serve` started outside the repository still reads Planwerk's Streamlit
+    settings (no error details in the browser, the theme): Streamlit's own config loader,
+    given the app `serve` runs, in a foreign working directory."""
+    from assistant.cli import app_script
+
+    script = (
+        "import sys; from streamlit import config; config._main_script_path = sys.argv[1]; "
+        "config.get_config_options(force_reparse=True); "
+        "print(config.get_option('client.showErrorDetails'), config.get_option('theme.base'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(app_script())],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["none", "light"]
