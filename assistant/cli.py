@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -47,6 +48,19 @@ console = Console()
 err = Console(stderr=True)
 
 _STATUS_STYLE = {"indexed": "green", "replaced": "cyan", "unchanged": "dim", "refused": "red"}
+# Direction overrides make a name read differently from what it is („…exe.md“).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _shown(text: str) -> str:
+    """A file name or a message naming one, ready for a Rich print with markup: control
+    characters (escape sequences that recolour the terminal or set its title) and
+    direction overrides are written out as `\\x1b`, Rich markup is escaped."""
+    visible = "".join(
+        repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch
+        for ch in text
+    )
+    return escape(visible)
 
 
 def _services() -> Services:
@@ -78,17 +92,17 @@ def ingest_command(
     ) as progress:
         task = progress.add_task("", total=len(files))
         for file in files:
-            progress.update(task, description=file.name)
+            progress.update(task, description=_shown(file.name))
 
             def report(share: float, text: str, name: str = file.name) -> None:
-                progress.update(task, description=f"{name}: {text}")
+                progress.update(task, description=_shown(f"{name}: {text}"))
 
             result = services.pipeline.ingest_file(file, progress=report)
             results.append(result)
             style = _STATUS_STYLE[result.status.value]
             progress.console.print(
-                f"[{style}]{STATUS_LABELS[result.status]:>11}[/]  {result.source}: "
-                f"{result.message}",
+                f"[{style}]{STATUS_LABELS[result.status]:>11}[/]  "
+                f"{_shown(result.source)}: {_shown(result.message)}",
                 highlight=False,
             )
             progress.advance(task)
@@ -270,7 +284,7 @@ def sources_command(
             size = d.pages if d.pages is not None else d.rows
             table.add_row(
                 d.doc_id[:10],
-                d.source,
+                _shown(d.source),
                 d.doc_type,
                 str(d.year or "–"),
                 str(size if size is not None else "–"),
@@ -288,24 +302,31 @@ def remove_command(
     services = _services()
     found = services.index.find_documents(document)
     if not found:
-        err.print(f"Kein Dokument „{document}“ gefunden. „planwerk sources“ listet alle.")
+        err.print(
+            f"Kein Dokument „{_shown(document)}“ gefunden. „planwerk sources“ listet alle.",
+            highlight=False,
+        )
         services.close()
         raise typer.Exit(1)
     if len(found) > 1:
-        err.print(f"„{document}“ passt zu {len(found)} Dokumenten; nichts gelöscht:")
+        err.print(
+            f"„{_shown(document)}“ passt zu {len(found)} Dokumenten; nichts gelöscht:",
+            highlight=False,
+        )
         for candidate in found:
             err.print(
-                f"  {candidate.doc_id[:12]}  {candidate.source}, eingelesen "
+                f"  {candidate.doc_id[:12]}  {_shown(candidate.source)}, eingelesen "
                 f"{candidate.added_at[:10]}, {candidate.chunk_count} Abschnitte",
                 highlight=False,
-                markup=False,
             )
         err.print("Bitte die Dokument-ID angeben: planwerk remove <ID>")
         services.close()
         raise typer.Exit(1)
     record = found[0]
     services.pipeline.remove(record.doc_id)
-    console.print(f"Gelöscht: {record.source} ({record.chunk_count} Abschnitte).")
+    console.print(
+        f"Gelöscht: {_shown(record.source)} ({record.chunk_count} Abschnitte).", highlight=False
+    )
     services.close()
 
 
@@ -354,13 +375,18 @@ def eval_command(
     raise typer.Exit(eval_main(argv))
 
 
+def app_script() -> Path:
+    """The Streamlit app; its settings lie beside it (`ui/.streamlit/config.toml`), so
+    Streamlit finds them from any working directory."""
+    return Path(__file__).resolve().parent.parent / "ui" / "app.py"
+
+
 @app.command("serve", help="Die Weboberfläche starten (Streamlit).")
 def serve_command(
     port: Annotated[int, typer.Option(help="Port")] = 8501,
 ) -> None:
-    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
+        sys.executable, "-m", "streamlit", "run", str(app_script()),
         "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

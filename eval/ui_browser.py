@@ -72,9 +72,12 @@ def app_environment(data_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(data_dir: Path, log_path: Path | None = None) -> Iterator[str]:
-    """`streamlit run ui/app.py` on a free port of 127.0.0.1; yields its base URL."""
-    with app_process(data_dir, log_path) as (url, _):
+def running_app(
+    data_dir: Path, log_path: Path | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`streamlit run ui/app.py` on a free port of 127.0.0.1; yields its base URL. `env`
+    adds settings (`PLANWERK_LLM__MODE`, …) to the app's environment."""
+    with app_process(data_dir, log_path, env=env) as (url, _):
         yield url
 
 
@@ -84,6 +87,7 @@ def app_process(
     log_path: Path | None = None,
     wrapper: Sequence[str] = (),
     root: Path = ROOT,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`running_app` that also yields the process it started. `wrapper` runs the server
     under another command (the start-up benchmark uses `/usr/bin/time -v -o FILE`; the
@@ -91,9 +95,9 @@ def app_process(
     (the benchmark also measures an older tree for comparison)."""
     port = free_port()
     log = (log_path or data_dir.parent / "streamlit.log").open("w")
-    env = app_environment(data_dir)
+    environment = {**app_environment(data_dir), **(env or {})}
     if root != ROOT:
-        env["PYTHONPATH"] = str(root)
+        environment["PYTHONPATH"] = str(root)
     process = subprocess.Popen(
         [
             *wrapper,
@@ -109,7 +113,7 @@ def app_process(
             "--server.fileWatcherType=none",
         ],
         cwd=root,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -134,9 +138,11 @@ def app_process(
 
 
 @contextmanager
-def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[str]:
+def app_with_uploads(
+    data_dir: Path, uploads: Mapping[str, bytes], env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """`running_app` on a data dir that first gets `uploads` (name -> content) ingested as
-    the app's upload would; no developer config is read."""
+    the app's upload would; no developer config is read, `env` is added to the app's."""
     from assistant.documents.uploads import ingest_upload
     from assistant.platform.config import Settings
     from assistant.services import Services
@@ -149,7 +155,7 @@ def app_with_uploads(data_dir: Path, uploads: Mapping[str, bytes]) -> Iterator[s
                 ingest_upload(services.settings, services.pipeline, name, content)
         finally:
             services.close()
-    with running_app(data_dir) as url:
+    with running_app(data_dir, env=env) as url:
         yield url
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ingest.errors import IngestError
+from ingest.pdf_repairs import repairs
 
 _MB = 1024 * 1024
 _RATIO_FLOOR = _MB  # parts smaller than this unpacked are not checked for their ratio
@@ -173,7 +174,8 @@ def _check_pages(path: Path, name: str, limits: FileLimits) -> None:
     from pypdf import PdfReader
 
     try:
-        pages = len(PdfReader(path).pages)
+        with repairs():  # what pypdf repaired the loader reports, once
+            pages = len(PdfReader(path).pages)
     except Exception:  # a damaged PDF is refused by its loader with its own message
         return
     if pages > limits.max_pages:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,40 @@ def test_remove_refuses_a_name_two_documents_share(run, tmp_path: Path) -> None:
     doc_id = next(d for d in documents if "Bericht" in d["source"])["doc_id"]
     code, output = run("remove", doc_id[:10])
     assert code == 0 and "Gelöscht: Bericht.md" in output
+
+
+def test_control_characters_and_markup_in_names_are_printed_escaped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file name carrying a terminal escape sequence (colour, window title) or Rich
+    markup is shown as visible text by ingest, sources and remove, never interpreted."""
+    name = "Bericht\x1b[31mROT\x1b]0;Titel\x07[red]fett\u202e.md"
+    (tmp_path / name).write_text("# Bericht\n\nDie Nordstadt wächst.\n", encoding="utf-8")
+    shown = "Bericht\\x1b[31mROT\\x1b]0;Titel\\x07[red]fett\\u202e.md"
+    outputs = [run("ingest", str(tmp_path / name)), run("sources")]
+    outputs += [run("remove", name), run("remove", name)]
+    for _, output in outputs:
+        assert not any(ch in output for ch in "\x1b\x07\u202e"), repr(output)
+    assert shown in outputs[0][1]
+    assert "Bericht\\x" in outputs[1][1]  # the table shortens the long name
+    assert outputs[2] == (0, f"Gelöscht: {shown} (1 Abschnitte).\n")
+    assert outputs[3][0] == 1 and f"Kein Dokument „{shown}“" in outputs[3][1]
+
+
+def test_serve_finds_the_apps_streamlit_config_from_any_directory(tmp_path: Path) -> None:
+    """`planwerk serve` started outside the repository still reads Planwerk's Streamlit
+    settings (no error details in the browser, the theme): Streamlit's own config loader,
+    given the app `serve` runs, in a foreign working directory."""
+    from assistant.cli import app_script
+
+    script = (
+        "import sys; from streamlit import config; config._main_script_path = sys.argv[1]; "
+        "config.get_config_options(force_reparse=True); "
+        "print(config.get_option('client.showErrorDetails'), config.get_option('theme.base'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(app_script())],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["none", "light"]

@@ -74,6 +74,32 @@ def test_damaged_docx_is_refused(tmp_path: Path) -> None:
         load_file(path)
 
 
+@pytest.mark.parametrize(
+    ("sample", "kind"),
+    [("IHK_Entwurf_Hafenviertel.docx", "Word"), ("Sozialmonitoring_2019-2023.xlsx", "Excel")],
+)
+def test_truncated_or_garbled_office_files_are_refused_by_name(
+    tmp_path: Path, sample: str, kind: str
+) -> None:
+    """Cut off mid-download, or a zip whose parts are no XML: a German message naming the
+    file and the reason, never „Das Format … wird nicht unterstützt“."""
+    original = Path(__file__).parent.parent / "data" / "sample" / "generated" / sample
+    data = original.read_bytes()
+    truncated = tmp_path / f"abgebrochen{original.suffix}"
+    truncated.write_bytes(data[: len(data) // 3])
+    garbled = tmp_path / f"verstuemmelt{original.suffix}"
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(garbled, "w") as archive:
+        for name in source.namelist():
+            part = b"\x00kein XML" if name.endswith(".xml") else source.read(name)
+            archive.writestr(name, part)
+    for path in (truncated, garbled):
+        with pytest.raises(IngestError) as caught:
+            load_file(path)
+        message = str(caught.value)
+        assert f"„{path.name}“" in message and f"keine lesbare {kind}-Datei" in message
+        assert "nicht unterstützt" not in message
+
+
 def test_text_file_without_text_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "leer.txt"
     path.write_text("   \n\n  \n", encoding="utf-8")

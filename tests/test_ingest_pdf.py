@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,6 +196,26 @@ def test_corrupt_pdf_is_refused(tmp_path: Path) -> None:
         load_file(path)
     assert "„kaputt.pdf“" in str(caught.value)
     assert "beschädigt" in str(caught.value)
+
+
+def test_a_repaired_pdf_gives_a_german_note_and_nothing_on_stderr(tmp_path: Path) -> None:
+    """pypdf repairs a wrong cross-reference pointer and says so in English on stderr; the
+    planner gets one German note on the file instead. In a fresh interpreter, as the CLI
+    runs: pytest's own log capture would hide what reaches stderr."""
+    data = make_pdf(tmp_path / "gut.pdf", [[*paragraph("Die Nordstadt wächst.")]]).read_bytes()
+    damaged = tmp_path / "verschoben.pdf"
+    damaged.write_bytes(data[: data.rfind(b"startxref")] + b"startxref\n999\n%%EOF\n")
+    script = (
+        "import sys; from ingest.formats import load_file; "
+        "doc = load_file(sys.argv[1]); print(doc.blocks[0].text); print(*doc.warnings)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(damaged)], capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
+    text, note = done.stdout.splitlines()
+    assert text == "Die Nordstadt wächst."
+    assert "„verschoben.pdf“" in note and "repariert" in note
 
 
 def test_random_bytes_named_pdf_are_refused(tmp_path: Path) -> None:

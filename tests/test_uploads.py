@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from assistant.documents.document_actions import delete_document, reindex_document, source_file
-from assistant.documents.ingestion import IngestStatus
+from assistant.documents.ingestion import IngestResult, IngestStatus, file_hash
 from assistant.documents.uploads import ingest_upload, safe_upload_name, upload_dir
 from assistant.services import Services
 from tests.corpus import write_report_pdf
@@ -117,3 +119,28 @@ def test_a_table_without_header_row_is_searchable_but_gives_no_guessed_values(
     assert result.status == IngestStatus.INDEXED
     assert "keine Kopfzeile erkannt" in result.message and "ohne_kopf" in result.message
     assert services.indicators.frame(services.settings.workspace).empty
+
+
+def test_sessions_uploading_the_same_name_at_once_all_succeed(
+    services: Services, tmp_path: Path
+) -> None:
+    """Three browser sessions upload „bericht.pdf“ together, each another version: each
+    stages its own bytes, all finish without an error, and the kept file is the version
+    the index holds."""
+    base = write_report_pdf(tmp_path / "a.pdf").read_bytes()
+    versions = [base + f"\n% Fassung {n}\n".encode() for n in range(3)]
+    start = threading.Barrier(len(versions), timeout=60)
+
+    def upload(data: bytes) -> IngestResult:
+        start.wait()
+        return ingest_upload(services.settings, services.pipeline, "bericht.pdf", data)
+
+    with ThreadPoolExecutor(len(versions)) as pool:
+        results = list(pool.map(upload, versions))
+
+    assert all(r.status != IngestStatus.REFUSED for r in results), results
+    (held,) = services.index.documents()
+    kept = upload_dir(services.settings) / "bericht.pdf"
+    assert held.doc_id == file_hash(kept)
+    assert kept.read_bytes() in versions
+    assert not any((upload_dir(services.settings) / ".incoming").iterdir())

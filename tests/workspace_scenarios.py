@@ -5,13 +5,16 @@ database is empty."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from assistant.access import audit
 from assistant.access.audit import AuditLog
+from assistant.access.models import AuditEntry, as_utc
 from assistant.access.policy import Policy
 from assistant.access.roles import Action, PermissionDenied, Principal, Role, require
 from assistant.access.threads import ThreadNotFound
@@ -22,7 +25,13 @@ from assistant.drafting.store import DraftNotFound, DraftStore
 from assistant.indicators.store import IndicatorStore
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
-from assistant.workspace.accounts import AccountError, Accounts, LoginFailed
+from assistant.workspace.accounts import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    AccountError,
+    Accounts,
+    LoginFailed,
+)
 from assistant.workspace.threads import WorkspaceThreads
 from assistant.workspace.workspaces import WorkspaceError, Workspaces
 
@@ -305,6 +314,36 @@ def indicator_rows_stay_in_workspace(settings: Settings, folder: Path) -> None:
     assert len(store.frame("stadt-b")) == 3
 
 
+def lockout_per_user_and_source(settings: Settings) -> None:
+    """Failed logins lock a name only for the address they came from, for at most
+    `LOCKOUT` after the failures, however often the locked address keeps trying."""
+    engine = engine_for(settings)
+    accounts, _ = setup_people(engine)
+    attacker, office = "203.0.113.9", "198.51.100.20"
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed, match="falsch"):
+            accounts.authenticate("anna", "geraten-123", source=attacker)
+    with pytest.raises(LoginFailed, match="Zu viele"):
+        accounts.authenticate("anna", PASSWORD, source=attacker)
+    # Anna at her desk is not locked out by someone else guessing her name.
+    assert accounts.authenticate("anna", PASSWORD, source=office).username == "anna"
+    _age_audit_log(engine, LOCKOUT - timedelta(minutes=1))
+    for _ in range(10):  # tries during the lockout neither count nor extend it
+        with pytest.raises(LoginFailed, match="Zu viele"):
+            accounts.authenticate("anna", "geraten-456", source=attacker)
+    _age_audit_log(engine, timedelta(minutes=1, seconds=1))
+    assert accounts.authenticate("anna", PASSWORD, source=attacker).username == "anna"
+    failed = AuditLog(engine).entries(actor="anna", action=audit.LOGIN_FAILED)
+    assert [e.target for e in failed] == [attacker] * MAX_FAILED_LOGINS
+
+
+def _age_audit_log(engine: Engine, by: timedelta) -> None:
+    """Move every audit entry `by` into the past, as if that much time had passed."""
+    with Session(engine) as session, session.begin():
+        for entry in session.scalars(select(AuditEntry)):
+            entry.at = as_utc(entry.at) - by
+
+
 SCENARIOS: dict[str, Callable[[Settings], None]] = {
     "accounts_and_roles": accounts_and_roles,
     "first_admin_from_env": first_admin_from_env,
@@ -312,4 +351,5 @@ SCENARIOS: dict[str, Callable[[Settings], None]] = {
     "shared_and_private_threads": shared_and_private_threads,
     "comments_with_mentions": comments_with_mentions,
     "draft_history_diff_restore": draft_history_diff_restore,
+    "lockout_per_user_and_source": lockout_per_user_and_source,
 }

@@ -35,7 +35,8 @@ def chip_label(citation: dict[str, Any]) -> str:
     if len(title) > _CHIP_TITLE_CHARS:
         title = title[: _CHIP_TITLE_CHARS - 1].rstrip() + "…"
     where = f"S. {ref.page}" if ref.page is not None else (f"Z. {ref.row}" if ref.row else "")
-    return f"[{citation['n']}] {title}" + (f", {where}" if where else "")
+    # Button labels render Markdown images: a title from a document stays text.
+    return f"[{citation['n']}] {inert(title)}" + (f", {where}" if where else "")
 
 
 def render_answer(
@@ -49,7 +50,7 @@ def render_answer(
     understood = str(data.get("question") or "")
     if understood and understood != str(data.get("asked") or understood):
         # A follow-up was rewritten into a question of its own: say how it was read.
-        st.caption(f"Verstanden als: „{understood}“")
+        st.caption(f"Verstanden als: „{inert(understood)}“")
     st.markdown(answer_markdown(str(data.get("answer", ""))))
     if data.get("mode") == "indicators":
         st.caption("Berechnet aus Tabellen – die Werte stehen so in den zitierten Zellen.")
@@ -71,7 +72,7 @@ def render_answer(
                 st.button(
                     chip_label(citation),
                     key=f"cite-{message_id}-{n}",
-                    help=f"Quelle [{n}] öffnen: {citation_ref(citation).label()}",
+                    help=f"Quelle [{n}] öffnen: {inert(citation_ref(citation).label())}",
                     on_click=open_source,
                     args=(message_id, n),
                     type="primary" if is_open else "secondary",

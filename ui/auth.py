@@ -59,13 +59,20 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Anmelden", type="primary")
     if submitted:
         try:
-            user = accounts.authenticate(username, password)
+            user = accounts.authenticate(username, password, source=_client_address())
         except LoginFailed as error:
             st.error(error.message, icon=":material/lock:")
             return
         st.session_state[USER] = user
         st.session_state.pop(WORKSPACE, None)
         st.rerun()
+
+
+def _client_address() -> str:
+    """Where a login comes from (the connection's address), so failed logins lock a name
+    only for that address; "" from this machine, e.g. behind a reverse proxy on it."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # None locally, a stub in AppTest
 
 
 def _sidebar() -> None:

@@ -69,7 +69,7 @@ def _panel(services: Services, citation: dict[str, Any], phrases: list[str]) -> 
     ref = citation_ref(citation)
     st.markdown(f"**{inert(html.escape(ref.label()))}**")
     if ref.section():
-        st.caption(f"Abschnitt: {ref.section()}")
+        st.caption(f"Abschnitt: {inert(ref.section())}")
     context = passage_context(services.settings, services.index, citation)
     scanned = context.chunk is not None and bool(context.chunk.extra.get("ocr"))
     if scanned:

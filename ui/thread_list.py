@@ -7,6 +7,7 @@ import streamlit as st
 from assistant.access.models import Thread
 from assistant.answering.conversation import ConversationStore
 from ui import auth, state
+from ui.markdown_text import inert
 from ui.thread_rename import rename_thread
 
 QUERY_KEY = "gespraech"  # the open thread in the address, so a reload keeps it
@@ -67,7 +68,7 @@ def render(store: ConversationStore, current: Thread | None) -> None:
         for thread in threads[:MAX_LISTED]:
             is_current = current is not None and thread.id == current.id
             st.button(
-                (thread.title or "Ohne Titel") + (" (geöffnet)" if is_current else ""),
+                inert(thread.title or "Ohne Titel") + (" (geöffnet)" if is_current else ""),
                 key=f"thread-{thread.id}",
                 on_click=select_thread,
                 args=(thread.id,),

@@ -147,18 +147,15 @@ class AuditLog:
         with Session(self.engine) as session:
             return session.scalar(query)
 
-    def count(self, *, actor: str, action: str, since: datetime) -> int:
+    def count(self, *, actor: str, action: str, since: datetime, target: str | None = None) -> int:
+        """How often `actor` did `action` since then (on `target`, if given)."""
+        query = select(func.count()).where(
+            AuditEntry.actor == actor, AuditEntry.action == action, AuditEntry.at >= since
+        )
+        if target is not None:
+            query = query.where(AuditEntry.target == target)
         with Session(self.engine) as session:
-            return int(
-                session.scalar(
-                    select(func.count()).where(
-                        AuditEntry.actor == actor,
-                        AuditEntry.action == action,
-                        AuditEntry.at >= since,
-                    )
-                )
-                or 0
-            )
+            return int(session.scalar(query) or 0)
 
 
 def _record(row: AuditEntry) -> AuditRecord:

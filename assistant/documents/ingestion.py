@@ -158,10 +158,7 @@ class IngestPipeline:
         except OSError as error:
             return _refused(name, f"Die Datei „{name}“ kann nicht gelesen werden ({error}).")
 
-        def waiting() -> None:
-            progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")
-
-        with self._write_lock(waiting):
+        with self.write_lock(progress):
             result = self._ingest_new_bytes(path, name, key, doc_id, progress)
         if result.status in (IngestStatus.INDEXED, IngestStatus.REPLACED):
             # Unchanged and refused files changed nothing: not an upload for the log.
@@ -174,8 +171,15 @@ class IngestPipeline:
             )
         return result
 
-    def _write_lock(self, on_wait: Callable[[], None] | None = None) -> AbstractContextManager:
-        return workspace_write_lock(self.settings.data_dir, self.index.workspace, on_wait)
+    def write_lock(self, progress: Progress = no_progress) -> AbstractContextManager:
+        """The workspace's write lock (re-entrant within a thread); `progress` hears once
+        that another writer has it. Callers keeping a file in step with the index (uploads)
+        hold it around the ingest and their own write."""
+
+        def waiting() -> None:
+            progress(0.0, "wartet, bis ein anderer Einlesevorgang fertig ist …")
+
+        return workspace_write_lock(self.settings.data_dir, self.index.workspace, waiting)
 
     def _ingest_new_bytes(
         self, path: Path, name: str, key: str, doc_id: str, progress: Progress
@@ -335,7 +339,7 @@ class IngestPipeline:
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from every store; False if it was not there."""
-        with self._write_lock():
+        with self.write_lock():
             removed = self.index.remove_document(doc_id)
             if self.indicators:
                 self.indicators.remove_document(doc_id, self.index.workspace)
@@ -345,7 +349,7 @@ class IngestPipeline:
         """Sweep what an interrupted run left outside the catalog and give catalog chunks
         that lost their vectors new ones; returns vectors removed. Holds the write lock:
         another run's vectors are only briefly outside the catalog, while it writes."""
-        with self._write_lock():
+        with self.write_lock():
             orphans, missing = self.index.vector_gaps()
             swept = self.index.sweep(orphans)
             self._restore_vectors(missing)

@@ -3,16 +3,19 @@
 An upload named „Bericht 2024.pdf“ is stored as `data_dir/uploads/Bericht 2024.pdf` (in
 the workspace "default"; others use `data_dir/uploads/<workspace>/`) and
 identified in the index by the source key `upload:Bericht 2024.pdf`, so uploading a new
-version under the same name replaces the old one. The bytes are first written to
-`uploads/.incoming/` and only moved into place once the ingest succeeded: a refused file
-never overwrites the version the index holds.
+version under the same name replaces the old one. The bytes are first written to a folder
+of their own under `uploads/.incoming/` and only moved into place once the ingest
+succeeded, under the workspace's write lock: a refused file never overwrites the version
+the index holds, and two sessions uploading the same name at once never share a file.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -97,12 +100,14 @@ def ingest_upload(
     # Checked before the file touches the disk; the pipeline checks again under its lock.
     guard.require(Action.UPLOAD, name)
     safe = safe_upload_name(name)
-    incoming = upload_dir(settings) / ".incoming"
-    staged = incoming / safe
+    staging = None
     try:
-        incoming.mkdir(parents=True, exist_ok=True)
+        staging = _staging_folder(settings)
+        staged = staging / safe
         staged.write_bytes(data)
     except OSError as error:
+        if staging is not None:  # a full disk: no half-written file stays behind
+            shutil.rmtree(staging, ignore_errors=True)
         return IngestResult(
             safe,
             IngestStatus.REFUSED,
@@ -110,13 +115,18 @@ def ingest_upload(
             "Ist der Datenträger voll oder schreibgeschützt?",
         )
     try:
-        result = pipeline.ingest_file(staged, safe, upload_source_key(safe), progress, guard=guard)
+        # The kept file must be the version the index holds, also when two sessions
+        # upload the same name: ingest and move under one hold of the write lock.
+        with pipeline.write_lock(progress):
+            result = pipeline.ingest_file(
+                staged, safe, upload_source_key(safe), progress, guard=guard
+            )
+            if result.status != IngestStatus.REFUSED:
+                os.replace(staged, upload_dir(settings) / safe)
     except PermissionDenied:  # the role was revoked meanwhile: a refusal, not a bad file
-        staged.unlink(missing_ok=True)
         raise
     except Exception as error:  # a loader bug must not stop the batch
         log.exception("Unerwarteter Fehler beim Einlesen von %s", safe)
-        staged.unlink(missing_ok=True)
         return IngestResult(
             safe,
             IngestStatus.REFUSED,
@@ -124,11 +134,16 @@ def ingest_upload(
             f"({type(error).__name__}). Bitte die Datei prüfen oder als PDF speichern und "
             "erneut hochladen.",
         )
-    if result.status == IngestStatus.REFUSED:
-        staged.unlink(missing_ok=True)
-    else:
-        shutil.move(staged, upload_dir(settings) / safe)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _staging_folder(settings: Settings) -> Path:
+    """A new, empty folder under `uploads/.incoming/` for one upload's bytes."""
+    incoming = upload_dir(settings) / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=incoming))
 
 
 def map_folder(settings: Settings) -> Path:

@@ -3,7 +3,8 @@
 There is no default password anywhere: the first administrator comes from
 `PLANWERK_ADMIN_USER` / `PLANWERK_ADMIN_PASSWORD` or from the prompt of
 `planwerk user init`. Logins and failed logins go to the audit log; after
-`MAX_FAILED_LOGINS` failures within `LOCKOUT` an account refuses logins for a while.
+`MAX_FAILED_LOGINS` failures within `LOCKOUT` from one source (the client's address) an
+account refuses logins from that source for a while; other sources may still log in.
 """
 
 from __future__ import annotations
@@ -225,21 +226,24 @@ class Accounts:
 
     # -- login -------------------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> Principal:
+    def authenticate(self, username: str, password: str, source: str = "") -> Principal:
         """Check a password login; raises `LoginFailed` with a German message.
 
-        `MAX_FAILED_LOGINS` failures within `LOCKOUT` (counted since the last login or
-        unlock) lock the name for the rest of that window; attempts during the lockout
-        are refused without extending it. A name that is no account is logged only as a
-        digest: a password typed into the name field never lands in the audit log.
+        `source` is where the attempt comes from (the client's address; "" if unknown).
+        `MAX_FAILED_LOGINS` failures of a name from one source within `LOCKOUT` (counted
+        since the last login or unlock) lock the name for that source for the rest of that
+        window, so someone guessing a name cannot lock its owner out elsewhere; attempts
+        during the lockout are refused without extending it. A name that is no account is
+        logged only as a digest: a password typed into the name field never lands in the
+        audit log.
         """
         name = username.strip().lower()
         refused = LoginFailed("Benutzername oder Passwort ist falsch.")
         with Session(self.engine, expire_on_commit=False) as session:
             known = session.scalar(select(User.id).where(User.username == name)) is not None
         actor = name if known else _unknown_actor(name)
-        if self._locked_out(actor, name):
-            self.audit.record(actor, audit.LOGIN_LOCKED)
+        if self._locked_out(actor, name, source):
+            self.audit.record(actor, audit.LOGIN_LOCKED, target=source)
             raise LoginFailed(
                 "Zu viele fehlgeschlagene Anmeldungen. Bitte in "
                 f"{int(LOCKOUT.total_seconds() // 60)} Minuten erneut versuchen."
@@ -249,25 +253,30 @@ class Accounts:
             stored = row.password_hash if row is not None and row.active else None
             if not _verify(stored or _dummy_hash(_hasher), password) or stored is None:
                 failure = "unknown" if row is None else ("locked" if not row.active else "")
-                self.audit.record(actor, audit.LOGIN_FAILED, reason=failure or "password")
+                self.audit.record(
+                    actor, audit.LOGIN_FAILED, target=source, reason=failure or "password"
+                )
                 raise refused
             assert row is not None
             if _hasher.check_needs_rehash(stored):
                 row.password_hash = hash_password(password)
             row.last_login_at = utcnow()
             principal = principal_of(session, row)
-        self.audit.record(name, audit.LOGIN, method="password")
+        self.audit.record(name, audit.LOGIN, target=source, method="password")
         return principal
 
-    def _locked_out(self, actor: str, name: str) -> bool:
-        """Too many failures since the window began, the last login or the last unlock."""
+    def _locked_out(self, actor: str, name: str, source: str) -> bool:
+        """Too many failures from `source` since the window began, the last login from
+        there or the last unlock."""
         starts = [
             utcnow() - LOCKOUT,
-            self.audit.latest(audit.LOGIN, actor=actor),
+            self.audit.latest(audit.LOGIN, actor=actor, target=source),
             self.audit.latest(audit.UNLOCK, target=name),
         ]
         since = max(as_utc(t) for t in starts if t is not None)
-        failures = self.audit.count(actor=actor, action=audit.LOGIN_FAILED, since=since)
+        failures = self.audit.count(
+            actor=actor, action=audit.LOGIN_FAILED, since=since, target=source
+        )
         return failures >= MAX_FAILED_LOGINS
 
     def external_login(self, username: str, display_name: str = "", email: str = "") -> Principal:

@@ -16,6 +16,7 @@ from ingest.blocks import Block, LoadedDocument
 from ingest.cleaning import build_vocabulary
 from ingest.loaders.pdf_layout import Layout, PageReader
 from ingest.loaders.pdf_lines import PdfLine, page_lines, without_running_lines
+from ingest.pdf_repairs import repairs
 from ingest.structure import HeadingTracker
 from ingest.titles import fallback_title
 
@@ -26,25 +27,36 @@ _FILE_ENDINGS = (".doc", ".docx", ".pdf", ".indd", ".odt", ".qxp")
 def load(path: Path, source: str) -> LoadedDocument:
     """Load a PDF into heading, paragraph and list-item blocks with page numbers."""
     name = Path(source).name
-    reader = _open(path, name)
     warnings: list[str] = []
-    read = _read_pages(reader, name, warnings)
-    recognised = _recognised(path, reader, name, read, warnings)
-    pages = without_running_lines([recognised.get(n, lines) for n, lines in enumerate(read, 1)])
-    if not any(line.text.strip() for page in pages for line in page):
-        raise errors.scanned_pdf(name, ocr.unavailable())
-    blocks, empty_pages = blocks_of_pages(pages)
+    with repairs() as repaired:
+        reader = _open(path, name)
+        read = _read_pages(reader, name, warnings)
+        recognised = _recognised(path, reader, name, read, warnings)
+        pages = without_running_lines([recognised.get(n, lines) for n, lines in enumerate(read, 1)])
+        if not any(line.text.strip() for page in pages for line in page):
+            raise errors.scanned_pdf(name, ocr.unavailable())
+        blocks, empty_pages = blocks_of_pages(pages)
+        title = _title(reader, blocks, source)
     for block in blocks:
         block.ocr = block.page in recognised
     if empty_pages:
         warnings.append(_empty_pages_warning(empty_pages))
+    if repaired:
+        warnings.append(_repaired_warning(name))
     return LoadedDocument(
         source=source,
         format="pdf",
         blocks=blocks,
-        title=_title(reader, blocks, source),
+        title=title,
         page_count=len(pages),
         warnings=warnings,
+    )
+
+
+def _repaired_warning(name: str) -> str:
+    return (
+        f"„{name}“ hat Fehler im inneren Aufbau der PDF-Datei, die beim Lesen repariert "
+        "wurden. Falls Text fehlt, die Datei bitte neu als PDF exportieren."
     )
 
 
