@@ -113,3 +113,64 @@ def test_the_lock_is_reentrant_and_excludes_other_threads(tmp_path: Path) -> Non
         order.append("release")
     thread.join(timeout=5)
     assert order == ["inner", "wait", "release", "other"]
+
+
+USERS = 20
+QUESTIONS = (
+    "Wie hoch ist die SGB-II-Quote im Hafenviertel?",
+    "Wie viele Einwohner hatte Lindenfeld Ende 2023?",
+    "Wie groß ist die Wohnfläche je Person im Villenviertel?",
+    "Wann wurde das Stadtteilbüro im Hafenviertel geschlossen?",
+)
+
+
+def test_twenty_users_ask_while_an_ingest_writes(tmp_path: Path) -> None:
+    """The load case of the robustness report, bounded: 20 users (threads on one shared
+    `Services`, as the app shares it between sessions) ask while another process ingests
+    into the same data directory. No error, and every answer is the one a quiet run gives
+    before or after the batch (a new document may change an answer, never garble it)."""
+    import threading
+
+    first = tmp_path / "a"
+    first.mkdir()
+    write_report_pdf(first / "Sozialbericht_2024.pdf")
+    batch = write_mixed_folder(tmp_path / "b")["pdf"].parent
+    (batch / "Sozialbericht_2024.pdf").unlink()  # the batch brings other documents only
+    data_dir = tmp_path / "index"
+    assert _ingest(data_dir, first).wait(timeout=600) == 0
+
+    services = Services(Settings(data_dir=data_dir))
+    try:
+        before = {q: services.answers.ask(q).text for q in QUESTIONS}
+        writer = _ingest(data_dir, batch)
+        errors: list[str] = []
+        answers: list[tuple[str, str]] = []
+        lock = threading.Lock()
+
+        def user(number: int) -> None:
+            for question in (QUESTIONS[number % 4], QUESTIONS[(number + 1) % 4]):
+                try:
+                    text = services.answers.ask(question).text
+                except Exception as error:  # collected: the assertion lists them all
+                    with lock:
+                        errors.append(f"{question}: {type(error).__name__}: {error}")
+                    continue
+                with lock:
+                    answers.append((question, text))
+
+        threads = [threading.Thread(target=user, args=(n,)) for n in range(USERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+        _, stderr = writer.communicate(timeout=600)
+        assert writer.returncode == 1 or "Traceback" not in stderr, stderr
+        after = {q: services.answers.ask(q).text for q in QUESTIONS}
+    finally:
+        services.close()
+    assert not errors, errors
+    assert len(answers) == 2 * USERS
+    odd = [(q, t) for q, t in answers if t not in (before[q], after[q])]
+    assert not odd, odd
+    assert "24,7" in after[QUESTIONS[0]]
+    assert not _missing_vectors(data_dir)
