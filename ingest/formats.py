@@ -23,7 +23,13 @@ _LOADERS: dict[str, Loader] = {
     "image": image.load,
 }
 # Tables count their cells while they are read, so they need the limits.
-_TABLE_LOADERS: dict[str, TableLoader] = {"csv": table.load_csv, "xlsx": table.load_xlsx}
+_TABLE_LOADERS: dict[str, TableLoader] = {
+    "csv": table.load_csv,
+    "xlsx": table.load_xlsx,
+    "ods": table.load_ods,
+    "xls": table.load_xls,
+    "json": table.load_json,
+}
 _SUFFIX_FORMATS = {
     ".pdf": "pdf",
     ".docx": "docx",
@@ -37,22 +43,32 @@ _SUFFIX_FORMATS = {
     ".tsv": "csv",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".ods": "ods",
+    ".xls": "xls",
+    ".json": "json",
+    ".geojson": "json",
     ".jpg": "image",
     ".jpeg": "image",
     ".png": "image",
     ".tif": "image",
     ".tiff": "image",
 }
-_LEGACY_OFFICE = {".doc": "DOCX", ".xls": "XLSX", ".ppt": "PDF", ".docx": "DOCX", ".xlsx": "XLSX"}
+_LEGACY_OFFICE = {".doc": "DOCX", ".ppt": "PDF", ".docx": "DOCX", ".xlsx": "XLSX"}
 _FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "md": "Markdown", "txt": "Text"}
-_FORMAT_LABELS |= {"html": "HTML", "csv": "CSV", "image": "Bild"}
+_FORMAT_LABELS |= {"html": "HTML", "csv": "CSV", "image": "Bild", "xls": "Excel"}
+_FORMAT_LABELS |= {"ods": "ODS", "json": "JSON"}
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ZIP_OFFICE = (".docx", ".xlsx", ".xlsm", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files and encrypted OOXML
 _ZIP_MAGIC = b"PK\x03\x04"
 _PDF_MAGIC = b"%PDF-"
 _HEAD_BYTES = 1024  # the PDF header may follow some junk bytes
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_SUFFIX_FORMATS)
-SUPPORTED_LABEL = "PDF, DOCX, Markdown, TXT, HTML, CSV, XLSX, Bilder (JPEG, PNG, TIFF)"
+SUPPORTED_LABEL = (
+    "PDF, DOCX, Markdown, TXT, HTML, Tabellen (CSV, XLSX, XLS, ODS, JSON, GeoJSON), "
+    "Bilder (JPEG, PNG, TIFF)"
+)
 
 
 def load_file(
@@ -90,6 +106,8 @@ def detect_format(path: Path, head: bytes, source_name: str | None = None) -> st
     suffix = _suffix(path, source_name)
     name = Path(source_name or path.name).name
     if head.startswith(_OLE_MAGIC):
+        if suffix == ".xls":  # Excel 97-2003; calamine reads it (a .doc stays refused)
+            return "xls"
         raise errors.legacy_office_format(name, _LEGACY_OFFICE.get(suffix, "DOCX bzw. XLSX"))
     position = head.find(_PDF_MAGIC)
     if position == 0 or (position > 0 and suffix == ".pdf"):
@@ -98,11 +116,11 @@ def detect_format(path: Path, head: bytes, source_name: str | None = None) -> st
         raise errors.damaged_file(name, "PDF")
     if head.startswith(_ZIP_MAGIC):
         return _zip_format(path, suffix, name)
-    if suffix in (".docx", ".xlsx", ".xlsm"):
+    if suffix in (*_ZIP_OFFICE, ".xls"):
         raise errors.damaged_file(name, _FORMAT_LABELS[_SUFFIX_FORMATS[suffix]])
     if suffix in _SUFFIX_FORMATS:
         return _SUFFIX_FORMATS[suffix]
-    if suffix in (".doc", ".xls"):
+    if suffix == ".doc":
         raise errors.legacy_office_format(name, _LEGACY_OFFICE[suffix])
     raise errors.unsupported_format(name, suffix, SUPPORTED_LABEL)
 
@@ -129,10 +147,11 @@ def _suffix(path: Path, source_name: str | None) -> str:
 
 
 def _zip_format(path: Path, suffix: str, name: str) -> str:
-    """DOCX or XLSX, decided by the package's content (a renamed file still loads)."""
+    """DOCX, XLSX or ODS, decided by the package's content (a renamed file still loads)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = set(archive.namelist())
+            mimetype = _member_head(archive, "mimetype") if "mimetype" in members else b""
     except (zipfile.BadZipFile, OSError) as error:
         label = _FORMAT_LABELS.get(_SUFFIX_FORMATS.get(suffix, ""), "Office")
         raise errors.damaged_file(name, label) from error
@@ -140,4 +159,14 @@ def _zip_format(path: Path, suffix: str, name: str) -> str:
         return "docx"
     if "xl/workbook.xml" in members:
         return "xlsx"
+    if mimetype.strip() == _ODS_MIMETYPE or (suffix == ".ods" and "content.xml" in members):
+        return "ods"
+    if suffix == ".ods":
+        raise errors.damaged_file(name, _FORMAT_LABELS["ods"])
     raise errors.unsupported_format(name, suffix or ".zip", SUPPORTED_LABEL)
+
+
+def _member_head(archive: zipfile.ZipFile, member: str) -> bytes:
+    """The first bytes of a package member (a member may unpack to far more)."""
+    with archive.open(member) as handle:
+        return handle.read(100)

@@ -19,7 +19,7 @@ _TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "concept": tuple("konzept ihk isek".split()),
     "plan": tuple("bericht planung plan sozialraumanalyse monitoring".split()),
 }
-_TABLE_FORMATS = {"csv", "xlsx"}
+_TABLE_FORMATS = {"csv", "xlsx", "ods", "xls", "json"}
 _YEAR = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+")
 _MUNICIPALITY = re.compile(

@@ -7,6 +7,10 @@ cells are counted while reading: a sheet whose used range passes `FileLimits.max
 is refused at the row that crosses the limit, before its rest is read. What comes back is
 the raw content — stored values, number formats, merges, formula values filled in — which
 each caller turns into its own display form.
+
+OpenDocument (.ods) and legacy Excel (.xls) workbooks are read with calamine into the same
+`Workbook`, so both callers treat them like an XLSX; JSON tables come from
+`ingest.json_tables` as one `Sheet`.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import python_calamine
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -24,8 +30,10 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from ingest.delimiters import DelimiterGuess, excel_separator_hint, guess_delimiter
 from ingest.encoding import decode_bytes
+from ingest.errors import IngestError
 from ingest.formulas import FormulaFill, fill_formulas
 from ingest.limits import FileLimits, TableSize
+from ingest.ods import OdsSheet, scan_ods
 
 _GENERAL = "General"
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
@@ -81,6 +89,81 @@ def read_xlsx(path: Path, name: str, limits: FileLimits) -> Workbook:
     stored = {sheet.title: sheet for sheet in parsed}
     formulas = fill_formulas(path, lambda key: stored[key[0]].value(key[1], key[2]))
     return Workbook([sheet.filled(formulas) for sheet in parsed], formulas)
+
+
+def read_calamine(path: Path, name: str, limits: FileLimits, *, ods: bool) -> Workbook:
+    """Every sheet of an .ods (`ods`) or .xls workbook with the values last calculated.
+
+    calamine knows no number formats: cells show as „General“ (a German „7,4“), except
+    an .ods cell stored as a percentage, which shows like LibreOffice does („12,5 %“).
+    Raises `IngestError` naming `name` past the cell limit or for a password.
+    """
+    size = TableSize(name, limits.max_table_cells)
+    # An .ods is counted before calamine expands its repeated cells (see `ingest.ods`).
+    scanned = scan_ods(path, size) if ods else []
+    size = TableSize(name, limits.max_table_cells)
+    try:
+        with path.open("rb") as handle, python_calamine.load_workbook(handle) as workbook:
+            sheets = [
+                _calamine_sheet(workbook.get_sheet_by_index(index), size, scanned, index)
+                for index in range(len(workbook.sheet_names))
+            ]
+    except python_calamine.PasswordError as error:
+        raise IngestError(
+            f"Die Datei „{name}“ ist mit einem Kennwort geschützt. Bitte ohne Kennwort "
+            "speichern und erneut hochladen."
+        ) from error
+    return Workbook([sheet.filled(FormulaFill()) for sheet in sheets], FormulaFill())
+
+
+def _calamine_sheet(
+    sheet: python_calamine.CalamineSheet, size: TableSize, scanned: list[OdsSheet], index: int
+) -> _ParsedSheet:
+    """One calamine sheet as parsed stored rows; refused by `size` from its used range
+    before its cells become Python objects."""
+    size.new_sheet()
+    # calamine has built the sheet's range in Rust by now. For an .xls that is bounded by
+    # the format (65,536 × 256 cells, some 1.1 GB at worst, measured with a 6 KB file
+    # holding A1 and IV65536); no .xls pre-count exists yet, unlike `ingest.ods`.
+    end = sheet.end
+    if end is None:
+        return _ParsedSheet(sheet.name, {}, [], 0, 0)
+    last_row, width = end[0] + 1, end[1] + 1
+    size.row(last_row, width)
+    extra = scanned[index] if index < len(scanned) else OdsSheet(sheet.name)
+    rows: dict[int, tuple[list[object], list[str]]] = {}
+    # iter_rows starts at the sheet's first used column; rows are counted back from the end.
+    produced = list(sheet.iter_rows())
+    first_row = last_row - len(produced) + 1
+    for number, cells in enumerate(produced, start=first_row):
+        values = [None] * (width - len(cells)) + [_calamine_value(v) for v in cells]
+        if any(v is not None for v in values):
+            rows[number] = (values, [_GENERAL] * width)
+    for span in extra.percents:
+        for number in range(span.rows[0], span.rows[1] + 1):
+            for column in range(span.columns[0], min(span.columns[1], width) + 1):
+                if number in rows:
+                    rows[number][1][column - 1] = span.number_format
+    ranges = sheet.merged_cell_ranges or []
+    merged = [
+        CellRange(min_col=c0 + 1, min_row=r0 + 1, max_col=c1 + 1, max_row=r1 + 1)
+        for (r0, c0), (r1, c1) in ranges
+    ] + [
+        CellRange(min_col=c0, min_row=r0, max_col=min(c1, width), max_row=min(r1, last_row))
+        for r0, c0, r1, c1 in extra.merges
+        if r0 <= last_row and c0 <= width
+    ]
+    return _ParsedSheet(sheet.name, rows, merged, last_row, width)
+
+
+def _calamine_value(value: object) -> object:
+    """calamine's empty cell is "", a duration a timedelta: None and „h:mm“ text here."""
+    if value == "":
+        return None
+    if isinstance(value, timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return value
 
 
 def read_csv(path: Path, name: str, limits: FileLimits, delimiter: str | None = None) -> CsvTable:

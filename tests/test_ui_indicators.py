@@ -131,7 +131,7 @@ def test_download_bytes_hold_the_source_figures() -> None:
     frame = pd.DataFrame({"Gebiet": ["Hafenviertel"], "Wert": ["24,7"], "Zahl": [24.7]})
     csv = charts.csv_bytes(frame).decode("utf-8-sig")
     assert csv.splitlines() == ["Gebiet;Wert;Zahl", "Hafenviertel;24,7;24,7"]
-    back = pd.read_excel(io.BytesIO(charts.xlsx_bytes(frame)))
+    back = pd.read_excel(io.BytesIO(charts.xlsx_bytes(frame)), engine="openpyxl")
     assert back.loc[0, "Zahl"] == 24.7 and back.loc[0, "Gebiet"] == "Hafenviertel"
 
 

@@ -3,7 +3,7 @@ It may import `language`, `platform`, `assistant.models` and `ingest`.
 
 numbers    German number cells ("1.234,5", "12,3 %", ".") -> value or reason
 headers    column headers -> name, unit, reference date
-tables     CSV/XLSX -> long format (wide, long, panel, transposed, one sheet per year)
+tables     CSV/XLSX/ODS/XLS/JSON -> long format (wide, long, panel, transposed, one sheet per year)
 gazetteer  area names and codes, name variants, city/district totals
 catalogue  prompts/indicators.yaml: canonical names, units, directions; header fallback
 store      IndicatorStore on SQLAlchemy, per document, all or nothing

@@ -192,7 +192,7 @@ class IndicatorStore:
         *,
         replaces: Sequence[str] = (),
     ) -> int:
-        """Parse a CSV/XLSX file and store its values under `doc_id`; returns the rows stored.
+        """Parse a table file and store its values under `doc_id`; returns the rows stored.
 
         Replaces an earlier version of the same doc_id and the documents in `replaces`, all
         in one transaction. A table without area or number columns stores no values (0) but

@@ -1,4 +1,5 @@
-"""Read a CSV or XLSX indicator table into long format: one row per area, indicator and year.
+"""Read an indicator table (CSV, XLSX, ODS, XLS, JSON/GeoJSON) into long format: one row
+per area, indicator and year.
 
 Handles what municipal tables look like in practice: title rows, a merged group header
 above the real header, a unit row, wide (indicators as columns), long ("Indikator" /
@@ -14,8 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.parsers import expat
 
 import pandas as pd
+import python_calamine
 from openpyxl.utils import get_column_letter
 
 from assistant.indicators.gazetteer import (
@@ -40,10 +43,11 @@ from assistant.indicators.numbers import (
     parse_number,
 )
 from ingest.errors import IngestError
+from ingest.json_tables import read_json
 from ingest.limits import FileLimits
-from ingest.sheets import read_csv, read_xlsx
+from ingest.sheets import Sheet, Workbook, read_calamine, read_csv, read_xlsx
 
-TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls", ".json", ".geojson"})
 
 # Columns of the long frame, in order. `label` is the indicator as the table names it,
 # `unit` the unit from the header or the cells ("" if neither says).
@@ -147,7 +151,7 @@ def read_table(
     is_indicator_label: IndicatorMatcher | None = None,
     limits: FileLimits | None = None,
 ) -> TableRead:
-    """Read a CSV/TSV/XLSX file into the long frame (`LONG_COLUMNS`).
+    """Read a table file (`TABLE_SUFFIXES`) into the long frame (`LONG_COLUMNS`).
 
     `area_column` (a header or a column letter) overrides the detection of the area name
     column. `is_indicator_label` (from the catalogue) lets the reader recognise transposed
@@ -171,11 +175,16 @@ def read_grids(path: Path, limits: FileLimits | None = None) -> list[Grid]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_grids(path, limits)
+    if suffix in (".ods", ".xls"):
+        return _calamine_grids(path, limits, ods=suffix == ".ods")
+    if suffix in (".json", ".geojson"):
+        # One table without sheets, like a CSV: cited by row and column alone.
+        return [_sheet_grid(read_json(path, path.name, limits), None)]
     if suffix in (".csv", ".tsv", ".txt"):
         return [_csv_grid(path, limits)]
     raise IngestError(
-        f"„{path.name}“ ist keine Tabelle im Format CSV oder XLSX. Bitte als .csv oder .xlsx "
-        "speichern (ältere .xls-Dateien in Excel mit „Speichern unter“ umwandeln)."
+        f"„{path.name}“ ist keine Tabelle im Format CSV, XLSX, XLS, ODS oder JSON. Bitte in "
+        "einem dieser Formate speichern."
     )
 
 
@@ -202,15 +211,40 @@ def _xlsx_grids(path: Path, limits: FileLimits) -> list[Grid]:
             f"Die Excel-Datei „{path.name}“ kann nicht geöffnet werden ({error}). Ist sie "
             "beschädigt oder passwortgeschützt? Bitte in Excel öffnen und neu speichern."
         ) from error
-    grids = []
-    for sheet in workbook.sheets:
-        rows = []
-        for row in sheet.rows:
-            cells = [_xlsx_cell(v, f) for v, f in zip(row.values, row.formats, strict=True)]
-            if any(c.text for c in cells):
-                rows.append((row.number, cells))
-        grids.append(Grid(sheet.title, rows, sheet.merged_rows))
-    return grids
+    return _workbook_grids(workbook)
+
+
+def _calamine_grids(path: Path, limits: FileLimits, *, ods: bool) -> list[Grid]:
+    try:
+        workbook = read_calamine(path, path.name, limits, ods=ods)
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        expat.ExpatError,
+        python_calamine.CalamineError,
+    ) as error:
+        kind = "ODS-Datei" if ods else "Excel-Datei"
+        raise IngestError(
+            f"Die {kind} „{path.name}“ kann nicht geöffnet werden ({error}). Ist sie "
+            "beschädigt? Bitte in LibreOffice oder Excel öffnen und neu speichern."
+        ) from error
+    return _workbook_grids(workbook)
+
+
+def _workbook_grids(workbook: Workbook) -> list[Grid]:
+    return [_sheet_grid(sheet, sheet.title) for sheet in workbook.sheets]
+
+
+def _sheet_grid(sheet: Sheet, title: str | None) -> Grid:
+    """A sheet's non-empty rows as display cells; numbers keep their parsed value."""
+    rows = []
+    for row in sheet.rows:
+        cells = [_xlsx_cell(v, f) for v, f in zip(row.values, row.formats, strict=True)]
+        if any(c.text for c in cells):
+            rows.append((row.number, cells))
+    return Grid(title, rows, sheet.merged_rows)
 
 
 def _xlsx_cell(value: object, number_format: str) -> GridCell:

@@ -1,4 +1,5 @@
-"""CSV and XLSX tables: every data row becomes a TABLE_ROW block that names its columns."""
+"""Tables (CSV, XLSX, ODS, XLS, JSON/GeoJSON): every data row becomes a TABLE_ROW block
+that names its columns."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ingest.blocks import Block, LoadedDocument
+from ingest.json_tables import read_json
 from ingest.limits import FileLimits
-from ingest.sheets import Sheet, read_csv, read_xlsx
+from ingest.sheets import Sheet, Workbook, read_calamine, read_csv, read_xlsx
 from ingest.table_rows import RawRow, table_blocks
 from ingest.titles import title_from_name
 
@@ -30,14 +32,36 @@ def load_xlsx(path: Path, source: str, limits: FileLimits = _DEFAULT_LIMITS) -> 
     """Load every worksheet of an .xlsx file with the values Excel last calculated."""
     name = Path(source).name
     workbook = read_xlsx(path, name, limits)
+    document = _document(source, "xlsx", _workbook_blocks(workbook))
+    document.warnings += workbook.formulas.warnings(name)
+    return document
+
+
+def load_ods(path: Path, source: str, limits: FileLimits = _DEFAULT_LIMITS) -> LoadedDocument:
+    """Load every sheet of an OpenDocument spreadsheet (LibreOffice, many administrations)."""
+    workbook = read_calamine(path, Path(source).name, limits, ods=True)
+    return _document(source, "ods", _workbook_blocks(workbook))
+
+
+def load_xls(path: Path, source: str, limits: FileLimits = _DEFAULT_LIMITS) -> LoadedDocument:
+    """Load every worksheet of a legacy Excel 97-2003 workbook."""
+    workbook = read_calamine(path, Path(source).name, limits, ods=False)
+    return _document(source, "xls", _workbook_blocks(workbook))
+
+
+def load_json(path: Path, source: str, limits: FileLimits = _DEFAULT_LIMITS) -> LoadedDocument:
+    """Load a GeoJSON FeatureCollection (its properties) or a JSON array of records."""
+    sheet = read_json(path, Path(source).name, limits)
+    return _document(source, "json", table_blocks(sheet_rows(sheet)))
+
+
+def _workbook_blocks(workbook: Workbook) -> list[Block]:
     blocks: list[Block] = []
     for sheet in workbook.sheets:
         blocks.extend(
             table_blocks(sheet_rows(sheet), sheet=sheet.title, heading_path=(sheet.title,))
         )
-    document = _document(source, "xlsx", blocks)
-    document.warnings += workbook.formulas.warnings(name)
-    return document
+    return blocks
 
 
 def sheet_rows(sheet: Sheet) -> list[RawRow]:
