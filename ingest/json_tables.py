@@ -89,11 +89,31 @@ def _records(data: object, name: str) -> list[dict[str, object]]:
         if not all(isinstance(item, dict) for item in data):
             raise _not_a_table(name, "die Liste enthält nicht nur Objekte mit Spaltennamen")
         return data
+    wrapped = _wrapped_records(data)
+    if wrapped is not None:
+        return _records(wrapped, name)
     if isinstance(data, dict):
         keys = ", ".join(f"„{key}“" for key in list(data)[:5])
         found = f"ein Objekt mit den Schlüsseln {keys}" if keys else "ein leeres Objekt"
         raise _not_a_table(name, f"sie enthält {found}, aber keine Liste von Datensätzen")
     raise _not_a_table(name, "sie enthält nur einen einzelnen Wert")
+
+
+def _wrapped_records(data: object) -> list[object] | None:
+    """The list of objects an API answer wraps one or two levels down
+    (`{"result": {"records": [...], "fields": [...]}}`, as CKAN portals deliver it): the
+    longest such list, or None when there is none or two are equally long."""
+    if not isinstance(data, dict):
+        return None
+    found = [v for v in data.values() if isinstance(v, list)]
+    for inner in (v for v in data.values() if isinstance(v, dict)):
+        found += [v for v in inner.values() if isinstance(v, list)]
+    lists = sorted(
+        (v for v in found if v and all(isinstance(item, dict) for item in v)), key=len, reverse=True
+    )
+    if not lists or (len(lists) > 1 and len(lists[0]) == len(lists[1])):
+        return None
+    return lists[0]
 
 
 def _not_a_table(name: str, reason: str, *, geo: bool = False) -> IngestError:

@@ -265,6 +265,18 @@ def test_json_records_are_one_table(tmp_path: Path) -> None:
     assert values[("None", "Altstadt", "Einwohner")] == ("12345", 2, "B")
 
 
+def test_records_an_api_wraps_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "api.json"
+    path.write_text(
+        '{"success": true, "result": {"fields": [{"id": "Stadtteil"}, {"id": "Quote"}], '
+        '"records": [{"Stadtteil": "Altstadt", "Quote": 7.4}, {"Stadtteil": "Hafen", '
+        '"Quote": 21.3}, {"Stadtteil": "Nord", "Quote": 9.0}]}}',
+        encoding="utf-8",
+    )
+    values = _values(path)
+    assert values[("None", "Hafen", "Quote")][0] == "21,3"
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
