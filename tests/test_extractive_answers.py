@@ -308,3 +308,16 @@ def test_a_compound_counts_as_one_word_not_as_its_parts_too() -> None:
         passage(2, "Das Land trägt bis zu 80 Prozent der förderfähigen Kosten."),
     )
     assert answer.startswith("Das Land trägt bis zu 80 Prozent")
+
+
+def test_a_subsection_heading_run_into_the_prose_is_what_its_sentences_are_about() -> None:
+    # Converted legal texts run „5.2 Fördersatz“ into the paragraph; the sentence with the
+    # rate does not repeat the heading's word.
+    text = (
+        "5.1 Art der Zuwendung Die Mittel werden als Zuschuss zur Anteilfinanzierung gewährt. "
+        "5.2 Bemessungsgrundlage und Fördersatz Bemessungsgrundlage sind die anerkannten "
+        "Ausgaben des Vorhabens. Die Höhe beträgt 70 Prozent der Bemessungsgrundlage. "
+        "5.3 Eigenanteil Den übrigen Teil trägt die Gemeinde aus eigenen Mitteln."
+    )
+    answer = _answer("Wie hoch ist der Fördersatz?", passage(1, text, heading="5 Zuwendung"))
+    assert "70 Prozent" in answer.split("\n")[0]

@@ -9,6 +9,7 @@ Planwerk says it found nothing rather than citing noise.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -65,6 +66,8 @@ _MIN_GAIN = 0.15
 # beginning must be long enough to be one word's (see `_near_terms`).
 _NEAR = 0.5
 _MIN_SHARED = 6
+# A numbered subsection opening a sentence: „5.2 Bemessungsgrundlage …“, „6.3.1 Die Anträge“.
+_SUBSECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÄÖÜ]")
 
 
 @dataclass(slots=True)
@@ -80,6 +83,11 @@ class _Unit:
     # The sentence before, for a sentence that speaks of what it named („Diese finanzieren
     # sich …“): the unit is about its words too.
     antecedent: str = ""
+    # The sentence that opens its numbered subsection inside the paragraph („5.2
+    # Bemessungsgrundlage und allgemeiner Fördersatz Bemessungsgrundlage …“), where a
+    # converted legal text ran the subsections' headings into the prose: the unit is
+    # about its words as it would be about a heading's.
+    opener: str = ""
 
     def follower_texts(self) -> list[str]:
         return [text for text, _ in self.followers]
@@ -194,7 +202,7 @@ class ExtractiveGenerator:
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
-                said = content_terms(f"{unit.text} {unit.antecedent}")
+                said = content_terms(f"{unit.text} {unit.antecedent} {unit.opener}")
                 own = said & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
@@ -446,7 +454,10 @@ def _units(
         units += _text_table_units(*table, passage)
     for segment, table_rows in zip(segments, [*tables, []], strict=True):
         lines = lines_of("\n\n".join(segment))
+        opener = ""
         for position, line in enumerate(lines):
+            if _SUBSECTION.match(line.text):
+                opener = line.text
             short = len(line.text.split()) < _MIN_WORDS
             if line.text == heading or (short and not line.text.rstrip().endswith(":")):
                 continue  # a short lead-in („Antragsberechtigt sind:“) may bring a list
@@ -467,7 +478,13 @@ def _units(
                 continue  # a lead-in whose list is nowhere to be read promises nothing
             antecedent = _antecedent(lines, position)
             units.append(
-                _Unit(line.text, passage, followers=tuple(followers), antecedent=antecedent)
+                _Unit(
+                    line.text,
+                    passage,
+                    followers=tuple(followers),
+                    antecedent=antecedent,
+                    opener="" if opener == line.text else opener,
+                )
             )
     return units
 
