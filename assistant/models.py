@@ -112,6 +112,18 @@ class SourceRef:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class TableGap:
+    """The indicator tables know the areas a question names but no indicator it names:
+    their rows cannot answer it, and unless a document speaks of those areas, `text` says
+    what the tables hold instead."""
+
+    doc_ids: frozenset[str]  # the tables holding the named areas
+    areas: tuple[str, ...]  # the areas as the tables name them
+    measure: frozenset[str]  # the question's terms beside the areas and years: what it asks
+    text: str  # German: what is missing and what the tables have for those areas
+
+
 @dataclass(slots=True)
 class RetrievedChunk:
     """A chunk returned by retrieval, with its text and rank scores."""

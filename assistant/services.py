@@ -18,7 +18,7 @@ from assistant.index.keyword_index import KeywordIndex
 from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generator
 from assistant.llm.verification import CitationVerifier
-from assistant.models import Answer
+from assistant.models import Answer, TableGap
 from assistant.platform.config import Settings
 from assistant.platform.db import engine_for
 from assistant.retrieval.hybrid import HybridRetriever, MultiWorkspaceRetriever, to_retrieved
@@ -148,11 +148,12 @@ class Services:
             section_passage=self.retriever.section_passage,
         )
 
-    def indicator_answers(self, question: QuestionAnalysis) -> Answer | None:
+    def indicator_answers(self, question: QuestionAnalysis) -> Answer | TableGap | None:
         """A computed answer from the indicator tables (or an area's fact sheet drawn
-        from them and the documents), or None for document questions."""
+        from them and the documents); for a figure of known areas under a name the tables
+        lack, that gap; None for document questions."""
         from assistant.drafting.area_profile import area_profile
-        from assistant.indicators.router import answer_indicator_question
+        from assistant.indicators.router import answer_indicator_question, missing_indicator
 
         workspace = self.settings.workspace
         profile = area_profile(
@@ -164,7 +165,9 @@ class Services:
             question, self.indicators, workspace=workspace, embedder=self.embedder
         )
         if computed is None:
-            return None
+            return missing_indicator(
+                question, self.indicators, workspace=workspace, embedder=self.embedder
+            )
         # The inputs of a computed index state none of its figures (the report's table does).
         return self._cells_as_rows(computed.to_answer(), read_first=computed.operation != "index")
 

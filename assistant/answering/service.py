@@ -29,9 +29,9 @@ from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
 from assistant.llm.verification import CitationVerifier, Verification
 from assistant.llm.watchdog import with_idle_timeout
-from assistant.models import Answer, Citation, RetrievedChunk, insert_after
+from assistant.models import Answer, Citation, RetrievedChunk, TableGap, insert_after
 from assistant.platform.config import Settings
-from assistant.retrieval.answerability import refusal_reason
+from assistant.retrieval.answerability import refusal_reason, table_gap_refusal
 
 
 class Searcher(Protocol):
@@ -90,7 +90,7 @@ class AnswerService:
         conversations: ConversationStore | None = None,
         rewriter: FollowUpRewriter | None = None,
         document_frequency: DocumentFrequencies | None = None,
-        indicators: Callable[[QuestionAnalysis], Answer | None] | None = None,
+        indicators: Callable[[QuestionAnalysis], Answer | TableGap | None] | None = None,
         next_passage: NextPassage | None = None,
         section_passage: SectionPassage | None = None,
     ) -> None:
@@ -104,7 +104,8 @@ class AnswerService:
         self.conversations = conversations
         self.rewriter = rewriter or FollowUpRewriter()
         self.document_frequency = document_frequency
-        # Figures from indicator tables are computed, not retrieved: asked first.
+        # Figures from indicator tables are computed, not retrieved: asked first. A
+        # `TableGap` says the tables hold the areas asked about but not the indicator.
         self.indicators = indicators
         # A list whose lead-in ends a chunk goes on in the next one (often the next page).
         self.next_passage = next_passage
@@ -144,7 +145,9 @@ class AnswerService:
         standalone = self.standalone_question(question, thread_id)
         # The one analysis of the question every later stage reads.
         analysis = self.analyse(standalone, asked=question)
-        computed = self.indicators(analysis) if self.indicators else None
+        from_tables = self.indicators(analysis) if self.indicators else None
+        gap = from_tables if isinstance(from_tables, TableGap) else None
+        computed = from_tables if isinstance(from_tables, Answer) else None
         # A computed figure is searched for too: the report passages that discuss it
         # ("Am Sonnenberg (2,4 %) …") are the ones worth reading next to the table row.
         query = f"{standalone}\n{_findings(computed.text)}" if computed else standalone
@@ -158,7 +161,7 @@ class AnswerService:
             computed = replace(computed, retrieved=read)
             yield from self._finish(computed, analysis, question, thread_id, answer_style)
             return
-        refusal = self._refusal(analysis, retrieved)
+        refusal = self._refusal(analysis, retrieved, gap)
         if refusal is not None:
             answer = self._answer(
                 standalone, refusal, [], retrieved, Verification(refusal, []), answer_style, False
@@ -280,9 +283,18 @@ class AnswerService:
                 current = following
         return readable
 
-    def _refusal(self, question: QuestionAnalysis, retrieved: list[RetrievedChunk]) -> str | None:
+    def _refusal(
+        self,
+        question: QuestionAnalysis,
+        retrieved: list[RetrievedChunk],
+        gap: TableGap | None = None,
+    ) -> str | None:
         """The "not in the documents" answer when the question names what the corpus lacks;
-        checked before any model runs, so no model can paper over the gap."""
+        checked before any model runs, so no model can paper over the gap. Areas only the
+        tables know, asked for an indicator they lack, are refused with what they hold
+        unless a passage speaks of those areas."""
+        if gap is not None and table_gap_refusal(gap, retrieved):
+            return f"In den Unterlagen finde ich dazu nichts. {gap.text}"
         checks = self.settings.answer.checks
         # Two questions asked at once are refused only when nothing answers either.
         reasons = [refusal_reason(q, retrieved, checks) for q in question.clauses or (question,)]

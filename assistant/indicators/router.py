@@ -53,9 +53,9 @@ from assistant.indicators.operations import (
 )
 from assistant.indicators.store import IndicatorStore
 from assistant.language.cues import cues
-from assistant.language.german import STOP_WORDS, synonyms
+from assistant.language.german import STOP_WORDS, analyze, fold, synonyms
 from assistant.language.question import QuestionAnalysis
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, TableGap
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
@@ -218,6 +218,10 @@ def answer_indicator_question(
     if not question.text.strip() or question.definition:
         return None
     parsed = parse_question(question, store, workspace, embedder)
+    if question.summary and not parsed.areas:
+        # „Fasse zusammen, wie sich die Arbeitslosigkeit in Deutschland entwickelt hat“
+        # asks the reports; an area's fact sheet (`area_profile`) summarises the tables.
+        return None
     if parsed.candidates and (parsed.areas or question.ranking or question.which_areas):
         return _candidates_answer(question, parsed, store, workspace)
     if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
@@ -226,6 +230,73 @@ def answer_indicator_question(
         return _answer(question, parsed, store, workspace)
     except IndicatorQueryError:
         return None
+
+
+def missing_indicator(
+    question: QuestionAnalysis,
+    store: IndicatorStore,
+    *,
+    workspace: str = "default",
+    embedder: TextEncoder | None = None,
+) -> TableGap | None:
+    """For a figure asked of areas the tables know („SGB-II-Quote im Stadtbezirk
+    Ramersdorf - Perlach“) under a name none of their tables' indicators has: the gap,
+    naming what those tables do hold. None when the question asks for no figure, names no
+    known area, or names an indicator of those tables (the router answers or explains it)."""
+    if question.definition or not question.quantity:
+        return None
+    written = fold(question.text)
+    # Only areas the question writes out: the gazetteer also finds „Langel“ in „Wie lange“.
+    mentions = [
+        m
+        for m in store.geographies(workspace).find_in_text(question.text)
+        if re.search(rf"(?<!\w){re.escape(fold(m.name))}(?!\w)", written)
+    ]
+    if not mentions:
+        return None
+    frame = store.frame(workspace)
+    holding = frame[frame["geography"].isin({m.geography for m in mentions})]
+    definitions = store.definitions(workspace)
+    held = [definitions[k] for k in holding["indicator"].unique() if k in definitions]
+    counting = question.counted is not None
+    match = match_indicator(question.text, held, embedder, counting=counting)
+    if match.key is not None or match.candidates or not held:
+        return None
+    areas = tuple(dict.fromkeys(m.name for m in mentions))
+    where = set(analyze(" ".join(m.text for m in mentions))) | {str(y) for y in question.years}
+    return TableGap(
+        frozenset(holding["doc_id"].unique()),
+        areas,
+        # „Quote“ or „Anteil“ alone names no indicator: each table has one.
+        question.topic_terms - where - _form_terms(question) - _generic_stems(),
+        _gap_text(areas, [d.name for d in held]),
+    )
+
+
+def _form_terms(question: QuestionAnalysis) -> set[str]:
+    """The terms of the words that say a figure is asked for („wie hoch“, „im Jahr“),
+    not which one."""
+    c = cues()
+    words = question.words
+    found = [w for w in words if c.time_units.matches_word(w)]
+    span = c.quantity.find(words)
+    while span is not None:
+        found += words[span.start : span.end]
+        span = c.quantity.find(words, span.end)
+    return set(analyze(" ".join(found)))
+
+
+def _gap_text(areas: Sequence[str], names: Sequence[str]) -> str:
+    """The refusal naming what the tables hold: long-table labels by their topic
+    („Arbeitsmarkt – Arbeitslose“ for its ten variants), the largest topics first."""
+    topics = Counter(" – ".join(name.split(" – ")[:2]) for name in names)
+    shown = [topic for topic, _ in topics.most_common()]
+    listed = "; ".join(shown[:_GAP_NAMES])
+    more = f" und {len(shown) - _GAP_NAMES} weitere" if len(shown) > _GAP_NAMES else ""
+    return (
+        f"Die Tabellen zu {', '.join(areas)} enthalten dazu keinen Wert; "
+        f"sie führen: {listed}{more}."
+    )
 
 
 def _share_asked_of_a_count(
@@ -486,6 +557,7 @@ _MIN_INSIDE = 6  # letters of a word found inside a question's compound
 _GENERIC_HEAD = re.compile(r"\b(\w{4,}?)(anteils?|quoten?)\b", re.IGNORECASE)
 # Columns named at most when a question only nearly fits several.
 _MAX_CANDIDATES = 4
+_GAP_NAMES = 6  # indicators named when a question asks for one the tables lack
 
 
 @lru_cache(maxsize=1)

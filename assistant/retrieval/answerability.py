@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
 from assistant.language.question import QuestionAnalysis
-from assistant.models import RetrievedChunk
+from assistant.models import RetrievedChunk, TableGap
 from assistant.retrieval.places import is_german_place
 
 _COUNT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -93,14 +93,32 @@ def _no_count(q: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> str | 
     return None
 
 
+def _said(passages: Sequence[RetrievedChunk]) -> set[str]:
+    """The terms of the passages' texts, headings, titles and file names."""
+    return set().union(
+        *(analyze(f"{p.ref.title} {p.ref.source} {p.ref.heading} {p.text}") for p in passages)
+    )
+
+
+def table_gap_refusal(gap: TableGap, passages: Sequence[RetrievedChunk]) -> bool:
+    """Whether a figure the tables lack for areas only they know is to be refused: no other
+    passage names those areas („Ramersdorf - Perlach“: all its words), and no row of those
+    tables says any word of what is asked (their rows name the area and year, nothing
+    else the question asks for)."""
+    others = [p for p in passages if p.ref.doc_id not in gap.doc_ids]
+    said = _said(others)
+    if any(set(analyze(name)) <= said for name in gap.areas if analyze(name)):
+        return False
+    rows = [p for p in passages if p.ref.doc_id in gap.doc_ids]
+    return not gap.measure & _said(rows)
+
+
 def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> list[str]:
     """Towns the question names („in Leipzig“) that none of the passages mentions, in its
     text, heading, title or file name."""
     if not question.place_words:
         return []  # most questions: no passage needs analysing
-    named = set().union(
-        *(analyze(f"{p.ref.title} {p.ref.source} {p.ref.heading} {p.text}") for p in passages)
-    )
+    named = _said(passages)
     unnamed = [w for w in question.place_words if stem(w) not in named]
     # Only now the town list: most questions name places the passages mention.
     return [w for w in unnamed if is_german_place(w)]
