@@ -556,7 +556,7 @@ def _argument(chain: Sequence[ChainLink], sources: _Sources) -> list[str]:
             city = fact.city.area_name if fact.city is not None else "Gesamtstadt"
             lines.append(
                 f"- Ausgangslage: {fact.name} {fact.shown} gegenüber {fact.city_shown} "
-                f"({city}), Stand {fact.stand} [{sources.add(fact.source())}]"
+                f"({city}){_stand(fact, ', Stand {}')} [{sources.add(fact.source())}]"
             )
         for link_ in links:
             m = link_.measure
@@ -567,10 +567,16 @@ def _argument(chain: Sequence[ChainLink], sources: _Sources) -> list[str]:
         indicators = list({x.indicator.key: x.indicator for x in links if x.indicator}.values())
         for fact in indicators:
             lines.append(
-                f"- Indikator für das Monitoring: {fact.name}, Ausgangswert {fact.shown} "
-                f"(Stand {fact.stand}) [{sources.add(fact.source())}]"
+                f"- Indikator für das Monitoring: {fact.name}, Ausgangswert {fact.shown}"
+                f"{_stand(fact, ' (Stand {})')} [{sources.add(fact.source())}]"
             )
     return lines
+
+
+def _stand(fact: IndicatorFact, form: str) -> str:
+    """The fact's reference date in `form`, or nothing when the table gives none."""
+    dated = fact.observation.reference or fact.year is not None
+    return form.format(fact.stand) if dated else ""
 
 
 def _fact_rows(facts: Sequence[IndicatorFact], sources: _Sources) -> list[dict[str, Any]]:
