@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from assistant.answering.feedback import FeedbackStore
 from assistant.documents.ingestion import content_hash
+from assistant.drafting.chain import text_theme
 from assistant.drafting.check import CheckItem, check_units, units_from_document
 from assistant.drafting.cli import criteria_command, draft_command
 from assistant.drafting.criteria import load_call
@@ -218,11 +219,62 @@ def test_measures_are_linked_to_problems_goals_and_indicators(
     cited = measures.sources[families["problem_n"] - 1]
     assert cited.kind == "indicator" and "38,9" in cited.text
     assert "351.900" in measures.sources[families["measure_n"] - 1].text
-    # The health measure has no indicator in the tables: the gap is named, not papered over.
+    # The health measure has no indicator in the tables: the gap is named, not papered over,
+    # once, with where such figures come from.
     health = chain["M4"]
     assert health["problem"] == "" and health["indicator"] == ""
-    assert any("Indikator für das Monitoring fehlt" in gap for gap in health["gaps"])
+    (gap,) = health["gaps"]
+    assert "Gesundheit" in gap
+    assert "Schuleingangsuntersuchung" in gap
     assert "[Ergänzen: M4 Gesundheitslotsin" in measures.text
+
+
+def test_each_goal_has_the_measures_and_indicators_of_its_own_topic(
+    draft_document: DraftDocument,
+) -> None:
+    outline = load_outline("starke_quartiere_2025")
+    measures = next(s for s in draft_document.sections if s.id == "massnahmen")
+    chain = {row["measure"].split()[0]: row for row in measures.details["chain"]}
+    # Every pairing stays within one topic: the goal is about the measure's theme.
+    for row in chain.values():
+        if row["goal"]:
+            theme = text_theme(row["goal"], outline.themes)
+            assert theme is not None and theme.name == row["theme"], row
+    # The Lernwerkstatt (school) is no measure of the U3 goal (early education): the
+    # documents name no school goal, and the gap says so and where it belongs.
+    assert chain["M5"]["goal"] == "" and chain["M5"]["theme"] == "Schule und Bildung"
+    assert any("Schule und Bildung" in g and "Leitbild und Ziele" in g for g in chain["M5"]["gaps"])
+    # The text argues goal by goal: the goal, its problem, its measures, its indicator.
+    argument = measures.text.split("### Ziele, Maßnahmen und Indikatoren")[1].split("\n### ")[0]
+    groups = {g.split("**", 1)[0]: g for g in argument.split("\n\n**")[1:]}
+    early = groups["Ziel: Frühe Bildung sichern"]
+    assert "„Bis 2027 steigt die U3-Versorgungsquote" in early
+    assert "Ausgangslage: Kinderarmut 38,9 %" in early and "Maßnahme M2 Familienlotsinnen" in early
+    assert "Indikator für das Monitoring: Kinderarmut" in early
+    assert "M5" not in early and "Lernwerkstatt" not in early
+    school = groups["Schule und Bildung: Maßnahmen ohne Handlungsziel in den Unterlagen"]
+    assert "M5 Lernwerkstatt" in school
+    # No table row is quoted raw („Nr.: M1; Maßnahme: …“) anywhere in the draft.
+    assert not any("Nr.: M" in s.text for s in draft_document.sections)
+
+
+def test_gaps_are_few_and_say_where_to_look(draft_document: DraftDocument) -> None:
+    gaps = [
+        line
+        for section in draft_document.sections
+        for line in section.text.split("\n")
+        if line.startswith("- [Ergänzen:")
+    ]
+    assert len(gaps) <= 9, gaps
+    hints = ("zu finden", "noch offen", "z. B. aus", "Leitbild und Ziele")
+    assert all(any(h in line for h in hints) for line in gaps), gaps
+    # A document's own note that a chapter is still open is quoted with its source.
+    steering = next(line for line in gaps if "Wer steuert die Umsetzung" in line)
+    assert "noch offen" in steering and "„Kapitel zu Organisation und Steuerung" in steering
+    assert cited_numbers(steering)
+    # A lead-in is quoted with the list it announces: the goals, not „… zugeordnet sind:“.
+    goals = next(s for s in draft_document.sections if s.id == "leitbild_ziele")
+    assert "  - „Frühe Bildung sichern: Bis 2027" in goals.text
 
 
 def test_second_quartier_gets_its_own_figures_and_lists_what_is_missing(

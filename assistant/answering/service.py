@@ -9,6 +9,7 @@ says so in German.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Generator as PyGenerator  # `Generator` is llm.base.Generator
 from dataclasses import dataclass, replace
@@ -76,6 +77,18 @@ UNVERIFIED_NOTICE = (
     "Die Antwort des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
     f"gezeigt. {FALLBACK_SUFFIX}"
 )
+# The mode of an area's fact sheet („Fasse die Ausgangslage … zusammen“, built in
+# drafting/area_profile.py): with a model, the model writes prose from its facts.
+PROFILE_MODE = "profile"
+PROFILE_FALLBACK = (
+    "Es steht stattdessen der Steckbrief da (aus Kennzahlen und Dokumenten zusammengestellt, "
+    "ohne Sprachmodell)."
+)
+PROFILE_UNVERIFIED = (
+    "Der Text des Sprachmodells ließ sich nicht mit den Quellen belegen und wird nicht "
+    f"gezeigt. {PROFILE_FALLBACK}"
+)
+_MARKERS = re.compile(r"\[(\d+)\]")
 
 
 class AnswerService:
@@ -159,7 +172,10 @@ class AnswerService:
         else:
             read = _cited_first(computed.retrieved, retrieved, len(retrieved))
             computed = replace(computed, retrieved=read)
-            yield from self._finish(computed, analysis, question, thread_id, answer_style)
+            prose = computed.mode == PROFILE_MODE and self.generator.mode != "extractive"
+            if prose:
+                computed = yield from self._profile_prose(analysis, computed, answer_style)
+            yield from self._finish(computed, analysis, question, thread_id, answer_style, prose)
             return
         refusal = self._refusal(analysis, retrieved, gap)
         if refusal is not None:
@@ -338,6 +354,45 @@ class AnswerService:
             question.text, checked.text, streamed.passages, retrieved, checked, style, True, notice
         )
 
+    def _profile_prose(
+        self, question: QuestionAnalysis, sheet: Answer, style: AnswerStyle
+    ) -> PyGenerator[StreamEvent, None, Answer]:
+        """The model's prose from the fact sheet's own facts (one passage per line: the
+        figures with their comparisons and cited rows, the report passages), checked
+        sentence by sentence like any model answer; the sheet itself, with the reason,
+        when the model fails or none of its sentences holds."""
+        passages = sheet_passages(sheet)
+        parts: list[str] = []
+        try:
+            streamed = self.generator.stream(question, passages, style, [])
+            guard = CitationGuard(range(1, len(streamed.passages) + 1))
+            for token in with_idle_timeout(streamed.tokens, self.settings.llm.timeout_s):
+                parts.append(token)
+                if shown := guard.feed(token):
+                    yield Token(shown)
+            if tail := guard.flush():
+                yield Token(tail)
+        except Exception as exc:
+            notice = describe_failure(exc, self.settings.llm).replace(
+                FALLBACK_SUFFIX, PROFILE_FALLBACK
+            )
+            return replace(sheet, notice=notice)
+        policy = self.settings.llm.unsupported
+        checked = self.verifier.verify("".join(parts), streamed.passages, policy)
+        if checked.refused or not checked.kept_claims or not streamed.passages:
+            return replace(sheet, notice=PROFILE_UNVERIFIED)
+        notice = _removal_notice(checked, policy)
+        return self._answer(
+            question.text,
+            checked.text,
+            streamed.passages,
+            sheet.retrieved,
+            checked,
+            style,
+            True,
+            notice,
+        )
+
     def _extractive(
         self,
         question: QuestionAnalysis,
@@ -402,6 +457,29 @@ class AnswerService:
             return self.retriever.search(query, k=5, filters=filters)
 
         return find_definitions(question.text, retrieved, search)
+
+
+def sheet_passages(sheet: Answer) -> list[RetrievedChunk]:
+    """A fact sheet's cited lines as passages for a model: each line's own text (a figure
+    with the city value, ratio and change it computed) followed by the text of what it
+    cites (table rows, report passages), cited by the line's first source."""
+    by_number = {c.n: c for c in sheet.citations}
+    passages = []
+    for index, line in enumerate(sheet.text.splitlines()):
+        cited = [by_number[int(n)] for n in _MARKERS.findall(line) if int(n) in by_number]
+        if not cited:
+            continue
+        texts = dict.fromkeys([strip_markers(line).strip(), *(c.text for c in cited)])
+        passages.append(
+            RetrievedChunk(
+                f"steckbrief:{index}",
+                "\n".join(texts),
+                cited[0].ref,
+                {"kind": "fact_sheet"},
+                1.0,
+            )
+        )
+    return passages
 
 
 def _findings(computed: str) -> str:

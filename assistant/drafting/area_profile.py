@@ -3,6 +3,8 @@
 The sheet is a compilation, labelled as one: the area's key indicators from the tables
 (its value, the city's, the ratio, the change since the first year), the strongest
 findings the reports state about the area, and what is planned there — every line cited.
+With a language model configured, the answer service has the model write prose from the
+sheet's lines and checks it like any model answer (answering/service.py, `PROFILE_MODE`).
 Key indicators are those where the area is worst off against the city (by the direction
 the indicator catalogue gives), so the sheet leads with what an application argues from.
 """
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answering.lists import lines_of
+from assistant.answering.service import PROFILE_MODE
 from assistant.drafting.facts import IndicatorFact, indicator_fact
 from assistant.indicators.answer_text import SourceList
 from assistant.indicators.store import IndicatorStore
@@ -23,7 +26,7 @@ from assistant.models import Answer, Citation, RetrievedChunk
 
 Search = Callable[[str, int], list[RetrievedChunk]]
 
-MODE = "profile"
+MODE = PROFILE_MODE
 _INDICATORS = 4
 _FINDINGS = 2
 _PLANNED = 2

@@ -6,7 +6,9 @@ Measures are read from the municipality's documents: rows of tables with a "Maß
 A measure's theme (prompts/outlines, `themes`) is the one whose keywords it mentions most;
 the theme's indicators give the problem (a value clearly worse than the city's) and the
 monitoring indicator (the first with data, its current value as baseline). Goals are
-sentences under a "Ziel…" heading that share the theme's keywords or the measure's words.
+sentences under a "Ziel…" heading; a measure takes the goal of its own theme that shares
+most with it, never a goal about another theme (themes are told apart by their keywords
+and name parts, the longest mention winning: „Frühe Bildung“ is not school „Bildung“).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.drafting.evidence import Unit, mentions, table_rows
+from assistant.drafting.evidence import Unit, plain_text, table_rows
 from assistant.drafting.facts import IndicatorFact
 from assistant.drafting.outlines import Theme
 from assistant.language.german import content_terms, fold
@@ -115,13 +117,45 @@ def find_measures(chunks: Sequence[RetrievedChunk]) -> list[Measure]:
 
 def theme_of(measure: Measure, themes: Sequence[Theme]) -> Theme | None:
     """The theme whose keywords the measure mentions most (ties: the earlier theme)."""
-    best, hits = None, 0
-    text = measure.text
+    return text_theme(measure.text, themes)
+
+
+def text_theme(text: str, themes: Sequence[Theme]) -> Theme | None:
+    """The theme a text is about: the one with most mentions of its keywords and name
+    parts (ties: the earlier theme). A mention inside a longer mention of another phrase
+    does not count: „Frühe Bildung sichern“ is about early education, not about the
+    „Bildung“ of schools."""
+    counts = theme_mentions(text, themes)
+    best = max(counts.values(), default=0)
+    if best == 0:
+        return None
+    return next(t for t in themes if counts.get(t.id) == best)
+
+
+def theme_mentions(text: str, themes: Sequence[Theme]) -> dict[str, int]:
+    """Per theme id, how often the text mentions its phrases (longest mention wins)."""
+    plain = plain_text(text)
+    spans: list[tuple[int, int, str]] = []
     for theme in themes:
-        count = sum(1 for k in theme.keywords if mentions(text, k))
-        if count > hits:
-            best, hits = theme, count
-    return best
+        for phrase in theme_phrases(theme):
+            wanted = plain_text(phrase)
+            if not wanted:
+                continue
+            pattern = r"(?<![a-z0-9])" + re.escape(wanted)
+            spans += [(m.start(), m.end(), theme.id) for m in re.finditer(pattern, plain)]
+    spans = list(dict.fromkeys(spans))
+    counts: dict[str, int] = {}
+    for start, end, theme_id in spans:
+        inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+        if not inside:
+            counts[theme_id] = counts.get(theme_id, 0) + 1
+    return counts
+
+
+def theme_phrases(theme: Theme) -> list[str]:
+    """The keywords of a theme and the parts of its name („Frühe Bildung“, „Familie“)."""
+    parts = re.split(r"\s+(?:und|–|-)\s+|,\s*", theme.name)
+    return list(dict.fromkeys([*theme.keywords, *(p.strip() for p in parts if p.strip())]))
 
 
 def link(
@@ -136,25 +170,35 @@ def link(
     gaps: list[str] = []
     problem = indicator = None
     if theme is None:
-        gaps.append("Thema der Maßnahme nicht erkannt – Problem und Indikator zuordnen")
+        gaps.append(
+            "Thema der Maßnahme nicht erkannt – Handlungsfeld der Maßnahme im Konzept "
+            "nachsehen, dann Problem und Indikator zuordnen"
+        )
     else:
         available = [facts[k] for k in theme.indicators if k in facts]
         problem = next((f for f in available if f.burden() == "ungünstig"), None)
         indicator = available[0] if available else None
-        if problem is None:
-            gaps.append(
-                f"Problem nicht mit Kennzahlen belegt (Thema „{theme.name}“) – Beleg ergänzen"
-            )
+        where = f", z. B. aus: {theme.sources}" if theme.sources else ""
         if indicator is None:
+            # One gap for both links: without any figure there is neither problem nor baseline.
             wanted = ", ".join(indicator_name(k) for k in theme.indicators)
+            missing = f"keine Daten zu: {wanted}" if wanted else "keine Kennzahl in den Tabellen"
             gaps.append(
-                "Indikator für das Monitoring fehlt"
-                + (f" (keine Daten zu: {wanted})" if wanted else "")
-                + " – Ergebnisindikator mit Ausgangswert festlegen"
+                f"Kennzahl zum Thema „{theme.name}“ fehlt ({missing}) – Problem belegen und "
+                f"Ergebnisindikator mit Ausgangswert festlegen{where}"
             )
-    goal = _best_goal(measure, theme, goals)
+        elif problem is None:
+            gaps.append(
+                f"Problem nicht mit Kennzahlen belegt (Thema „{theme.name}“, kein Wert "
+                f"ungünstiger als die Gesamtstadt) – Beleg ergänzen{where}"
+            )
+    goal = _best_goal(measure, theme, goals, themes)
     if goal is None:
-        gaps.append("Kein Ziel in den Unterlagen zugeordnet – Handlungsziel ergänzen")
+        topic = f" zum Thema „{theme.name}“" if theme is not None else ""
+        gaps.append(
+            f"Kein Handlungsziel{topic} im Zielsystem der Unterlagen – Ziel mit Zielwert "
+            "ergänzen (Kapitel „Leitbild und Ziele“)"
+        )
     return ChainLink(measure, theme, problem, goal, indicator, gaps)
 
 
@@ -168,13 +212,20 @@ def goal_units(units: Sequence[Unit]) -> list[Unit]:
     ]
 
 
-def _best_goal(measure: Measure, theme: Theme | None, goals: Sequence[Unit]) -> Unit | None:
+def _best_goal(
+    measure: Measure, theme: Theme | None, goals: Sequence[Unit], themes: Sequence[Theme]
+) -> Unit | None:
+    """The goal of the measure's own theme that shares most with it. A goal about another
+    theme is never taken (a Lernwerkstatt does not serve the U3 goal of early education)."""
     words = content_terms(measure.title) - _GENERIC
     best, best_score = None, 0.0
     for goal in goals:
+        goal_theme = text_theme(goal.text, themes)
+        if theme is not None and goal_theme is not None and goal_theme.id != theme.id:
+            continue
         score = float(len(content_terms(goal.text) & words))
         if theme is not None:
-            score += 2.0 * sum(1 for k in theme.keywords if mentions(goal.text, k))
+            score += 2.0 * theme_mentions(goal.text, [theme]).get(theme.id, 0)
         if score > best_score:
             best, best_score = goal, score
     return best if best_score >= 2.0 else None

@@ -53,10 +53,12 @@ def usable(chunk: RetrievedChunk) -> bool:
     return str(chunk.metadata.get("doc_type", "")) not in EXCLUDED_DOC_TYPES
 
 
-def units_of(chunk: RetrievedChunk, rank: int = 0) -> list[Unit]:
-    """Sentences and list items of a prose passage, rows of a table passage."""
+def units_of(chunk: RetrievedChunk, rank: int = 0, *, open_points: bool = False) -> list[Unit]:
+    """Sentences and list items of a prose passage, rows of a table passage; with
+    `open_points`, only the sentences that say something is still missing („Kapitel zur
+    Verstetigung ergänzen“) — no evidence, but where a gap of the draft is known."""
     if chunk.metadata.get("kind") == "table":
-        return _table_units(chunk, rank)
+        return [] if open_points else _table_units(chunk, rank)
     lines = chunk.text.split("\n")
     last_heading = leaf_heading(chunk.ref.heading).strip()
     units = []
@@ -68,9 +70,29 @@ def units_of(chunk: RetrievedChunk, rank: int = 0) -> list[Unit]:
             continue
         body = _BULLET.sub("", stripped)
         for sentence in _sentences(body):
-            if _quotable(sentence) and not announces_gap(sentence, chunk.ref.heading):
+            if _quotable(sentence) and announces_gap(sentence, chunk.ref.heading) == open_points:
                 units.append(Unit(sentence, chunk, rank))
     return units
+
+
+def listed_after(unit: Unit, limit: int = 8) -> list[str]:
+    """The list items that follow a lead-in unit („… vier Oberziele ab, denen …:“) in its
+    passage: a lead-in is quoted with its list, never alone."""
+    if unit.is_row or not unit.text.rstrip().endswith(":"):
+        return []
+    lines = unit.chunk.text.split("\n")
+    start = next((i for i, line in enumerate(lines) if unit.text in line), None)
+    if start is None:
+        return []
+    items: list[str] = []
+    for line in lines[start + 1 :]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not _BULLET.match(stripped) or len(items) == limit:
+            break
+        items.append(_BULLET.sub("", stripped))
+    return items
 
 
 def _sentences(text: str) -> list[str]:
@@ -118,11 +140,11 @@ def _table_units(chunk: RetrievedChunk, rank: int) -> list[Unit]:
 
 def mentions(text: str, name: str) -> bool:
     """Whether `text` names the area `name` (case, umlauts and hyphens ignored)."""
-    wanted = _plain(name)
+    wanted = plain_text(name)
     if not wanted:
         return False
     # At a word start, so "Bildung" is found in "Bildungschancen" but not in "Ausbildung".
-    return re.search(r"(?<![a-z0-9])" + re.escape(wanted), _plain(text)) is not None
+    return re.search(r"(?<![a-z0-9])" + re.escape(wanted), plain_text(text)) is not None
 
 
 def about_area(unit: Unit, quartier: str, other_areas: Collection[str]) -> bool:
@@ -165,5 +187,6 @@ def score_units(
     return scored
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
+    """Folded text without hyphens, quotes and brackets, for finding names and phrases."""
     return " ".join(re.sub(r"[-–_/„“\"»«()]", " ", fold(text)).split())

@@ -31,6 +31,7 @@ class Question:
 
     text: str
     search: str  # may contain "{quartier}"
+    where: str = ""  # where a planner finds the answer when the documents lack it
 
     def query(self, quartier: str) -> str:
         return self.search.replace("{quartier}", quartier)
@@ -68,6 +69,7 @@ class Theme:
     name: str
     keywords: tuple[str, ...]
     indicators: tuple[str, ...] = ()
+    sources: str = ""  # where figures on the theme come from when the tables have none
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,8 @@ def _question(data: str | dict[str, Any]) -> Question:
     if isinstance(data, str):
         return Question(data, "{quartier} " + data)
     text = str(data["question"])
-    return Question(text, str(data.get("search") or "{quartier} " + text))
+    search = str(data.get("search") or "{quartier} " + text)
+    return Question(text, search, str(data.get("where") or "").strip())
 
 
 def _theme(data: dict[str, Any]) -> Theme:
@@ -194,6 +197,7 @@ def _theme(data: dict[str, Any]) -> Theme:
         name=str(data.get("name") or data["id"]),
         keywords=tuple(str(k) for k in data.get("keywords") or []),
         indicators=tuple(str(k) for k in data.get("indicators") or []),
+        sources=str(data.get("sources") or "").strip(),
     )
 
 

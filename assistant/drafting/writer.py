@@ -7,8 +7,11 @@ search words. Then write:
 
 - extractive (no model): a structured draft — the indicator table (`[Tabelle: Kennzahlen]`,
   rendered from `details["facts"]`), the call's threshold test if the outline has one,
-  quoted findings per question with `[n]`, the chain table for measures, and a list of what
-  is still missing as „[Ergänzen: …]“.
+  quoted findings per question with `[n]` (a lead-in with the list it announces, a table
+  row as a readable line), for measures the argument goal by goal (goal, problem with its
+  figure, measures, monitoring indicator — one topic per goal) and the chain table, and a
+  list of what is still missing as „[Ergänzen: …]“, each saying where to look: a
+  document's own note that it is open (quoted), the outline's `where`, a theme's `sources`.
 - with a language model: prose from the same facts and passages (prompts/entwurf_*.txt),
   checked sentence by sentence by the `CitationVerifier` as in the answering path (claims
   whose words or figures are not in their cited sources are removed — always, whatever
@@ -34,6 +37,7 @@ from assistant.drafting.evidence import (
     TermWeights,
     Unit,
     about_area,
+    listed_after,
     score_units,
     units_of,
     usable,
@@ -60,6 +64,8 @@ from assistant.llm.verification import CitationVerifier
 from assistant.models import RetrievedChunk, SourceRef
 from assistant.platform.config import LLMSettings
 from assistant.platform.templates import prompt_text, render
+from ingest.chunking import leaf_heading
+from ingest.structure import row_sentence
 
 # A quoted sentence must cover this IDF-weighted share of a question's search words.
 MIN_COVERAGE = 0.3
@@ -141,6 +147,8 @@ class _Evidence:
     missing_indicators: list[str]
     area_test: AreaTestResult | None
     findings: list[tuple[Question, list[Scored]]]
+    # Per question without findings: a document's note that the answer is still open.
+    open_points: dict[str, Scored]
     passages: list[RetrievedChunk]  # the Quartier's passages, best first (for a model)
     chain: list[ChainLink]
     chain_searched: bool
@@ -212,6 +220,7 @@ class SectionWriter:
         others = [a for a in known_areas(self.indicators, self.workspace) if a != quartier]
         ignore = content_terms(quartier)
         findings = []
+        open_points: dict[str, Scored] = {}
         passages: dict[str, tuple[float, RetrievedChunk]] = {}
         for question in section.questions:
             chunks = [
@@ -236,6 +245,16 @@ class SectionWriter:
                 if len(chosen) == FINDINGS_PER_QUESTION:
                     break
             findings.append((question, chosen))
+            if not chosen:
+                notes = [
+                    u
+                    for rank, chunk in enumerate(chunks)
+                    for u in units_of(chunk, rank, open_points=True)
+                    if about_area(u, quartier, others)
+                ]
+                ranked = score_units(notes, question.query(quartier), self.term_weights, ignore)
+                if ranked and ranked[0].coverage >= MIN_COVERAGE:
+                    open_points[question.text] = ranked[0]
             for candidate in scored:
                 if candidate.coverage < MIN_COVERAGE:
                     break
@@ -247,9 +266,7 @@ class SectionWriter:
         if section.chain:
             chain = self._chain(quartier, outline, others)
         ordered = [c for _, c in sorted(passages.values(), key=lambda p: -p[0])]
-        return _Evidence(
-            facts, missing, test, findings, ordered, chain, chain_searched=section.chain
-        )
+        return _Evidence(facts, missing, test, findings, open_points, ordered, chain, section.chain)
 
     def _chain(self, quartier: str, outline: Outline, others: Sequence[str]) -> list[ChainLink]:
         query = f"{quartier} Maßnahmen Maßnahmenübersicht Träger Gesamtkosten"
@@ -300,21 +317,27 @@ class SectionWriter:
         if evidence.area_test is not None:
             n = sources.add(_area_test_source(evidence.area_test))
             lines += ["", evidence.area_test.sentence(f"[{n}]") + "."]
-        found = [(q, s) for q, s in evidence.findings if s]
+        findings = evidence.findings
+        # Questions with findings are answered, also those whose findings are the
+        # measures' rows: a chain section reads them into the argument, not as rows.
+        answered = {q.text for q, s in findings if s}
+        if evidence.chain:
+            findings = [(q, [c for c in s if not c.unit.is_row]) for q, s in findings]
+        found = [(q, s) for q, s in findings if s]
         if found:
             lines += ["", "### Befunde aus den Unterlagen"]
             for question, scored in found:
                 lines += ["", f"**{question.text}**"]
                 for candidate in scored:
-                    n = sources.add(passage_source(candidate.unit.chunk))
-                    lines.append(f"- „{candidate.unit.text}“ [{n}]")
+                    lines += _finding_lines(candidate, sources)
+        lines += _argument(evidence.chain, sources)
         chain_rows = _chain_rows(evidence.chain, sources)
         if chain_rows:
-            lines += ["", "### Wirkungskette: Problem – Ziel – Maßnahme – Indikator", CHAIN_TABLE]
-        missing = [q.text for q, s in evidence.findings if not s]
+            lines += ["", "### Übersicht: Problem – Ziel – Maßnahme – Indikator", CHAIN_TABLE]
+        missing, notes = _question_gaps(evidence, answered, sources)
         missing += _computed_gaps(quartier, evidence, self._name)
         return self._draft(
-            section, lines, sources, fact_rows, chain_rows, missing, notice, "extractive"
+            section, lines, sources, fact_rows, chain_rows, missing, notice, "extractive", notes
         )
 
     # -- language model ------------------------------------------------------------------
@@ -357,9 +380,10 @@ class SectionWriter:
         if evidence.area_test is not None:
             n = sources.add(_area_test_source(evidence.area_test))
             lines += ["", evidence.area_test.sentence(f"[{n}]") + "."]
+        lines += _argument(evidence.chain, sources)
         chain_rows = _chain_rows(evidence.chain, sources)
         if chain_rows:
-            lines += ["", "### Wirkungskette: Problem – Ziel – Maßnahme – Indikator", CHAIN_TABLE]
+            lines += ["", "### Übersicht: Problem – Ziel – Maßnahme – Indikator", CHAIN_TABLE]
         missing = model_missing + _computed_gaps(quartier, evidence, self._name)
         removed = len(checked.removed)
         notice = (
@@ -419,10 +443,14 @@ class SectionWriter:
         missing: list[str],
         notice: str,
         mode: str,
+        notes: dict[str, str] | None = None,
     ) -> SectionDraft:
+        """`notes`: per missing item, a cited quote saying where it is known to be open."""
         missing = list(dict.fromkeys(m.strip() for m in missing if m.strip()))
+        notes = notes or {}
         if missing:
-            lines += ["", MISSING_HEADING, *[f"- [Ergänzen: {m}]" for m in missing]]
+            gaps = [f"- [Ergänzen: {m}]" + (f" {notes[m]}" if m in notes else "") for m in missing]
+            lines += ["", MISSING_HEADING, *gaps]
         text = "\n".join(lines).strip()
         if not text:
             text = f"- [Ergänzen: {section.title}]"
@@ -454,6 +482,101 @@ def split_missing(text: str) -> tuple[str, list[str]]:
             if line.strip() and not GAP.search(line)
         ]
     return prose.strip(), [i for i in items if i and not _DIGIT.search(i)]
+
+
+def _finding_lines(candidate: Scored, sources: _Sources) -> list[str]:
+    """A finding as draft lines: a quote with its source; a lead-in with the list it
+    announces; a table row as a readable line (what it is about first), not quoted."""
+    unit = candidate.unit
+    n = sources.add(passage_source(unit.chunk))
+    if unit.is_row:
+        return [f"- {row_sentence(unit.text)} [{n}]"]
+    lines = [f"- „{unit.text}“ [{n}]"]
+    lines += [f"  - „{item}“ [{n}]" for item in listed_after(unit)]
+    return lines
+
+
+def _question_gaps(
+    evidence: _Evidence, answered: Collection[str], sources: _Sources
+) -> tuple[list[str], dict[str, str]]:
+    """The outline's questions without a finding, each saying what is missing and where
+    to look: a document's own note that it is still open (quoted), else the outline's
+    `where`."""
+    missing: list[str] = []
+    notes: dict[str, str] = {}
+    for question, _ in evidence.findings:
+        if question.text in answered:
+            continue
+        note = evidence.open_points.get(question.text)
+        parts = [question.text]
+        if note is not None:
+            ref = note.unit.chunk.ref
+            # The file and section, not the title: a title's years are not in the quote.
+            section = leaf_heading(ref.heading)
+            place = f"{ref.source}, Abschnitt „{section}“" if section else ref.source
+            parts.append(f"laut {place} noch offen")
+        else:
+            parts.append("in den eingelesenen Unterlagen nicht gefunden")
+        if question.where:
+            parts.append(f"zu finden z. B. in: {question.where}")
+        item = " – ".join(parts)
+        missing.append(item)
+        if note is not None:
+            notes[item] = f"„{note.unit.text}“ [{sources.add(passage_source(note.unit.chunk))}]"
+    return missing, notes
+
+
+def _argument(chain: Sequence[ChainLink], sources: _Sources) -> list[str]:
+    """The measures as an argument, goal by goal: the goal (quoted), the problem it
+    answers with its figure, the measures serving it, the indicator that shows progress.
+    Measures whose goal the documents do not name follow on their own."""
+    if not chain:
+        return []
+    # One group per goal, in the order the goals are served; measures without a goal in
+    # the documents grouped by their theme, after them (never two topics in one group).
+    groups: dict[tuple[bool, str], list[ChainLink]] = {}
+    for link_ in chain:
+        theme = link_.theme.name if link_.theme else ""
+        key = (False, link_.goal.key) if link_.goal else (True, theme)
+        groups.setdefault(key, []).append(link_)
+    lines = ["", "### Ziele, Maßnahmen und Indikatoren"]
+    for (no_goal, theme), links in sorted(groups.items(), key=lambda item: item[0][0]):
+        goal = links[0].goal
+        if no_goal or goal is None:
+            topic = f"{theme}: " if theme else ""
+            lines += ["", f"**{topic}Maßnahmen ohne Handlungsziel in den Unterlagen**"]
+        else:
+            label, colon, rest = goal.text.partition(":")
+            short = bool(colon) and len(label) <= 60 and bool(rest.strip())
+            lines += ["", f"**Ziel: {label.strip()}**" if short else "**Ziel**"]
+            quote = rest.strip() if short else goal.text
+            lines.append(f"„{quote}“ [{sources.add(passage_source(goal.chunk))}]")
+        problems = list({x.problem.key: x.problem for x in links if x.problem}.values())
+        for fact in problems:
+            city = fact.city.area_name if fact.city is not None else "Gesamtstadt"
+            lines.append(
+                f"- Ausgangslage: {fact.name} {fact.shown} gegenüber {fact.city_shown} "
+                f"({city}){_stand(fact, ', Stand {}')} [{sources.add(fact.source())}]"
+            )
+        for link_ in links:
+            m = link_.measure
+            cost = f", Kosten {m.cost}" if m.cost else ""
+            lines.append(
+                f"- Maßnahme {m.id} {m.title}{cost} [{sources.add(passage_source(m.source))}]"
+            )
+        indicators = list({x.indicator.key: x.indicator for x in links if x.indicator}.values())
+        for fact in indicators:
+            lines.append(
+                f"- Indikator für das Monitoring: {fact.name}, Ausgangswert {fact.shown}"
+                f"{_stand(fact, ' (Stand {})')} [{sources.add(fact.source())}]"
+            )
+    return lines
+
+
+def _stand(fact: IndicatorFact, form: str) -> str:
+    """The fact's reference date in `form`, or nothing when the table gives none."""
+    dated = fact.observation.reference or fact.year is not None
+    return form.format(fact.stand) if dated else ""
 
 
 def _fact_rows(facts: Sequence[IndicatorFact], sources: _Sources) -> list[dict[str, Any]]:
@@ -509,11 +632,15 @@ def _chain_rows(chain: Sequence[ChainLink], sources: _Sources) -> list[dict[str,
 
 def _computed_gaps(quartier: str, evidence: _Evidence, name: Any) -> list[str]:
     gaps = [
-        f"Kennzahl „{name(k)}“ – für {quartier} liegt in den Tabellen kein Wert vor"
+        f"Kennzahl „{name(k)}“ – für {quartier} liegt in den Tabellen kein Wert vor; zu "
+        "finden z. B. bei der Statistikstelle der Kommune (Tabelle je Stadtteil einlesen)"
         for k in evidence.missing_indicators
     ]
     if evidence.chain_searched and not evidence.chain:
-        gaps.append("Maßnahmen mit Träger, Kosten und Zeitplan – in den Unterlagen keine gefunden")
+        gaps.append(
+            "Maßnahmen mit Träger, Kosten und Zeitplan – in den Unterlagen keine gefunden; zu "
+            "finden z. B. in: Maßnahmenübersicht, Projektskizzen der Träger"
+        )
     for link_ in evidence.chain:
         label = f"{link_.measure.id} {link_.measure.title}".strip()
         gaps += [f"{label}: {gap}" for gap in link_.gaps]

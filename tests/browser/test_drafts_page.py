@@ -2,7 +2,9 @@
 
 A planner writes two drafts, switches between them, checks one against the demo call and
 downloads both: the check and the DOCX belong to the draft in view, never to the other
-one. Writing a whole outline shows which section is being written.
+one. Writing a whole outline shows which section is being written, the first section
+within 10 s; the measures are argued goal by goal. With PLANWERK_SAVE_SCREENSHOTS=1 the
+goal-by-goal section is saved to eval/reports/screenshots/entwurf_ziele_massnahmen.png.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ import pytest
 from eval.ui_browser import app_with_uploads, launch_chromium, missing_prerequisites, open_app
 from eval.ui_browser import wait_idle as idle
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "sample" / "generated"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "sample" / "generated"
 FILES = (
     "Foerderaufruf_Starke_Quartiere_2025.pdf",
     "Sozialbericht_Lindwerden_2024.pdf",
+    "IHK_Entwurf_Hafenviertel.docx",
     "Kennzahlen_Stadtteile.csv",
 )
+SCREENSHOT = ROOT / "eval" / "reports" / "screenshots" / "entwurf_ziele_massnahmen.png"
+FIRST_SECTION_S = 10.0
 STEP = re.compile(r"^Abschnitt (\d+) von 11 wird geschrieben: \w")
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -33,13 +39,16 @@ _missing = missing_prerequisites()
 if _missing and os.environ.get("PLANWERK_BROWSER_TEST") != "required":
     pytest.skip(f"Browser-Test übersprungen: {_missing}", allow_module_level=True)
 
-# Records every text a progress bar shows, however briefly.
+# Records every text a progress bar shows, however briefly, with the seconds since the
+# observer started (just before the click that writes the draft).
 _WATCH_PROGRESS = """() => {
   window.__progress = [];
+  const start = performance.now();
   new MutationObserver(() => {
     document.querySelectorAll('[data-testid="stProgress"]').forEach((bar) => {
       const text = bar.innerText.trim();
-      if (text && !window.__progress.includes(text)) window.__progress.push(text);
+      if (text && !window.__progress.some((p) => p[0] === text))
+        window.__progress.push([text, (performance.now() - start) / 1000]);
     });
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
@@ -77,8 +86,9 @@ def _choose(page: Page, label: str, option: str) -> None:
     idle(page)
 
 
-def _create(page: Page, quartier: str, title: str) -> list[str]:
-    """Create a draft with every section written; the progress texts seen meanwhile."""
+def _create(page: Page, quartier: str, title: str) -> list[tuple[str, float]]:
+    """Create a draft with every section written; the progress texts seen meanwhile, each
+    with the seconds after the click."""
     from playwright.sync_api import expect
 
     expander = page.get_by_test_id("stExpander").filter(has_text="Neuen Entwurf anlegen")
@@ -91,7 +101,7 @@ def _create(page: Page, quartier: str, title: str) -> list[str]:
     form.get_by_role("button", name="Entwurf anlegen").click()
     expect(page.get_by_text("Alle 11 Abschnitte geschrieben.")).to_be_visible(timeout=120_000)
     idle(page)
-    return list(page.evaluate("window.__progress || []"))
+    return [(str(t), float(s)) for t, s in page.evaluate("window.__progress || []")]
 
 
 def _docx_text(page: Page) -> str:
@@ -116,8 +126,22 @@ def test_two_drafts_check_and_export_act_on_the_one_shown(app_url: str) -> None:
 
             seen = _create(page, "Hafenviertel", "IHK Hafenviertel")
             # The bar named the sections one after another while they were written.
-            steps = [int(m.group(1)) for t in seen if (m := STEP.match(t))]
+            steps = [(int(m.group(1)), s) for t, s in seen if (m := STEP.match(t))]
             assert len(steps) >= 3 and steps == sorted(steps), seen
+            # The first section is written (the bar is at the second) within 10 s.
+            second = next(s for n, s in steps if n >= 2)
+            assert second <= FIRST_SECTION_S, seen
+
+            # The measures are argued goal by goal, each goal with its own measures.
+            measures = page.get_by_test_id("stExpander").filter(has_text="Maßnahmen mit Kosten")
+            measures.get_by_text("Maßnahmen mit Kosten").first.click()
+            goal = measures.get_by_text("Ziel: Frühe Bildung sichern", exact=True).first
+            expect(goal).to_be_visible()
+            expect(measures.get_by_text("Maßnahme M2 Familienlotsinnen").first).to_be_visible()
+            if os.environ.get("PLANWERK_SAVE_SCREENSHOTS"):
+                goal.scroll_into_view_if_needed()
+                page.screenshot(path=str(SCREENSHOT))
+            measures.get_by_text("Maßnahmen mit Kosten").first.click()
             _create(page, "Altstadt", "IHK Altstadt")
             expect(page.get_by_role("heading", name="IHK Altstadt")).to_be_visible()
 
