@@ -287,7 +287,7 @@ def _share_of_counts(
             continue
         has_areas = any(m.geography == geography for m in mentions)
         of_city = plan[0] == plan[1]
-        if of_city and not (has_areas and question.located) or (rate_named and not of_city):
+        if (of_city and not (has_areas and question.located)) or (rate_named and not of_city):
             continue  # „Anteil der Einwohner, die ein Auto besitzen“ names no count
         city_rows = rows[(rows["aggregate"] != "") & rows["indicator"].isin(plan)]
         if (of_city or not has_areas) and city_rows.empty:
