@@ -120,6 +120,10 @@ def test_questions_without_arithmetic_stay_as_they_were(store: IndicatorStore) -
     assert not analysis.together and analysis.share_of is None
     threshold = analyse_question("Wie viel Prozent der Stadtteile haben eine Quote über 4 %?")
     assert threshold.share_of is None
+    # A rate named by its description stays the answer: „wohnen“ places no count in an area.
+    stayed = "Wie hoch ist in Moosach der Anteil der Einwohner, die an ihrer Adresse wohnen?"
+    assert not analyse_question(stayed).located
+    assert analyse_question("Wie viel Prozent der Einwohner leben in Moosach?").located
 
 
 def test_a_difference_of_two_years_is_a_change(tmp_path: Path) -> None:

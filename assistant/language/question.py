@@ -180,7 +180,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         difference=c.difference.in_words(words),
         together=c.together.in_words(words) and not c.summary.in_words(words),
         share_of=share_whole(text, c),
-        located=c.located.in_words(words),
+        located=_located(words, c),
         summary=c.summary.in_words(words),
         decrease=c.decrease.in_words(words) or extreme == "lowest",
         since=since,
@@ -352,6 +352,18 @@ def checked_limit(text: str, c: Cues) -> str | None:
         return None
     written = [m.group(0) for m in WORD.finditer(text)]
     return " ".join(written[limit.start : limit.end]) if len(written) == len(words) else None
+
+
+def _located(words: Sequence[str], c: Cues) -> bool:
+    """„leben in Chorweiler“, „lebten 2023 im Hafenviertel“: a verb of place right before
+    the place; „…, die an ihrer Adresse wohnen“ places no count in an area."""
+    return any(
+        c.located.matches_word(word) and any(w in _PLACE_WORDS for w in words[i + 1 : i + 4])
+        for i, word in enumerate(words)
+    )
+
+
+_PLACE_WORDS = frozenset({"in", "im", "auf"})
 
 
 def _since(words: Sequence[str]) -> bool:
