@@ -7,7 +7,8 @@ tables     CSV/XLSX/ODS/XLS/JSON -> long format (wide, long, panel, transposed, 
 gazetteer  area names and codes, name variants, city/district totals
 catalogue  prompts/indicators.yaml: canonical names, units, directions; header fallback
 store      IndicatorStore on SQLAlchemy, per document, all or nothing
-operations lookup, ranking, comparison, change, deviation, threshold share, social index
+operations lookup, ranking, comparison, sum of areas, share of two counts, change, deviation,
+           threshold share, social index
 composite  the graded index (z-scores, sum, classes), dynamics and overlay; pure pandas
 router     German questions -> operation -> cited German answer (or None)
 table_index, export, cli   `planwerk indicators …`, CSV/XLSX export

@@ -18,7 +18,9 @@ from assistant.indicators.operations import (
     LookupResult,
     Observation,
     RankingResult,
+    ShareResult,
     SocialIndexResult,
+    SumResult,
     ThresholdResult,
     change_unit,
     with_unit,
@@ -44,7 +46,8 @@ class SourceList:
         return f"[{self._index[key]}]"
 
 
-def lookup_text(result: LookupResult, sources: SourceList) -> str:
+def lookup_text(result: LookupResult, sources: SourceList, share: bool = False) -> str:
+    """The value asked for; `share`: a share was asked and the table holds it as such."""
     o = result.observation
     name = result.indicator.name
     when = year_phrase(o)
@@ -67,9 +70,11 @@ def lookup_text(result: LookupResult, sources: SourceList) -> str:
                 f"{sources.cite(earlier.ref)}."
             )
         return text
-    return (
-        f"{name} in {o.area_name} {when}: {o.shown()} {sources.cite(o.ref)}.\n"
-        f"Methode: Wert unverändert aus der Tabelle übernommen."
+    return f"{name} in {o.area_name} {when}: {o.shown()} {sources.cite(o.ref)}.\n" + (
+        "Methode: Die Tabelle weist diesen Anteil selbst aus; er ist unverändert "
+        "übernommen, nicht aus Zählwerten neu berechnet."
+        if share
+        else "Methode: Wert unverändert aus der Tabelle übernommen."
     )
 
 
@@ -216,7 +221,93 @@ def comparison_text(result: ComparisonResult, sources: SourceList) -> str:
         else:
             higher, lower = (first, second) if difference > 0 else (second, first)
             text += f" {higher.area_name} liegt um {amount} über {lower.area_name}."
+        points = " (bei Anteilen in Prozentpunkten)" if result.indicator.unit == "%" else ""
+        return text + f"\nMethode: Differenz der beiden Tabellenwerte desselben Jahres{points}."
     return text + "\nMethode: Vergleich der Tabellenwerte desselben Jahres."
+
+
+def sum_text(result: SumResult, sources: SourceList) -> str:
+    """The sum of several areas' counts with every input cited; for a rate, or when a
+    value is not shown, the values without a sum and why."""
+    name = result.indicator.name
+    year = f" {result.year}" if result.year else ""
+    inputs = "; ".join(
+        f"{o.area_name} {o.shown()} {sources.cite(o.ref)}" for o in result.observations
+    )
+    areas = _listed([o.area_name for o in result.observations])
+    if result.total is not None:
+        amount = with_unit(format_german(result.total, result.decimals), result.indicator.unit)
+        return (
+            f"„{name}“{year} in {areas} zusammen: {amount}.\n"
+            f"Eingesetzt: {inputs}.\n"
+            f"Methode: Summe der Tabellenwerte der {len(result.observations)} Gebiete{year}."
+        )
+    hidden = [o for o in result.observations if o.value is None]
+    if hidden:
+        why = (
+            f"{hidden[0].area_name} ist nicht ausgewiesen ({hidden[0].missing}), daher "
+            "wird keine Summe genannt"
+        )
+    else:
+        unit = f" ({result.indicator.unit})" if result.indicator.unit else ""
+        why = (
+            f"„{name}“ ist ein Anteil oder Durchschnitt{unit}, keine Anzahl; solche Werte "
+            "verschiedener Gebiete lassen sich nicht zusammenzählen, weil sie sich auf "
+            "unterschiedlich große Bezugsgruppen beziehen"
+        )
+    method = "Methode: Tabellenwerte desselben Jahres, nicht addiert"
+    if not hidden:
+        method += (
+            "; einen gemeinsamen Wert ergeben nur die Zählwerte (Fälle und Bezugsgröße) der Gebiete"
+        )
+    return f"{why}. Die Werte{year}: {inputs}.\n{method}."
+
+
+def share_text(result: ShareResult, sources: SourceList) -> str:
+    """A share computed from two counts: the result first, then the inputs cited and the
+    computation in one line."""
+    part, whole = result.part_indicator.name, result.whole_indicator.name
+    areas = _listed([o.area_name for o in result.part])
+    if result.part[0].aggregate:  # the city's own share
+        areas = f"der Stadt („{result.part[0].area_name}“)"
+    year = f" {result.year}" if result.year else ""
+    parts = "; ".join(f"{o.area_name} {o.shown()} {sources.cite(o.ref)}" for o in result.part)
+    wholes = "; ".join(f"{o.area_name} {o.shown()} {sources.cite(o.ref)}" for o in result.whole)
+    if result.percent is None:
+        hidden = next(o for o in (*result.part, *result.whole) if o.value is None)
+        name = part if hidden in result.part else whole
+        return (
+            f"Der Anteil lässt sich nicht berechnen: „{name}“ ist für {hidden.area_name} nicht "
+            f"ausgewiesen ({hidden.missing}). Die Werte{year}: {parts}; Bezugsgröße: {wholes}."
+        )
+    percent = format_german(result.percent, 1 if result.percent >= 1 else 2)
+    divided = (
+        f"{format_german(ShareResult.added(result.part), _decimals(result.part))} ÷ "
+        f"{format_german(ShareResult.added(result.whole), _decimals(result.whole))} × 100"
+    )
+    if result.city:
+        total = result.whole[0].area_name
+        return (
+            f"Auf {areas} entfielen{year} {percent} % von „{whole}“ der Stadt ({total}).\n"
+            f"Eingesetzt: {parts}; {wholes}.\n"
+            f"Methode: {divided} (Wert des Gebiets durch den der Zeile „{total}“), gerundet; "
+            "aus zwei Tabellenwerten berechnet."
+        )
+    together = " zusammen" if len(result.part) > 1 else ""
+    return (
+        f"Anteil „{part}“ an „{whole}“ in {areas}{together}{year}: {percent} %.\n"
+        f"Eingesetzt: „{part}“ {parts}; „{whole}“ {wholes}.\n"
+        f"Methode: {divided}, gerundet; aus zwei Zählwerten der Tabellen berechnet."
+    )
+
+
+def _decimals(observations: list[Observation]) -> int:
+    return max(o.decimals for o in observations)
+
+
+def _listed(names: list[str]) -> str:
+    """„A“, „A und B“, „A, B und C“."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} und {names[-1]}"
 
 
 def _describe_area(result: SocialIndexResult, sources: SourceList, area: str) -> str:

@@ -1,7 +1,8 @@
 """Questions planners ask of indicator tables, each a function with a typed, cited result.
 
-lookup · ranking (top/bottom N) · comparison of areas · change over years · deviation from
-the city average · share of areas above a threshold · the graded social index.
+lookup · ranking (top/bottom N) · comparison of areas · sum of areas · share of one count
+in another · change over years · deviation from the city average · share of areas above a
+threshold · the graded social index.
 Every figure in a result is an `Observation` that carries the cell it came from; counts
 below the privacy minimum are masked here, so no caller can show them by accident.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from assistant.indicators.catalogue import IndicatorDef
+from assistant.indicators.catalogue import IndicatorDef, words
 from assistant.indicators.composite import (
     DYNAMICS_SCHEME,
     ClassScheme,
@@ -26,6 +27,7 @@ from assistant.indicators.composite import (
 )
 from assistant.indicators.numbers import FRACTION, format_german
 from assistant.indicators.store import IndicatorStore
+from assistant.language.cues import cues
 from assistant.models import SourceRef
 
 CITY_KINDS = ("Gesamtstadt",)
@@ -107,6 +109,42 @@ class ComparisonResult:
         if len(values) < 2 or values[0] is None or values[1] is None:
             return None
         return values[0] - values[1]
+
+
+@dataclass(slots=True)
+class SumResult:
+    """The values of several areas in one year and, for a count, their sum."""
+
+    indicator: IndicatorDef
+    year: int | None
+    observations: list[Observation]
+    total: float | None  # None for a rate, or when a value is missing or masked
+
+    @property
+    def decimals(self) -> int:
+        return max(o.decimals for o in self.observations)
+
+
+@dataclass(slots=True)
+class ShareResult:
+    """One count as a share of another: the part (one or several areas' values, added
+    up) divided by the whole (the same areas' values of the whole's indicator, or the city
+    total row of the part's own indicator)."""
+
+    part_indicator: IndicatorDef
+    whole_indicator: IndicatorDef
+    part: list[Observation]
+    whole: list[Observation]
+    percent: float | None  # None when a value is masked or missing
+    city: bool  # the whole is the city total row of the part's own indicator
+
+    @property
+    def year(self) -> int | None:
+        return self.whole[0].year
+
+    @staticmethod
+    def added(observations: Sequence[Observation]) -> float:
+        return math.fsum(o.value or 0.0 for o in observations)
 
 
 @dataclass(slots=True)
@@ -312,6 +350,100 @@ def compare(
             )
         observations.append(_observation(at.iloc[0], definition, store.min_count))
     return ComparisonResult(definition, year, observations)
+
+
+def summable(definition: IndicatorDef) -> bool:
+    """Whether an indicator's values of several areas may be added up: counts and
+    populations, and header-derived figures without a unit whose name says no share,
+    average or density („alle Arbeitslosen“ as an annual average). Rates never are."""
+    if definition.is_count:
+        return True
+    if definition.kind != "other" or definition.unit not in ("", "Anzahl"):
+        return False
+    return not cues().not_summable.in_words(words(definition.name))
+
+
+def total(
+    store: IndicatorStore,
+    indicator: str,
+    areas: Sequence[str],
+    year: int | None = None,
+    workspace: str = "default",
+    scope: Scope | None = None,
+) -> SumResult:
+    """The values of several areas in one year (the latest all of them have) and, when
+    the indicator is a count and every value is shown, their sum. A value masked by the
+    privacy rule is not added: the sum would tell more than the table shows."""
+    compared = compare(store, indicator, areas, year, workspace, scope)
+    values = [o.value for o in compared.observations]
+    add_up = summable(compared.indicator) and all(v is not None for v in values)
+    result = math.fsum(v for v in values if v is not None) if add_up else None
+    return SumResult(compared.indicator, compared.year, compared.observations, result)
+
+
+def share(
+    store: IndicatorStore,
+    part: str,
+    whole: str,
+    areas: Sequence[str],
+    year: int | None = None,
+    workspace: str = "default",
+    scope: Scope | None = None,
+) -> ShareResult:
+    """`part` in `areas` (added up) as a percentage of `whole`: of the same areas when
+    `whole` is another indicator („Alleinerziehende“ of „Haushalte“), of the city total
+    row when it is the same („Einwohner“ of Chorweiler of those of Köln). Both must be
+    counts. A masked or missing value leaves `percent` None: nothing is computed from a
+    count the privacy rule hides. Without areas, both come from the city total rows."""
+    part_def, whole_def = store.definition(part, workspace), store.definition(whole, workspace)
+    if not (summable(part_def) and summable(whole_def)):
+        raise IndicatorQueryError("Ein Anteil wird nur aus zwei Zählwerten berechnet.")
+    city = part == whole
+    if city or not areas:  # of the city's, or the city's own share
+        whole_areas = [_city_total(store, whole, workspace, scope)]
+        areas = areas or [_city_total(store, part, workspace, scope)]
+    else:
+        whole_areas = list(areas)
+    if year is None:
+        year = _common_share_year(store, part, whole, areas, whole_areas, workspace, scope)
+    parts = compare(store, part, areas, year, workspace, scope).observations
+    wholes = compare(store, whole, whole_areas, year, workspace, scope).observations
+    complete = all(o.value is not None for o in (*parts, *wholes))
+    whole_value = ShareResult.added(wholes)
+    percent = ShareResult.added(parts) / whole_value * 100.0 if complete and whole_value else None
+    return ShareResult(part_def, whole_def, parts, wholes, percent, city)
+
+
+def _city_total(store: IndicatorStore, indicator: str, workspace: str, scope: Scope | None) -> str:
+    """The key of the indicator's city total row („Stadt gesamt“)."""
+    definition, frame = _indicator_frame(store, indicator, workspace, scope)
+    totals = frame[frame["aggregate"].isin(CITY_KINDS) & frame["value"].notna()]
+    if totals.empty:
+        raise IndicatorQueryError(
+            f"Zu „{definition.name}“ hat die Tabelle keine Zeile für die ganze Stadt."
+        )
+    return str(totals["area_key"].iloc[0])
+
+
+def _common_share_year(
+    store: IndicatorStore,
+    part: str,
+    whole: str,
+    areas: Sequence[str],
+    whole_areas: Sequence[str],
+    workspace: str,
+    scope: Scope | None,
+) -> int | None:
+    """The latest year in which the part's areas and the whole's all have a value."""
+    common: set[int] | None = None
+    for indicator, keys in ((part, areas), (whole, whole_areas)):
+        _, frame = _indicator_frame(store, indicator, workspace, scope)
+        for area in keys:
+            key = _area_key(store, frame, area, workspace)
+            rows = frame[(frame["area_key"] == key) & frame["value"].notna()]
+            years = {int(y) for y in rows["year"].dropna()}
+            common = years if common is None else common & years
+    return max(common) if common else None
 
 
 def series(

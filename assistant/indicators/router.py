@@ -28,6 +28,8 @@ from assistant.indicators.answer_text import (
     index_text,
     lookup_text,
     ranking_text,
+    share_text,
+    sum_text,
     threshold_text,
 )
 from assistant.indicators.catalogue import IndicatorDef, stem_set, words
@@ -48,8 +50,11 @@ from assistant.indicators.operations import (
     lookup,
     rank,
     rank_change,
+    share,
     share_above,
     social_index,
+    summable,
+    total,
 )
 from assistant.indicators.store import IndicatorStore
 from assistant.language.cues import cues
@@ -59,7 +64,7 @@ from assistant.models import Answer, Citation, TableGap
 
 Intent = Literal[
     "index", "ranking", "change", "change_ranking", "comparison", "deviation", "threshold",
-    "lookup", "candidates",
+    "lookup", "candidates", "sum", "share",
 ]  # fmt: skip
 
 # Embedding fallback: best n-gram similarity and its lead over the runner-up.
@@ -117,6 +122,7 @@ class ParsedQuestion:
     also: tuple[Geography, ...] = ()  # other tables that fit the question as well
     region: str | None = None  # the Land a question narrows to („NRW-Kommune“)
     candidates: tuple[str, ...] = ()  # indicators that nearly fit when none clearly does
+    whole: str | None = None  # the indicator a share divides by (`indicator` is the part)
 
     @property
     def scope(self) -> Scope:
@@ -162,13 +168,17 @@ def parse_question(
     )
     if asks_index and (indicator is None or any("index" in w for w in question.words)):
         parsed.intent = "index"
+    elif _share_of_counts(question, store, workspace, indicator, mentions, parsed):
+        parsed.intent = "share"
     elif indicator is None:
         return parsed
     elif threshold and (question.how_many_areas or question.which_areas):
         parsed.intent = "threshold"
         parsed.threshold = parse_number(threshold.value).value
         parsed.above = threshold.above
-    elif question.change:
+    elif question.together and len(areas) >= 2:
+        parsed.intent = "sum"
+    elif question.change or (question.difference and len(set(parsed.years)) >= 2 and areas):
         parsed.intent = "change" if areas else "change_ranking"
     elif question.deviation and areas:
         parsed.intent = "deviation"
@@ -222,6 +232,11 @@ def answer_indicator_question(
         # „Fasse zusammen, wie sich die Arbeitslosigkeit in Deutschland entwickelt hat“
         # asks the reports; an area's fact sheet (`area_profile`) summarises the tables.
         return None
+    if parsed.intent == "share":
+        try:
+            return _answer(question, parsed, store, workspace)
+        except IndicatorQueryError:
+            parsed = replace(parsed, intent=None)  # as if no share had been asked
     if parsed.candidates and (parsed.areas or question.ranking or question.which_areas):
         return _candidates_answer(question, parsed, store, workspace)
     if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
@@ -309,6 +324,101 @@ def _share_asked_of_a_count(
         return False
     definition = store.definitions(workspace).get(parsed.indicator)
     return definition is not None and definition.kind in ("count", "population")
+
+
+def _share_of_counts(
+    question: QuestionAnalysis,
+    store: IndicatorStore,
+    workspace: str,
+    indicator: str | None,
+    mentions: Sequence[AreaMention],
+    parsed: ParsedQuestion,
+) -> bool:
+    """A share asked of two counts („Wie viel Prozent der Einwohner Kölns leben in
+    Chorweiler?“, „Welcher Anteil der Haushalte sind Alleinerziehende?“): sets the part
+    (`indicator`), the whole, their tables and areas on `parsed`. A rate the tables hold
+    for the question is answered as it stands instead: it is not computed again."""
+    definitions = store.definitions(workspace)
+    if question.share_of is None or question.together:
+        return False
+    # A rate the question names answers it, unless it asks how a count is spread over the
+    # city („… der Einwohner Kölns leben in Chorweiler“), which no rate of an area is.
+    rate_named = indicator is not None and not summable(definitions[indicator])
+    if rate_named and not (question.located and mentions):
+        return False
+    frame = store.frame(workspace)
+    named = [m.geography for m in mentions]
+    plans: dict[str, tuple[str, str]] = {}
+    for geography in dict.fromkeys(named or frame["geography"].unique().tolist()):
+        rows = frame[frame["geography"] == geography]
+        held = set(rows["indicator"].unique())
+        counts = [d for key, d in definitions.items() if key in held and summable(d)]
+        plan = _part_and_whole(question, counts)
+        if plan is None:
+            continue
+        has_areas = any(m.geography == geography for m in mentions)
+        of_city = plan[0] == plan[1]
+        if (of_city and not (has_areas and question.located)) or (rate_named and not of_city):
+            continue  # „Anteil der Einwohner, die ein Auto besitzen“ names no count
+        city_rows = rows[(rows["aggregate"] != "") & rows["indicator"].isin(plan)]
+        if (of_city or not has_areas) and city_rows.empty:
+            continue  # of the city's, but the table has no row for the city
+        plans[str(geography)] = plan
+    geographies = store.geographies(workspace)
+    choice = choose_geography(geographies, plans, question.text, mentions)
+    if choice is None:
+        return False
+    parsed.indicator, parsed.whole = plans[choice.chosen.id]
+    parsed.areas = [m for m in mentions if m.geography == choice.chosen.id]
+    parsed.geography, parsed.also, parsed.candidates = choice.chosen, choice.others, ()
+    return True
+
+
+def _part_and_whole(
+    question: QuestionAnalysis, counts: Sequence[IndicatorDef]
+) -> tuple[str, str] | None:
+    """The count a share question divides (the part) and the one it divides by (the
+    whole, named after „Anteil der“ / „an den“). The part is the whole's own indicator
+    when the question names no other count („Prozent der Einwohner … in Chorweiler“)."""
+    assert question.share_of is not None
+    whole_stems = stem_set(question.share_of)
+    whole = _best_covered(counts, whole_stems, frozenset())
+    if whole is None:
+        return None
+    rest = stem_set(question.text) - whole_stems
+    others = [d for d in counts if d.key != whole.key]
+    part = _best_covered(others, rest, whole_stems)
+    return (part.key if part else whole.key), whole.key
+
+
+def _best_covered(
+    definitions: Sequence[IndicatorDef], asked: frozenset[str], also: frozenset[str]
+) -> IndicatorDef | None:
+    """The definition one of whose names consists only of words in `asked` (or in `also`,
+    or generic ones such as „alle“, „gesamt“) — a compound counting by its head
+    („Privathaushalte“ for „Haushalte“) — with at least one word of `asked`; the one with
+    most such words, then fewest words, wins."""
+    ignored = _generic_stems() | _total_stems()
+    best: tuple[tuple[int, int], IndicatorDef] | None = None
+    for definition in definitions:
+        for phrase in _phrases(definition):
+            stems = _phrase_stems(phrase) - ignored
+            own = {s for s in stems if _covered(s, asked)}
+            if not own or any(not _covered(s, asked | also) for s in stems - own):
+                continue
+            score = (len(own), -len(stems))
+            if best is None or score > best[0]:
+                best = (score, definition)
+    return best[1] if best else None
+
+
+def _covered(stem: str, asked: frozenset[str]) -> bool:
+    """A name's word stem is asked for as it stands or as the head of a compound
+    („privathaushalt“ by „haushalt“)."""
+    return stem in asked or any(len(a) >= _MIN_HEAD and stem.endswith(a) for a in asked)
+
+
+_MIN_HEAD = 5  # letters of a question word that a name's compound may end in
 
 
 @dataclass(frozen=True, slots=True)
@@ -638,6 +748,14 @@ def _answer(
     elif intent == "deviation":
         result = deviation(store, indicator, parsed.areas[0].key, year, workspace, scope)
         text = deviation_text(result, sources)
+    elif intent == "sum":
+        result = total(store, indicator, [a.key for a in parsed.areas], year, workspace, scope)
+        text = sum_text(result, sources)
+    elif intent == "share":
+        assert parsed.whole is not None
+        keys = [a.key for a in parsed.areas]
+        result = share(store, indicator, parsed.whole, keys, year, workspace, scope)
+        text = share_text(result, sources)
     elif intent == "comparison":
         keys = [a.key for a in parsed.areas]
         result = compare(store, indicator, keys, year, workspace, scope)
@@ -647,7 +765,8 @@ def _answer(
         if area is None:
             return None
         result = lookup(store, indicator, area, year, workspace, scope)
-        text = lookup_text(result, sources)
+        stored_share = question.share_of is not None and result.indicator.unit == "%"
+        text = lookup_text(result, sources, share=stored_share)
     return _finished(question, parsed, text, sources, result)
 
 

@@ -124,6 +124,11 @@ class Cues:
     decrease: CueList
     deviation: CueList
     share: CueList
+    together: CueList
+    share_of: CueList
+    share_whole_after: CueList
+    located: CueList
+    not_summable: CueList
     city: CueList
     above: CueList
     below: CueList

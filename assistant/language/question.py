@@ -90,6 +90,11 @@ class QuestionAnalysis:
     parts: tuple[QuestionPart, ...] = ()
     change: bool = False
     difference: bool = False  # „Wie viele Plätze fehlen?“: two figures subtracted
+    together: bool = False  # „in A und B zusammen“: the areas' figures added up
+    # The whole of a share asked for: „Einwohner“ in „Wie viel Prozent der Einwohner …?“,
+    # „Haushalten mit Kindern“ in „Anteil Alleinerziehender an den Haushalten mit Kindern“.
+    share_of: str | None = None
+    located: bool = False  # „leben in“, „entfallen auf“: where the part of a share lives
     summary: bool = False  # „Fasse die Ausgangslage … zusammen“, „Steckbrief …“
     decrease: bool = False
     since: bool = False  # „seit 2019“
@@ -173,6 +178,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         parts=tuple(coordinated_parts(text) + limit_parts(text, limit, c)),
         change=c.change.in_words(words) or since or _period(words),
         difference=c.difference.in_words(words),
+        together=c.together.in_words(words) and not c.summary.in_words(words),
+        share_of=share_whole(text, c),
+        located=_located(words, c),
         summary=c.summary.in_words(words),
         decrease=c.decrease.in_words(words) or extreme == "lowest",
         since=since,
@@ -258,6 +266,56 @@ def counted_noun(text: str, c: Cues) -> str | None:
     return next((w for w in written[found.end :] if w[0].isupper()), None)
 
 
+_ARTICLES = frozenset({"der", "die", "den", "dem", "des", "aller", "allen", "alle"})
+_NOUN_LINKS = frozenset({"mit", "ohne", "unter", "über", "ab", "von", "bis", "in", "im"})
+_ADJECTIVES = 2  # words before a share's noun („aller privaten Haushalte“)
+_SHARE_REACH = 4  # words between a share word and the „an“ that introduces its whole
+
+
+def share_whole(text: str, c: Cues) -> str | None:
+    """The whole a share question divides by, as written: the noun after „Anteil der“,
+    „Prozent der“ („Einwohner“), or after „an den“ when a part comes first („Anteil der
+    Alleinerziehenden an den Haushalten mit Kindern“ → „Haushalten mit Kindern“)."""
+    written = [m.group(0) for m in WORD.finditer(SUBJECT_NOTE.sub("", text))]
+    lowered = [w.lower() for w in written]
+    span = c.share_of.find(lowered)
+    share_word = c.share.find(lowered)
+    anchor = span.end if span else share_word.end if share_word else None
+    if anchor is None:
+        return None
+    after = c.share_whole_after.find(lowered[: anchor + _SHARE_REACH], anchor)
+    if after is not None and after.start > anchor:
+        anchor = after.end
+    elif span is None or span.end != anchor:
+        return None
+    whole = _noun_phrase(written[anchor:])
+    if whole is None or any(c.area_nouns.matches_word(w) for w in whole.split()):
+        return None  # „Wie viel Prozent der Stadtteile …“ counts areas
+    return whole
+
+
+def _noun_phrase(written: Sequence[str]) -> str | None:
+    """The first noun of `written` with its adjectives before and its attribute after
+    („Haushalten mit Kindern“, „Einwohner unter 18 Jahren“); articles skipped."""
+    first = 0
+    while first < len(written) and written[first].lower() in _ARTICLES:
+        first += 1
+    noun = first
+    while noun < len(written) and not written[noun][0].isupper():
+        noun += 1
+    if noun >= len(written) or noun - first > _ADJECTIVES:
+        return None
+    end = noun + 1
+    if end < len(written) and written[end].lower() in _NOUN_LINKS:
+        attribute = end + 1
+        while attribute < min(len(written), end + _ADJECTIVES + 2):
+            if written[attribute][0].isupper():
+                end = attribute + 1
+                break
+            attribute += 1
+    return " ".join(written[first:end])
+
+
 # -- what kind of answer ---------------------------------------------------------------------
 
 
@@ -294,6 +352,18 @@ def checked_limit(text: str, c: Cues) -> str | None:
         return None
     written = [m.group(0) for m in WORD.finditer(text)]
     return " ".join(written[limit.start : limit.end]) if len(written) == len(words) else None
+
+
+def _located(words: Sequence[str], c: Cues) -> bool:
+    """„leben in Chorweiler“, „lebten 2023 im Hafenviertel“: a verb of place right before
+    the place; „…, die an ihrer Adresse wohnen“ places no count in an area."""
+    return any(
+        c.located.matches_word(word) and any(w in _PLACE_WORDS for w in words[i + 1 : i + 4])
+        for i, word in enumerate(words)
+    )
+
+
+_PLACE_WORDS = frozenset({"in", "im", "auf"})
 
 
 def _since(words: Sequence[str]) -> bool:
