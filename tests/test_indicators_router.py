@@ -381,3 +381,14 @@ def test_the_word_the_question_writes_beats_another_form_of_its_stem() -> None:
         "In welchem Kreis war die Arbeitslosigkeit 2016 am höchsten?", definitions
     )
     assert match.key == "arbeitslosenanteil"
+
+
+def test_a_name_is_matched_without_the_word_for_what_is_counted() -> None:
+    # „Alleinerziehende“ asks for „Alleinerziehende Haushalte – gesamt“: „Haushalte“ only
+    # says what is counted, „gesamt“ that no variant is meant.
+    definitions = [
+        IndicatorDef(f"ae_{end}", f"Bevölkerung – Alleinerziehende Haushalte – {end}")
+        for end in ("gesamt", "Frauen", "Männer")
+    ] + [IndicatorDef("hh_kinder", "Bevölkerung – Haushalte mit Kindern – gesamt")]
+    match = match_indicator("Top 3 Stadtbezirke Alleinerziehende 2015", definitions)
+    assert match.key == "ae_gesamt"

@@ -465,14 +465,18 @@ def match_indicator(
             inside = len(joined) >= 6 and joined not in generic_words and joined in question_compact
             # „Arbeitslose – Langzeit“ inside „Langzeitarbeitslosen“: every word, any order.
             inside = inside or _words_inside(phrase, question_stems, question_compact)
-            if whole or inside:
+            # „Alleinerziehende“ names „Alleinerziehende Haushalte – gesamt“: a name's
+            # words that say what is counted („Haushalte“, „Anteil“) may go unsaid.
+            core = phrase_stems - generic
+            named = bool(core) and core != phrase_stems and core <= question_stems
+            if whole or inside or named:
                 counts = definition.kind in ("count", "population")
                 # A counting question takes a count before a longer word form of a rate.
                 score = (
                     # Words of the indicator's own count before generic ones („Anteil“):
                     # „Arbeitslose – Langzeit“ beats „Anteil Arbeitsloser“.
-                    len(phrase_stems - generic),
-                    len(phrase_stems),
+                    len(core),
+                    len(phrase_stems) if whole or inside else len(phrase_stems & question_stems),
                     int(whole),
                     int(counting and counts),
                     # The word as the question writes it before another with its stem:
