@@ -402,7 +402,8 @@ def _best_covered(
     best: tuple[tuple[int, int], IndicatorDef] | None = None
     for definition in definitions:
         for phrase in _phrases(definition):
-            stems = _phrase_stems(phrase) - ignored
+            # A name of generic words only („Haushalte“) is named by them.
+            stems = (_phrase_stems(phrase) - ignored) or _phrase_stems(phrase)
             own = {s for s in stems if _covered(s, asked)}
             if not own or any(not _covered(s, asked | also) for s in stems - own):
                 continue
