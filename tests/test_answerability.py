@@ -58,6 +58,16 @@ def test_a_counting_question_needs_a_count_of_what_it_counts() -> None:
     assert counts("Einwohner", [passage("Einwohner: 10.318; Anteil unter 18 Jahren: 21,8")])
 
 
+def test_a_paragraph_or_clause_number_is_no_count() -> None:
+    # „§ 171b Stadtumbaugebiet“ and „Absatz 3 … im Stadtumbaugebiet“ count nothing.
+    law = passage(
+        "§ 171b Stadtumbaugebiet, städtebauliches Entwicklungskonzept. Die Vorschriften des "
+        "Absatzes 2 gelten nach Absatz 3 im Stadtumbaugebiet entsprechend."
+    )
+    assert not counts("Stadtumbaugebiete", [law])
+    assert counts("Stadtumbaugebiete", [passage("Bundesweit gibt es 512 Stadtumbaugebiete.")])
+
+
 def test_checks_are_chosen_by_name() -> None:
     question = analyse_question("Wie viele Anträge gab es 2015?")
     assert refusal_reason(question, [], checks=[]) is None

@@ -551,12 +551,19 @@ _PARAGRAPH = re.compile(r"§§?\s*\d+[a-z]?\b(?:\s*(?:,|bis|und|oder)\s*\d+[a-z]
 _JOINING = frozenset({"bis", "und", "oder", "sowie"})
 
 
+def without_references(text: str) -> str:
+    """A passage's text without the numbers that only point somewhere: list and section
+    numbers opening a line („6.3.1 Die Anträge …“) and paragraphs („§ 171b“, „§§ 23 und
+    44“)."""
+    return _PARAGRAPH.sub(" ", _ENUMERATOR.sub(" ", text))
+
+
 def has_figure(text: str, c: Cues | None = None) -> bool:
     """Whether a passage's sentence states a figure: a number that is not a list's,
     a section's or a reference's („Nummer 6.3.2“, „Tabelle 3“), or a number word —
     „höchstens zwei Wochen“ answers „Wie viel Zeit …?“ as much as „14 Tage“."""
     c = c or cues()
-    words = words_of(_PARAGRAPH.sub(" ", _ENUMERATOR.sub(" ", text)))
+    words = words_of(without_references(text))
     pointing = -2  # the position of the last number that was a reference's
     for i, word in enumerate(words):
         if word in c.number_words:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.language.cues import cues
 from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
-from assistant.language.question import QuestionAnalysis
+from assistant.language.question import QuestionAnalysis, without_references
 from assistant.models import RetrievedChunk, TableGap
 from assistant.retrieval.places import is_german_place
 
@@ -58,11 +59,12 @@ def counts(noun: str, passages: Sequence[RetrievedChunk]) -> bool:
     """True if a passage gives a count of `noun`: a figure shortly before it, or right
     after it as in a table row."""
     wanted = set(_variants(noun))
+    pointing = cues().reference_words
     for passage in passages:
-        tokens = _COUNT_TOKEN.findall(passage.text)
+        tokens = _COUNT_TOKEN.findall(without_references(passage.text))
         for i in range(len(tokens)):
-            if not _is_count(tokens, i):
-                continue
+            if not _is_count(tokens, i) or (i and pointing.matches_word(tokens[i - 1])):
+                continue  # „Absatz 3 … Stadtumbaugebiet“ counts nothing
             before = tokens[max(0, i - 1) : i]
             after = tokens[i + 1 : i + 2 + _WORDS_BEFORE_NOUN]
             if any(stem(word) in wanted for word in [*before, *after]):
