@@ -24,7 +24,13 @@ from assistant.index.filters import SearchFilters
 from assistant.language.german import DocumentFrequencies
 from assistant.language.guideline import section_references
 from assistant.language.question import QuestionAnalysis, analyse_question
-from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, Generator
+from assistant.llm.base import (
+    NOT_FOUND_TEXT,
+    Definition,
+    Generated,
+    GenerationStream,
+    Generator,
+)
 from assistant.llm.citations import CitationGuard, strip_markers
 from assistant.llm.failures import FALLBACK_SUFFIX, describe_failure
 from assistant.llm.styles import AnswerStyle, get_style
@@ -332,14 +338,7 @@ class AnswerService:
         """Stream the model's draft; return the checked answer (or the fallback's)."""
         parts: list[str] = []
         try:
-            streamed = self.generator.stream(question, retrieved, style, definitions)
-            guard = CitationGuard(range(1, len(streamed.passages) + 1))
-            for token in with_idle_timeout(streamed.tokens, self.settings.llm.timeout_s):
-                parts.append(token)
-                if shown := guard.feed(token):
-                    yield Token(shown)
-            if tail := guard.flush():
-                yield Token(tail)
+            streamed = yield from self._streamed(question, retrieved, style, definitions, parts)
         except Exception as exc:
             notice = describe_failure(exc, self.settings.llm)
             return self._extractive(question, retrieved, style, definitions, notice)
@@ -354,6 +353,26 @@ class AnswerService:
             question.text, checked.text, streamed.passages, retrieved, checked, style, True, notice
         )
 
+    def _streamed(
+        self,
+        question: QuestionAnalysis,
+        passages: list[RetrievedChunk],
+        style: AnswerStyle,
+        definitions: Sequence[Definition],
+        parts: list[str],
+    ) -> PyGenerator[StreamEvent, None, GenerationStream]:
+        """The model's draft token by token (a citation marker shown once it is whole),
+        its text collected in `parts`; raises what the model raises."""
+        streamed = self.generator.stream(question, passages, style, definitions)
+        guard = CitationGuard(range(1, len(streamed.passages) + 1))
+        for token in with_idle_timeout(streamed.tokens, self.settings.llm.timeout_s):
+            parts.append(token)
+            if shown := guard.feed(token):
+                yield Token(shown)
+        if tail := guard.flush():
+            yield Token(tail)
+        return streamed
+
     def _profile_prose(
         self, question: QuestionAnalysis, sheet: Answer, style: AnswerStyle
     ) -> PyGenerator[StreamEvent, None, Answer]:
@@ -364,14 +383,7 @@ class AnswerService:
         passages = sheet_passages(sheet)
         parts: list[str] = []
         try:
-            streamed = self.generator.stream(question, passages, style, [])
-            guard = CitationGuard(range(1, len(streamed.passages) + 1))
-            for token in with_idle_timeout(streamed.tokens, self.settings.llm.timeout_s):
-                parts.append(token)
-                if shown := guard.feed(token):
-                    yield Token(shown)
-            if tail := guard.flush():
-                yield Token(tail)
+            streamed = yield from self._streamed(question, passages, style, [], parts)
         except Exception as exc:
             notice = describe_failure(exc, self.settings.llm).replace(
                 FALLBACK_SUFFIX, PROFILE_FALLBACK
