@@ -115,8 +115,8 @@ class SourceRef:
 @dataclass(frozen=True, slots=True)
 class TableGap:
     """The indicator tables know the areas a question names but no indicator it names:
-    their rows cannot answer it, and unless a document speaks of those areas, `text` says
-    what the tables hold instead."""
+    unless a document speaks of those areas or a row of those tables says what is asked
+    (`retrieval.answerability.table_gap_refusal`), `text` says what they hold instead."""
 
     doc_ids: frozenset[str]  # the tables holding the named areas
     areas: tuple[str, ...]  # the areas as the tables name them
