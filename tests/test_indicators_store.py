@@ -177,3 +177,25 @@ def test_catalogue_edits_apply_after_reclassify(tmp_path: Path) -> None:
     assert set(edited.frame()["indicator"]) == {"wohngeld"}
     with pytest.raises(ValueError, match="Richtung"):
         Catalogue.from_dict({"indicators": [{"key": "a", "name": "A", "direction": "up"}]})
+
+
+def test_a_count_header_keeps_its_own_key_beside_a_rate_entry_of_that_name(
+    tmp_path: Path,
+) -> None:
+    # „Alleinerziehende“ counts households (values far above 100): the catalogue's rate
+    # „alleinerziehende“ refuses it, and its own key must not be the rate's key.
+    path = tmp_path / "profile.csv"
+    path.write_text(
+        "Stadtteil;Alleinerziehende;Anteil Alleinerziehender in %\n"
+        "Altstadt;310;4,0\nNordhafen;880;8,6\nBergfeld;402;5,7\n",
+        encoding="utf-8",
+    )
+    store = IndicatorStore(f"sqlite:///{tmp_path / 'planwerk.sqlite3'}")
+    store.add_table("p", "profile.csv", path)
+    definitions = store.definitions()
+    by_name = {d.name: d for d in definitions.values()}
+    count, rate = by_name["Alleinerziehende"], by_name["Anteil Alleinerziehender"]
+    assert count.key != rate.key and count.unit != "%" and rate.unit == "%"
+    frame = store.frame()
+    counts = frame[frame["indicator"] == count.key]
+    assert sorted(counts["value"]) == [310.0, 402.0, 880.0]

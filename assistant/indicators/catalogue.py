@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -202,10 +202,22 @@ class Catalogue:
         found = self.match(label, unit, max_value)
         if found is not None:
             return found
-        return derived_definition(label, unit, max_value)
+        return self.derived(label, unit, max_value)
+
+    def derived(self, label: str, unit: str = "", max_value: float | None = None) -> IndicatorDef:
+        """A definition from the header alone, under a key no catalogue entry has: a count
+        column „Alleinerziehende“ (refused by the rate entry „alleinerziehende“ for its
+        values above 100) must not be read as that rate through its key."""
+        definition = derived_definition(label, unit, max_value)
+        if definition.key in self.indicators:
+            definition = replace(definition, key=f"{definition.key}{DERIVED_SUFFIX}")
+        return definition
 
     def is_indicator_label(self, label: str) -> bool:
         return self.match(label) is not None
+
+
+DERIVED_SUFFIX = "_spalte"  # marks a header's own key that a catalogue key already has
 
 
 def derived_definition(label: str, unit: str = "", max_value: float | None = None) -> IndicatorDef:

@@ -576,9 +576,10 @@ def deviation(
             values = areas["value"].to_numpy()[usable]
             w = weights.to_numpy()[usable].astype(float)
             average = float(np.average(values, weights=w))
+            of_year = f" {chosen_year}" if chosen_year is not None else ""
             method = (
-                f"Durchschnitt der {int(usable.sum())} Gebiete, gewichtet mit der Einwohnerzahl "
-                f"{chosen_year}"
+                f"Durchschnitt der {int(usable.sum())} Gebiete, gewichtet mit der "
+                f"Einwohnerzahl{of_year}"
             )
             result = _deviation(definition, chosen_year, found, average, decimals, method)
             result.city = _city_row(rows, definition, store.min_count)

@@ -372,7 +372,7 @@ class IndicatorStore:
                 by_label = len({column for column, _ in rivals}) == 1 or (
                     row["label"] != parse_header(str(row["column_name"])).name
                 )
-                own = derived_definition(row["label"] if by_label else row["column_name"])
+                own = self.catalogue.derived(row["label"] if by_label else row["column_name"])
                 row["indicator"] = own.key
                 # The catalogue's unit belonged to the indicator it no longer is.
                 row["unit"] = str(record["unit"] or "") or own.unit
@@ -537,8 +537,9 @@ class IndicatorStore:
         )
         definitions: dict[str, IndicatorDef] = {}
         for key, part in values.groupby("indicator", sort=False):
-            definition = _with_headers(self.catalogue.get(str(key)), part) or derived_definition(
-                str(part["label"].iloc[0]), _first_unit(part["unit"])
+            definition = _with_headers(self.catalogue.get(str(key)), part) or replace(
+                derived_definition(str(part["label"].iloc[0]), _first_unit(part["unit"])),
+                key=str(key),
             )
             if _looks_like_counts(definition, part):
                 definition = replace(definition, kind="count")
