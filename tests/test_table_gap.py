@@ -49,3 +49,18 @@ def test_a_report_speaking_of_the_area_still_answers(services: Services, tmp_pat
     _ingest(services, folder)
     answer = services.answers.ask("Wie hoch war die SGB-II-Quote im Hafenviertel 2023?")
     assert answer.found and "21,9 Prozent" in answer.text
+
+
+def test_a_report_naming_the_area_for_another_figure_does_not_answer(
+    services: Services, tmp_path: Path
+) -> None:
+    folder = _tables(tmp_path / "daten")
+    (folder / "Sozialbericht.md").write_text(
+        "# Arbeitsmarkt\n\nIm Hafenviertel ist die Quote mit 15,3 Prozent die höchste aller "
+        "Stadtteile; die Altstadt liegt am unteren Ende.\n",
+        encoding="utf-8",
+    )
+    _ingest(services, folder)
+    answer = services.answers.ask("Wie hoch ist die Pflegequote im Hafenviertel?")
+    assert not answer.found
+    assert "Die Tabellen zu Hafenviertel enthalten dazu keinen Wert" in answer.text

@@ -103,16 +103,19 @@ def _said(passages: Sequence[RetrievedChunk]) -> set[str]:
 
 
 def table_gap_refusal(gap: TableGap, passages: Sequence[RetrievedChunk]) -> bool:
-    """Whether a figure the tables lack for areas only they know is to be refused: no other
-    passage names those areas („Ramersdorf - Perlach“: all its words), and no row of those
-    tables says any word of what is asked (their rows name the area and year, nothing
-    else the question asks for)."""
-    others = [p for p in passages if p.ref.doc_id not in gap.doc_ids]
-    said = _said(others)
-    if any(set(analyze(name)) <= said for name in gap.areas if analyze(name)):
-        return False
-    rows = [p for p in passages if p.ref.doc_id in gap.doc_ids]
-    return not gap.measure & _said(rows)
+    """Whether a figure the tables lack for the areas asked about is to be refused: no
+    passage says a word of what is asked („Pflegequote“) together with one of those areas
+    (all the words of „Ramersdorf - Perlach“, in its text, heading or title), and no row of
+    those tables says a word of it (their rows name the area and year, nothing else the
+    question asks for). A report naming the area for another figure does not answer."""
+    areas = [set(analyze(name)) for name in gap.areas]
+    for passage in passages:
+        said = _said([passage])
+        if not gap.measure & said:
+            continue
+        if passage.ref.doc_id in gap.doc_ids or any(a and a <= said for a in areas):
+            return False
+    return True
 
 
 def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> list[str]:
