@@ -65,6 +65,17 @@ def test_counts_of_three_areas_are_added(store: IndicatorStore) -> None:
     assert "Summe der Tabellenwerte der 3 Gebiete" in answer.text
 
 
+def test_a_sum_with_one_area_the_tables_lack_says_there_is_no_sum(
+    store: IndicatorStore,
+) -> None:
+    answer = ask("Wie viele Arbeitslose gab es 2015 in Moosach und Nordhausen zusammen?", store)
+    assert answer is not None and "zusammen:" not in answer.text
+    assert "Moosach" in answer.text and "1762" in cells(answer)
+    assert "Keine Summe: von den genannten Gebieten führen die Tabellen nur „Moosach“." in (
+        answer.text
+    )
+
+
 def test_rates_are_not_added_but_given_with_the_reason(store: IndicatorStore) -> None:
     answer = ask(
         "Wie hoch ist die Arbeitslosenquote in Schwabing-West und Moosach zusammen?", store

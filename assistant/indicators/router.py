@@ -242,9 +242,17 @@ def answer_indicator_question(
     if parsed.intent is None or _share_asked_of_a_count(question, parsed, store, workspace):
         return None
     try:
-        return _answer(question, parsed, store, workspace)
+        answer = _answer(question, parsed, store, workspace)
     except IndicatorQueryError:
         return None
+    if answer is not None and question.together and len(parsed.areas) == 1:
+        # „Hafenviertel und Nordviertel zusammen“ where the tables know one of them: its
+        # value, and why there is no sum, rather than the value as if it were one.
+        answer.text += (
+            f"\nKeine Summe: von den genannten Gebieten führen die Tabellen nur "
+            f"„{parsed.areas[0].name}“."
+        )
+    return answer
 
 
 def missing_indicator(
