@@ -122,6 +122,17 @@ def test_years_as_columns_named_by_the_caption(tmp_path: Path) -> None:
     assert (nord["row"], nord["column"], nord["display"]) == (4, "C", "19,5")
 
 
+def test_years_as_columns_without_a_caption_are_named_by_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "Kinderarmut_Stadtteile_2019-2023.csv"
+    path.write_text(
+        "Stadtteil;2019;2021;2023\nAltstadt;11,6;12,0;12,1\nNordviertel;18,2;19,5;21,3\n",
+        encoding="utf-8",
+    )
+    frame = read_table(path).frame
+    assert set(frame["label"]) == {"Kinderarmut"}
+    assert sorted(frame["year"].unique()) == [2019, 2021, 2023]
+
+
 def test_transposed_table_with_indicators_as_rows(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active

@@ -348,7 +348,13 @@ def parse_grid(
         kind = "long"
     else:
         records = _wide_records(
-            grid, columns, data_rows, context_year, context_reference, " – ".join(captions)
+            grid,
+            columns,
+            data_rows,
+            context_year,
+            context_reference,
+            " – ".join(captions),
+            _stem_label(file_stem),
         )
         kind = "panel" if any(c.role == "year" for c in columns) else "wide"
     _mark_aggregates(records)
@@ -601,6 +607,7 @@ def _wide_records(
     context_year: int | None,
     context_reference: str,
     caption: str = "",
+    file_label: str = "Wert",
 ) -> list[dict[str, object]]:
     area = _area_getter(columns)
     year_col = next((c for c in columns if c.role == "year"), None)
@@ -618,9 +625,10 @@ def _wide_records(
         info = parse_header(column.leaf)
         label = info.name
         if is_year_label(column.leaf):
-            # Years as columns: the indicator is named by the group row or the caption.
+            # Years as columns: the indicator is named by the group row or the caption,
+            # else the sheet or the file („SGB2_Quote_Stadtteile_2019-2023.csv“).
             group = column.header.rsplit(" / ", 1)[0] if " / " in column.header else ""
-            named_by = group or caption or grid.sheet or "Wert"
+            named_by = group or caption or grid.sheet or file_label
             label = parse_header(named_by).name
             unit = info.unit or unit_of(column.unit_cell) or unit_of(named_by)
         else:
