@@ -20,6 +20,7 @@ the migrations; the names are those of the first collaboration schema).
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
@@ -104,6 +105,13 @@ class Thread(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     workspace: Mapped[str] = mapped_column(String(100), index=True, default="default")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def new_thread(title: str, workspace: str) -> Thread:
+    """A thread not yet stored: a fresh id, the title from its first question."""
+    return Thread(
+        id=uuid.uuid4().hex, title=thread_title(title), workspace=workspace, created_at=utcnow()
+    )
 
 
 class ThreadAccess(Base):

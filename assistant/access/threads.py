@@ -9,14 +9,12 @@ or from the CLI, are shared with the workspace. Deleting a thread with its messa
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.access import audit
 from assistant.access.audit import AuditLog
-from assistant.access.models import Thread, ThreadAccess, thread_title, utcnow
+from assistant.access.models import Thread, ThreadAccess, new_thread
 from assistant.access.roles import Action, PermissionDenied, Principal, require
 
 
@@ -35,12 +33,7 @@ class ThreadAccessStore:
     def create(self, user: Principal, title: str = "", private: bool = False) -> Thread:
         """A new thread owned by `user`; private threads are visible to their owner only."""
         require(user, self.workspace, Action.READ)
-        thread = Thread(
-            id=uuid.uuid4().hex,
-            title=thread_title(title),
-            workspace=self.workspace,
-            created_at=utcnow(),
-        )
+        thread = new_thread(title, self.workspace)
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(thread)
             session.flush()

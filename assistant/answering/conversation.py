@@ -18,24 +18,19 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.access.models import Thread, thread_title
+from assistant.access.models import Thread, new_thread, thread_title, utcnow
 from assistant.access.threads import ThreadNotFound
 from assistant.language.cues import cues
 from assistant.language.question import YEAR, own_nouns
 from assistant.llm.base import Complete, Turn
 from assistant.models import Answer
 from assistant.platform.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Message(Base):
@@ -48,7 +43,7 @@ class Message(Base):
     role: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ConversationStore:
@@ -59,12 +54,7 @@ class ConversationStore:
         self.workspace = workspace
 
     def create(self, title: str = "") -> Thread:
-        thread = Thread(
-            id=uuid.uuid4().hex,
-            title=thread_title(title),
-            workspace=self.workspace,
-            created_at=_now(),
-        )
+        thread = new_thread(title, self.workspace)
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(thread)
         return thread

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.access.models import utcnow
 from assistant.answering.conversation import Message
 from assistant.platform.db import Base
 
@@ -41,10 +42,6 @@ FEEDBACK_LABELS: dict[str, str] = {
     "wrong": "Falsch",
     "missing_source": "Quelle fehlt",
 }
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AnswerFeedback(Base):
@@ -59,7 +56,7 @@ class AnswerFeedback(Base):
     question: Mapped[str] = mapped_column(Text, default="")
     answer_text: Mapped[str] = mapped_column(Text, default="")
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class DraftSnippet(Base):
@@ -74,7 +71,7 @@ class DraftSnippet(Base):
     text: Mapped[str] = mapped_column(Text)
     sources: Mapped[str] = mapped_column(Text, default="[]")
     used: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +122,7 @@ class FeedbackStore:
             question=question,
             answer_text=answer_text,
             comment=comment.strip(),
-            created_at=_now(),
+            created_at=utcnow(),
         )
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(row)
@@ -178,7 +175,7 @@ class FeedbackStore:
             text=text,
             sources=json.dumps(sources or [], ensure_ascii=False),
             used=False,
-            created_at=_now(),
+            created_at=utcnow(),
         )
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(row)
