@@ -179,20 +179,14 @@ class CommentStore:
         """Mark a comment as done (people who may edit drafts, or its author)."""
         with Session(self.engine) as session, session.begin():
             row = self._get(session, comment_id)
-            if row.author_id != user.id:
-                require(user, self.workspace, Action.EDIT_DRAFT)
-            else:
-                require(user, self.workspace, Action.COMMENT)
+            self._require_own_or(user, row, Action.EDIT_DRAFT)
             row.resolved = resolved
 
     def delete(self, user: Principal, comment_id: int) -> None:
         """Delete a comment: its author, or an admin of the workspace."""
         with Session(self.engine) as session, session.begin():
             row = self._get(session, comment_id)
-            if row.author_id != user.id:
-                require(user, self.workspace, Action.MANAGE_ROLES)
-            else:
-                require(user, self.workspace, Action.COMMENT)
+            self._require_own_or(user, row, Action.MANAGE_ROLES)
             target = f"{row.draft_id}/{row.section_id}"
             session.delete(row)
         self.audit.record(
@@ -253,6 +247,10 @@ class CommentStore:
             ).all(),
         )
         return {u: i for u, i, admin, role in rows if role is not None or admin}
+
+    def _require_own_or(self, user: Principal, row: SectionComment, action: Action) -> None:
+        """Its author needs the right to comment; anyone else needs `action`."""
+        require(user, self.workspace, Action.COMMENT if row.author_id == user.id else action)
 
     def _get(self, session: Session, comment_id: int) -> SectionComment:
         row = session.get(SectionComment, comment_id)
