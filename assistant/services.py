@@ -146,6 +146,7 @@ class Services:
             indicators=self.indicator_answers,
             next_passage=self.retriever.next_passage,
             section_passage=self.retriever.section_passage,
+            document_passages=self.retriever.document_passages,
         )
 
     def indicator_answers(self, question: QuestionAnalysis) -> Answer | TableGap | None:

@@ -161,6 +161,8 @@ def run_system(
         document_frequency=services.index.keywords.document_frequency if answerability else None,
         indicators=services.indicator_answers if indicators else None,
         next_passage=services.retriever.next_passage,
+        section_passage=services.retriever.section_passage,
+        document_passages=services.retriever.document_passages,
     )
     report = SystemReport(name, mode=generator.mode)
     for q in questions:

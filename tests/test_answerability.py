@@ -88,6 +88,17 @@ def test_a_compound_the_corpus_lacks_is_known_by_its_parts() -> None:
     assert {"feuerwehr", "forder"} <= question.topic_terms
 
 
+def test_a_known_tail_of_a_compound_brings_its_own_parts() -> None:
+    # „mindestens 5 000 Einwohnern“ answers „Mindesteinwohnerzahl“: the corpus knows the
+    # tail „Einwohnerzahl“ as a whole and its part „Einwohner“.
+    corpus = {t: 2 for t in ["mind", "einwohnerzahl", "einwohn"]}
+
+    def known(terms: list[str]) -> dict[str, int]:
+        return {t: corpus.get(t, 0) for t in terms}
+
+    assert known_parts("Mindesteinwohnerzahl", known) == ("mind", "einwohnerzahl", "einwohn")
+
+
 def test_a_town_no_passage_names_is_missing() -> None:
     passages = [
         passage("Im Jahr 2014 lag die Armutsrisikoquote in Deutschland bei 15,8 Prozent."),

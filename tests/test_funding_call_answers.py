@@ -8,6 +8,10 @@ from assistant.services import Services
 
 _CALL = """# Förderaufruf Quartiere 2026
 
+# 2 Zuwendungszweck
+
+Zweck der Förderung ist die Stärkung benachteiligter Quartiere durch soziale Projekte.
+
 # 4 Antragsberechtigte
 
 Antragsberechtigt sind:
@@ -18,6 +22,14 @@ Antragsberechtigt sind:
 # 7 Höhe der Zuwendung
 
 Es werden bis zu 85 Prozent der zuwendungsfähigen Ausgaben bezuschusst.
+
+# 8 Inhalt des Handlungskonzepts
+
+Das Handlungskonzept ist in Teilen jährlich fortzuschreiben.
+Das Handlungskonzept hat folgende Bestandteile:
+
+- Teil A: Ausgangslage und Bedarfe,
+- Teil B: Ziele und Maßnahmen.
 
 # 9 Verfahren
 
@@ -63,3 +75,41 @@ def test_who_may_apply_is_answered_from_the_recipients_section(
     answer = services.answers.ask("Wer darf einen Antrag stellen?")
     assert "Gemeinden und Kreise" in answer.text
     assert "freien Wohlfahrtspflege" in answer.text
+
+
+def test_a_summary_of_the_call_quotes_it_part_by_part(services: Services, tmp_path: Path) -> None:
+    _ingest(services, tmp_path)
+    answer = services.answers.ask("Fasse die Förderbedingungen des Förderaufrufs zusammen.")
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Zusammenstellung aus")
+    labels = [line.split(":")[0] for line in lines[1:]]
+    # The call's parts in its own order, each line a cited quote.
+    assert labels[:3] == ["- Zweck", "- Antragsberechtigt", "- Höhe der Förderung"]
+    assert "bis zu 85 Prozent" in answer.text
+    assert all(line.rstrip().endswith("]") for line in lines[1:])
+
+
+def test_a_summary_of_named_parts_quotes_only_those(services: Services, tmp_path: Path) -> None:
+    _ingest(services, tmp_path)
+    answer = services.answers.ask("Fasse die Fördersätze des Förderaufrufs zusammen.")
+    assert answer.text.splitlines()[1].startswith("- Höhe der Förderung: Es werden bis zu 85")
+    assert "Antragsberechtigt" not in answer.text
+
+
+def test_the_list_a_lead_in_announces_answers_which_parts(
+    services: Services, tmp_path: Path
+) -> None:
+    _ingest(services, tmp_path)
+    answer = services.answers.ask("Aus welchen Teilen besteht das Handlungskonzept?")
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Das Handlungskonzept hat folgende Bestandteile:")
+    assert "Teil B: Ziele und Maßnahmen" in lines[2]
+
+
+def test_where_to_submit_is_not_answered_with_a_referenced_list(
+    services: Services, tmp_path: Path
+) -> None:
+    _ingest(services, tmp_path)
+    answer = services.answers.ask("Wie ist für jedes Vorhaben ein eigener Antrag einzureichen?")
+    assert answer.text.startswith("Für jedes Vorhaben ist ein eigener Antrag")
+    assert "Personalplan" not in answer.text

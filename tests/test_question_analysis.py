@@ -204,3 +204,32 @@ def test_a_keyword_query_asks_for_a_value_like_a_question_does() -> None:
         "Gibt es Angebote für Menschen im Stadtteil Chorweiler?"
     ).value_words
     assert analyse_question("Ist die Quote im Stadtteil Chorweiler gestiegen?").yes_no
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "circumstance"),
+    [
+        ("Aus welchen Teilen besteht ein GIHK?", "Teilen", False),
+        ("Welche Unterlagen muss der Antrag enthalten?", "Unterlagen", False),
+        ("Wo und wie reiche ich die Unterlagen ein?", None, True),
+        ("Wie viele Unterlagen sind beizufügen?", None, False),
+        ("Wie werden die Unterlagen eingereicht, und welche sind beizufügen?", None, False),
+        ("Womit ist ein Antrag einzureichen?", None, False),
+    ],
+)
+def test_things_asked_for_and_circumstances(
+    text: str, listed: str | None, circumstance: bool
+) -> None:
+    question = analyse_question(text)
+    assert question.listed == listed
+    assert question.circumstance is circumstance
+
+
+def test_ordinal_and_pair_words_carry_no_topic() -> None:
+    # „die ersten beiden Teile“ asks about the parts, not about „erst“ or „beid“.
+    assert analyse_question("Wie umfangreich dürfen die ersten beiden Teile sein?").topic_terms == {
+        "umfangreich",
+        "umfang",
+        "reich",
+        "teil",
+    }

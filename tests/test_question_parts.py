@@ -164,3 +164,14 @@ def test_a_second_question_is_answered_although_the_first_finds_nothing() -> Non
         passage(1, deciding, source="FRL.pdf"),
     )
     assert answer == f"{deciding} [1]"
+
+
+def test_a_clause_opened_by_a_preposition_and_a_question_word_is_a_question_of_its_own() -> None:
+    question = analyse_question(
+        "Was muss das Entwicklungskonzept enthalten, und unter wessen Beteiligung stellt "
+        "die Gemeinde es auf?"
+    )
+    assert [c.text for c in question.clauses] == [
+        "Was muss das Entwicklungskonzept enthalten?",
+        "Unter wessen Beteiligung stellt die Gemeinde es auf? (zu: Entwicklungskonzept)",
+    ]

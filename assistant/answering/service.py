@@ -18,6 +18,7 @@ from typing import Protocol
 from assistant.access.policy import UNGUARDED, Guard
 from assistant.answering.conversation import ConversationStore, FollowUpRewriter
 from assistant.answering.definitions import find_definitions
+from assistant.answering.guideline_digest import DocumentPassages, guideline_digest
 from assistant.answering.length import limit_length
 from assistant.answering.lists import ends_in_list
 from assistant.index.filters import SearchFilters
@@ -86,6 +87,7 @@ UNVERIFIED_NOTICE = (
 # The mode of an area's fact sheet („Fasse die Ausgangslage … zusammen“, built in
 # drafting/area_profile.py): with a model, the model writes prose from its facts.
 PROFILE_MODE = "profile"
+_DIGEST_FRAME = 120  # characters of a guideline digest's heading line
 PROFILE_FALLBACK = (
     "Es steht stattdessen der Steckbrief da (aus Kennzahlen und Dokumenten zusammengestellt, "
     "ohne Sprachmodell)."
@@ -112,6 +114,7 @@ class AnswerService:
         indicators: Callable[[QuestionAnalysis], Answer | TableGap | None] | None = None,
         next_passage: NextPassage | None = None,
         section_passage: SectionPassage | None = None,
+        document_passages: DocumentPassages | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -130,6 +133,8 @@ class AnswerService:
         self.next_passage = next_passage
         # „mit den in Nummer 10 genannten Unterlagen“ is answered by section 10's list.
         self.section_passage = section_passage
+        # „Fasse die Förderbedingungen … zusammen“ is answered part by part of the guideline.
+        self.document_passages = document_passages
 
     def ask(
         self,
@@ -192,9 +197,16 @@ class AnswerService:
             return
         # Definitions cost extra searches: only for answers that will be written.
         definitions = self._definitions(analysis, retrieved, answer_style, filters)
-        readable = self._with_continuations(self._with_references(retrieved))
+        readable = self._with_continuations(self._with_references(analysis, retrieved))
         streamed = self.generator.mode != "extractive"
-        if not streamed:
+        digest = self._digest(analysis, retrieved, answer_style)
+        if digest is not None:
+            # The model, if any, writes from the guideline's parts first.
+            keys = {p.key for p in digest.passages}
+            readable = [*digest.passages, *(p for p in readable if p.key not in keys)]
+        if digest is not None and not streamed:
+            answer = self._quoted(analysis, digest, retrieved, answer_style)
+        elif not streamed:
             answer = self._extractive(analysis, readable, answer_style, definitions, "")
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
@@ -256,11 +268,15 @@ class AnswerService:
         merged = insert_after(retrieved, bests, _WHOLE_QUESTION_FIRST)
         return merged[: max(len(retrieved), len(head))]
 
-    def _with_references(self, retrieved: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    def _with_references(
+        self, question: QuestionAnalysis, retrieved: list[RetrievedChunk]
+    ) -> list[RetrievedChunk]:
         """The passages with the sections the first few refer to („mit den in Nummer 10
         genannten Unterlagen“), right behind the referring one and marked with their
-        number (`section`), so the answer can quote the list the reference stands for."""
-        if self.section_passage is None:
+        number (`section`), so the answer can quote the list the reference stands for.
+        Not for a question about a circumstance: „Wo reiche ich die Unterlagen ein?“ is
+        not answered by their list."""
+        if self.section_passage is None or question.circumstance:
             return retrieved
         readable = list(retrieved)
         present = {p.key: p for p in retrieved}
@@ -405,6 +421,15 @@ class AnswerService:
             notice,
         )
 
+    def _digest(
+        self, question: QuestionAnalysis, retrieved: list[RetrievedChunk], style: AnswerStyle
+    ) -> Generated | None:
+        if self.document_passages is None:
+            return None
+        # Room for the heading line and the closing note of a shortened answer.
+        room = style.max_chars - 2 * _DIGEST_FRAME
+        return guideline_digest(question, retrieved, self.document_passages, room)
+
     def _extractive(
         self,
         question: QuestionAnalysis,
@@ -414,7 +439,17 @@ class AnswerService:
         notice: str,
     ) -> Answer:
         generated = self.fallback.generate(question, retrieved, style, definitions)
-        # Extractive sentences are quotes: checked for the record, never removed.
+        return self._quoted(question, generated, retrieved, style, notice)
+
+    def _quoted(
+        self,
+        question: QuestionAnalysis,
+        generated: Generated,
+        retrieved: list[RetrievedChunk],
+        style: AnswerStyle,
+        notice: str = "",
+    ) -> Answer:
+        """An answer of quoted sentences: checked for the record, never removed."""
         checked = self.verifier.verify(generated.text, generated.passages, "keep")
         if not generated.found:
             checked = Verification(generated.text, [])

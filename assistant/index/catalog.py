@@ -396,6 +396,16 @@ class Catalog:
         ).fetchone()
         return _chunk_from_row(row) if row else None
 
+    def document_chunks(self, workspace: str, doc_id: str) -> list[StoredChunk]:
+        """The chunks of a document in reading order."""
+        rows = self._conn.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "
+            "ON d.workspace = c.workspace AND d.doc_id = c.doc_id "
+            "WHERE c.workspace=? AND c.doc_id=? ORDER BY c.chunk_index",
+            (workspace, doc_id),
+        ).fetchall()
+        return [_chunk_from_row(row) for row in rows]
+
     def section_start(
         self, workspace: str, doc_id: str, opens: Callable[[str], bool]
     ) -> StoredChunk | None:

@@ -110,6 +110,8 @@ class Cues:
     time_nouns: CueList
     time_units: CueList
     count: CueList
+    which: CueList
+    circumstance_start: CueList
     value_words: CueList
     question_words: CueList
     verb_start: CueList

@@ -24,7 +24,7 @@ MONTHS = (
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 10
+ANALYZER_VERSION = 11
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -50,6 +50,7 @@ STOP_WORDS = frozenset(
     definiert erkläre erklären beschreibe nenne zeige misst messen funktioniert funktionieren
     innerhalb außerhalb oberhalb unterhalb binnen gemäß laut bezüglich hinsichtlich jeweils
     sowie seit während wegen trotz ab bis
+    beide beiden beider beides erste ersten erster erstes zweite zweiten zweiter zweites
     """.split()
 )
 
@@ -142,7 +143,7 @@ def known_parts(word: str, document_frequency: DocumentFrequencies) -> tuple[str
     candidates = {whole, genitive, *(stem(p) for p in pieces)}
     for piece in pieces:
         candidates |= {stem(head) for head, _ in _cuts(piece)}
-        candidates |= {stem(tail) for _, tail in _cuts(piece)}
+        candidates |= {term for _, tail in _cuts(piece) for term in analyze(tail)}
     frequencies = document_frequency(sorted(candidates))
     if frequencies.get(whole, 0):
         return ()
@@ -188,16 +189,21 @@ def _cuts(word: str) -> list[tuple[str, str]]:
 
 def _split_known(word: str, known: set[str]) -> list[str] | None:
     """The word's stem if known, else the known stems of two parts (the tail may be
-    split once more: „Mindest|einwohner|zahl“)."""
+    split once more: „Mindest|einwohner|zahl“). A known tail brings its own known parts
+    too: „Mindest|einwohnerzahl“ is also about „einwohn“, which „mindestens 5 000
+    Einwohnern“ says."""
     if stem(word) in known:
         return [stem(word)]
     best: list[str] | None = None
+    fewest = 0
     for head, tail in _cuts(word):
         if stem(head) not in known:
             continue
         rest = [stem(tail)] if stem(tail) in known else _split_tail(tail, known)
-        if rest is not None and (best is None or len(rest) + 1 < len(best)):
-            best = [stem(head), *rest]
+        if rest is not None and (best is None or len(rest) < fewest):
+            fewest = len(rest)
+            inside = [t for t in analyze(tail) if t in known] if len(rest) == 1 else []
+            best = list(dict.fromkeys([stem(head), *rest, *inside]))
     return best
 
 

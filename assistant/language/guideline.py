@@ -26,6 +26,7 @@ from ingest.chunking import leaf_heading
 @dataclass(frozen=True, slots=True)
 class GuidelinePart:
     name: str
+    label: str  # the part's name in an answer
     question: CueList  # a question with one of these asks for the part
     heading: CueList  # a section heading with one of these is the part
     asks: str = ""  # an answer kind asking for the part when no cue word names one: "time"
@@ -39,6 +40,7 @@ def guideline_parts() -> tuple[GuidelinePart, ...]:
     return tuple(
         GuidelinePart(
             name=str(name),
+            label=str(part["label"]),
             question=CueList(str(c) for c in part["question"]),
             heading=CueList(str(c) for c in part["heading"]),
             asks=str(part.get("asks", "")),
@@ -116,6 +118,18 @@ def _frame_cues() -> CueList:
     from assistant.platform.templates import prompt_data
 
     return CueList(str(c) for c in prompt_data("richtlinien.yaml")["frame_cues"])
+
+
+@lru_cache(maxsize=1)
+def _rule_words() -> CueList:
+    from assistant.platform.templates import prompt_data
+
+    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["rule_words"])
+
+
+def states_rule(text: str) -> bool:
+    """Whether a guideline's sentence states a rule: an obligation, a bound, an exclusion."""
+    return _rule_words().in_text(text)
 
 
 def frames_application(text: str) -> bool:

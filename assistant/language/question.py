@@ -83,6 +83,9 @@ class QuestionAnalysis:
     quantity: bool = False  # asks for a figure
     time: bool = False  # asks for a date or a period
     counted: str | None = None  # the noun a „Wie viele …?“ question counts
+    listed: str | None = None  # the noun a „Welche …?“ question asks the things of
+    # Asks where, how, when or why („Wo reiche ich … ein?“), not for things.
+    circumstance: bool = False
     extreme: Extreme | None = None
     ranking: bool = False  # asks for an order of areas or rows
     definition: bool = False  # asks what a term means or how something is done
@@ -159,6 +162,8 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     area_noun = c.area_nouns.find(words)
     since = _since(words)
     single_area = _single_area(words, c)
+    listed = noun_after(text, c.which)
+    clauses = tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c))
     return QuestionAnalysis(
         text=text,
         asked=asked if asked and asked != text else "",
@@ -171,6 +176,10 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         quantity=c.quantity.in_words(words) or _names_measure(words, c),
         time=time,
         counted=counted_noun(text, c),
+        listed=listed,
+        circumstance=c.circumstance_start.starts(words)
+        and not (listed or c.quantity.in_words(words))
+        and all(clause.circumstance for clause in clauses),
         extreme=extreme,
         ranking=extreme is not None or c.ranking.in_words(words),
         definition=asks_definition(words, c),
@@ -197,7 +206,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
-        clauses=tuple(analyse_question(clause, cue_words=c) for clause in clause_texts(text, c)),
+        clauses=clauses,
         place_words=place_words(text, c),
     )
 
@@ -258,8 +267,14 @@ def document_terms(text: str, c: Cues | None = None) -> set[str]:
 
 def counted_noun(text: str, c: Cues) -> str | None:
     """What a „Wie viele …?“ question counts: its first noun („Anträge“)."""
-    clause = next((part for part in _CLAUSE.split(text) if c.count.in_text(part)), "")
-    found = c.count.find(words_of(clause))
+    return noun_after(text, c.count)
+
+
+def noun_after(text: str, cue: CueList) -> str | None:
+    """The first noun after a cue, in the clause that has it: „Anträge“ in „Wie viele
+    Anträge …“, „Teilen“ in „Aus welchen Teilen besteht …“."""
+    clause = next((part for part in _CLAUSE.split(text) if cue.in_text(part)), "")
+    found = cue.find(words_of(clause))
     if found is None:
         return None
     written = [m.group(0) for m in WORD.finditer(clause)]

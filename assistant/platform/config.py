@@ -123,10 +123,16 @@ class AnswerSettings(BaseModel):
     # extractive answer cites it; below it Planwerk says it found nothing.
     min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
     # What the extractive answer adds to a unit's 0-1 term coverage
-    # (assistant/answering/unit_signals.py). Off: at 0.1 neither changed an answer on the
-    # real-document dev or test split, each kept one demo question (0.852 vs 0.833 facts
-    # with both), so neither earns its place by the dev split (eval/reports/ablation.md).
-    unit_signals: dict[str, float] = {"definition": 0.0, "guideline_part": 0.0}
+    # (assistant/answering/unit_signals.py). `definition` and `guideline_part` are off: at
+    # 0.1 neither changed an answer on the real-document dev or test split, each kept one
+    # demo question (0.852 vs 0.833 facts with both), so neither earns its place by the
+    # dev split (eval/reports/ablation.md). `announced_list` won a dev question („Aus
+    # welchen Teilen besteht ein GIHK …?“) and changed nothing on test or demo.
+    unit_signals: dict[str, float] = {
+        "definition": 0.0,
+        "guideline_part": 0.0,
+        "announced_list": 0.2,
+    }
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
     checks: list[str] = ["missing_numbers", "missing_place", "count"]

@@ -103,6 +103,11 @@ class HybridRetriever:
         found = self.index.catalog.chunk_at(self.index.workspace, passage.ref.doc_id, index + 1)
         return to_retrieved(found, 0.0, self.index.workspace) if found else None
 
+    def document_passages(self, passage: RetrievedChunk) -> list[RetrievedChunk]:
+        """Every chunk of a passage's document, in reading order."""
+        found = self.index.catalog.document_chunks(self.index.workspace, passage.ref.doc_id)
+        return [to_retrieved(chunk, 0.0, self.index.workspace) for chunk in found]
+
     def section_passage(self, passage: RetrievedChunk, number: str) -> RetrievedChunk | None:
         """The first chunk of the section numbered `number` in the passage's document."""
 
@@ -189,6 +194,10 @@ class MultiWorkspaceRetriever:
     def section_passage(self, passage: RetrievedChunk, number: str) -> RetrievedChunk | None:
         own = self._own(passage)
         return own.section_passage(passage, number) if own else None
+
+    def document_passages(self, passage: RetrievedChunk) -> list[RetrievedChunk]:
+        own = self._own(passage)
+        return own.document_passages(passage) if own else []
 
     def _own(self, passage: RetrievedChunk) -> HybridRetriever | None:
         workspace = passage.ref.workspace
