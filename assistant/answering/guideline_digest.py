@@ -7,7 +7,8 @@ share the question's words, which for a summary are a few generic ones („Förd
 „Richtlinie“), so the answer used to be whatever sentence repeated them. German
 guidelines put each of those parts in a section of its own (`prompts/richtlinien.yaml`),
 so the digest quotes from each part's section the sentences that state most (a figure,
-the part's own words, a rule), one line per part in the guideline's order. A question
+the words a question about the part uses, a rule rather than an exception), one line per
+part in the guideline's order. A question
 that names parts („Fördersätze und Obergrenzen“) gets only those, with more sentences.
 The digest fits the answer's length by taking each part's best sentence before any
 part's second, and says it is a compilation of quotes.
@@ -16,8 +17,9 @@ part's second, and says it is a compilation of quotes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.answering.length import even_share
 from assistant.answering.lists import lines_of
 from assistant.language.cues import words_of
 from assistant.language.german import content_terms
@@ -25,6 +27,7 @@ from assistant.language.guideline import (
     GuidelinePart,
     guideline_parts,
     parts_of_heading,
+    states_exception,
     states_rule,
 )
 from assistant.language.question import QuestionAnalysis, has_figure
@@ -43,6 +46,9 @@ _PER_ASKED_PART = 4
 _SHORTEST = 5  # words: shorter lines are headings or list stubs, not statements
 _LONGEST = 300  # characters: longer sentences are lists run together, cut after a clause
 _OPENING = 0.5
+_SHORTEST_SHARE = 120  # characters a part's first line keeps however many parts there are
+_DASHES = "-–•▪◦* "
+_LINE_FRAME = 24  # characters of a line's label and citation
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +117,17 @@ def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[
         opening = part.name != last_part
         last_part = part.name
         for line in lines_of(passage.text):
-            sentence = line.text.strip()
+            # A dash item is quoted as a sentence of the line: the line is the list.
+            sentence = line.text.strip().lstrip(_DASHES).strip()
             if len(sentence.split()) < _SHORTEST or sentence in heading:
                 continue
             words = words_of(sentence)
             weight = (
                 float(has_figure(sentence))
-                + float(part.question.in_words(words) or part.heading.in_words(words))
+                + float(part.question.in_words(words))
                 + float(states_rule(sentence))
+                - float(states_exception(sentence))
+                - float(len(sentence) > _LONGEST)  # a list run into one sentence
                 + min(len(content_terms(sentence) & terms), 3) / 3
                 # A section opens with what it rules („Zuwendungsempfänger sind …“).
                 + _OPENING * opening
@@ -128,30 +137,38 @@ def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[
     return quotes
 
 
-def _shortened(sentence: str) -> str:
-    """A sentence of at most `_LONGEST` characters: a list run into one sentence is cut
-    after a clause, marked with „…“."""
-    if len(sentence) <= _LONGEST:
+def _shortened(sentence: str, longest: int = _LONGEST) -> str:
+    """A sentence of at most `longest` characters: a list run into one sentence, or a
+    line that must share the answer's room, is cut after a clause, marked with „…“."""
+    if len(sentence) <= longest:
         return sentence
-    cut = sentence.rfind(", ", 0, _LONGEST)
-    return f"{sentence[: cut if cut > 0 else _LONGEST].rstrip()} …"
+    cut = sentence.rfind(", ", 0, longest - 2)
+    if cut <= 0:
+        cut = sentence.rfind(" ", 0, longest - 2)
+    return f"{sentence[: cut if cut > 0 else longest - 2].rstrip()} …"
 
 
 def _within(quotes: list[_Quote], per_part: int, max_chars: int) -> list[_Quote]:
-    """Each part's best quote, then each part's second …, while they fit in `max_chars`;
-    in reading order."""
+    """Each part's best quote, shortened to an even share of `max_chars` so that every
+    part gets its line, then each part's second … while they fit; in reading order."""
     ranked: dict[str, list[_Quote]] = {p.name: [] for p in guideline_parts()}
     for quote in sorted(quotes, key=lambda q: (-q.weight, q.position)):
         ranked[quote.part.name].append(quote)
+    ranked = {name: found for name, found in ranked.items() if found}
+    firsts = [f"{found[0].sentence} [1]" for found in ranked.values()]
+    share = even_share(firsts, max_chars - _LINE_FRAME * len(firsts), _SHORTEST_SHARE)
     chosen: list[_Quote] = []
     used = 0
     for round_ in range(per_part):
         for best in ranked.values():
             if round_ >= len(best):
                 continue
-            size = len(best[round_].sentence) + 8  # the citation and the line's label
+            quote = best[round_]
+            if round_ == 0:
+                quote = replace(quote, sentence=_shortened(quote.sentence, share))
+            size = len(quote.sentence) + _LINE_FRAME
             if used + size <= max_chars:
-                chosen.append(best[round_])
+                chosen.append(quote)
                 used += size
     return sorted(chosen, key=lambda q: q.position)
 

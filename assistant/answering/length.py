@@ -47,7 +47,7 @@ def limit_length(answer: Answer, max_chars: int, focus: frozenset[str] = frozens
     lines = _fit_best_list(answer.text.splitlines(), budget)
     whole = _best_block(lines, budget)
     room = budget - sum(len(lines[i]) + 1 for i in whole)
-    share = _share([line for i, line in enumerate(lines) if i not in whole], room)
+    share = even_share([line for i, line in enumerate(lines) if i not in whole], room)
     trimmed = [
         _trim(line, share, focus)
         if i not in whole and len(line) > share and _trimmable(line)
@@ -115,7 +115,7 @@ def _fit_best_list(lines: list[str], budget: int) -> list[str]:
     room = int(budget * _LIST_ROOM) - sum(len(line) + 1 for line in lines[first:start])
     if len(items) < 2 or sum(len(line) + 1 for line in items) <= room:
         return lines
-    share = _share(items, room, minimum=_MIN_ITEM_SHARE)
+    share = even_share(items, room, minimum=_MIN_ITEM_SHARE)
     fitted = [_trim(line, share) if len(line) > share else line for line in items]
     if sum(len(line) + 1 for line in fitted) > room:
         return lines  # too many items even when shortened: cut as any other lines
@@ -135,7 +135,7 @@ def _list_after(lines: list[str], first: int) -> tuple[int, int]:
     return (start, end) if end > start else (first + 1, first + 1)
 
 
-def _share(lines: list[str], budget: int, minimum: int = _MIN_SHARE) -> int:
+def even_share(lines: list[str], budget: int, minimum: int = _MIN_SHARE) -> int:
     """The longest a cited line may stay so that all lines fit: long lines are shortened
     before any is dropped, so a list keeps its items, each from its beginning, and short
     lines stay whole. Tables pasted into one line are not counted (they are left out)."""

@@ -132,6 +132,19 @@ def states_rule(text: str) -> bool:
     return _rule_words().in_text(text)
 
 
+@lru_cache(maxsize=1)
+def _exception_start() -> CueList:
+    from assistant.platform.templates import prompt_data
+
+    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["exception_start"])
+
+
+def states_exception(text: str) -> bool:
+    """Whether a guideline's sentence opens with a special case („Sofern …“, „Abweichend
+    von Nummer 6.1 …“) rather than the rule."""
+    return _exception_start().starts(words_of(text))
+
+
 def frames_application(text: str) -> bool:
     """Whether a call's statement frames an application (an exclusion, the way the grant
     is given, a duty after the grant) instead of asking for content of the draft."""
