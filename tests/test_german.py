@@ -33,6 +33,16 @@ def test_hyphenated_compound_gives_parts_and_joined_form() -> None:
     assert {"sgb", "ii", "sgbiiquot"} <= set(terms)
 
 
+def test_first_parts_sharing_a_last_part_give_the_compounds_they_stand_for() -> None:
+    # „Neu- und Fortsetzungsanträge“ meets a document that writes „Neuanträge“.
+    assert "neuantrag" in analyze("Neu- und Fortsetzungsanträge")
+    assert "neuantrag" in analyze("Neuanträge")
+    assert {"bauwes", "wohnungswes"} <= set(analyze("Bau-, Wohnungs- und Verkehrswesen"))
+    # Only where a compound follows, and not for the question's own weights.
+    assert raw_tokens("2021- und 2022") == ["2021", "und", "2022"]
+    assert "neuantrag" not in analyze("Neu- und Fortsetzungsanträge", shared_tails=False)
+
+
 def test_numbers_stay_whole() -> None:
     assert "23,4" in analyze("Die Quote beträgt 23,4 %.")
     assert "1.234" in analyze("1.234 Einwohner")

@@ -24,7 +24,7 @@ MONTHS = (
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 11
+ANALYZER_VERSION = 12
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -67,11 +67,27 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def raw_tokens(text: str) -> list[str]:
-    """Lowercased word and number tokens; hyphenated compounds give parts and joined form."""
+def raw_tokens(text: str, shared_tails: bool = True) -> list[str]:
+    """Lowercased word and number tokens; hyphenated compounds give parts and joined form.
+    With `shared_tails`, a first part that shares the next compound's last part („Neu- und
+    Fortsetzungsanträge“, „Kinder- und Jugendhilfe“) also gives the compound it stands for
+    (neuanträge, kinderhilfe), the word another text may use."""
     tokens: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
+    lowered = text.lower()
+    waiting: list[str] = []  # first parts whose shared last part is still to come
+    for match in _TOKEN.finditer(lowered):
         token = match.group(0)
+        if shared_tails and lowered.startswith("-", match.end()) and token.isalpha():
+            waiting.append(token)
+            tokens.append(token)
+            continue
+        if waiting and token in _ELLIPSIS_JOINS:
+            tokens.append(token)
+            continue
+        if waiting:
+            last = compound_parts(token)[-1:]
+            tokens += [f"{first}{last[0]}" for first in waiting] if last else []
+            waiting = []
         if "-" in token:
             parts = [p for p in token.split("-") if p]
             tokens.extend(parts)
@@ -80,6 +96,10 @@ def raw_tokens(text: str) -> list[str]:
             tokens.append(token)
     return tokens
 
+
+# Words between the first parts of compounds that share their last part („Bau-, Wohnungs-
+# und Verkehrswesen“).
+_ELLIPSIS_JOINS = frozenset({"und", "oder", "sowie", "bzw"})
 
 # Linking elements between the parts of a German compound ("Bedarf-s-gemeinschaft").
 _LINKS = ("", "s", "es", "n", "en", "e")
@@ -214,11 +234,12 @@ def _split_tail(word: str, known: set[str]) -> list[str] | None:
     return None
 
 
-def analyze(text: str) -> list[str]:
+def analyze(text: str, shared_tails: bool = True) -> list[str]:
     """Index terms of a text: tokens without stop words, stemmed and folded; compounds
-    also contribute their parts."""
+    also contribute their parts (and, with `shared_tails`, the compounds an elliptic
+    „Neu- und Fortsetzungsanträge“ stands for)."""
     words = []
-    for token in raw_tokens(text):
+    for token in raw_tokens(text, shared_tails):
         if token in STOP_WORDS or (len(token) < 2 and not token.isdigit()):
             continue
         words.append(normal_ending(token))

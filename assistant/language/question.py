@@ -142,7 +142,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     """Read a question once into a `QuestionAnalysis`."""
     c = cue_words or cues()
     words = tuple(words_of(text))
-    terms = frozenset(analyze(text))
+    # The compounds an elliptic „Neu- und Fortsetzungsanträge“ stands for help the search
+    # find either spelling; an answer is weighed by the words as the question has them.
+    terms = frozenset(analyze(text, shared_tails=False))
     documents = frozenset(document_terms(text, c))
     time = c.time.in_words(words) or _names_measure(words, c, time=True)
     # Words for the kind of answer („Definition“, „Frist“ in a deadline question) say
