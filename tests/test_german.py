@@ -51,7 +51,8 @@ def test_numbers_stay_whole() -> None:
 
 def test_ellipsis_compound_keeps_both_words() -> None:
     terms = analyze("Kinder- und Jugendhilfe")
-    assert terms[:2] == ["kind", "jugendhilf"]
+    assert terms[0] == "kind"
+    assert {"kinderhilf", "jugendhilf"} <= set(terms)
 
 
 def test_compounds_add_their_parts() -> None:
