@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answering.guideline_digest import guideline_digest
+from assistant.language.guideline import states_exception
 from assistant.language.question import analyse_question
 from assistant.models import RetrievedChunk, SourceRef
 
@@ -65,3 +66,11 @@ def test_no_digest_without_a_summary_or_a_guideline() -> None:
     report = RetrievedChunk("r:0", "Text", SourceRef("r", "Bericht.md", "Bericht"), {}, 0.0)
     summary = analyse_question("Fasse den Bericht zusammen.")
     assert guideline_digest(summary, [report], lambda _: [report], 900) is None
+
+
+def test_a_special_case_is_told_by_its_opening_or_by_abweichend() -> None:
+    assert states_exception("Sofern Dritte beteiligt sind, gilt ein anderer Satz.")
+    assert states_exception(
+        "Die Zuwendung ist abweichend von Nummer 6.1 bis 31. März zu beantragen."
+    )
+    assert not states_exception("Die Anträge sind bis zum 15. Februar einzureichen.")

@@ -133,16 +133,22 @@ def states_rule(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _exception_start() -> CueList:
+def _exception_cues() -> tuple[CueList, CueList]:
     from assistant.platform.templates import prompt_data
 
-    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["exception_start"])
+    data = prompt_data("richtlinien.yaml")
+    return (
+        CueList(str(c) for c in data["exception_start"]),
+        CueList(str(c) for c in data["exception_words"]),
+    )
 
 
 def states_exception(text: str) -> bool:
-    """Whether a guideline's sentence opens with a special case („Sofern …“, „Abweichend
+    """Whether a guideline's sentence states a special case („Sofern …“, „… abweichend
     von Nummer 6.1 …“) rather than the rule."""
-    return _exception_start().starts(words_of(text))
+    start, anywhere = _exception_cues()
+    words = words_of(text)
+    return start.starts(words) or anywhere.in_words(words)
 
 
 def frames_application(text: str) -> bool:
