@@ -8,10 +8,10 @@ share the question's words, which for a summary are a few generic ones („Förd
 guidelines put each of those parts in a section of its own (`prompts/richtlinien.yaml`),
 so the digest quotes from each part's section the sentences that state most (a figure,
 the words a question about the part uses, a rule rather than an exception), one line per
-part in the guideline's order. A question
-that names parts („Fördersätze und Obergrenzen“) gets only those, with more sentences.
-The digest fits the answer's length by taking each part's best sentence before any
-part's second, and says it is a compilation of quotes.
+part in the guideline's order. A question that names parts („Fördersätze und
+Obergrenzen“) gets only those, with more sentences. The digest fits the answer's length
+by taking each part's best sentence before any part's second, and says it is a
+compilation of quotes.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from assistant.answering.lists import lines_of
 from assistant.language.cues import words_of
 from assistant.language.german import content_terms
 from assistant.language.guideline import (
+    FUNDING_CALL,
     GuidelinePart,
     guideline_parts,
     parts_of_heading,
@@ -37,7 +38,6 @@ from ingest.chunking import leaf_heading
 
 DocumentPassages = Callable[[RetrievedChunk], list[RetrievedChunk]]
 
-FUNDING_CALL = "funding_call"
 # The passages of the search that may name the guideline asked about.
 _GUIDELINE_AMONG = 3
 # Sentences quoted per part: a summary of the whole guideline, and of the parts it names.
@@ -103,7 +103,8 @@ def _programme(passages: list[RetrievedChunk], found: RetrievedChunk) -> list[Re
 
 def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[_Quote]:
     """The statements of each part's sections (of the parts asked, if any), weighed by
-    what they state: a figure, the part's own words, a rule, the question's words."""
+    what they state: a figure, the words a question about the part uses, a rule rather
+    than an exception, the question's words; a section's first statement counts extra."""
     asked = question.guideline_parts
     terms = question.weights_of()
     quotes: list[_Quote] = []

@@ -87,7 +87,7 @@ UNVERIFIED_NOTICE = (
 # The mode of an area's fact sheet („Fasse die Ausgangslage … zusammen“, built in
 # drafting/area_profile.py): with a model, the model writes prose from its facts.
 PROFILE_MODE = "profile"
-_DIGEST_FRAME = 120  # characters of a guideline digest's heading line
+_DIGEST_FRAME = 120  # characters of a guideline digest's heading line, or of a closing note
 PROFILE_FALLBACK = (
     "Es steht stattdessen der Steckbrief da (aus Kennzahlen und Dokumenten zusammengestellt, "
     "ohne Sprachmodell)."

@@ -22,6 +22,8 @@ from functools import lru_cache
 from assistant.language.cues import CueList, words_of
 from ingest.chunking import leaf_heading
 
+FUNDING_CALL = "funding_call"  # the document type of guidelines and calls
+
 
 @dataclass(frozen=True, slots=True)
 class GuidelinePart:
@@ -60,7 +62,7 @@ def parts_asked(words: Sequence[str], kinds: frozenset[str]) -> frozenset[str]:
 def in_asked_part(asked: frozenset[str], doc_type: str, heading: str) -> bool:
     """Whether a chunk of a document type, under a heading path, is a funding call's
     section of one of the `asked` parts („4 Antragsberechtigte“ for „Wer darf …?“)."""
-    if not asked or doc_type != "funding_call":
+    if not asked or doc_type != FUNDING_CALL:
         return False
     return bool(asked & parts_of_heading(leaf_heading(heading)))
 

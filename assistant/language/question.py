@@ -177,7 +177,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         numbers=tuple(_NUMBER.findall(text)),
         quantity=c.quantity.in_words(words) or _names_measure(words, c),
         time=time,
-        counted=counted_noun(text, c),
+        counted=noun_after(text, c.count),
         listed=listed,
         circumstance=c.circumstance_start.starts(words)
         and not (listed or c.quantity.in_words(words))
@@ -265,11 +265,6 @@ def document_terms(text: str, c: Cues | None = None) -> set[str]:
     found = content_terms(text) & _document_stems(c)
     hyphenated = [w for w in _text_words(text) if "-" in w]
     return found | {stem(w) for w in hyphenated if names_document(w, c)}
-
-
-def counted_noun(text: str, c: Cues) -> str | None:
-    """What a „Wie viele …?“ question counts: its first noun („Anträge“)."""
-    return noun_after(text, c.count)
 
 
 def noun_after(text: str, cue: CueList) -> str | None:
