@@ -74,3 +74,21 @@ def test_a_special_case_is_told_by_its_opening_or_by_abweichend() -> None:
         "Die Zuwendung ist abweichend von Nummer 6.1 bis 31. März zu beantragen."
     )
     assert not states_exception("Die Anträge sind bis zum 15. Februar einzureichen.")
+
+
+def test_a_lead_in_without_its_list_is_not_quoted() -> None:
+    conditions = _chunk(
+        5,
+        "3. Zuwendungsvoraussetzungen",
+        "Ein Quartier gilt als benachteiligt, wenn mindestens zwei der folgenden Werte "
+        "über dem Mittel liegen:\n\nDer Antrag muss bis zum 30. Mai gestellt sein.",
+    )
+    generated = guideline_digest(
+        analyse_question("Fasse die Voraussetzungen der Richtlinie zusammen."),
+        [conditions],
+        lambda _: [conditions],
+        900,
+    )
+    assert generated is not None
+    assert "folgenden Werte" not in generated.text
+    assert "bis zum 30. Mai" in generated.text

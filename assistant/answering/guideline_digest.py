@@ -120,7 +120,9 @@ def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[
         for line in lines_of(passage.text):
             # A dash item is quoted as a sentence of the line: the line is the list.
             sentence = line.text.strip().lstrip(_DASHES).strip()
-            if len(sentence.split()) < _SHORTEST or sentence in heading:
+            # A lead-in („…, wenn mindestens drei der folgenden Indikatoren …:“) announces
+            # a list the line has no room for: it states nothing on its own.
+            if len(sentence.split()) < _SHORTEST or sentence in heading or sentence.endswith(":"):
                 continue
             words = words_of(sentence)
             weight = (
