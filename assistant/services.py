@@ -11,7 +11,7 @@ from assistant.access.roles import Principal
 from assistant.answering.conversation import ConversationStore, FollowUpRewriter
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.factory import make_generator
-from assistant.answering.service import AnswerService
+from assistant.answering.service import AnswerService, Searcher
 from assistant.index.document_index import DocumentIndex
 from assistant.index.embedders import Embedder, make_embedder
 from assistant.index.keyword_index import KeywordIndex
@@ -134,16 +134,32 @@ class Services:
 
     @cached_property
     def answers(self) -> AnswerService:
+        return self.answer_service()
+
+    def answer_service(
+        self,
+        search: Searcher | None = None,
+        generator: Generator | None = None,
+        settings: Settings | None = None,
+        *,
+        threads: bool = True,
+        vocabulary: bool = True,
+        indicators: bool = True,
+    ) -> AnswerService:
+        """The answer service as the app runs it. The evaluation swaps the search, the
+        generator or the settings and leaves out threads, the corpus vocabulary or the
+        indicator tables; the passage lookups (next chunk, referenced section, whole
+        document) always come from the workspace's index, as in the app."""
         return AnswerService(
-            self.settings,
-            self.retriever,
-            self.generator,
+            settings or self.settings,
+            search or self.retriever,
+            generator or self.generator,
             fallback=self.extractive,
             verifier=self.verifier,
-            conversations=self.conversations,
-            rewriter=self.rewriter,
-            document_frequency=self.search_statistics.document_frequency,
-            indicators=self.indicator_answers,
+            conversations=self.conversations if threads else None,
+            rewriter=self.rewriter if threads else None,
+            document_frequency=self.search_statistics.document_frequency if vocabulary else None,
+            indicators=self.indicator_answers if indicators else None,
             next_passage=self.retriever.next_passage,
             section_passage=self.retriever.section_passage,
             document_passages=self.retriever.document_passages,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.answering.service import AnswerService
 from assistant.index.filters import SearchFilters
 from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generator
@@ -152,17 +151,13 @@ def run_system(
         settings = settings.model_copy(
             update={"answer": settings.answer.model_copy(update={"checks": []})}
         )
-    service = AnswerService(
-        settings,
+    service = services.answer_service(
         timed,
         generator,
-        fallback=services.extractive,
-        verifier=services.verifier,
-        document_frequency=services.index.keywords.document_frequency if answerability else None,
-        indicators=services.indicator_answers if indicators else None,
-        next_passage=services.retriever.next_passage,
-        section_passage=services.retriever.section_passage,
-        document_passages=services.retriever.document_passages,
+        settings,
+        threads=False,
+        vocabulary=answerability,
+        indicators=indicators,
     )
     report = SystemReport(name, mode=generator.mode)
     for q in questions:
