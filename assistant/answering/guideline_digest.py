@@ -90,8 +90,8 @@ def _programme(passages: list[RetrievedChunk], found: RetrievedChunk) -> list[Re
     runs: list[list[RetrievedChunk]] = [[]]
     last = -1
     for passage in passages:
-        parts = parts_of_heading(leaf_heading(passage.ref.heading))
-        first = min((order[p] for p in parts), default=None)
+        part = _part_of(passage)
+        first = None if part is None else order[part.name]
         if first is not None and first < last and runs[-1]:
             runs.append([])
             last = -1
@@ -99,6 +99,13 @@ def _programme(passages: list[RetrievedChunk], found: RetrievedChunk) -> list[Re
             last = max(last, first)
         runs[-1].append(passage)
     return next((run for run in runs if any(p.key == found.key for p in run)), runs[0])
+
+
+def _part_of(passage: RetrievedChunk) -> GuidelinePart | None:
+    """The part a passage's section is, the first in the guideline's order when its
+    heading names several („VIII. Verwendungsnachweisverfahren“: Verfahren, Berichte)."""
+    named = parts_of_heading(leaf_heading(passage.ref.heading))
+    return next((p for p in guideline_parts() if p.name in named), None)
 
 
 def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[_Quote]:
@@ -111,8 +118,7 @@ def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[
     last_part = ""
     for passage in passages:
         heading = passage.ref.heading or ""
-        named = parts_of_heading(leaf_heading(heading))
-        part = next((p for p in guideline_parts() if p.name in named), None)
+        part = _part_of(passage)
         if part is None or (asked and part.name not in asked):
             continue
         opening = part.name != last_part

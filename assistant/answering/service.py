@@ -195,18 +195,20 @@ class AnswerService:
             )
             yield from self._finish(answer, analysis, question, thread_id, answer_style)
             return
+        streamed = self.generator.mode != "extractive"
+        digest = self._digest(analysis, retrieved, answer_style)
+        if digest is not None and not streamed:
+            answer = self._quoted(analysis, digest, retrieved, answer_style)
+            yield from self._finish(answer, analysis, question, thread_id, answer_style)
+            return
         # Definitions cost extra searches: only for answers that will be written.
         definitions = self._definitions(analysis, retrieved, answer_style, filters)
         readable = self._with_continuations(self._with_references(analysis, retrieved))
-        streamed = self.generator.mode != "extractive"
-        digest = self._digest(analysis, retrieved, answer_style)
         if digest is not None:
-            # The model, if any, writes from the guideline's parts first.
+            # The model writes from the guideline's parts first.
             keys = {p.key for p in digest.passages}
             readable = [*digest.passages, *(p for p in readable if p.key not in keys)]
-        if digest is not None and not streamed:
-            answer = self._quoted(analysis, digest, retrieved, answer_style)
-        elif not streamed:
+        if not streamed:
             answer = self._extractive(analysis, readable, answer_style, definitions, "")
         else:
             answer = yield from self._generated(analysis, readable, answer_style, definitions)
