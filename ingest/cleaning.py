@@ -25,6 +25,10 @@ _LIGATURES = str.maketrans(
     | {"\ufb05": "st", "\ufb06": "st"}
 )
 _ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# Word writes list bullets in the Symbol and Wingdings fonts, whose glyphs PDFs map to the
+# private use area („\uf0b7“ for •, „\uf0fc“ for ✓): read as the bullets they show, the
+# items split like any list instead of running into one line.
+_FONT_BULLET = re.compile(r"[\uf000-\uf0ff](?=\s)")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # LaTeX-made PDFs often emit "o¨" or "¨o" (spacing diaeresis) instead of "ö".
@@ -85,6 +89,7 @@ def normalize_characters(text: str) -> str:
     text = text.translate(_LIGATURES)
     text = _ODD_SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)
+    text = _FONT_BULLET.sub("•", text)
     text = _CONTROL.sub("", text)
     text = _SPACING_DIAERESIS.sub(lambda m: (m.group(1) or m.group(2)) + "\u0308", text)
     return unicodedata.normalize("NFC", text)

@@ -197,3 +197,9 @@ def test_repair_split_words_never_joins_common_words(words: list[str]) -> None:
     text = " ".join(words)
     assert repair_split_words(text) == text
     assert repair_split_words(text, build_vocabulary([text])) == text
+
+
+def test_word_font_bullets_are_read_as_bullets() -> None:
+    # Symbol and Wingdings glyphs land in the private use area of PDF text.
+    text = normalize_characters("Nachweise \uf0b7 Rechnung \uf0fc Foto der Maßnahme")
+    assert text == "Nachweise • Rechnung • Foto der Maßnahme"

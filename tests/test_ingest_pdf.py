@@ -293,3 +293,13 @@ def test_pdf_sentence_with_dates_is_not_taken_for_a_table_row(tmp_path: Path) ->
     prose = _block_with(doc, "Förderzeitraum")
     assert "vom 1. Oktober 2025 bis 30. September 2028" in prose.text
     assert "\n" not in prose.text
+
+
+def test_a_title_naming_the_word_file_it_was_printed_from_is_not_taken(tmp_path: Path) -> None:
+    pdf = make_pdf(
+        tmp_path / "Klimaschutz.pdf",
+        [[heading("Förderrichtlinie Klimaschutz", size=22), *paragraph("Gefördert wird viel.")]],
+        title="(Microsoft Word - 260504 Schlussfassung Richtlinie.docx)",
+    )
+    # Not the Word file's name: the document's own heading, else the PDF's file name.
+    assert "Microsoft" not in load_file(pdf, "Klimaschutz.pdf").title

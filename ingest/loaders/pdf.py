@@ -159,7 +159,8 @@ def _title(reader: PdfReader, blocks: list[Block], source: str) -> str:
         meta_title = (reader.metadata.title or "").strip() if reader.metadata else ""
     except Exception:  # broken info dictionaries are common and harmless
         meta_title = ""
-    lowered = meta_title.lower()
+    # „(Microsoft Word - Schlussfassung … .docx)“: the name of the file it was printed from.
+    lowered = meta_title.strip("()[] ").lower()
     useful = (
         len(meta_title) > 3
         and not lowered.startswith(_USELESS_TITLES)
