@@ -114,7 +114,8 @@ class SourceRef:
 
 @dataclass(frozen=True, slots=True)
 class TableGap:
-    """The indicator tables know the areas a question names but no indicator it names:
+    """The indicator tables know the areas a question names but no indicator it names (or
+    not for the year it names):
     unless a document speaks of those areas or a row of those tables says what is asked
     (`retrieval.answerability.table_gap_refusal`), `text` says what they hold instead."""
 
@@ -122,6 +123,8 @@ class TableGap:
     areas: tuple[str, ...]  # the areas as the tables name them
     measure: frozenset[str]  # the question's terms beside the areas and years: what it asks
     text: str  # German: what is missing and what the tables have for those areas
+    # For a year the tables lack: the years asked; only a passage naming one answers.
+    years: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)

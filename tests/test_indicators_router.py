@@ -392,3 +392,21 @@ def test_a_name_is_matched_without_the_word_for_what_is_counted() -> None:
     ] + [IndicatorDef("hh_kinder", "Bevölkerung – Haushalte mit Kindern – gesamt")]
     match = match_indicator("Top 3 Stadtbezirke Alleinerziehende 2015", definitions)
     assert match.key == "ae_gesamt"
+
+
+def test_gender_notation_and_superlatives_of_a_measure(tmp_path: Path) -> None:
+    path = tmp_path / "Auslaenderanteil_Stadtbezirke_2012.csv"
+    path.write_text(
+        "Stadtbezirk;Ausländer/innenanteil (%);Fahrzeit_Hausarzt\n"
+        "Altstadt;27,4;2,1\nNord;17,8;3,5\nSüd;22,2;2,8\n",
+        encoding="utf-8",
+    )
+    store = IndicatorStore("sqlite://")
+    store.add_table("a", path.name, path)
+    # „Anteil der Ausländerinnen und Ausländer“ names „Ausländer/innenanteil“.
+    share = parse("Wie hoch ist der Anteil der Ausländerinnen und Ausländer in Nord?", store)
+    assert share.intent == "lookup" and share.indicator is not None
+    assert "ausl" in share.indicator
+    longest = parse("In welchem Stadtbezirk ist die Fahrzeit zum Hausarzt am längsten?", store)
+    assert longest.intent == "ranking" and longest.highest
+    assert longest.indicator is not None and "fahrzeit" in longest.indicator

@@ -215,3 +215,17 @@ def test_a_long_table_with_several_figure_columns_names_each_figure(tmp_path: Pa
     assert units["Langzeitarbeitslose"] == ""
     # The denominator shared by both variants' rows is one value, not two.
     assert sum(1 for r in records if r["label"] == "alle Arbeitslosen") == 3
+
+
+def test_codes_before_the_area_names_are_codes_whatever_their_header(tmp_path: Path) -> None:
+    # „KREG | name | value“: read as a figure, the codes would be a second indicator.
+    path = tmp_path / "Fahrzeit_Hausarzt_Kreisregionen_2016.csv"
+    path.write_text(
+        "KREG,name,value\n1002000,KS Kiel,3.25\n1003000,KS Lübeck,3.88\n"
+        "1051000,Dithmarschen,6.12\n1053000,Herzogtum Lauenburg,5.01\n",
+        encoding="utf-8",
+    )
+    records = read_table(path).records
+    assert {r["area_code"] for r in records} == {"1002000", "1003000", "1051000", "1053000"}
+    assert {r["column_name"] for r in records} == {"value"}
+    assert records[0]["label"].startswith("Fahrzeit Hausarzt") and records[0]["value"] == 3.25

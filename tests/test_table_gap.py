@@ -64,3 +64,15 @@ def test_a_report_naming_the_area_for_another_figure_does_not_answer(
     answer = services.answers.ask("Wie hoch ist die Pflegequote im Hafenviertel?")
     assert not answer.found
     assert "Die Tabellen zu Hafenviertel enthalten dazu keinen Wert" in answer.text
+
+
+def test_a_year_the_tables_lack_for_a_held_indicator_is_refused_naming_their_years(
+    services: Services, tmp_path: Path
+) -> None:
+    _ingest(services, _tables(tmp_path / "daten"))
+    answer = services.answers.ask("Wie hoch war die Arbeitslosenquote im Hafenviertel 2015?")
+    assert not answer.found
+    assert "für Hafenviertel nur für 2023, nicht für 2015." in answer.text
+    # A year the tables hold is answered from them.
+    held = services.answers.ask("Wie hoch war die Arbeitslosenquote im Hafenviertel 2023?")
+    assert held.found and "15,3" in held.text

@@ -250,9 +250,15 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("german")
 
 
+# Gender notation in a header: „Ausländer/innenanteil“, „Ausländer_innen“, „Einwohner*innen“,
+# „EinwohnerInnen“ name what „Ausländeranteil“, „Ausländer“, „Einwohner“ do.
+_GENDER = re.compile(r"(?<=[a-zäöüß])(?:[/_*:]i|I)nnen")
+
+
 def words(text: str) -> list[str]:
-    """Lowercase word and number tokens; hyphens and underscores split words."""
-    return [w for w in re.split(r"[^\w]+|_", text.casefold()) if w]
+    """Lowercase word and number tokens; hyphens and underscores split words, gender
+    notation is read as the plain word."""
+    return [w for w in re.split(r"[^\w]+|_", _GENDER.sub("", text).casefold()) if w]
 
 
 def stem_set(text: str) -> frozenset[str]:

@@ -200,11 +200,15 @@ def _match_where_named(
 ) -> IndicatorMatch:
     """The indicator a question names, among those of the tables holding the areas it
     names first: „Alleinerziehenden-Haushalte in Prohlis-Süd“ asks for Dresden's column,
-    though another city's table names its indicator a little more like the question."""
+    though another city's table names its indicator a little more like the question; then
+    among those any table holds; then among all the catalogue knows."""
     counting = question.counted is not None
     named_in = {m.geography for m in mentions}
-    if named_in:
-        held = set(frame.loc[frame["geography"].isin(named_in), "indicator"].unique())
+    # The tables of the named areas first, then any table: a catalogue entry no table
+    # holds („Einwohner“ for „Anteil ausländischer Einwohner“) answers nothing.
+    scopes = [frame.loc[frame["geography"].isin(named_in)]] if named_in else []
+    for scope in [*scopes, frame]:
+        held = set(scope["indicator"].unique())
         local = [d for key, d in definitions.items() if key in held]
         match = match_indicator(question.text, local, embedder, counting=counting)
         if match.key is not None or match.candidates:
@@ -265,7 +269,8 @@ def missing_indicator(
     """For a figure asked of areas the tables know („SGB-II-Quote im Stadtbezirk
     Ramersdorf - Perlach“) under a name none of their tables' indicators has: the gap,
     naming what those tables do hold. None when the question asks for no figure, names no
-    known area, or names an indicator of those tables (the router answers or explains it)."""
+    known area, or names an indicator of those tables for a year they hold (the router
+    answers or explains it); for a year they lack, that gap (`_missing_year`)."""
     if question.definition or not question.quantity:
         return None
     written = fold(question.text)
@@ -283,9 +288,11 @@ def missing_indicator(
     held = [definitions[k] for k in holding["indicator"].unique() if k in definitions]
     counting = question.counted is not None
     match = match_indicator(question.text, held, embedder, counting=counting)
-    if match.key is not None or match.candidates or not held:
-        return None
     areas = tuple(dict.fromkeys(m.name for m in mentions))
+    if match.key is not None:
+        return _missing_year(question, holding, definitions[match.key], areas)
+    if match.candidates or not held:
+        return None
     where = set(analyze(" ".join(m.text for m in mentions))) | {str(y) for y in question.years}
     return TableGap(
         frozenset(holding["doc_id"].unique()),
@@ -293,6 +300,28 @@ def missing_indicator(
         # „Quote“ or „Anteil“ alone names no indicator: each table has one.
         question.topic_terms - where - _form_terms(question) - _generic_stems(),
         _gap_text(areas, [d.name for d in held]),
+    )
+
+
+def _missing_year(
+    question: QuestionAnalysis, holding: pd.DataFrame, held: IndicatorDef, areas: tuple[str, ...]
+) -> TableGap | None:
+    """A year asked of an indicator the tables hold for the areas, but not for that year
+    („Ausländeranteil in Milbertshofen 2015“ where the table ends in 2012): the gap, with
+    the years they have. None when a year asked is there (the router answers it)."""
+    rows = holding[holding["indicator"] == held.key]
+    years = sorted({int(y) for y in rows["year"].dropna()})
+    if not question.years or not years or set(question.years) & set(years):
+        return None
+    asked = ", ".join(str(y) for y in question.years)
+    held_years = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return TableGap(
+        frozenset(rows["doc_id"].unique()),
+        areas,
+        frozenset(analyze(held.name)) - _generic_stems(),
+        f"Die Tabellen führen „{held.name}“ für {', '.join(areas)} nur für {held_years}, "
+        f"nicht für {asked}.",
+        years=question.years,
     )
 
 
@@ -562,12 +591,14 @@ def _wider_match(
 
 
 def _description_words_match(question: str, definitions: list[IndicatorDef]) -> str | None:
-    """The one indicator whose description shares two words with the question that no
-    other indicator uses, for questions that use neither its name nor a synonym
-    ("wechseln … auf ein Gymnasium": „Anteil der Viertklässler, die auf ein Gymnasium
-    wechseln“)."""
+    """The one indicator whose description (or, lacking one, name) shares two words with
+    the question that no other indicator uses, for questions that use neither its name
+    nor a synonym whole ("wechseln … auf ein Gymnasium": „Anteil der Viertklässler, die
+    auf ein Gymnasium wechseln“)."""
     asked = _word_stems(question)
-    described = {d.key: _word_stems(d.description) for d in definitions}
+    # A table's own column has no description: its name („Fahrzeit Hausarzt Kreisregionen“,
+    # from the file's name) is all it says of itself.
+    described = {d.key: _word_stems(d.description or d.name) for d in definitions}
     used = Counter(
         stem for d in definitions for stem in described[d.key] | _word_stems(" ".join(d.phrases))
     )

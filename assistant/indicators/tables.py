@@ -507,6 +507,7 @@ def _assign_roles(
             if column.role == "data" and "code" not in roles and _area_codes(column, data):
                 column.role = "code"
                 break
+    _code_before_name(columns, data, forced)
     _keep_matching_code(columns, data, forced)
     for role in ("name", "code"):
         # A second text column (district, type) is not the area; a forced column wins.
@@ -535,6 +536,28 @@ def _area_codes(column: _Column, data: list[tuple[int, list[GridCell]]]) -> bool
         return False
     coded = sum(1 for text in filled if _AREA_CODE.fullmatch(text))
     return coded >= 0.9 * len(filled) and len(set(filled)) * 2 >= len(filled)
+
+
+def _code_before_name(
+    columns: list[_Column], data: list[tuple[int, list[GridCell]]], forced: _Column | None
+) -> None:
+    """„KREG | name | value“: a column of whole-number codes before the area names, one
+    code per name, is the areas' code even when its header is no code word; read as a
+    figure it would make a second indicator of the codes. Counts stand after the names."""
+    if forced is not None or any(c.role == "code" for c in columns):
+        return
+    name = next((c for c in columns if c.role == "name"), None)
+    if name is None:
+        return
+    names = _distinct_count(_cells(name, data))
+    for column in columns[: columns.index(name)]:
+        if (
+            column.role == "data"
+            and _area_codes(column, data)
+            and abs(_distinct_count(_cells(column, data)) - names) <= names // 5
+        ):
+            column.role = "code"
+            return
 
 
 def _keep_matching_code(
