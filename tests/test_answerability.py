@@ -66,6 +66,8 @@ def test_a_paragraph_or_clause_number_is_no_count() -> None:
     )
     assert not counts("Stadtumbaugebiete", [law])
     assert counts("Stadtumbaugebiete", [passage("Bundesweit gibt es 512 Stadtumbaugebiete.")])
+    # The number of a procedure's step counts nothing either.
+    assert not counts("Anträge", [passage("Stufe 2 – Antrag. Die Kommunen stellen ihn.")])
 
 
 def test_checks_are_chosen_by_name() -> None:
@@ -113,3 +115,15 @@ def test_a_town_no_passage_names_is_missing() -> None:
     assert refusal("Wie hoch war die Armutsrisikoquote im Hafenviertel 2014?", passages) is None
     # „Essen“ is a town only after a word that introduces a place.
     assert missing_places(analyse_question("Gibt es ein warmes Essen in der Kita?"), passages) == []
+
+
+def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:
+    from assistant.retrieval.answerability import undated_answer
+
+    deadline = analyse_question("Bis wann müssen Projektvorschläge eingereicht werden?")
+    assert undated_answer(deadline, "Projektvorschläge reicht die Gemeinde ein. [1]") is not None
+    assert undated_answer(deadline, "Sie sind bis zum 31. März einzureichen. [1]") is None
+    assert undated_answer(deadline, "Sie sind binnen zwei Wochen einzureichen. [1]") is None
+    # A bare „wann“ may ask for a condition, which a sentence without a date can answer.
+    condition = analyse_question("Wann gilt ein Quartier als benachteiligt?")
+    assert undated_answer(condition, "Es gilt als benachteiligt, wenn … [1]") is None

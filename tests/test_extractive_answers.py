@@ -321,3 +321,93 @@ def test_a_subsection_heading_run_into_the_prose_is_what_its_sentences_are_about
     )
     answer = _answer("Wie hoch ist der Fördersatz?", passage(1, text, heading="5 Zuwendung"))
     assert "70 Prozent" in answer.split("\n")[0]
+
+
+def test_the_askers_situation_weighs_less_than_what_is_asked() -> None:
+    text = (
+        "Der Verein stellt den Antrag.\n\n"
+        "Die Kosten der Jugendarbeit werden bis zu 90 Prozent bezuschusst."
+    )
+    answer = _answer(
+        "Wir sind ein kleiner Sportverein aus Oberhausen mit einer Jugendabteilung und "
+        "vielen Trainern. Wie viel der Kosten wird bezuschusst?",
+        passage(1, text),
+    )
+    # Counted in full, the situation's dozen words would leave the answer below the gate.
+    assert answer == "Die Kosten der Jugendarbeit werden bis zu 90 Prozent bezuschusst. [1]"
+
+
+def test_a_date_question_is_answered_by_a_sentence_that_says_the_verb_of_its_noun() -> None:
+    text = (
+        "Der Landkreis und das Jugendamt stimmen die Bedarfsplanung jährlich ab.\n\n"
+        "Die Landkreise beantragen die Zuwendungen bis zum 31. Juli des laufenden Jahres."
+    )
+    answer = _answer("Welcher Stichtag gilt für den Antrag der Landkreise?", passage(1, text))
+    assert answer.splitlines()[0].startswith("Die Landkreise beantragen die Zuwendungen bis")
+
+
+def test_a_compound_of_the_question_is_not_near_its_last_part() -> None:
+    from assistant.answering.extractive import _near_terms
+
+    assert _near_terms({"antrag"}, {"beantrag"}) == {"antrag"}
+    assert _near_terms({"stadtumbaumassnahm"}, {"massnahm"}) == set()
+
+
+def test_a_rate_question_is_answered_by_the_sentence_that_states_a_rate() -> None:
+    text = (
+        "Das Land übernimmt die Baukosten der Kostengruppen 300 und 400 nach DIN 276.\n\n"
+        "Der Zuschuss des Landes beträgt bis zu 50 Prozent der Baukosten."
+    )
+    answer = _answer("Wie viel Prozent der Baukosten übernimmt das Land?", passage(1, text))
+    # The first sentence shares more words and has figures, but states no rate.
+    assert answer.splitlines()[0].startswith("Der Zuschuss des Landes beträgt bis zu 50")
+
+
+def test_a_heading_with_only_its_list_below_leads_the_list_in() -> None:
+    text = (
+        "3 Antragsberechtigte\n\n"
+        "- Natürliche Personen mit Erstwohnsitz in Potsdam\n"
+        "- Eingetragene Vereine für Veranstaltungen im Rahmen einer Sonderförderung"
+    )
+    other = "Die Antragsprüfung übernimmt die Koordinierungsstelle Klimaschutz in Potsdam."
+    answer = _answer(
+        "Wer darf in Potsdam einen Antrag stellen?",
+        passage(1, other),
+        passage(2, text, heading="Richtlinie > 3 Antragsberechtigte"),
+    )
+    # The list comes whole, also the item that shares no word with the question.
+    assert "3 Antragsberechtigte [2]\n- Natürliche Personen mit Erstwohnsitz" in answer
+    assert "- Eingetragene Vereine für Veranstaltungen" in answer
+
+
+def test_the_second_subject_is_answered_by_the_sentence_told_alongside_the_first() -> None:
+    report = (
+        "2015 lag die durchschnittliche Lebenserwartung von Frauen in Deutschland bei 83 "
+        "Jahren. Männer wurden im Schnitt 78 Jahre alt."
+    )
+    other = "Junge Männer in Deutschland sind 2015 mit elf Prozent häufiger gefährdet."
+    answer = _answer(
+        "Wie alt wurden Frauen und Männer in Deutschland 2015 durchschnittlich?",
+        passage(1, report),
+        passage(2, other),
+    )
+    lines = answer.splitlines()
+    assert lines[0].startswith("2015 lag die durchschnittliche Lebenserwartung von Frauen")
+    assert lines[1] == "Männer wurden im Schnitt 78 Jahre alt. [1]"
+
+
+def test_a_deadline_question_is_answered_by_a_deadline_not_by_a_cited_law_s_date() -> None:
+    text = (
+        "Kita-Baumittel für den Antrag auf Kita-Bau regelt das Gesetz über "
+        "Kindertageseinrichtungen in der Fassung der Bekanntmachung vom 15. Mai 2009.\n\n"
+        "Die Landkreise stellen den Antrag auf Baumittel bis zum 31. Juli."
+    )
+    answer = _answer("Welcher Stichtag gilt für den Antrag auf Kita-Baumittel?", passage(1, text))
+    assert answer.splitlines()[0].startswith("Die Landkreise stellen den Antrag auf Baumittel bis")
+
+
+def test_a_question_word_is_said_in_its_synonym() -> None:
+    text = "Neue Plätze in Kindertageseinrichtungen werden bis zu 50 Prozent gefördert."
+    # „Kita“ and „Kindertageseinrichtung“ are synonyms (prompts/synonyms.yaml).
+    answer = _answer("Wie viel Prozent bekommt eine Kita?", passage(1, text))
+    assert answer.startswith("Neue Plätze in Kindertageseinrichtungen")

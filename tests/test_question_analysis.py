@@ -11,6 +11,7 @@ from assistant.language.question import (
     document_terms,
     has_figure,
     limit_figures,
+    states_measure,
     states_time,
 )
 
@@ -233,3 +234,56 @@ def test_ordinal_and_pair_words_carry_no_topic() -> None:
         "reich",
         "teil",
     }
+
+
+def test_a_bare_wann_may_ask_for_a_condition_bis_wann_asks_for_a_date() -> None:
+    assert analyse_question("Bis wann sind die Anträge einzureichen?").dated
+    assert analyse_question("Antragsfrist Kita-Bauförderung?").dated
+    condition = analyse_question("Wann gilt ein Quartier als benachteiligt?")
+    assert condition.time and not condition.dated
+
+
+def test_the_askers_situation_is_context_not_what_is_asked() -> None:
+    question = analyse_question(
+        "Unsere Stadt hat rund 120 000 Einwohner. Können wir einen Sozialen Ort gefördert bekommen?"
+    )
+    # The figure of the situation is not one the documents must state.
+    assert question.numbers == ()
+    assert {"stadt", "einwohn"} <= question.premise_terms
+    assert not question.premise_terms & {"sozial", "ort"}
+    # One sentence, or none ending in „?“: all of it asks.
+    assert analyse_question("Wie hoch war die Quote 2019?").numbers == ("2019",)
+    assert analyse_question("Quote 2019. Stadtteil Nord.").premise_terms == frozenset()
+
+
+def test_particles_and_possessives_carry_no_topic() -> None:
+    terms = analyse_question("Gibt es unseren Zuschuss überhaupt, auch wenn gar nichts gilt?").terms
+    assert terms == {"zuschuss"}
+
+
+def test_the_kind_of_figure_asked_for() -> None:
+    assert analyse_question("Wie viel Prozent der Baukosten übernimmt das Land?").measure == "rate"
+    assert analyse_question("KitaBau Sachsen Förderquote?").measure == "rate"
+    assert analyse_question("Wie viel Geld bekommt ein Verein höchstens?").measure == "amount"
+    assert analyse_question("Wie viele Anträge wurden gestellt?").measure is None
+    # In a keyword query the measure may stand anywhere; in a question only where asked.
+    assert analyse_question("Sachsen KitaBau Förderquote?").quantity
+    assert not analyse_question("Welche Ziele verfolgt die Quote?").quantity
+    # A share („Anteil“) may be stated without a percent sign: no kind is asked for.
+    assert analyse_question("Welchen Anteil trägt die Gemeinde?").measure is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("Der Zuschuss beträgt bis zu 50 Prozent.", True),
+        ("Gefördert werden 6 vom Hundert.", True),
+        ("In der untersten Einkommensgruppe schätzt jeder Vierte seine Gesundheit so ein.", True),
+        ("Rund 87 von 100 Menschen haben einen Abschluss.", True),
+        ("Der Zuschuss beträgt bis zu 5 000 Euro.", False),
+        ("Nach Nummer 5.2 ist der Antrag zu stellen.", False),
+    ],
+)
+def test_a_rate_is_stated_with_a_percent_or_in_words(text: str, rate: bool) -> None:
+    assert states_measure(text, "rate") is rate
+    assert states_measure("Der Zuschuss beträgt bis zu 5 000 Euro.", "amount")

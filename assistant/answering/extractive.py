@@ -22,13 +22,14 @@ from assistant.answering.lists import (
     is_lead_in,
     is_marker,
     items_after,
+    items_below,
     leading_items,
     lines_of,
 )
 from assistant.answering.table_extremes import table_extremes
 from assistant.answering.unit_signals import UnitView, unit_bonus
 from assistant.language.cues import cues, words_of
-from assistant.language.german import content_terms, per_word
+from assistant.language.german import content_terms, per_word, synonyms
 from assistant.language.guideline import in_asked_part, section_references
 from assistant.language.question import (
     QuestionAnalysis,
@@ -36,6 +37,8 @@ from assistant.language.question import (
     Role,
     has_figure,
     limit_figures,
+    states_deadline,
+    states_measure,
     states_time,
 )
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
@@ -57,15 +60,22 @@ TermWeights = Callable[[list[str]], dict[str, float]]
 # Passages beyond this rank rarely hold the answer and dilute the citations.
 _PASSAGES_CONSIDERED = 6
 _MIN_WORDS = 4
-# A time question keeps only sentences stating a date or period when the best of them
-# covers at least this share of what the best sentence covers.
-_TIMED_SHARE = 0.5
+# A time or rate question keeps only sentences stating a date or period (a rate) when the
+# best of them covers at least this share of what the best sentence covers.
+_FORM_SHARE = 0.5
 # A further sentence must add this share of the question's weight that none chosen covers.
 _MIN_GAIN = 0.15
 # A question term a unit says only in a longer or shorter word counts half; the shared
 # beginning must be long enough to be one word's (see `_near_terms`).
 _NEAR = 0.5
 _MIN_SHARED = 6
+# A unit next to the answer's first one stands for a second subject when its score is at
+# least this share of the best unit's for that subject.
+_ALONGSIDE_SHARE = 0.5
+# The terms only the asker's situation says („Ich arbeite im Jugendamt. Welcher Stichtag
+# …?“) weigh together at most this share of the asking sentence's: the answer is about
+# what is asked, told in the situation's words or not.
+_PREMISE = 0.5
 # A numbered subsection opening a sentence: „5.2 Bemessungsgrundlage …“, „6.3.1 Die Anträge“.
 _SUBSECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÄÖÜ]")
 
@@ -88,6 +98,8 @@ class _Unit:
     # converted legal text ran the subsections' headings into the prose: the unit is
     # about its words as it would be about a heading's.
     opener: str = ""
+    # A heading that leads its list directly is about the list's words.
+    about: str = ""
 
     def follower_texts(self) -> list[str]:
         return [text for text, _ in self.followers]
@@ -150,7 +162,7 @@ class ExtractiveGenerator:
         terms = sorted(question.weights_of())
         if not terms or not passages:
             return []
-        weights = self.term_weights(terms)
+        weights = _situation_scaled(self.term_weights(terms), question.premise_terms)
         candidates = self._candidates(question, passages, weights)
         # Whether the passages speak to the question at all is judged on every unit; the
         # form asked for (a figure, a date) then narrows which of them answer it.
@@ -180,6 +192,9 @@ class ExtractiveGenerator:
         word_weights = per_word(weights, question.text)
         word_total = math.fsum(word_weights.values()) or 1.0
         ranked = _ranked_unit(question, passages, weights)
+        # A unit says a question term in the words of prompts/synonyms.yaml as well
+        # („Kindertageseinrichtungen“ for „Kita“).
+        said_as = {term: frozenset(synonyms(term)) for term in weights}
         found = []
         continuations = {
             p.metadata["continues"]: p for p in passages if p.metadata.get("continues")
@@ -202,11 +217,16 @@ class ExtractiveGenerator:
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
-                said = content_terms(f"{unit.text} {unit.antecedent} {unit.opener}")
+                said = content_terms(f"{unit.text} {unit.antecedent} {unit.opener} {unit.about}")
+                said |= {term for term, others in said_as.items() if others & said}
                 own = said & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
+                if unit.about and question.circumstance:
+                    continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
                 matched = own | subject
+                if question.measure and states_measure(unit.text, question.measure):
+                    matched |= question.measure_terms & weights.keys()
                 near = _near_terms(weights.keys() - matched, said - weights.keys())
                 found_weight = math.fsum(weights[t] for t in matched)
                 coverage = (found_weight + _NEAR * math.fsum(weights[t] for t in near)) / total
@@ -231,12 +251,26 @@ class ExtractiveGenerator:
         if question.quantity:
             # "Wie viele …?" is not answered by a sentence without any figure.
             found = [c for c in found if has_figure(c.text)]
+        if question.measure and found:
+            # „Wie viel Prozent …?“ is answered by a rate, „Wie viel Geld …?“ by an amount,
+            # where one is nearly as good a match as the best sentence.
+            measured = [c for c in found if states_measure(c.text, question.measure)]
+            if measured and _best_coverage(measured) >= _FORM_SHARE * _best_coverage(found):
+                found = measured
         if question.time and found:
             # "Bis wann …?" is answered by a date or period where one is nearly as good a
             # match as the best sentence; without one, the best sentences stand.
             timed = [c for c in found if states_time(c.text)]
-            enough = max(self.settings.min_term_coverage, _TIMED_SHARE * _best_coverage(found))
-            if timed and _best_coverage(timed) >= enough:
+            enough = _FORM_SHARE * _best_coverage(found)
+            # A bare „wann“ may ask for a condition: a date must then speak to it as well.
+            if not question.dated:
+                enough = max(self.settings.min_term_coverage, enough)
+            # A deadline asked is told as one („bis zum 31. Juli“), not as the date of a
+            # law the sentence cites.
+            due = [c for c in timed if question.dated and states_deadline(c.text)]
+            if due and _best_coverage(due) >= enough:
+                found = due
+            elif timed and _best_coverage(timed) >= enough:
                 found = timed
         return found
 
@@ -297,15 +331,26 @@ class ExtractiveGenerator:
 
         added: list[_Candidate] = []
         for part in parts:
-            if any(_covers(part, c, weights) for c in chosen + added):
+            covering = [c for c in candidates if _covers(part, c, weights)]
+            if not covering:
                 continue
-            best = next((c for c in candidates if _covers(part, c, weights)), None)
-            if best is not None:
-                added.append(best)
+            # Two coordinated subjects are told side by side; a limit and the value checked
+            # against it are each best told where they are stated.
+            pick = _told_alongside(covering, chosen[0]) if part.role is Role.TOPIC else covering[0]
+            taken = chosen + added
+            if pick in taken:
+                continue
+            # Covered elsewhere, the part still gets the sentence told alongside the first.
+            if any(_covers(part, c, weights) for c in taken) and pick.passage != chosen[0].passage:
+                continue
+            added.append(pick)
         needed = chosen[:1] + [c for c in chosen[1:] if answers_a_part(c)]
         room = max(0, limit - len(needed) - len(added))
         others = [c for c in chosen if c not in needed][:room]
-        return [c for c in chosen if c in needed or c in others] + added
+        kept = [c for c in chosen if c in needed or c in others]
+        # A second subject told alongside the first is read right after it.
+        alongside = [c for c in added if c.passage == kept[0].passage]
+        return [kept[0], *alongside, *kept[1:], *(c for c in added if c not in alongside)]
 
     @staticmethod
     def _compose(
@@ -358,9 +403,35 @@ def _readable(candidate: _Candidate) -> str:
     return row_sentence(candidate.text, asked=lambda name: bool(content_terms(name) & terms))
 
 
+def _told_alongside(covering: list[_Candidate], first: _Candidate) -> _Candidate:
+    """The unit for a second subject: a document tells „Frauen … 83 Jahre. Männer … 78
+    Jahre.“ side by side, so of the units nearly as good as the best for it, the one
+    nearest the answer's first unit in its passage; else the best."""
+    best = covering[0]
+    near = [
+        c
+        for c in covering
+        if c.passage == first.passage and c.score >= _ALONGSIDE_SHARE * best.score
+    ]
+    return min(near, key=lambda c: abs(c.position - first.position)) if near else best
+
+
+def _situation_scaled(weights: dict[str, float], told: frozenset[str]) -> dict[str, float]:
+    """Term weights with the terms only the asker's situation says scaled down so that
+    together they weigh at most `_PREMISE` times what the asking sentence's terms weigh."""
+    situation = math.fsum(w for t, w in weights.items() if t in told)
+    if not situation:
+        return weights
+    asked = math.fsum(w for t, w in weights.items() if t not in told)
+    factor = min(1.0, _PREMISE * asked / situation)
+    return {t: w * factor if t in told else w for t, w in weights.items()}
+
+
 def _near_terms(asked: set[str], said: set[str]) -> set[str]:
     """Question terms a unit says in a longer or shorter word: one term begins the other
-    („mindestens 5 000 Einwohnern“ for „Mindesteinwohnerzahl“: einwohn, einwohnerzahl).
+    („mindestens 5 000 Einwohnern“ for „Mindesteinwohnerzahl“: einwohn, einwohnerzahl), or
+    the unit's word ends in the question's („beantragen“ for „Antrag“). Not the other way
+    round: „Maßnahmen“ is no near word for „Stadtumbaumaßnahmen“.
     `said` leaves out the question's own terms: a compound's head the question also names
     („stadtteil“ of „stadtteilburo“) has counted already; short heads („stadt“) begin
     too many words to say anything."""
@@ -368,7 +439,8 @@ def _near_terms(asked: set[str], said: set[str]) -> set[str]:
         t
         for t in asked
         for u in said
-        if min(len(t), len(u)) >= _MIN_SHARED and (t.startswith(u) or u.startswith(t))
+        if min(len(t), len(u)) >= _MIN_SHARED
+        and (t.startswith(u) or u.startswith(t) or u.endswith(t))
     }
 
 
@@ -459,7 +531,16 @@ def _units(
             if _SUBSECTION.match(line.text):
                 opener = line.text
             short = len(line.text.split()) < _MIN_WORDS
-            if line.text == heading or (short and not line.text.rstrip().endswith(":")):
+            if line.text == heading:
+                # „3 Antragsberechtigte“ with only its list below: the heading leads it in.
+                below = items_below(lines, position)
+                if below:
+                    followers = [(item, passage) for item in below]
+                    units.append(
+                        _Unit(line.text, passage, followers=tuple(followers), about=" ".join(below))
+                    )
+                continue
+            if short and not line.text.rstrip().endswith(":"):
                 continue  # a short lead-in („Antragsberechtigt sind:“) may bring a list
             items = (
                 items_after(lines, position)

@@ -21,6 +21,8 @@ from ingest.structure import CELL_SEPARATOR, TABLE_CAPTION
 _MARKER_WORD = r"(?:\d{1,2}[.)]|[a-z]{1,2}\)|[ivx]{1,4}\)|[–\-•*▪◦])"
 _MARKER = re.compile(rf"^{_MARKER_WORD}(?:\s+|$)")
 _MARKER_ONLY = re.compile(rf"^{_MARKER_WORD}$")
+# An item numbered past the first: the list began earlier („11.“, „c)“, „iv)“).
+_CONTINUED = re.compile(r"^(?:(?:[2-9]|\d{2})[.)]|[b-z]\)|(?:ii|iii|iv|v|vi)\))\s")
 # Inline items in one paragraph: „… Bestandteile: – Teil A …, – Teil B …“.
 _INLINE_DASH = re.compile(r"\s[–•]\s(?=\S)")
 _FINISHED = re.compile(r"[.!?;]$|[.!?][\"'“”)\]]$")
@@ -102,6 +104,19 @@ def items_after(lines: list[Line], position: int) -> list[str]:
         else:
             break
     return items
+
+
+def items_below(lines: list[Line], position: int) -> list[str]:
+    """The list items right below the line at `position`, at most `MAX_ITEMS`: a heading
+    that leads its list with no sentence of its own („3 Antragsberechtigte“, „- Natürliche
+    Personen …“, „- Vereine …“). Empty where the items go on a list begun before („11.“,
+    „c)“ below a heading repeated where the list runs into the next chunk)."""
+    items: list[str] = []
+    for line in lines[position + 1 : position + 1 + MAX_ITEMS]:
+        if not line.item:
+            break
+        items.append(line.text)
+    return [] if items and _CONTINUED.match(items[0]) else items
 
 
 def announced_items(lines: list[Line], position: int) -> list[str]:

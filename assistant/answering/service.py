@@ -18,9 +18,11 @@ from typing import Protocol
 from assistant.access.policy import UNGUARDED, Guard
 from assistant.answering.conversation import ConversationStore, FollowUpRewriter
 from assistant.answering.definitions import find_definitions
-from assistant.answering.guideline_digest import DocumentPassages, guideline_digest
+from assistant.answering.digest import DocumentPassages
+from assistant.answering.guideline_digest import guideline_digest
 from assistant.answering.length import limit_length
 from assistant.answering.lists import ends_in_list
+from assistant.answering.section_digest import section_digest
 from assistant.index.filters import SearchFilters
 from assistant.language.german import DocumentFrequencies
 from assistant.language.guideline import section_references
@@ -39,7 +41,11 @@ from assistant.llm.verification import CitationVerifier, Verification
 from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, TableGap, insert_after
 from assistant.platform.config import Settings
-from assistant.retrieval.answerability import refusal_reason, table_gap_refusal
+from assistant.retrieval.answerability import (
+    refusal_reason,
+    table_gap_refusal,
+    undated_answer,
+)
 
 
 class Searcher(Protocol):
@@ -87,7 +93,7 @@ UNVERIFIED_NOTICE = (
 # The mode of an area's fact sheet („Fasse die Ausgangslage … zusammen“, built in
 # drafting/area_profile.py): with a model, the model writes prose from its facts.
 PROFILE_MODE = "profile"
-_DIGEST_FRAME = 120  # characters of a guideline digest's heading line, or of a closing note
+_DIGEST_FRAME = 120  # characters of a digest's heading line, or of a closing note
 PROFILE_FALLBACK = (
     "Es steht stattdessen der Steckbrief da (aus Kennzahlen und Dokumenten zusammengestellt, "
     "ohne Sprachmodell)."
@@ -430,7 +436,9 @@ class AnswerService:
             return None
         # Room for the heading line and the closing note of a shortened answer.
         room = style.max_chars - 2 * _DIGEST_FRAME
-        return guideline_digest(question, retrieved, self.document_passages, room)
+        return guideline_digest(
+            question, retrieved, self.document_passages, room
+        ) or section_digest(question, retrieved, self.document_passages, room)
 
     def _extractive(
         self,
@@ -441,6 +449,9 @@ class AnswerService:
         notice: str,
     ) -> Answer:
         generated = self.fallback.generate(question, retrieved, style, definitions)
+        undated = undated_answer(question, generated.text) if generated.found else None
+        if undated is not None:
+            generated = Generated(undated, [], found=False)
         return self._quoted(question, generated, retrieved, style, notice)
 
     def _quoted(

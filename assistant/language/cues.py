@@ -106,9 +106,14 @@ class Cues:
 
     quantity: CueList
     measure_nouns: CueList
+    rate_words: CueList
+    rate_kinds: CueList
+    amount_words: CueList
     time: CueList
+    when: CueList
     time_nouns: CueList
     time_units: CueList
+    deadline_words: CueList
     count: CueList
     which: CueList
     circumstance_start: CueList

@@ -24,7 +24,7 @@ MONTHS = (
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 12
+ANALYZER_VERSION = 14
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -51,6 +51,8 @@ STOP_WORDS = frozenset(
     innerhalb außerhalb oberhalb unterhalb binnen gemäß laut bezüglich hinsichtlich jeweils
     sowie seit während wegen trotz ab bis
     beide beiden beider beides erste ersten erster erstes zweite zweiten zweiter zweites
+    unseren unserem unserer unseres euren eurem eurer eures meinen meinem meiner meines
+    deinen deinem deiner deines gar überhaupt trotzdem dennoch schon eben gilt gelten
     """.split()
 )
 

@@ -45,6 +45,9 @@ _SHORT_QUESTION = 6  # "SGB-II-Quote Nordviertel 2023?" asks for the figure with
 _WORDS_TO_AREA_NOUN = 3  # „welche drei großen Stadtteile“
 
 
+Measure = Literal["rate", "amount"]  # the kind of figure a question asks for
+
+
 class Role(Enum):
     TOPIC = "topic"  # one of two coordinated subjects
     VALUE = "value"  # the figure checked against a limit
@@ -79,9 +82,21 @@ class QuestionAnalysis:
     topic_terms: frozenset[str]  # index terms without those that only say where to look
     document_terms: frozenset[str]  # „im Sozialbericht“: where to look, not what
     years: tuple[int, ...] = ()
-    numbers: tuple[str, ...] = ()  # figures as written, years included
+    numbers: tuple[str, ...] = ()  # figures asked about as written, years included
+    # The terms only the sentences telling the asker's situation say („Wir wollen ein
+    # altes Gemeindehaus umbauen. Bis zu welchem Betrag …?“): context, not what is asked.
+    premise_terms: frozenset[str] = frozenset()
     quantity: bool = False  # asks for a figure
+    # The kind of figure: a rate („Wie viel Prozent …“, „Förderquote“) or an amount of
+    # money („Wie viel Geld …“, „Höchstbetrag“); None when the question does not say.
+    measure: Measure | None = None
+    # The terms of the generic name of the rate asked for („Förderquote“): a sentence that
+    # states a rate says them („Zuschuss von bis zu 50 Prozent“).
+    measure_terms: frozenset[str] = frozenset()
     time: bool = False  # asks for a date or a period
+    # Asks for one for sure („Bis wann …“, „Antragsfrist …?“), not with a bare „wann“
+    # that may ask for a condition („Wann gilt ein Quartier als benachteiligt?“).
+    dated: bool = False
     counted: str | None = None  # the noun a „Wie viele …?“ question counts
     listed: str | None = None  # the noun a „Welche …?“ question asks the things of
     # Asks where, how, when or why („Wo reiche ich … ein?“), not for things.
@@ -146,7 +161,15 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     # find either spelling; an answer is weighed by the words as the question has them.
     terms = frozenset(analyze(text, shared_tails=False))
     documents = frozenset(document_terms(text, c))
-    time = c.time.in_words(words) or _names_measure(words, c, time=True)
+    asking, premise = _asking_and_premise(text)
+    keywords = _keywords_only(text, words, c)
+    # „KitaBau Sachsen Förderquote?“ names the measure it asks for anywhere; a short
+    # question („Welche Ziele verfolgt die Quote?“) only where it asks for it.
+    bare = keywords and not c.question_words.in_words(words)
+    dated = c.time.in_words(words) or _names_measure(words, c, bare, time=True)
+    quantity = c.quantity.in_words(words) or _names_measure(words, c, bare)
+    measure = _measure_asked(words, c) if quantity else None
+    time = dated or c.when.in_words(words)
     # Words for the kind of answer („Definition“, „Frist“ in a deadline question) say
     # what to answer, not about what.
     kind_words = [w for w in words if c.meta_words.matches_word(w)]
@@ -174,9 +197,17 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         topic_terms=frozenset(terms - documents - kinds - context),
         document_terms=documents,
         years=tuple(int(w) for w in words if YEAR.fullmatch(w)),
-        numbers=tuple(_NUMBER.findall(text)),
-        quantity=c.quantity.in_words(words) or _names_measure(words, c),
+        # „Unsere Stadt hat 120 000 Einwohner. Können wir …?“ asks about no 120 000.
+        numbers=tuple(_NUMBER.findall(asking)),
+        premise_terms=frozenset(analyze(premise, shared_tails=False))
+        - frozenset(analyze(asking, shared_tails=False)),
+        quantity=quantity,
+        measure=measure,
+        measure_terms=frozenset(analyze(" ".join(w for w in words if c.rate_kinds.matches_word(w))))
+        if measure == "rate"
+        else frozenset(),
         time=time,
+        dated=dated,
         counted=noun_after(text, c.count),
         listed=listed,
         circumstance=c.circumstance_start.starts(words)
@@ -204,7 +235,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         how_many_areas=_how_many_areas(words, c),
         single_area=single_area,
         yes_no=c.yes_no_start.starts(words[:1]),
-        value_words=c.value_words.in_words(words) or _keywords_only(text, words, c),
+        value_words=c.value_words.in_words(words) or keywords,
         wanted=1 if single_area else _wanted(words, c),
         area_word=words[area_noun.start] if area_noun else None,
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
@@ -328,17 +359,31 @@ def _noun_phrase(written: Sequence[str]) -> str | None:
     return " ".join(written[first:end])
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+
+
+def _asking_and_premise(text: str) -> tuple[str, str]:
+    """The sentences of a question that ask (end in „?“) and those that tell the asker's
+    situation before or around them; all of it asks when no sentence ends in „?“."""
+    sentences = _SENTENCE_END.split(text.strip())
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    if not asking or len(asking) == len(sentences):
+        return text, ""
+    return " ".join(asking), " ".join(s for s in sentences if s not in asking)
+
+
 # -- what kind of answer ---------------------------------------------------------------------
 
 
-def _names_measure(words: Sequence[str], c: Cues, time: bool = False) -> bool:
+def _names_measure(words: Sequence[str], c: Cues, bare: bool, time: bool = False) -> bool:
     """A measure noun that the question asks for („Zu welchem Zinssatz …?“, „Mit welchem
-    monatlichen Zuschuss …?“, or first in a keyword question: „Stichtag für …?“) asks for
-    a figure or a date; elsewhere it only qualifies („Welche Ziele verfolgt die Quote?“)."""
+    monatlichen Zuschuss …?“, first in a keyword question: „Stichtag für …?“, anywhere in
+    one without a question word, `bare`: „KitaBau Sachsen Förderquote?“) asks for a figure
+    or a date; elsewhere it only qualifies („Welche Ziele verfolgt die Quote?“)."""
     nouns = c.time_nouns if time else c.measure_nouns
     return any(
         nouns.matches_word(word)
-        and (i == 0 or any(w.startswith("welch") for w in words[max(0, i - 2) : i]))
+        and (bare or i == 0 or any(w.startswith("welch") for w in words[max(0, i - 2) : i]))
         for i, word in enumerate(words)
     )
 
@@ -548,6 +593,12 @@ _CUE_REACH = 5  # words between a limit cue and its figure
 
 
 _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
+# A day and month without a year after the word that makes it a date („bis zum 31.10.“), not
+# a section number („Nummer 5.2.“).
+_DAY_MONTH = re.compile(
+    r"\b(?:bis|zum|am|vom|ab|spätestens)\s+(?:zum\s+|dem\s+)?(?:[012]?\d|3[01])\."
+    r"(?:0?[1-9]|1[0-2])\.(?!\d)"
+)
 _MONTH_YEAR = re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])")  # „08/2026“
 
 
@@ -591,11 +642,45 @@ def has_figure(text: str, c: Cues | None = None) -> bool:
     return False
 
 
+def _measure_asked(words: Sequence[str], c: Cues) -> Measure | None:
+    if c.rate_words.in_words(words):
+        return "rate"
+    return "amount" if c.amount_words.in_words(words) else None
+
+
+# „bis zu 50 Prozent“, „15 %“, „6 vom Hundert“, „die Hälfte“, „jeder Vierte“, „87 von 100“;
+# „10 000 Euro“, „2.000 €“, „EUR 500“.
+_RATE = re.compile(
+    r"\d[\d.,]*\s?(?:%|Prozent\b|vom Hundert\b|v\.\s?H\.)|\d+\s+von\s+(?:100|hundert)\b"
+    r"|\b(?:Hälfte|Drittel|Viertel|Fünftel|Zehntel)\b"
+    r"|\bjede[rs]?\s+(?:zweite|dritte|vierte|fünfte|zehnte)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"\d[\d.,  ]*\s?(?:Euro\b|EUR\b|€)|(?:EUR|€)\s?\d")
+
+
+def states_measure(text: str, measure: Measure | None = None) -> bool:
+    """Whether a sentence states a rate, an amount of money, or (`measure` None) either."""
+    if measure == "rate":
+        return _RATE.search(text) is not None
+    if measure == "amount":
+        return _AMOUNT.search(text) is not None
+    return _RATE.search(text) is not None or _AMOUNT.search(text) is not None
+
+
+def states_deadline(text: str, c: Cues | None = None) -> bool:
+    """Whether a sentence names a date or period as a deadline („bis zum 31. Juli“,
+    „spätestens“, „binnen zwei Wochen“), not only the date of a law it cites."""
+    c = c or cues()
+    return states_time(text, c) and c.deadline_words.in_words(words_of(text))
+
+
 def states_time(text: str, c: Cues | None = None) -> bool:
     """Whether a passage's sentence names a date or a period: „31. Dezember 2023“,
-    „30.05.2025“, „08/2026“, „binnen zwei Jahren“, „innerhalb von 6 Monaten“."""
+    „30.05.2025“, „bis zum 31.10. eines jeden Jahres“, „08/2026“, „binnen zwei Jahren“,
+    „innerhalb von 6 Monaten“."""
     c = c or cues()
-    if _MONTH_YEAR.search(text):
+    if _MONTH_YEAR.search(text) or _DAY_MONTH.search(text):
         return True
     words = words_of(text)
     for i, word in enumerate(words):

@@ -99,6 +99,7 @@ class RetrievalSettings(BaseModel):
         # 0.06 on the real-document dev split (R@5 0.78 vs 0.69 at 0.02, eval/reports).
         "coverage": 0.06,
         "heading": 0.005,
+        "title": 0.01,
         "named_document": 0.01,
         # 0.02: with this session's answer writer the dev split gains (facts 0.676 ->
         # 0.689, R@5 0.905 -> 0.932, MRR 0.777 -> 0.794) and test loses nothing (MRR 0.769

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.language.cues import cues
 from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
-from assistant.language.question import QuestionAnalysis, without_references
+from assistant.language.question import QuestionAnalysis, states_time, without_references
 from assistant.models import RetrievedChunk, TableGap
 from assistant.retrieval.places import is_german_place
 
@@ -107,11 +107,12 @@ def table_gap_refusal(gap: TableGap, passages: Sequence[RetrievedChunk]) -> bool
     passage says a word of what is asked („Pflegequote“) together with one of those areas
     (all the words of „Ramersdorf - Perlach“, in its text, heading or title), and no row of
     those tables says a word of it (their rows name the area and year, nothing else the
-    question asks for). A report naming the area for another figure does not answer."""
+    question asks for). A report naming the area for another figure does not answer, nor,
+    for a year the tables lack, a passage that does not name that year."""
     areas = [set(analyze(name)) for name in gap.areas]
     for passage in passages:
         said = _said([passage])
-        if not gap.measure & said:
+        if not gap.measure & said or (gap.years and not {str(y) for y in gap.years} & said):
             continue
         if passage.ref.doc_id in gap.doc_ids or any(a and a <= said for a in areas):
             return False
@@ -155,6 +156,19 @@ def refusal_reason(
         if reason:
             return reason
     return None
+
+
+def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
+    """Why quotes do not answer a question that asks for a date or a period for sure
+    („Bis wann …“, „Antragsfrist …?“): none of them names one. The search finds the
+    passages about the subject; whether one of them says when is known only once the
+    answer's sentences are chosen. A question of two clauses may ask a date in one only."""
+    if not question.dated or question.clauses or states_time(quoted):
+        return None
+    return (
+        "In den Unterlagen finde ich dazu nichts: Keine gefundene Stelle nennt ein Datum "
+        "oder eine Frist."
+    )
 
 
 def _quoted(words: Sequence[str]) -> str:

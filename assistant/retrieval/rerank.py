@@ -9,6 +9,9 @@ about 0.01-0.03), so stages reorder near neighbours rather than overrule retriev
   indicator, the area and the year occur together.
 - heading: the same share counted on the chunk's heading path alone: a section titled
   with the question's terms is about them.
+- title: the same share counted on the chunk's document title and file name: „Bagatellgrenze
+  Klimaschutzförderung Potsdam?“ is about the Potsdam guideline, whose table rows never
+  say „Potsdam“.
 - named_document: "im Förderaufruf", "laut Sozialbericht" favour the document whose title
   or file name carries that document word.
 - guideline_part: a funding-call chunk under the heading of the guideline part the question
@@ -20,7 +23,6 @@ about 0.01-0.03), so stages reorder near neighbours rather than overrule retriev
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +31,7 @@ from typing import Protocol
 from assistant.index.catalog import StoredChunk
 from assistant.language.german import analyze, expand_unknown
 from assistant.language.guideline import in_asked_part
-from assistant.language.question import QuestionAnalysis, states_time
+from assistant.language.question import QuestionAnalysis, states_measure, states_time
 
 
 class TermStatistics(Protocol):
@@ -84,13 +86,13 @@ def _heading(chunk: StoredChunk, signals: QuestionSignals) -> float:
     return _share(_heading_terms(chunk.heading), signals)
 
 
+def _title(chunk: StoredChunk, signals: QuestionSignals) -> float:
+    return _share(_name_terms(chunk.title, chunk.source), signals)
+
+
 def _named_document(chunk: StoredChunk, signals: QuestionSignals) -> float:
     named = signals.question.document_terms
     return float(bool(named and named & _name_terms(chunk.title, chunk.source)))
-
-
-# A figure with the unit of an amount or a rate („85 Prozent“, „10 000 Euro“, „15 %“).
-_MEASURE = re.compile(r"\d[\d.,  ]*\s?(?:%|Prozent|Euro|EUR|€)(?!\w)")
 
 
 def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
@@ -102,7 +104,7 @@ def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
     if question.time:
         return float(states_time(chunk.text))
     if question.quantity and question.counted is None:
-        return float(bool(_MEASURE.search(chunk.text)))
+        return float(states_measure(chunk.text))
     return 0.0
 
 
@@ -117,6 +119,7 @@ Stage = Callable[[StoredChunk, QuestionSignals], float]
 STAGES: dict[str, Stage] = {
     "coverage": _coverage,
     "heading": _heading,
+    "title": _title,
     "named_document": _named_document,
     "answer_form": _answer_form,
     "guideline_part": _guideline_part,
