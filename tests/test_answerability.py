@@ -124,6 +124,8 @@ def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:
     assert undated_answer(deadline, "Projektvorschläge reicht die Gemeinde ein. [1]") is not None
     assert undated_answer(deadline, "Sie sind bis zum 31. März einzureichen. [1]") is None
     assert undated_answer(deadline, "Sie sind binnen zwei Wochen einzureichen. [1]") is None
+    since = analyse_question("Seit wann ist das Stadtteilbüro zu?")
+    assert undated_answer(since, "Das Stadtteilbüro ist seit 2019 geschlossen. [1]") is None
     # A bare „wann“ may ask for a condition, which a sentence without a date can answer.
     condition = analyse_question("Wann gilt ein Quartier als benachteiligt?")
     assert undated_answer(condition, "Es gilt als benachteiligt, wenn … [1]") is None

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.language.cues import cues
 from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
-from assistant.language.question import QuestionAnalysis, states_time, without_references
+from assistant.language.question import YEAR, QuestionAnalysis, states_time, without_references
 from assistant.models import RetrievedChunk, TableGap
 from assistant.retrieval.places import is_german_place
 
@@ -163,7 +163,8 @@ def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
     („Bis wann …“, „Antragsfrist …?“): none of them names one. The search finds the
     passages about the subject; whether one of them says when is known only once the
     answer's sentences are chosen. A question of two clauses may ask a date in one only."""
-    if not question.dated or question.clauses or states_time(quoted):
+    # A year is a date here too: „seit 2019 geschlossen“ answers „Seit wann …?“.
+    if not question.dated or question.clauses or states_time(quoted) or YEAR.search(quoted):
         return None
     return (
         "In den Unterlagen finde ich dazu nichts: Keine gefundene Stelle nennt ein Datum "
