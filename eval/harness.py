@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import time
@@ -204,9 +205,14 @@ def build_index(services: Services, corpus: Path) -> None:
 
 
 def index_dir(work_dir: Path, corpus: Path, embedding: EmbeddingSettings) -> Path:
-    """One index per corpus and embedder: runs on other corpora never mix into it."""
+    """One index per corpus and embedder: runs on other corpora never mix into it. Two
+    corpora in folders of the same name (`eval/realdocs/corpus`, `eval/realdocs_fresh/
+    corpus`) get their own index too: the folder above names it, and a hash of the path
+    keeps any two apart."""
     label = embedding.mode if not embedding.model else Path(embedding.model).name
-    return work_dir / f"{corpus.resolve().name}-{label}"
+    where = corpus.resolve()
+    digest = hashlib.sha1(str(where).encode()).hexdigest()[:8]
+    return work_dir / f"{where.parent.name}-{where.name}-{digest}-{label}"
 
 
 def evaluate(

@@ -64,3 +64,13 @@ def test_demo_municipality(demo: dict[str, SystemReport]) -> None:
     assert metrics["within_length"] == 1.0, "every answer short or saying what it left out"
     assert metrics["row_dumps"] == 0.0, "no table row pasted as „Spalte: Wert; …“"
     assert metrics["recall@5"] >= demo["langchain"].metrics()["recall@5"] + 0.10
+
+
+def test_two_corpora_in_folders_of_one_name_get_their_own_index(tmp_path: Path) -> None:
+    from assistant.platform.config import EmbeddingSettings
+    from eval.harness import index_dir
+
+    embedding = EmbeddingSettings()
+    first = index_dir(tmp_path, REALDOCS / "corpus", embedding)
+    second = index_dir(tmp_path, REALDOCS.parent / "realdocs_fresh" / "corpus", embedding)
+    assert first != second and first.parent == second.parent == tmp_path
