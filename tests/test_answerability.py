@@ -129,3 +129,12 @@ def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:
     # A bare „wann“ may ask for a condition, which a sentence without a date can answer.
     condition = analyse_question("Wann gilt ein Quartier als benachteiligt?")
     assert undated_answer(condition, "Es gilt als benachteiligt, wenn … [1]") is None
+
+
+def test_the_answer_check_is_chosen_by_name() -> None:
+    from assistant.retrieval.answerability import answer_refusal
+
+    deadline = analyse_question("Bis wann müssen Projektvorschläge eingereicht werden?")
+    quoted = "Projektvorschläge reicht die Gemeinde ein. [1]"
+    assert answer_refusal(deadline, quoted) is not None
+    assert answer_refusal(deadline, quoted, checks=("count",)) is None

@@ -42,9 +42,9 @@ from assistant.llm.watchdog import with_idle_timeout
 from assistant.models import Answer, Citation, RetrievedChunk, TableGap, insert_after
 from assistant.platform.config import Settings
 from assistant.retrieval.answerability import (
+    answer_refusal,
     refusal_reason,
     table_gap_refusal,
-    undated_answer,
 )
 
 
@@ -449,9 +449,10 @@ class AnswerService:
         notice: str,
     ) -> Answer:
         generated = self.fallback.generate(question, retrieved, style, definitions)
-        undated = undated_answer(question, generated.text) if generated.found else None
-        if undated is not None:
-            generated = Generated(undated, [], found=False)
+        checks = self.settings.answer.checks
+        refused = answer_refusal(question, generated.text, checks) if generated.found else None
+        if refused is not None:
+            generated = Generated(refused, [], found=False)
         return self._quoted(question, generated, retrieved, style, notice)
 
     def _quoted(

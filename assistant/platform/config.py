@@ -138,7 +138,9 @@ class AnswerSettings(BaseModel):
     }
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
-    checks: list[str] = ["missing_numbers", "missing_place", "count"]
+    # `undated` checks the written answer: real dev +1 refusal (f043), no answer lost on
+    # either real set, the demo or test.
+    checks: list[str] = ["missing_numbers", "missing_place", "count", "undated"]
 
     @field_validator("unit_signals")
     @classmethod
@@ -150,9 +152,9 @@ class AnswerSettings(BaseModel):
     @field_validator("checks")
     @classmethod
     def _known_checks(cls, value: list[str]) -> list[str]:
-        from assistant.retrieval.answerability import CHECKS
+        from assistant.retrieval.answerability import AFTER_ANSWER, CHECKS
 
-        return _known(value, CHECKS, "Prüfungen")
+        return _known(value, {**CHECKS, **AFTER_ANSWER}, "Prüfungen")
 
 
 class Settings(BaseSettings):

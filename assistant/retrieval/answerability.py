@@ -13,6 +13,11 @@ real-document dev split (eval/reports/realdocs.md); each is a named check, chose
   it counts: no figure right before the noun („412 Haushalte“, „rund 640 Wohnungen“) or
   right after it, as in a table row („Einwohner: 10.318“). Dates and years are no counts.
 
+One check runs once the answer's sentences are chosen (`AFTER_ANSWER`):
+
+- undated: a question that asks for a date for sure („Bis wann …“, „Antragsfrist …?“) is
+  answered by sentences none of which names a date, a period or a year.
+
 Checks that did not (a question word found nowhere in the corpus; years and areas never
 together in one passage; all words of a quantity question in one passage; who does what)
 refused answerable questions worded differently from the documents and were removed.
@@ -170,6 +175,23 @@ def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
         "In den Unterlagen finde ich dazu nichts: Keine gefundene Stelle nennt ein Datum "
         "oder eine Frist."
     )
+
+
+AnswerCheck = Callable[[QuestionAnalysis, str], str | None]
+
+# Checks of the answer once its sentences are chosen, by name, in the order they run.
+AFTER_ANSWER: dict[str, AnswerCheck] = {"undated": undated_answer}
+
+
+def answer_refusal(
+    question: QuestionAnalysis, quoted: str, checks: Sequence[str] = tuple(AFTER_ANSWER)
+) -> str | None:
+    """Why the chosen sentences do not answer after all (a German refusal), or None."""
+    for name in (c for c in AFTER_ANSWER if c in checks):
+        reason = AFTER_ANSWER[name](question, quoted)
+        if reason:
+            return reason
+    return None
 
 
 def _quoted(words: Sequence[str]) -> str:
