@@ -411,3 +411,15 @@ def test_a_question_word_is_said_in_its_synonym() -> None:
     # „Kita“ and „Kindertageseinrichtung“ are synonyms (prompts/synonyms.yaml).
     answer = _answer("Wie viel Prozent bekommt eine Kita?", passage(1, text))
     assert answer.startswith("Neue Plätze in Kindertageseinrichtungen")
+
+
+def test_parts_are_covered_when_no_unit_was_chosen_before() -> None:
+    from assistant.answering.extractive import _Candidate, _Unit
+    from assistant.language.question import QuestionPart, Role
+
+    generator = ExtractiveGenerator(AnswerSettings(), lambda terms: dict.fromkeys(terms, 1.0))
+    unit = _Unit("Männer wurden im Schnitt 78 Jahre alt.", passage(1, "x"))
+    candidate = _Candidate(0, 0, unit, 0.5, 0.5, 0.5, frozenset({"mann"}))
+    part = QuestionPart("Männer", frozenset({"mann"}), Role.TOPIC)
+    # Nothing chosen (every unit below the floor): the part's unit is all there is.
+    assert generator._cover_parts([], [candidate], [part], 4) == [candidate]

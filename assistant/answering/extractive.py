@@ -336,18 +336,22 @@ class ExtractiveGenerator:
                 continue
             # Two coordinated subjects are told side by side; a limit and the value checked
             # against it are each best told where they are stated.
-            pick = _told_alongside(covering, chosen[0]) if part.role is Role.TOPIC else covering[0]
+            alongside_first = chosen and part.role is Role.TOPIC
+            pick = _told_alongside(covering, chosen[0]) if alongside_first else covering[0]
             taken = chosen + added
             if pick in taken:
                 continue
             # Covered elsewhere, the part still gets the sentence told alongside the first.
-            if any(_covers(part, c, weights) for c in taken) and pick.passage != chosen[0].passage:
+            covered = any(_covers(part, c, weights) for c in taken)
+            if covered and (not chosen or pick.passage != chosen[0].passage):
                 continue
             added.append(pick)
         needed = chosen[:1] + [c for c in chosen[1:] if answers_a_part(c)]
         room = max(0, limit - len(needed) - len(added))
         others = [c for c in chosen if c not in needed][:room]
         kept = [c for c in chosen if c in needed or c in others]
+        if not kept:
+            return added
         # A second subject told alongside the first is read right after it.
         alongside = [c for c in added if c.passage == kept[0].passage]
         return [kept[0], *alongside, *kept[1:], *(c for c in added if c not in alongside)]
