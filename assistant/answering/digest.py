@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 from assistant.answering.length import even_share
 from assistant.answering.lists import lines_of
+from assistant.language.german import content_terms
+from assistant.language.question import has_figure
 from assistant.llm.base import Generated
 from assistant.models import RetrievedChunk
 
@@ -50,6 +52,16 @@ def statements(passage: RetrievedChunk) -> list[str]:
             continue
         found.append(sentence)
     return found
+
+
+def stated_weight(sentence: str, terms: frozenset[str]) -> float:
+    """What every digest weighs a statement by: a figure, up to three of the question's
+    words; a list run into one sentence counts less."""
+    return (
+        float(has_figure(sentence))
+        - float(len(sentence) > LONGEST)
+        + min(len(content_terms(sentence) & terms), 3) / 3
+    )
 
 
 def shortened(sentence: str, longest: int = LONGEST) -> str:

@@ -254,24 +254,24 @@ class ExtractiveGenerator:
         if question.measure and found:
             # „Wie viel Prozent …?“ is answered by a rate, „Wie viel Geld …?“ by an amount,
             # where one is nearly as good a match as the best sentence.
-            measured = [c for c in found if states_measure(c.text, question.measure)]
-            if measured and _best_coverage(measured) >= _FORM_SHARE * _best_coverage(found):
-                found = measured
+            measure = question.measure
+            found = _preferred(
+                found,
+                lambda text: states_measure(text, measure),
+                _FORM_SHARE * _best_coverage(found),
+            )
         if question.time and found:
             # "Bis wann …?" is answered by a date or period where one is nearly as good a
             # match as the best sentence; without one, the best sentences stand.
-            timed = [c for c in found if states_time(c.text)]
             enough = _FORM_SHARE * _best_coverage(found)
             # A bare „wann“ may ask for a condition: a date must then speak to it as well.
             if not question.dated:
                 enough = max(self.settings.min_term_coverage, enough)
-            # A deadline asked is told as one („bis zum 31. Juli“), not as the date of a
-            # law the sentence cites.
-            due = [c for c in timed if question.dated and states_deadline(c.text)]
-            if due and _best_coverage(due) >= enough:
-                found = due
-            elif timed and _best_coverage(timed) >= enough:
-                found = timed
+            found = _preferred(found, states_time, enough)
+            if question.dated:
+                # A deadline asked is told as one („bis zum 31. Juli“), not as the date of
+                # a law the sentence cites.
+                found = _preferred(found, states_deadline, enough)
         return found
 
     def _choose(
@@ -405,6 +405,15 @@ def _readable(candidate: _Candidate) -> str:
     (see `row_sentence`), prose as it stands."""
     terms = candidate.terms
     return row_sentence(candidate.text, asked=lambda name: bool(content_terms(name) & terms))
+
+
+def _preferred(
+    found: list[_Candidate], states: Callable[[str], bool], enough: float
+) -> list[_Candidate]:
+    """The units that state what `states` tells, when the best of them covers `enough`
+    of the question; else all of `found`."""
+    stating = [c for c in found if states(c.text)]
+    return stating if stating and _best_coverage(stating) >= enough else found
 
 
 def _told_alongside(covering: list[_Candidate], first: _Candidate) -> _Candidate:

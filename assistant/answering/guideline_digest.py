@@ -17,16 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answering.digest import (
-    LONGEST,
     DocumentPassages,
     Quote,
     shortened,
+    stated_weight,
     statements,
     within,
     written,
 )
 from assistant.language.cues import words_of
-from assistant.language.german import content_terms
 from assistant.language.guideline import (
     FUNDING_CALL,
     GuidelinePart,
@@ -35,7 +34,7 @@ from assistant.language.guideline import (
     states_exception,
     states_rule,
 )
-from assistant.language.question import QuestionAnalysis, has_figure
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generated
 from assistant.models import RetrievedChunk
 from ingest.chunking import leaf_heading
@@ -114,14 +113,11 @@ def _quotes(question: QuestionAnalysis, passages: list[RetrievedChunk]) -> list[
         opening = part.name != last_part
         last_part = part.name
         for sentence in statements(passage):
-            words = words_of(sentence)
             weight = (
-                float(has_figure(sentence))
-                + float(part.question.in_words(words))
+                stated_weight(sentence, terms)
+                + float(part.question.in_words(words_of(sentence)))
                 + float(states_rule(sentence))
                 - float(states_exception(sentence))
-                - float(len(sentence) > LONGEST)  # a list run into one sentence
-                + min(len(content_terms(sentence) & terms), 3) / 3
                 # A section opens with what it rules („Zuwendungsempfänger sind …“).
                 + _OPENING * opening
             )

@@ -14,16 +14,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 from assistant.answering.digest import (
-    LONGEST,
     DocumentPassages,
     Quote,
     shortened,
+    stated_weight,
     statements,
     within,
     written,
 )
-from assistant.language.german import content_terms
-from assistant.language.question import QuestionAnalysis, has_figure
+from assistant.language.question import QuestionAnalysis
 from assistant.llm.base import Generated
 from assistant.models import RetrievedChunk
 from ingest.chunking import leaf_heading
@@ -98,11 +97,7 @@ def _quotes(question: QuestionAnalysis, paragraphs: list[RetrievedChunk]) -> lis
     quotes: list[Quote] = []
     for paragraph in paragraphs:
         for sentence in statements(paragraph):
-            weight = (
-                float(has_figure(sentence))
-                - float(len(sentence) > LONGEST)
-                + min(len(content_terms(sentence) & terms), 3) / 3
-            )
+            weight = stated_weight(sentence, terms)
             quote = Quote(
                 paragraph.chunk_id, "", shortened(sentence), paragraph, len(quotes), weight
             )

@@ -554,7 +554,7 @@ def _code_before_name(
         if (
             column.role == "data"
             and _area_codes(column, data)
-            and abs(_distinct_count(_cells(column, data)) - names) <= names // 5
+            and _one_per_name(column, names, data)
         ):
             column.role = "code"
             return
@@ -570,12 +570,20 @@ def _keep_matching_code(
     if name is None or len(codes) < 2:
         return
     names = _distinct_count(_cells(name, data))
-    gaps = {c.index: abs(_distinct_count(_cells(c, data)) - names) for c in codes}
-    best = min(codes, key=lambda c: gaps[c.index])
+    best = min(codes, key=lambda c: _names_gap(c, names, data))
     for column in codes:
-        # Names may repeat (a Stadtbezirk and a Stadtteil both „Chorweiler“): near is enough.
-        if column is not best or gaps[column.index] > names // 5:
+        if column is not best or not _one_per_name(column, names, data):
             column.role = "ignore"
+
+
+def _names_gap(column: _Column, names: int, data: list[tuple[int, list[GridCell]]]) -> int:
+    return abs(_distinct_count(_cells(column, data)) - names)
+
+
+def _one_per_name(column: _Column, names: int, data: list[tuple[int, list[GridCell]]]) -> bool:
+    """Whether a column has about one distinct value per area name: names may repeat (a
+    Stadtbezirk and a Stadtteil both „Chorweiler“), so near is enough."""
+    return _names_gap(column, names, data) <= names // 5
 
 
 def _column_stats(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from assistant.language.cues import CueList, words_of
 from ingest.chunking import leaf_heading
@@ -115,45 +115,28 @@ def heading_number(heading: str) -> str | None:
     return match.group(1) if match else None
 
 
-@lru_cache(maxsize=1)
-def _frame_cues() -> CueList:
+@cache
+def _cue_list(key: str) -> CueList:
+    """A cue list of prompts/richtlinien.yaml by its key („rule_words“, „frame_cues“ …)."""
     from assistant.platform.templates import prompt_data
 
-    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["frame_cues"])
-
-
-@lru_cache(maxsize=1)
-def _rule_words() -> CueList:
-    from assistant.platform.templates import prompt_data
-
-    return CueList(str(c) for c in prompt_data("richtlinien.yaml")["rule_words"])
+    return CueList(str(c) for c in prompt_data("richtlinien.yaml")[key])
 
 
 def states_rule(text: str) -> bool:
     """Whether a guideline's sentence states a rule: an obligation, a bound, an exclusion."""
-    return _rule_words().in_text(text)
-
-
-@lru_cache(maxsize=1)
-def _exception_cues() -> tuple[CueList, CueList]:
-    from assistant.platform.templates import prompt_data
-
-    data = prompt_data("richtlinien.yaml")
-    return (
-        CueList(str(c) for c in data["exception_start"]),
-        CueList(str(c) for c in data["exception_words"]),
-    )
+    return _cue_list("rule_words").in_text(text)
 
 
 def states_exception(text: str) -> bool:
     """Whether a guideline's sentence states a special case („Sofern …“, „… abweichend
     von Nummer 6.1 …“) rather than the rule."""
-    start, anywhere = _exception_cues()
     words = words_of(text)
-    return start.starts(words) or anywhere.in_words(words)
+    opens = _cue_list("exception_start").starts(words)
+    return opens or _cue_list("exception_words").in_words(words)
 
 
 def frames_application(text: str) -> bool:
     """Whether a call's statement frames an application (an exclusion, the way the grant
     is given, a duty after the grant) instead of asking for content of the draft."""
-    return _frame_cues().in_text(text)
+    return _cue_list("frame_cues").in_text(text)

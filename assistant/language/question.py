@@ -28,6 +28,7 @@ from assistant.language.german import (
     stem,
 )
 from assistant.language.guideline import parts_asked
+from ingest.sentences import split_sentences
 
 Extreme = Literal["highest", "lowest"]
 
@@ -359,13 +360,10 @@ def _noun_phrase(written: Sequence[str]) -> str | None:
     return " ".join(written[first:end])
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
-
-
 def _asking_and_premise(text: str) -> tuple[str, str]:
     """The sentences of a question that ask (end in „?“) and those that tell the asker's
     situation before or around them; all of it asks when no sentence ends in „?“."""
-    sentences = _SENTENCE_END.split(text.strip())
+    sentences = split_sentences(text.strip())
     asking = [s for s in sentences if s.rstrip().endswith("?")]
     if not asking or len(asking) == len(sentences):
         return text, ""
