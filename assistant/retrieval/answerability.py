@@ -26,7 +26,7 @@ refused answerable questions worded differently from the documents and were remo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from assistant.language.cues import cues
 from assistant.language.german import MONTH_NAMES, analyze, fold, stem, synonyms
@@ -156,11 +156,12 @@ def refusal_reason(
     checks: Sequence[str] = tuple(CHECKS),
 ) -> str | None:
     """A German sentence saying what is missing, or None when an answer may exist."""
-    for name in (c for c in CHECKS if c in checks):
-        reason = CHECKS[name](question, passages)
-        if reason:
-            return reason
-    return None
+    return _first_reason(CHECKS[name](question, passages) for name in CHECKS if name in checks)
+
+
+def _first_reason(reasons: Iterable[str | None]) -> str | None:
+    """The first reason a check gives, the later checks not run."""
+    return next((reason for reason in reasons if reason), None)
 
 
 def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
@@ -187,11 +188,9 @@ def answer_refusal(
     question: QuestionAnalysis, quoted: str, checks: Sequence[str] = tuple(AFTER_ANSWER)
 ) -> str | None:
     """Why the chosen sentences do not answer after all (a German refusal), or None."""
-    for name in (c for c in AFTER_ANSWER if c in checks):
-        reason = AFTER_ANSWER[name](question, quoted)
-        if reason:
-            return reason
-    return None
+    return _first_reason(
+        AFTER_ANSWER[name](question, quoted) for name in AFTER_ANSWER if name in checks
+    )
 
 
 def _quoted(words: Sequence[str]) -> str:
