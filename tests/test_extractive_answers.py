@@ -363,6 +363,17 @@ def test_a_rate_question_is_answered_by_the_sentence_that_states_a_rate() -> Non
     assert answer.splitlines()[0].startswith("Der Zuschuss des Landes beträgt bis zu 50")
 
 
+def test_a_sentence_stating_a_rate_says_the_rate_word_it_does_not_repeat() -> None:
+    # „bis zu 50 Prozent“ shares no word with „Förderquote“, yet it is the answer; the
+    # other sentence shares the programme's name only.
+    text = (
+        "Die Förderrichtlinie KitaBau gilt im ganzen Land.\n\n"
+        "Die Zuwendung erfolgt als Zuschuss von bis zu 50 Prozent der Ausgaben."
+    )
+    answer = _answer("KitaBau Förderquote?", passage(1, text, heading="KitaBau > Höhe"))
+    assert answer.splitlines()[0].startswith("Die Zuwendung erfolgt als Zuschuss von bis zu 50")
+
+
 def test_a_heading_with_only_its_list_below_leads_the_list_in() -> None:
     text = (
         "3 Antragsberechtigte\n\n"

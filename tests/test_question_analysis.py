@@ -287,3 +287,10 @@ def test_the_kind_of_figure_asked_for() -> None:
 def test_a_rate_is_stated_with_a_percent_or_in_words(text: str, rate: bool) -> None:
     assert states_measure(text, "rate") is rate
     assert states_measure("Der Zuschuss beträgt bis zu 5 000 Euro.", "amount")
+
+
+def test_hoechstens_asks_for_a_bound_not_for_the_highest() -> None:
+    bound = analyse_question("Wie viel Förderung bekommt ein Haushalt höchstens?")
+    highest = analyse_question("Welcher Stadtteil hat die höchste Quote?")
+    assert (bound.extreme, bound.ranking) == (None, False)
+    assert highest.extreme == "highest"

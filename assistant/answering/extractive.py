@@ -219,14 +219,14 @@ class ExtractiveGenerator:
             for position, unit in enumerate(units):
                 said = content_terms(f"{unit.text} {unit.antecedent} {unit.opener} {unit.about}")
                 said |= {term for term, others in said_as.items() if others & said}
+                if question.measure and states_measure(unit.text, question.measure):
+                    said |= question.measure_terms  # „bis zu 50 Prozent“ says „Förderquote“
                 own = said & weights.keys()
                 if not own or (unit.required and not own & unit.required):
                     continue
                 if unit.about and question.circumstance:
                     continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
                 matched = own | subject
-                if question.measure and states_measure(unit.text, question.measure):
-                    matched |= question.measure_terms & weights.keys()
                 near = _near_terms(weights.keys() - matched, said - weights.keys())
                 found_weight = math.fsum(weights[t] for t in matched)
                 coverage = (found_weight + _NEAR * math.fsum(weights[t] for t in near)) / total
