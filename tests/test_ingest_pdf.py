@@ -303,3 +303,52 @@ def test_a_title_naming_the_word_file_it_was_printed_from_is_not_taken(tmp_path:
     )
     # Not the Word file's name: the document's own heading, else the PDF's file name.
     assert "Microsoft" not in load_file(pdf, "Klimaschutz.pdf").title
+
+
+def _cells_written_one_by_one_pdf(path: Path) -> Path:
+    """A funding table as Word prints it: each row's cells written one after the other,
+    every cell top to bottom; then a page set in two columns of prose."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Vera", 10)
+    pdf.drawString(57, 780, "Die Förderhöhe richtet sich nach der Maßnahme.")
+    rows = [
+        (
+            ["Flächenentsiegelung 40%", "max. 2.000 € pro", "Grundstück"],
+            ["• Fläche größer", "12 m²", "• Versickerung"],
+            ["• Rechnung", "• Fotos der", "Maßnahme"],
+        ),
+        (
+            ["Dachbegrünung", "10 €/m², max.", "2.000 €"],
+            ["• Fläche größer", "12 m²"],
+            ["• Rechnung"],
+        ),
+    ]
+    top = 740
+    for row in rows:
+        lowest = top
+        for x, cell in zip((57, 200, 380), row, strict=True):
+            for i, text in enumerate(cell):
+                pdf.drawString(x, top - 12 * i, text)
+                lowest = min(lowest, top - 12 * i)
+        top = lowest - 20
+    pdf.showPage()
+    pdf.setFont("Vera", 10)
+    left = [f"Links steht Zeile {i} des Berichts über das Quartier." for i in range(1, 9)]
+    right = [f"Rechts steht Zeile {i} über die Schulen." for i in range(1, 9)]
+    for x, lines in ((57, left), (310, right)):
+        for i, text in enumerate(lines):
+            pdf.drawString(x, 780 - 13 * i, text)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_table_row_written_cell_by_cell_reads_as_one_paragraph(tmp_path: Path) -> None:
+    doc = load_file(_cells_written_one_by_one_pdf(tmp_path / "richtlinie.pdf"))
+    first = _block_with(doc, "Flächenentsiegelung")
+    assert first.text.startswith("Flächenentsiegelung 40% max. 2.000 € pro Grundstück • Fläche")
+    assert first.text.endswith("• Rechnung • Fotos der Maßnahme")
+    assert _block_with(doc, "Dachbegrünung").text.startswith("Dachbegrünung 10 €/m², max. 2.000 €")
+    # Two columns of prose are no table: each column stays text of its own.
+    left = _block_with(doc, "Links steht Zeile 1")
+    assert "Rechts" not in left.text and "Zeile 8 des Berichts" in left.text

@@ -296,8 +296,8 @@ class PageReader:
 
     def _starts_paragraph(self, line: PdfLine) -> bool:
         previous = self.previous
-        if previous is None or self.previous_was_heading:
-            return True
+        if previous is None or self.previous_was_heading or line.stacked:
+            return True  # a table row read cell by cell is a paragraph of its own
         if abs(previous.size - line.size) >= _SAME_SIZE or self._wide_gap(line):
             return True
         short = len(previous.text) < self.layout.line_length * _SHORT_LINE

@@ -13,6 +13,12 @@ from ingest.cleaning import join_lines, normalize_characters, running_line_indic
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi", ",bd", "-bd")
 _SAME_BASELINE = 0.3  # lines whose baselines differ by less than this share of the size
 _ROW_REACH = 1.5  # a cell's lines lie within this many font sizes of the row's other cells
+# A table row written cell by cell (`join_stacked_cells`): its cells start within this many
+# font sizes of the row's top; it has at least this many cells, each at most this many lines.
+_TOP_SLACK = 0.5
+_CELL_GAP = 3.5
+_STACKED_CELLS = 3
+_STACKED_ROW_LINES = 20
 
 
 @dataclass(slots=True)
@@ -27,6 +33,7 @@ class PdfLine:
     # The separately placed pieces of the line, left to right, with their left edges: the
     # cells of a table row. Empty for a line placed in one piece.
     cells: tuple[tuple[float, str], ...] = ()
+    stacked: bool = False  # a table row joined from cells written one after the other
 
     @property
     def pieces(self) -> tuple[tuple[float, str], ...]:
@@ -41,7 +48,7 @@ def page_lines(page: PageObject) -> list[PdfLine]:
     """
     collector = _LineCollector()
     page.extract_text(visitor_text=collector.visit)
-    return join_wrapped_cells(merge_baselines(collector.finish()))
+    return join_stacked_cells(join_wrapped_cells(merge_baselines(collector.finish())))
 
 
 def merge_baselines(lines: list[PdfLine]) -> list[PdfLine]:
@@ -77,6 +84,104 @@ def join_wrapped_cells(lines: list[PdfLine]) -> list[PdfLine]:
         else:
             rows.append([line])
     return [_join_cells(row) for row in rows]
+
+
+def join_stacked_cells(lines: list[PdfLine]) -> list[PdfLine]:
+    """Table rows written cell by cell, as one line per row.
+
+    Some generators write a row's cells one after the other, each cell's lines top to
+    bottom („Flächenentsiegelung 40%*“, „max. 2.000 € pro Grundstück“, then „• Fläche
+    größer 12m²“ back up at the row's top, further right). A line that moves up and right
+    to the height of an earlier line starts the next cell of that line's row; the row is
+    kept when it has at least `_STACKED_CELLS` cells and is not taller than
+    `_STACKED_ROW_LINES` lines, so that the columns of a two-column page stay apart.
+    """
+    out: list[PdfLine] = []
+    row: list[list[PdfLine]] = []  # the cells of the row being read, each its lines
+    for line in lines:
+        if row and _next_cell(row, line):
+            row.append([line])
+            continue
+        if row and _continues_stacked_cell(row[-1], line):
+            row[-1].append(line)
+            continue
+        if row:
+            out += _stacked_row(row)
+            row = []
+        start = _row_top(out, line)
+        if start is None:
+            out.append(line)
+        else:
+            row = [out[start:], [line]]
+            del out[start:]
+    if row:
+        out += _stacked_row(row)
+    return out
+
+
+def _next_cell(row: list[list[PdfLine]], line: PdfLine) -> bool:
+    """True if `line` starts a cell right of the row's last one, at the row's top."""
+    top = row[0][0]
+    return (
+        line.y is not None
+        and top.y is not None
+        and line.x > row[-1][0].x + line.size
+        and abs(line.y - top.y) <= _TOP_SLACK * max(line.size, top.size)
+    )
+
+
+def _continues_stacked_cell(cell: list[PdfLine], line: PdfLine) -> bool:
+    """True if `line` goes on below the cell's last line, not left of the cell."""
+    last = cell[-1]
+    if last.y is None or line.y is None:
+        return False
+    drop = last.y - line.y  # a cell may hold an empty line
+    return 0 < drop <= _CELL_GAP * line.size and line.x >= cell[0].x - 1.0
+
+
+def _row_top(out: list[PdfLine], line: PdfLine) -> int | None:
+    """Where the row that `line` is the next cell of starts in `out`: the first of the
+    lines just read that stand left of it, no higher than its top and down from a line at
+    its height; None if `line` moves not up and right, or no such line is near."""
+    if not out or line.y is None:
+        return None
+    previous = out[-1]
+    if previous.y is None or not (line.y > previous.y and line.x > previous.x + line.size):
+        return None
+    slack = _TOP_SLACK * line.size
+    start = None
+    for index in range(len(out) - 1, max(-1, len(out) - 1 - _STACKED_ROW_LINES), -1):
+        earlier = out[index]
+        if earlier.y is None or earlier.x >= line.x or earlier.y > line.y + slack:
+            break
+        if abs(earlier.y - line.y) <= slack:
+            start = index
+    return start
+
+
+def _stacked_row(row: list[list[PdfLine]]) -> list[PdfLine]:
+    """The row as one line with a cell per stacked cell, or its lines as they were when
+    it has too few cells or too many lines to be a table row."""
+    lines = [line for cell in row for line in cell]
+    # A cell's first line may already hold cells beside it (joined on their baseline).
+    count = sum(len(cell[0].pieces) for cell in row)
+    if count < _STACKED_CELLS or len(lines) > _STACKED_ROW_LINES * len(row):
+        return lines
+    cells = tuple((cell[0].x, join_lines([line.text for line in cell])) for cell in row)
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return [
+        PdfLine(
+            text=" ".join(text for _, text in cells),
+            size=sizes.most_common(1)[0][0],
+            bold=all(line.bold for line in lines),
+            y=row[0][0].y,
+            x=row[0][0].x,
+            cells=cells,
+            stacked=True,
+        )
+    ]
 
 
 def _beside_previous(previous: PdfLine, line: PdfLine) -> bool:
