@@ -394,6 +394,17 @@ def test_a_name_is_matched_without_the_word_for_what_is_counted() -> None:
     assert match.key == "ae_gesamt"
 
 
+def test_a_share_asked_in_words_is_not_matched_by_a_count_of_the_same_people() -> None:
+    definitions = [
+        IndicatorDef("auslaender", "Anzahl aller ausländischen Einwohner", kind="count"),
+        IndicatorDef("auslaenderanteil", "Ausländeranteil", unit="%", kind="rate"),
+    ]
+    asked = "Wo war 2012 der Anteil ausländischer Einwohnerinnen und Einwohner am geringsten?"
+    assert match_indicator(asked, definitions).key == "auslaenderanteil"
+    counted = "Wie viele ausländische Einwohner lebten 2012 in Laim?"
+    assert match_indicator(counted, definitions).key == "auslaender"
+
+
 def test_gender_notation_and_superlatives_of_a_measure(tmp_path: Path) -> None:
     path = tmp_path / "Auslaenderanteil_Stadtbezirke_2012.csv"
     path.write_text(

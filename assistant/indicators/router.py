@@ -490,6 +490,7 @@ def match_indicator(
     defs: list[IndicatorDef] = list(definitions)
     generic_words = _generic_words()
     generic, totals = _generic_stems(), _total_stems()
+    sharing = bool(question_stems & _share_stems())
     for definition in defs:
         for phrase in _phrases(definition):
             # „Haushalte mit Kindern - gesamt“ is what „Haushalte mit Kindern“ asks for.
@@ -507,8 +508,11 @@ def match_indicator(
             # words that say what is counted („Haushalte“, „Anteil“) may go unsaid.
             core = phrase_stems - generic
             named = bool(core) and core != phrase_stems and core <= question_stems
+            counts = definition.kind in ("count", "population")
+            # „Anteil ausländischer Einwohner“ asks for a share: a count that names the
+            # same people („Anzahl aller ausländischen Einwohner“) is no match by them.
+            named = named and not (counts and sharing and not counting)
             if whole or inside or named:
-                counts = definition.kind in ("count", "population")
                 # A counting question takes a count before a longer word form of a rate.
                 score = (
                     # Words of the indicator's own count before generic ones („Anteil“):
@@ -723,6 +727,12 @@ def _generic_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _generic_stems() -> frozenset[str]:
     return _phrase_stems(" ".join(_generic_words()))
+
+
+@lru_cache(maxsize=1)
+def _share_stems() -> frozenset[str]:
+    """Stems of the words asking for a share („Anteil“, „Quote“; prompts/fragen.yaml)."""
+    return _phrase_stems(" ".join(cues().share.words()))
 
 
 @lru_cache(maxsize=1)
