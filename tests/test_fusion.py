@@ -67,6 +67,9 @@ def test_answer_form_prefers_chunks_stating_the_kind_of_answer_asked() -> None:
     deadline = _signals("Antragsfrist Zuwendungen Feuerwehrwesen?")
     assert bonus(_chunk("Anträge sind bis zum 15. Februar einzureichen."), deadline, weights) == 1
     assert bonus(_chunk("Anträge sind bei der Stelle einzureichen."), deadline, weights) == 0
+    # A deadline before the date of a law the chunk cites.
+    cited = _chunk("Die Richtlinie vom 10. April 2001 gilt für alle Anträge.")
+    assert bonus(cited, deadline, weights) == 0.5
     rate = _signals("Förderquote ESF Plus Stadtteilvorhaben?")
     assert bonus(_chunk("Es werden bis zu 85 Prozent bezuschusst."), rate, weights) == 1
     assert bonus(_chunk("Das Gebiet umfasst 3 Quartiere."), rate, weights) == 0

@@ -31,7 +31,12 @@ from typing import Protocol
 from assistant.index.catalog import StoredChunk
 from assistant.language.german import analyze, expand_unknown
 from assistant.language.guideline import in_asked_part
-from assistant.language.question import QuestionAnalysis, states_measure, states_time
+from assistant.language.question import (
+    QuestionAnalysis,
+    states_deadline,
+    states_measure,
+    states_time,
+)
 
 
 class TermStatistics(Protocol):
@@ -101,6 +106,10 @@ def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
     „Förderquote“. The sentence that answers usually shares few words with a question
     phrased in other words („Förderquote“ vs „Es werden bis zu 85 Prozent … bezuschusst“)."""
     question = signals.question
+    if question.dated:
+        # „Antragsschluss?“ asks for a deadline: a chunk that states one („bis zum
+        # 31.10.“) before one that only dates a law it cites.
+        return 1.0 if states_deadline(chunk.text) else 0.5 * states_time(chunk.text)
     if question.time:
         return float(states_time(chunk.text))
     if question.quantity and question.counted is None:
