@@ -115,6 +115,10 @@ def test_a_town_no_passage_names_is_missing() -> None:
     assert refusal("Wie hoch war die Armutsrisikoquote im Hafenviertel 2014?", passages) is None
     # „Essen“ is a town only after a word that introduces a place.
     assert missing_places(analyse_question("Gibt es ein warmes Essen in der Kita?"), passages) == []
+    # A Land names a region as a town does.
+    reason = refusal("Wie hoch war die Armutsrisikoquote in Bayern im Jahr 2014?", passages)
+    assert reason == "Zu „Bayern“ finde ich in den gefundenen Stellen keine Angaben."
+    assert refusal("Wie hoch war die Armutsrisikoquote in Deutschland 2014?", passages) is None
 
 
 def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:
