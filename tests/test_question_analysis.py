@@ -294,3 +294,13 @@ def test_hoechstens_asks_for_a_bound_not_for_the_highest() -> None:
     highest = analyse_question("Welcher Stadtteil hat die höchste Quote?")
     assert (bound.extreme, bound.ranking) == (None, False)
     assert highest.extreme == "highest"
+
+
+def test_a_separable_verb_is_read_as_its_infinitive() -> None:
+    fixed = analyse_question("Wie legt eine Gemeinde ein Sanierungsgebiet förmlich fest?")
+    assert "festleg" in fixed.topic_terms  # „Festlegung“, „festlegen“ say it
+    assert not {"legt", "fest"} & fixed.topic_terms
+    related = analyse_question("Wie hängen die Kita-Versorgung und die Kinderarmut zusammen?")
+    assert "zusammenhang" in related.topic_terms
+    # „ab“ not closing the clause is no particle.
+    assert "ablauf" not in analyse_question("Ab wann läuft die Frist?").topic_terms

@@ -113,6 +113,7 @@ class Cues:
     when: CueList
     time_nouns: CueList
     time_units: CueList
+    separable_particles: CueList
     deadline_words: CueList
     count: CueList
     which: CueList

@@ -161,6 +161,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     # The compounds an elliptic „Neu- und Fortsetzungsanträge“ stands for help the search
     # find either spelling; an answer is weighed by the words as the question has them.
     terms = frozenset(analyze(text, shared_tails=False))
+    # „Wie legt die Gemeinde … fest?“ asks about „festlegen“, not about „legt“ and „fest“.
+    joined, fragments = _separable_verbs(text, c)
+    terms = (terms - fragments) | joined
     documents = frozenset(document_terms(text, c))
     asking, premise = _asking_and_premise(text)
     keywords = _keywords_only(text, words, c)
@@ -270,6 +273,41 @@ def place_words(text: str, c: Cues) -> tuple[str, ...]:
         if word[0].isupper() and c.place_before.matches_word(before):
             found += [part for part in word.split("-") if part[:1].isupper()]
     return tuple(dict.fromkeys(found))
+
+
+_CLAUSE_END = re.compile(r"[,;:?!.]")
+_VERB_ENDINGS = ("est", "et", "st", "en", "t", "e")
+
+
+def _separable_verbs(text: str, c: Cues) -> tuple[frozenset[str], frozenset[str]]:
+    """The separable verbs of a question as the terms of their infinitives („legt … fest“:
+    festleg), and the terms of the pieces they were split into (leg, legt, fest)."""
+    joined: set[str] = set()
+    fragments: set[str] = set()
+    for clause in _CLAUSE_END.split(text):
+        written = _text_words(clause)
+        if len(written) < 3 or not c.separable_particles.matches_word(written[-1]):
+            continue
+        if not written[-1].islower():
+            continue
+        particle = written[-1]
+        verb = next(
+            (
+                w
+                for i, w in enumerate(written[:-1])
+                if (i == 0 or w.islower()) and w.lower() not in STOP_WORDS
+            ),
+            None,
+        )
+        if verb is None:
+            continue
+        lowered = verb.lower()
+        root = next((lowered[: -len(e)] for e in _VERB_ENDINGS if lowered.endswith(e)), lowered)
+        infinitive = analyze(f"{particle}{root}en")
+        if infinitive:
+            joined.add(infinitive[0])
+            fragments |= set(analyze(f"{verb} {particle}"))
+    return frozenset(joined), frozenset(fragments - joined)
 
 
 def own_nouns(text: str) -> list[str]:
