@@ -24,7 +24,9 @@ _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
     | {"\ufb05": "st", "\ufb06": "st"}
 )
-_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# A non-breaking space that binds a dash to the word before it stays: the dash is part of
+# a phrase („300 Bauwerk – Baukonstruktionen“), and no list splits at it.
+_ODD_SPACES = re.compile(r"[\t\u2000-\u200a\u202f\u205f\u3000]|\u00a0(?![–—]\s)")
 # Word writes list bullets in the Symbol and Wingdings fonts, whose glyphs PDFs map to the
 # private use area („\uf0b7“ for •, „\uf0fc“ for ✓): read as the bullets they show, the
 # items split like any list instead of running into one line.

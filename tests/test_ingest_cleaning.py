@@ -43,6 +43,21 @@ def test_normalize_characters_composes_umlauts() -> None:
     assert normalize_characters("Gro¨ße") == "Größe"
 
 
+def test_a_dash_bound_by_a_non_breaking_space_stays_inside_its_list_item() -> None:
+    from assistant.answering.lists import lines_of
+
+    raw = "Gefördert werden: – 300 Bauwerk\u00a0– Baukonstruktionen, – 500 Außenanlagen."
+    text = normalize_characters(raw)
+    assert "Bauwerk\u00a0– Baukonstruktionen" in text
+    assert "Gefördert\u00a0" not in normalize_characters("Gefördert\u00a0werden")
+    items = [line.text for line in lines_of(text)]
+    assert items == [
+        "Gefördert werden:",
+        "– 300 Bauwerk\u00a0– Baukonstruktionen,",
+        "– 500 Außenanlagen.",
+    ]
+
+
 def test_collapse_spaces_keeps_one_blank_line() -> None:
     assert collapse_spaces("a  b \n\n\n\n c") == "a b\n\nc"
 

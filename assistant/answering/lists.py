@@ -24,7 +24,8 @@ _MARKER_ONLY = re.compile(rf"^{_MARKER_WORD}$")
 # An item numbered past the first: the list began earlier („11.“, „c)“, „iv)“).
 _CONTINUED = re.compile(r"^(?:(?:[2-9]|\d{2})[.)]|[b-z]\)|(?:ii|iii|iv|v|vi)\))\s")
 # Inline items in one paragraph: „… Bestandteile: – Teil A …, – Teil B …“.
-_INLINE_DASH = re.compile(r"\s[–•]\s(?=\S)")
+# A dash bound by a non-breaking space to the word before it is no marker (see cleaning).
+_INLINE_DASH = re.compile(r"[^\S\u00a0][–•]\s(?=\S)")
 _FINISHED = re.compile(r"[.!?;]$|[.!?][\"'“”)\]]$")
 # An item that ends like this is complete; one that does not goes on in the next line.
 _ITEM_ENDED = re.compile(r"[.,;:!?]$|[.!?][\"'“”)\]]$")
