@@ -434,3 +434,14 @@ def test_parts_are_covered_when_no_unit_was_chosen_before() -> None:
     part = QuestionPart("Männer", frozenset({"mann"}), Role.TOPIC)
     # Nothing chosen (every unit below the floor): the part's unit is all there is.
     assert generator._cover_parts([], [candidate], [part], 4) == [candidate]
+
+
+def test_a_figure_told_right_after_the_sentence_naming_what_it_counts() -> None:
+    text = (
+        "Die Zahl der Wohnungseinbrüche ging zurück. 2016 wurden 151.000 Einbrüche gezählt.\n\n"
+        "2016 kam es jedoch zu einem Anstieg der Gewaltdelikte. "
+        "Gezählt wurden rund 193.500 Fälle."
+    )
+    answer = _answer("Wie viele Gewaltdelikte gab es 2016?", passage(1, text))
+    # The figure's sentence says no word of the question; it is read with the one before.
+    assert "Gewaltdelikte. [1]\nGezählt wurden rund 193.500 Fälle. [1]" in answer

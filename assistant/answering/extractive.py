@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.arithmetic import Difference, row_difference
@@ -19,6 +19,7 @@ from assistant.answering.lists import (
     MAX_ITEMS,
     Line,
     announced_items,
+    is_item,
     is_lead_in,
     is_marker,
     items_after,
@@ -32,6 +33,7 @@ from assistant.language.cues import cues, words_of
 from assistant.language.german import content_terms, per_word, synonyms
 from assistant.language.guideline import in_asked_part, section_references
 from assistant.language.question import (
+    YEAR,
     QuestionAnalysis,
     QuestionPart,
     Role,
@@ -100,6 +102,10 @@ class _Unit:
     opener: str = ""
     # A heading that leads its list directly is about the list's words.
     about: str = ""
+    # The sentence before, for a figure told right after a sentence that names what it
+    # counts („2016 kam es zu einem Anstieg der Gewaltdelikte. Gezählt wurden rund 193.500
+    # Fälle.“): a figure question reads the two together.
+    figure_of: str = ""
 
     def follower_texts(self) -> list[str]:
         return [text for text, _ in self.followers]
@@ -217,6 +223,8 @@ class ExtractiveGenerator:
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
             for position, unit in enumerate(units):
+                if question.quantity and _figure_alone(unit, weights.keys()):
+                    unit = replace(unit, antecedent=unit.figure_of)
                 said = content_terms(f"{unit.text} {unit.antecedent} {unit.opener} {unit.about}")
                 said |= {term for term, others in said_as.items() if others & said}
                 if question.measure and states_measure(unit.text, question.measure):
@@ -578,9 +586,35 @@ def _units(
                     followers=tuple(followers),
                     antecedent=antecedent,
                     opener="" if opener == line.text else opener,
+                    figure_of=_figure_of(lines, position),
                 )
             )
     return units
+
+
+def _figure_of(lines: Sequence[Line], position: int) -> str:
+    """The sentence before a sentence with a figure in its paragraph, when that one states
+    none (years aside) and brings no list: what the figure counts may stand there."""
+    line = lines[position]
+    if position == 0 or line.opens or not _counts_something(line.text):
+        return ""
+    before = lines[position - 1].text
+    if _counts_something(before) or before.rstrip().endswith(":") or is_item(before):
+        return ""
+    return before
+
+
+def _figure_alone(unit: _Unit, asked: Iterable[str]) -> bool:
+    """Whether a unit states a figure without a word of the question, right after the
+    sentence that may name what it counts."""
+    if not unit.figure_of or unit.antecedent:
+        return False
+    return not content_terms(unit.text) & set(asked)
+
+
+def _counts_something(text: str) -> bool:
+    """Whether a sentence states a figure other than a year."""
+    return has_figure(YEAR.sub("", text))
 
 
 def _antecedent(lines: Sequence[Line], position: int) -> str:

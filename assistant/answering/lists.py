@@ -37,10 +37,12 @@ MAX_ITEM_CHARS = 400
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """A sentence of a passage; `item` when it opens a list item."""
+    """A sentence of a passage; `item` when it opens a list item, `opens` when it opens
+    its paragraph."""
 
     text: str
     item: bool
+    opens: bool = False
 
 
 def is_item(text: str) -> bool:
@@ -65,9 +67,10 @@ def lines_of(text: str) -> list[Line]:
             merged.append(block)
     lines: list[Line] = []
     for block in merged:
+        first = len(lines)
         for sentence in split_sentences(block):
             for part in _inline_items(sentence):
-                lines.append(Line(part, is_item(part)))
+                lines.append(Line(part, is_item(part), opens=len(lines) == first))
     return lines
 
 
