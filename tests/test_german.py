@@ -25,6 +25,8 @@ def test_stop_words_and_question_words_are_dropped() -> None:
     terms = analyze("Wie hoch ist die Quote in der Stadt?")
     assert set(terms) == {"hoch", "quot", "stadt"}
     assert "wie" in STOP_WORDS and "die" in STOP_WORDS
+    # „Ost gegenüber West“ compares; „gegenüber“ is no topic, nor its parts gegen + über.
+    assert set(analyze("Ost gegenüber West")) == {"ost", "west"}
 
 
 def test_hyphenated_compound_gives_parts_and_joined_form() -> None:

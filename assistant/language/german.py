@@ -24,7 +24,7 @@ MONTHS = (
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
-ANALYZER_VERSION = 14
+ANALYZER_VERSION = 15
 
 # Function words that carry no topic. Question words and the verbs of question phrases are
 # included: "Was versteht man unter …" should not favour passages containing "versteht".
@@ -53,6 +53,7 @@ STOP_WORDS = frozenset(
     beide beiden beider beides erste ersten erster erstes zweite zweiten zweiter zweites
     unseren unserem unserer unseres euren eurem eurer eures meinen meinem meiner meines
     deinen deinem deiner deines gar überhaupt trotzdem dennoch schon eben gilt gelten
+    gegenüber versus vs
     """.split()
 )
 
