@@ -74,3 +74,11 @@ def test_two_corpora_in_folders_of_one_name_get_their_own_index(tmp_path: Path) 
     first = index_dir(tmp_path, REALDOCS / "corpus", embedding)
     second = index_dir(tmp_path, REALDOCS.parent / "realdocs_fresh" / "corpus", embedding)
     assert first != second and first.parent == second.parent == tmp_path
+
+
+@pytest.mark.parametrize("name", ["realdocs", "realdocs_fresh", "realdocs_holdout"])
+def test_every_gold_location_of_the_real_sets_holds_its_answer_facts(name: str) -> None:
+    from eval.questions_check import check_file
+
+    folder = REALDOCS.parent / name
+    assert check_file(folder / "corpus", folder / "questions.yaml") == []
