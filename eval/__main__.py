@@ -105,10 +105,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _splits(reports: Reports) -> dict[str, Reports]:
-    """The reports per split present, test first; one entry „all“ without splits."""
+    """The reports per split present, test first; one entry „all“ without splits, „test“
+    for a set held out as a whole (`eval/realdocs_holdout/`)."""
     present = {r.question.split for r in next(iter(reports.values())).results}
     if len(present) <= 1:
-        return {"all": reports}
+        return {"test" if present == {"test"} else "all": reports}
     ordered = [s for s in reversed(SPLITS) if s in present]
     return {
         split: {name: rep.subset(lambda q, s=split: q.split == s) for name, rep in reports.items()}
@@ -168,7 +169,9 @@ def report_text(reports: Reports, corpus: Path, questions: Path, embedder: str) 
         lines += [f"## Planwerk by question type (split `{tuned}`)", "", by_type_table(planwerk)]
         by_split = {split: parts["planwerk"] for split, parts in splits.items()}
         lines += ["", "## Planwerk by topic", "", by_topic_table(by_split)]
-        lines += ["", f"## Planwerk misses (split `{tuned}`)", "", misses(planwerk, limit=80), ""]
+        if tuned != "test":  # test questions are never listed one by one
+            lines += ["", f"## Planwerk misses (split `{tuned}`)", "", misses(planwerk, limit=80)]
+            lines += [""]
     return "\n".join(lines)
 
 

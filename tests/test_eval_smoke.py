@@ -82,3 +82,18 @@ def test_every_gold_location_of_the_real_sets_holds_its_answer_facts(name: str) 
 
     folder = REALDOCS.parent / name
     assert check_file(folder / "corpus", folder / "questions.yaml") == []
+
+
+def test_a_set_held_out_as_a_whole_is_reported_as_test_without_its_questions() -> None:
+    from assistant.models import Answer
+    from eval.__main__ import report_text
+    from eval.dataset import Question
+    from eval.harness import QuestionResult
+
+    folder = REALDOCS.parent / "realdocs_holdout"
+    question = Question("h900", "fact", "Wie hoch ist der Zuschuss in Heidelberg?", (), (), "test")
+    missed = Answer(question.question, "Nichts gefunden.", "extractive", found=False)
+    report = SystemReport("planwerk", results=[QuestionResult(question, None, 0.0, missed, 1, 1)])
+    text = report_text({"planwerk": report}, folder / "corpus", folder / "questions.yaml", "use")
+    assert "## Split `test` (report only: never read to tune)" in text
+    assert "Wie hoch ist der Zuschuss" not in text and "h900" not in text
