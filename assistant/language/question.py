@@ -286,11 +286,9 @@ def _separable_verbs(text: str, c: Cues) -> tuple[frozenset[str], frozenset[str]
     fragments: set[str] = set()
     for clause in _CLAUSE_END.split(text):
         written = _text_words(clause)
-        if len(written) < 3 or not c.separable_particles.matches_word(written[-1]):
+        particle = written[-1] if len(written) >= 3 else ""
+        if not particle.islower() or not c.separable_particles.matches_word(particle):
             continue
-        if not written[-1].islower():
-            continue
-        particle = written[-1]
         verb = next(
             (
                 w
