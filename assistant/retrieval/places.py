@@ -24,11 +24,11 @@ def german_places() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def land_names() -> frozenset[str]:
     """The names of the Länder and their hyphenated parts („Baden-Württemberg“, „Baden“,
-    „Württemberg“), from prompts/gebiete.yaml: „in Bayern“ names a region as much as a
-    town does."""
-    from assistant.platform.templates import prompt_data
+    „Württemberg“), as the indicator geography reads them from prompts/gebiete.yaml: „in
+    Bayern“ names a region as much as a town does."""
+    from assistant.indicators.geography import laender
 
-    names = [str(item["name"]) for item in prompt_data("gebiete.yaml")["laender"]]
+    names = [land.name for land in laender()]
     return frozenset(names) | {part for name in names for part in name.split("-")}
 
 

@@ -168,13 +168,10 @@ def _stacked_row(row: list[list[PdfLine]]) -> list[PdfLine]:
     if count < _STACKED_CELLS or len(lines) > _STACKED_ROW_LINES * len(row):
         return lines
     cells = tuple((cell[0].x, join_lines([line.text for line in cell])) for cell in row)
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        sizes[line.size] += len(line.text)
     return [
         PdfLine(
             text=" ".join(text for _, text in cells),
-            size=sizes.most_common(1)[0][0],
+            size=body_size(lines),
             bold=all(line.bold for line in lines),
             y=row[0][0].y,
             x=row[0][0].x,
