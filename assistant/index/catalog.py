@@ -26,6 +26,12 @@ from typing import Any, NamedTuple
 from assistant.models import DocumentRecord
 from ingest.structure import RowChunk
 
+# How long a connection waits for another process's write to finish. An ingest holds the
+# write lock for one document's commit, which on a slow disk or a large table can take
+# longer than sqlite's default of 5 s; opening the catalog meanwhile (the schema script
+# needs the lock) failed with „database is locked“ in tests/test_concurrent_writers.py.
+_BUSY_SECONDS = 120.0
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     workspace TEXT NOT NULL,
@@ -150,7 +156,9 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
+        )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
