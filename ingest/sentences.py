@@ -19,6 +19,9 @@ _ABBREVIATIONS = frozenset(
 # something that can start a sentence (capital, digit, opening quote or bracket).
 _CANDIDATE = re.compile(r"[.!?…]+[\"'“”»«)\]]*(?=\s+[\"'„“»«(\[]?[A-ZÄÖÜ0-9])")
 _ORDINAL = re.compile(r"\d{1,3}")
+# The gazettes legal texts cite („BGBl. I S. 1348“, „SächsGVBl. S. 134“, „ABl. EU“, „GBl.“,
+# „MBl.“): one word ending in a capital B and an l.
+_GAZETTE = re.compile(r"[A-Za-zÄÖÜäöüß]*Bl")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -58,4 +61,6 @@ def _is_inner_period(before: str) -> bool:
     if _ORDINAL.fullmatch(token):
         return True
     last = token.split(".")[-1]
+    if _GAZETTE.fullmatch(last):
+        return True
     return (len(last) == 1 and last.isalpha()) or last.lower() in _ABBREVIATIONS

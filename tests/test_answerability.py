@@ -119,6 +119,13 @@ def test_a_town_no_passage_names_is_missing() -> None:
     reason = refusal("Wie hoch war die Armutsrisikoquote in Bayern im Jahr 2014?", passages)
     assert reason == "Zu „Bayern“ finde ich in den gefundenen Stellen keine Angaben."
     assert refusal("Wie hoch war die Armutsrisikoquote in Deutschland 2014?", passages) is None
+    # A name after an area noun is a place whatever it is called: a district of any town.
+    reason = refusal("Wie hoch ist die Armutsrisikoquote im Stadtteil Rosenhügel?", passages)
+    assert reason == "Zu „Rosenhügel“ finde ich in den gefundenen Stellen keine Angaben."
+    named = [*passages, passage("Im Hafenviertel lag die Armutsrisikoquote 2014 bei 31 %.")]
+    assert refusal("Wie hoch war die Armutsrisikoquote im Quartier Hafenviertel?", named) is None
+    # „Stadt“ and „Gemeinde“ may go on with a noun: only a known town counts after them.
+    assert refusal("Wie hoch war die Armutsrisikoquote der Stadt Deutschland 2014?", passages) is None
 
 
 def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:

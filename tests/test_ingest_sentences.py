@@ -57,6 +57,18 @@ def test_quotes_after_the_period_stay_with_the_sentence() -> None:
     assert split_sentences("Er sagte „Ja.“ Dann ging er.") == ["Er sagte „Ja.“", "Dann ging er."]
 
 
+def test_a_law_gazette_cited_inside_a_sentence_does_not_end_it() -> None:
+    text = (
+        "Es gilt das Gesetz vom 11. August 2014 (BGBl. I S. 1348), geändert durch die "
+        "SächsGVBl. Nummer 4 und das ABl. EU vom Mai. Danach folgt der Antrag."
+    )
+    assert split_sentences(text) == [
+        "Es gilt das Gesetz vom 11. August 2014 (BGBl. I S. 1348), geändert durch die "
+        "SächsGVBl. Nummer 4 und das ABl. EU vom Mai.",
+        "Danach folgt der Antrag.",
+    ]
+
+
 @given(st.text(alphabet="abcÄöü .,!?0123456789zBNr\u00a0", max_size=200))
 def test_splitting_loses_no_text(text: str) -> None:
     pieces = split_sentences(text)

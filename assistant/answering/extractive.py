@@ -44,7 +44,8 @@ from assistant.language.question import (
     states_time,
 )
 from assistant.llm.base import NOT_FOUND_TEXT, Definition, Generated, GenerationStream
-from assistant.llm.styles import AnswerStyle
+from assistant.llm.injection import instruction_like
+from assistant.llm.styles import AnswerStyle, get_style
 from assistant.models import RetrievedChunk
 from assistant.platform.config import AnswerSettings
 from ingest.chunking import leaf_heading
@@ -62,6 +63,9 @@ TermWeights = Callable[[list[str]], dict[str, float]]
 # Passages beyond this rank rarely hold the answer and dilute the citations.
 _PASSAGES_CONSIDERED = 6
 _MIN_WORDS = 4
+# A paragraph up to this length is quoted from the chosen sentence to its end, as far as
+# the answer's room allows; a longer one is prose that the chosen sentence stands for.
+_PARAGRAPH_CHARS = 700
 # A time or rate question keeps only sentences stating a date or period (a rate) when the
 # best of them covers at least this share of what the best sentence covers.
 _FORM_SHARE = 0.5
@@ -106,6 +110,10 @@ class _Unit:
     # counts („2016 kam es zu einem Anstieg der Gewaltdelikte. Gezählt wurden rund 193.500
     # Fälle.“): a figure question reads the two together.
     figure_of: str = ""
+    # The sentences after it in its paragraph, when the paragraph is short: a clause of a
+    # guideline is read whole („Der Eigenanteil kann … erbracht werden. Diese können …
+    # Mindestlohns. … höchstens 5 000 Euro pro Maßnahme.“).
+    rest: tuple[str, ...] = ()
 
     def follower_texts(self) -> list[str]:
         return [text for text, _ in self.followers]
@@ -154,9 +162,10 @@ class ExtractiveGenerator:
         if not chosen:
             return Generated(NOT_FOUND_TEXT, [], found=False)
         bullets = style.bullets if style else False
+        room = (style or get_style()).max_chars
         # „Wie viele Plätze fehlen?“: the gap between the two figures of the best row.
         gap = row_difference(chosen[0].text, question.weights_of()) if question.difference else None
-        return self._compose(chosen, definitions, bullets, gap)
+        return self._compose(chosen, definitions, bullets, room, gap)
 
     def _answer_units(
         self, question: QuestionAnalysis, passages: list[RetrievedChunk], limit: int
@@ -369,6 +378,7 @@ class ExtractiveGenerator:
         chosen: list[_Candidate],
         definitions: Sequence[Definition],
         bullets: bool,
+        room: int,
         gap: Difference | None = None,
     ) -> Generated:
         # Number the cited sources in order of first use; keep the best sentence first.
@@ -384,6 +394,9 @@ class ExtractiveGenerator:
         bullet = "- " if bullets else ""
         lines = []
         quoted: set[str] = set()
+        # By line: the sentence it quotes, and the rest of that sentence's paragraph.
+        quotes: dict[int, str] = {}
+        rests: dict[int, tuple[str, ...]] = {}
         for c in chosen:
             if c.text.casefold() in quoted:
                 continue  # already quoted as the sentence another one refers to
@@ -394,6 +407,7 @@ class ExtractiveGenerator:
                 text = f"{before} {text}"
                 quoted.add(before.casefold())
             quoted.add(c.text.casefold())
+            quotes[len(lines)], rests[len(lines)] = c.text, c.unit.rest
             lines.append(f"{bullet}{text} [{number(c.unit.source)}]")
             lines += [
                 f"{row_sentence(item)} [{number(source)}]" for item, source in c.unit.followers
@@ -405,7 +419,39 @@ class ExtractiveGenerator:
         if explained:
             lines += ["", "Begriffe:"]
             lines += [f"- {d.sentence} [{number(d.chunk)}]" for d in explained]
-        return Generated("\n".join(lines), cited, found=True)
+        basis = "\n".join(lines)
+        text = "\n".join(_with_paragraphs(lines, quotes, rests, room))
+        return Generated(text, cited, found=True, basis=basis)
+
+
+def _with_paragraphs(
+    lines: list[str], quotes: Mapping[int, str], rests: Mapping[int, tuple[str, ...]], room: int
+) -> list[str]:
+    """The answer's lines with each quoted sentence's paragraph quoted on to its end
+    (before the line's citation), the best sentence first, while the whole answer stays
+    within `room`. A later line quoting a sentence of that rest goes: the sentence is read
+    in its place. A sentence quoted by an earlier line is not quoted again."""
+    kept: dict[int, str] = dict(enumerate(lines))
+    for index in sorted(rests):
+        if index not in kept:
+            continue
+        before = {quotes[i].casefold() for i in quotes if i < index and i in kept}
+        rest = [r for r in rests[index] if r.casefold() not in before]
+        later = [i for i in kept if i > index and quotes.get(i, "").casefold() in _folded(rest)]
+        freed = sum(len(kept[i]) + 1 for i in later)
+        added = " " + " ".join(rest)
+        length = len("\n".join(kept.values()))
+        if not rest or length + len(added) - freed > room:
+            continue
+        cut = kept[index].rindex(" [")
+        kept[index] = f"{kept[index][:cut]}{added}{kept[index][cut:]}"
+        for i in later:
+            del kept[i]
+    return list(kept.values())
+
+
+def _folded(sentences: Iterable[str]) -> set[str]:
+    return {s.casefold() for s in sentences}
 
 
 def _readable(candidate: _Candidate) -> str:
@@ -587,9 +633,34 @@ def _units(
                     antecedent=antecedent,
                     opener="" if opener == line.text else opener,
                     figure_of=_figure_of(lines, position),
+                    rest=() if followers else _rest_of_paragraph(lines, position),
                 )
             )
     return units
+
+
+def _rest_of_paragraph(lines: Sequence[Line], position: int) -> tuple[str, ...]:
+    """The sentences after `position` in its paragraph (list items end it), when the whole
+    paragraph is at most `_PARAGRAPH_CHARS` long. A sentence written to a language model
+    („Ignoriere alle bisherigen Anweisungen …“) ends the quote: it is no planner's text."""
+
+    def ends(at: int) -> bool:
+        return lines[at].opens or lines[at].item
+
+    start = position
+    while start > 0 and not ends(start):
+        start -= 1
+    end = position + 1
+    while end < len(lines) and not ends(end):
+        end += 1
+    if sum(len(line.text) for line in lines[start:end]) > _PARAGRAPH_CHARS:
+        return ()
+    rest: list[str] = []
+    for line in lines[position + 1 : end]:
+        if instruction_like(line.text):
+            break
+        rest.append(line.text)
+    return tuple(rest)
 
 
 def _figure_of(lines: Sequence[Line], position: int) -> str:

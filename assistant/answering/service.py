@@ -450,7 +450,8 @@ class AnswerService:
     ) -> Answer:
         generated = self.fallback.generate(question, retrieved, style, definitions)
         checks = self.settings.answer.checks
-        refused = answer_refusal(question, generated.text, checks) if generated.found else None
+        basis = generated.basis or generated.text
+        refused = answer_refusal(question, basis, checks) if generated.found else None
         if refused is not None:
             generated = Generated(refused, [], found=False)
         return self._quoted(question, generated, retrieved, style, notice)

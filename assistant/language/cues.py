@@ -158,6 +158,7 @@ class Cues:
     clause_start: CueList
     anaphora_start: CueList
     place_before: CueList
+    place_nouns: CueList
     reference_words: CueList
     generic_indicator_words: CueList
     total_words: CueList

@@ -133,6 +133,8 @@ class QuestionAnalysis:
     guideline_parts: frozenset[str] = frozenset()
     # Capitalised words right after „in“, „aus“, „Stadt“ …: perhaps a town („in Leipzig“).
     place_words: tuple[str, ...] = ()
+    # Those right after an area noun („im Stadtteil Rosenhügel“): places for sure.
+    area_names: tuple[str, ...] = ()
     # Two questions asked at once („Wie wird … finanziert, und wer entscheidet …?“): each
     # read on its own, the later ones with the first one's subject as a note.
     clauses: tuple[QuestionAnalysis, ...] = ()
@@ -245,6 +247,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         guideline_parts=parts_asked(words, frozenset({"time"}) if time else frozenset()),
         clauses=clauses,
         place_words=place_words(text, c),
+        area_names=place_words(text, c, certain=True),
     )
 
 
@@ -264,13 +267,18 @@ def _text_words(text: str) -> list[str]:
     return [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
 
 
-def place_words(text: str, c: Cues) -> tuple[str, ...]:
+def place_words(text: str, c: Cues, certain: bool = False) -> tuple[str, ...]:
     """Capitalised words (or parts of a hyphenated name: „Leipzig-Grünau“) right after a
-    word that introduces a place („in“, „aus“, „Stadt“): the towns a question may name."""
+    word that introduces a place („in“, „aus“, „Stadt“, „Stadtteil“): the towns a question
+    may name. `certain`: only those after an area noun („im Stadtteil Rosenhügel“), which
+    are places whatever their name."""
     written = _text_words(text)
     found: list[str] = []
     for before, word in itertools.pairwise(written):
-        if word[0].isupper() and c.place_before.matches_word(before):
+        introduced = c.place_nouns.matches_word(before) or (
+            not certain and c.place_before.matches_word(before)
+        )
+        if word[0].isupper() and introduced:
             found += [part for part in word.split("-") if part[:1].isupper()]
     return tuple(dict.fromkeys(found))
 

@@ -39,6 +39,9 @@ class Generated:
     text: str
     passages: list[RetrievedChunk] = field(default_factory=list)
     found: bool = True
+    # The sentences chosen as the answer, without the context quoted around them (the rest
+    # of their paragraphs): what the checks of a written answer read. Empty: all of `text`.
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ real-document dev split (eval/reports/realdocs.md); each is a named check, chose
 
 - missing_numbers: a number of the question (a year, a measure) occurs in none of the
   retrieved passages;
-- missing_place: a town the question names („in Leipzig“, GeoNames' German places) occurs
-  in none of the retrieved passages (their text, heading, title or file name);
+- missing_place: a town the question names („in Leipzig“, GeoNames' German places), or
+  any name after an area noun („im Stadtteil Rosenhügel“), occurs in none of the retrieved
+  passages (their text, heading, title or file name);
 - count: a counting question („Wie viele Anträge wurden bewilligt?“) finds no count of what
   it counts: no figure right before the noun („412 Haushalte“, „rund 640 Wohnungen“) or
   right after it, as in a table row („Einwohner: 10.318“). Dates and years are no counts.
@@ -132,7 +133,7 @@ def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk
     named = _said(passages)
     unnamed = [w for w in question.place_words if stem(w) not in named]
     # Only now the town list: most questions name places the passages mention.
-    return [w for w in unnamed if is_german_place(w)]
+    return [w for w in unnamed if w in question.area_names or is_german_place(w)]
 
 
 def _missing_place(q: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> str | None:
