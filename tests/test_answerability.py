@@ -125,7 +125,8 @@ def test_a_town_no_passage_names_is_missing() -> None:
     named = [*passages, passage("Im Hafenviertel lag die Armutsrisikoquote 2014 bei 31 %.")]
     assert refusal("Wie hoch war die Armutsrisikoquote im Quartier Hafenviertel?", named) is None
     # „Stadt“ and „Gemeinde“ may go on with a noun: only a known town counts after them.
-    assert refusal("Wie hoch war die Armutsrisikoquote der Stadt Deutschland 2014?", passages) is None
+    stadt = "Wie hoch war die Armutsrisikoquote der Stadt Deutschland 2014?"
+    assert refusal(stadt, passages) is None
 
 
 def test_an_answer_to_a_date_question_that_names_no_date_is_refused() -> None:

@@ -138,6 +138,15 @@ def test_document_words_and_their_compounds_only_say_where() -> None:
     assert "sozialbericht" in question.document_terms
     assert "kinderarmut" in question.weights_of()
     assert "sozialbericht" not in question.weights_of()
+    # A part a document word shares with other words names no document: „Sozialen“ (a part
+    # of „Sozialbericht“) and „Förderung“ are what these ask about.
+    question = analyse_question("Was versteht die Förderrichtlinie unter einem „Sozialen Ort“?")
+    assert "sozial" in question.weights_of()
+    question = analyse_question("Wie hoch ist die Förderung im Förderaufruf?")
+    assert question.document_terms == {"forderaufruf"}
+    assert "forder" in question.weights_of()
+    # „Quartiersmonitoring“ ends in a document word but is a measure, not a document.
+    assert document_terms("das Quartiersmonitoring (M6)") == set()
 
 
 @pytest.mark.parametrize(

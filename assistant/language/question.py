@@ -323,24 +323,28 @@ def own_nouns(text: str) -> list[str]:
 
 
 def names_document(word: str, c: Cues | None = None) -> bool:
-    """A word naming a kind of document ("Sozialbericht", "IHK-Entwurf")."""
+    """A word naming a kind of document: a document word („Sozialbericht“) or a compound
+    made of them („IHK-Entwurf“). Not every compound ending in one: „Quartiersmonitoring“
+    and „Verstetigungskonzept“ are what a question asks about."""
     kinds = _document_stems(c or cues())
-    parts = set(analyze(word)) - {stem(word)}
-    return stem(word) in kinds or (bool(parts) and parts <= kinds)
+    whole = stem(word)
+    parts = set(analyze(word)) - {whole}
+    return whole in kinds or (bool(parts) and parts <= kinds)
 
 
 @lru_cache(maxsize=4)
 def _document_stems(c: Cues) -> frozenset[str]:
-    return frozenset(analyze(" ".join(" ".join(p) for p in c.document_words.phrases)))
+    """The document words as whole words („sozialbericht“, „bericht“), not their parts:
+    „Sozialen“ in „einem Sozialen Ort“ and „Förderung“ name no document."""
+    return frozenset(stem(word) for phrase in c.document_words.phrases for word in phrase)
 
 
 def document_terms(text: str, c: Cues | None = None) -> set[str]:
-    """Terms of a text that only say where to look: document words, and compounds made of
-    them („IHK-Entwurf“ gives "ihkentwurf" besides "ihk" and "entwurf")."""
+    """Terms of a text that only say where to look: the words naming a document, with
+    their parts („IHK-Entwurf“ gives "ihkentwurf", "ihk" and "entwurf"; „Sozialbericht“
+    "sozial" too, but „Sozialen“ in „einem Sozialen Ort“ stays what is asked)."""
     c = c or cues()
-    found = content_terms(text) & _document_stems(c)
-    hyphenated = [w for w in _text_words(text) if "-" in w]
-    return found | {stem(w) for w in hyphenated if names_document(w, c)}
+    return {t for word in _text_words(text) if names_document(word, c) for t in analyze(word)}
 
 
 def noun_after(text: str, cue: CueList) -> str | None:
