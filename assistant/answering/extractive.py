@@ -392,7 +392,7 @@ class ExtractiveGenerator:
             return numbers[source.key]
 
         bullet = "- " if bullets else ""
-        lines = []
+        lines: list[str] = []
         quoted: set[str] = set()
         # By line: the sentence it quotes, and the rest of that sentence's paragraph.
         quotes: dict[int, str] = {}
