@@ -300,6 +300,23 @@ def test_a_short_paragraph_is_quoted_from_the_chosen_sentence_to_its_end() -> No
     assert "5 000 Euro" not in answer and "unbare Leistungen" in answer
 
 
+def test_a_rule_in_two_versions_of_a_guideline_is_quoted_once() -> None:
+    old = (
+        "Der Eigenanteil kann durch unbare Leistungen als Arbeitsleistungen in Form von "
+        "unbezahlten freiwilligen Arbeitsstunden erbracht werden; die Stundenbewertung "
+        "entspricht der Höhe des jeweils gültigen Mindestlohns gemäß § 1 Absatz 2 des "
+        "Mindestlohngesetzes, das zuletzt durch Artikel 2 des Gesetzes vom 10. Juli 2020 "
+        "(BGBl. I S. 1657) geändert worden ist."
+    )
+    new = old.replace("10. Juli 2020", "28. Juni 2022").replace("1657", "969")
+    answer = _answer(
+        "Kann der Eigenanteil durch unbare Leistungen erbracht werden?",
+        passage(1, old, source="FRL_2021.pdf"),
+        passage(2, new, source="FRL_2023.pdf"),
+    )
+    assert answer.count("Stundenbewertung") == 1
+
+
 def test_a_paragraph_is_quoted_on_only_as_far_as_the_answer_has_room() -> None:
     clause = (
         "Der Eigenanteil kann durch unbare Leistungen erbracht werden. Der Wert darf 5 000 "

@@ -66,6 +66,10 @@ _MIN_WORDS = 4
 # A paragraph up to this length is quoted from the chosen sentence to its end, as far as
 # the answer's room allows; a longer one is prose that the chosen sentence stands for.
 _PARAGRAPH_CHARS = 700
+# A sentence sharing this share of its words with one quoted before repeats it (a rule in
+# two versions of a guideline, changed by a date and a gazette page): quoted once. At 0.5
+# sentences that only share their subject were dropped.
+_REPEAT_SHARE = 0.7
 # A time or rate question keeps only sentences stating a date or period (a rate) when the
 # best of them covers at least this share of what the best sentence covers.
 _FORM_SHARE = 0.5
@@ -397,9 +401,14 @@ class ExtractiveGenerator:
         # By line: the sentence it quotes, and the rest of that sentence's paragraph.
         quotes: dict[int, str] = {}
         rests: dict[int, tuple[str, ...]] = {}
+        said: list[set[str]] = []
         for c in chosen:
             if c.text.casefold() in quoted:
                 continue  # already quoted as the sentence another one refers to
+            terms = content_terms(c.text)
+            if len(row_cells(c.text)) < 2 and _repeats(terms, said):
+                continue  # the same rule in an amended version of the text: said once
+            said.append(terms)
             text = _readable(c)
             before = c.unit.antecedent
             if before and before.casefold() not in quoted:
@@ -448,6 +457,13 @@ def _with_paragraphs(
         for i in later:
             del kept[i]
     return list(kept.values())
+
+
+def _repeats(terms: set[str], said: Sequence[set[str]]) -> bool:
+    """Whether a sentence says nearly the words of one quoted before it: at least
+    `_REPEAT_SHARE` of the two sentences' words together are shared. Table rows are
+    left out: the rows of one table share their column names."""
+    return bool(terms) and any(len(terms & o) / len(terms | o) >= _REPEAT_SHARE for o in said)
 
 
 def _folded(sentences: Iterable[str]) -> set[str]:
