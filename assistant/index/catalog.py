@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,9 +29,12 @@ from ingest.structure import RowChunk
 
 # How long a connection waits for another process's write to finish. An ingest holds the
 # write lock for one document's commit, which on a slow disk or a large table can take
-# longer than sqlite's default of 5 s; opening the catalog meanwhile (the schema script
-# needs the lock) failed with „database is locked“ in tests/test_concurrent_writers.py.
+# longer than sqlite's default of 5 s; opening the catalog meanwhile failed with
+# „database is locked“ in tests/test_concurrent_writers.py.
 _BUSY_SECONDS = 120.0
+# Switching a new file to WAL returns „locked“ at once, without waiting, while another
+# process opens the same new file: the switch is tried again this often per second.
+_RETRIES_PER_SECOND = 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -151,6 +155,20 @@ _CHUNK_COLUMNS = (
 )
 
 
+def _when_unlocked(statement: Callable[[], object]) -> None:
+    """Run a statement, again while SQLite answers „database is locked“ without waiting
+    (two processes creating the same catalog at once), for at most `_BUSY_SECONDS`."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(1 / _RETRIES_PER_SECOND)
+
+
 class Catalog:
     """Documents and chunks of all workspaces in one SQLite file."""
 
@@ -159,9 +177,9 @@ class Catalog:
         self._conn = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        _when_unlocked(lambda: self._conn.execute("PRAGMA journal_mode=WAL"))
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        _when_unlocked(lambda: self._conn.executescript(_SCHEMA))
 
     def close(self) -> None:
         self._conn.close()
