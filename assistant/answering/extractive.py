@@ -446,7 +446,8 @@ def _with_paragraphs(
             continue
         before = {quotes[i].casefold() for i in quotes if i < index and i in kept}
         rest = [r for r in rests[index] if r.casefold() not in before]
-        later = [i for i in kept if i > index and quotes.get(i, "").casefold() in _folded(rest)]
+        in_rest = {r.casefold() for r in rest}
+        later = [i for i in kept if i > index and quotes.get(i, "").casefold() in in_rest]
         freed = sum(len(kept[i]) + 1 for i in later)
         added = " " + " ".join(rest)
         length = len("\n".join(kept.values()))
@@ -464,10 +465,6 @@ def _repeats(terms: set[str], said: Sequence[set[str]]) -> bool:
     `_REPEAT_SHARE` of the two sentences' words together are shared. Table rows are
     left out: the rows of one table share their column names."""
     return bool(terms) and any(len(terms & o) / len(terms | o) >= _REPEAT_SHARE for o in said)
-
-
-def _folded(sentences: Iterable[str]) -> set[str]:
-    return {s.casefold() for s in sentences}
 
 
 def _readable(candidate: _Candidate) -> str:
