@@ -121,7 +121,9 @@ class TableGap:
 
     doc_ids: frozenset[str]  # the tables holding the named areas
     areas: tuple[str, ...]  # the areas as the tables name them
-    measure: frozenset[str]  # the question's terms beside the areas and years: what it asks
+    # What the question asks beside the areas and years: each word as its terms (the whole
+    # word, then its parts); a passage says a word by the whole or by all of its parts.
+    measure: tuple[tuple[str, ...], ...]
     text: str  # German: what is missing and what the tables have for those areas
     # For a year the tables lack: the years asked; only a passage naming one answers.
     years: tuple[int, ...] = ()

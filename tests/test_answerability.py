@@ -150,3 +150,51 @@ def test_the_answer_check_is_chosen_by_name() -> None:
     quoted = "Projektvorschläge reicht die Gemeinde ein. [1]"
     assert answer_refusal(deadline, quoted) is not None
     assert answer_refusal(deadline, quoted, checks=("count",)) is None
+
+
+def test_an_answer_quoted_from_passages_that_never_name_the_town_is_refused() -> None:
+    from assistant.retrieval.answerability import answer_refusal
+
+    question = analyse_question("Wie hoch war die Armutsrisikoquote in Leipzig im Jahr 2014?")
+    national = passage("Im Jahr 2014 betrug die Armutsrisikoquote 15,8 Prozent.")
+    quoted = "Im Jahr 2014 betrug die Armutsrisikoquote 15,8 Prozent. [1]"
+    # One passage of the search names Leipzig, so the check before the answer lets it pass;
+    # the sentence chosen comes from a passage that does not.
+    searched = [national, passage("Leipzig hat 600 000 Einwohner.")]
+    assert refusal("Wie hoch war die Armutsrisikoquote in Leipzig im Jahr 2014?", searched) is None
+    reason = answer_refusal(question, quoted, [national])
+    assert reason == "Zu „Leipzig“ finde ich in den gefundenen Stellen keine Angaben."
+    # A title naming the town counts, as it does before the answer.
+    report = RetrievedChunk(
+        "c3", national.text, SourceRef("d3", "x.pdf", "Sozialbericht Leipzig"), {}
+    )
+    assert answer_refusal(question, quoted, [report]) is None
+    assert answer_refusal(question, quoted, [national], checks=("undated",)) is None
+
+
+def test_a_table_gap_is_answered_only_by_a_passage_saying_the_asked_word_whole() -> None:
+    from assistant.models import TableGap
+    from assistant.retrieval.answerability import table_gap_refusal
+
+    # „Ausländeranteil“ asked for 2015, the share's own table ends in 2012.
+    gap = TableGap(
+        frozenset({"shares"}),
+        ("Milbertshofen",),
+        (("auslanderanteil", "ausland", "anteil"),),
+        "Die Tabellen führen „Ausländeranteil“ für Milbertshofen nur für 2000–2012.",
+        years=(2015,),
+    )
+
+    def row(doc_id: str, text: str) -> RetrievedChunk:
+        return RetrievedChunk("r", text, SourceRef(doc_id, f"{doc_id}.csv", doc_id), {})
+
+    ageing = row("ageing", "Überalterungsquotient, Ausländer, 2015: 140,4; Milbertshofen")
+    assert table_gap_refusal(gap, [ageing])  # says „Ausländer“, not their share
+    report = row("report", "2015 lag der Ausländeranteil in Milbertshofen bei 40 %.")
+    assert not table_gap_refusal(gap, [report])
+    by_parts = row("report", "Der Anteil der Ausländer in Milbertshofen stieg 2015 auf 40 %.")
+    assert not table_gap_refusal(gap, [by_parts])
+    # The share's own table was read for that year already: its rows of other years do not
+    # answer, even when a row names 2015 elsewhere.
+    own = row("shares", "Ausländeranteil, 2012: 38,1; Milbertshofen; Stand 2015")
+    assert table_gap_refusal(gap, [own])

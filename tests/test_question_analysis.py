@@ -45,6 +45,17 @@ def test_a_quantity_question() -> None:
     assert analyse_question("Welche Mindesteinwohnerzahl verlangt die Richtlinie?").quantity
 
 
+def test_the_adjective_of_a_quantity_phrase_says_what_kind_of_answer_not_about_what() -> None:
+    # „hoch“ would find every „höchste“ of a report; „Höhe der Zuwendung“ stays a subject.
+    question = analyse_question("Wie hoch war der Ausländeranteil in Milbertshofen 2015?")
+    assert "hoch" in question.kind_terms and "hoch" not in question.weights_of()
+    assert "auslanderanteil" in question.weights_of()
+    aged = analyse_question("Wie alt wurden Frauen 2015 durchschnittlich?")
+    assert "alt" not in aged.weights_of() and "frau" in aged.weights_of()
+    height = analyse_question("In welcher Höhe wird die Zuwendung gewährt?")
+    assert "hoh" in height.weights_of()
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -451,7 +451,9 @@ class AnswerService:
         generated = self.fallback.generate(question, retrieved, style, definitions)
         checks = self.settings.answer.checks
         basis = generated.basis or generated.text
-        refused = answer_refusal(question, basis, checks) if generated.found else None
+        refused = (
+            answer_refusal(question, basis, generated.passages, checks) if generated.found else None
+        )
         if refused is not None:
             generated = Generated(refused, [], found=False)
         return self._quoted(question, generated, retrieved, style, notice)

@@ -297,8 +297,7 @@ def missing_indicator(
     return TableGap(
         frozenset(holding["doc_id"].unique()),
         areas,
-        # „Quote“ or „Anteil“ alone names no indicator: each table has one.
-        question.topic_terms - where - _form_terms(question) - _generic_stems(),
+        _asked_words(question, where),
         _gap_text(areas, [d.name for d in held]),
     )
 
@@ -315,14 +314,29 @@ def _missing_year(
         return None
     asked = ", ".join(str(y) for y in question.years)
     held_years = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    where = set(analyze(" ".join(areas))) | {str(y) for y in question.years}
     return TableGap(
         frozenset(rows["doc_id"].unique()),
         areas,
-        frozenset(analyze(held.name)) - _generic_stems(),
+        _asked_words(question, where),
         f"Die Tabellen führen „{held.name}“ für {', '.join(areas)} nur für {held_years}, "
         f"nicht für {asked}.",
         years=question.years,
     )
+
+
+def _asked_words(question: QuestionAnalysis, where: set[str]) -> tuple[tuple[str, ...], ...]:
+    """The question's words that say what is asked, each as its terms (whole, then parts):
+    not the areas and years, not „wie hoch“, and not „Quote“ or „Anteil“ alone, which
+    name no indicator (each table has one)."""
+    dropped = where | _form_terms(question) | _generic_stems()
+    asked = []
+    for word in dict.fromkeys(question.words):
+        terms = analyze(word)
+        whole = max(terms, key=len, default="")  # „sgb-ii-quote“: sgb, ii, quot, sgbiiquot
+        if whole in question.topic_terms and whole not in dropped:
+            asked.append((whole, *(t for t in terms if t != whole)))
+    return tuple(asked)
 
 
 def _form_terms(question: QuestionAnalysis) -> set[str]:

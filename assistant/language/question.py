@@ -82,6 +82,8 @@ class QuestionAnalysis:
     terms: frozenset[str]  # index terms
     topic_terms: frozenset[str]  # index terms without those that only say where to look
     document_terms: frozenset[str]  # „im Sozialbericht“: where to look, not what
+    # „Definition“, „Frist“, the „hoch“ of „wie hoch“: what kind of answer, not about what.
+    kind_terms: frozenset[str] = frozenset()
     years: tuple[int, ...] = ()
     numbers: tuple[str, ...] = ()  # figures asked about as written, years included
     # The terms only the sentences telling the asker's situation say („Wir wollen ein
@@ -180,6 +182,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
     # what to answer, not about what.
     kind_words = [w for w in words if c.meta_words.matches_word(w)]
     kind_words += [w for w in words if time and c.time_nouns.matches_word(w)]
+    kind_words += _quantity_adjectives(words, c)
     kinds = frozenset(analyze(" ".join(kind_words))) - documents
     # The previous subject only weighs where the follow-up names no subject of its own
     # („Welche Förderquote gilt dafür für freie Träger?“ is about the Förderquote).
@@ -202,6 +205,7 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         terms=terms,
         topic_terms=frozenset(terms - documents - kinds - context),
         document_terms=documents,
+        kind_terms=kinds,
         years=tuple(int(w) for w in words if YEAR.fullmatch(w)),
         # „Unsere Stadt hat 120 000 Einwohner. Können wir …?“ asks about no 120 000.
         numbers=tuple(_NUMBER.findall(asking)),
@@ -249,6 +253,16 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         place_words=place_words(text, c),
         area_names=place_words(text, c, certain=True),
     )
+
+
+def _quantity_adjectives(words: Sequence[str], c: Cues) -> list[str]:
+    """The adjective of a „wie hoch“, „wie alt“, „wie lange“: it asks for a figure and
+    says nothing of the subject, yet „hoch“ would find every „höchste“ in a report."""
+    return [
+        words[span.start + 1]
+        for span in c.quantity.find_all(words)
+        if span.end - span.start == 2 and words[span.start] == "wie"
+    ]
 
 
 def _keywords_only(text: str, words: Sequence[str], c: Cues) -> bool:

@@ -139,8 +139,9 @@ class AnswerSettings(BaseModel):
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
     # `undated` checks the written answer: real dev +1 refusal (f043), no answer lost on
-    # either real set, the demo or test.
-    checks: list[str] = ["missing_numbers", "missing_place", "count", "undated"]
+    # either real set, the demo or test. `unplaced` checks the passages the answer quotes
+    # for the town or area asked about: second real set +1 refusal (nf038), none lost.
+    checks: list[str] = ["missing_numbers", "missing_place", "count", "undated", "unplaced"]
 
     @field_validator("unit_signals")
     @classmethod

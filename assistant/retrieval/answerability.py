@@ -14,10 +14,13 @@ real-document dev split (eval/reports/realdocs.md); each is a named check, chose
   it counts: no figure right before the noun („412 Haushalte“, „rund 640 Wohnungen“) or
   right after it, as in a table row („Einwohner: 10.318“). Dates and years are no counts.
 
-One check runs once the answer's sentences are chosen (`AFTER_ANSWER`):
+Checks that run once the answer's sentences are chosen (`AFTER_ANSWER`):
 
 - undated: a question that asks for a date for sure („Bis wann …“, „Antragsfrist …?“) is
-  answered by sentences none of which names a date, a period or a year.
+  answered by sentences none of which names a date, a period or a year;
+- unplaced: the town or area the question names is named by none of the passages the
+  chosen sentences come from (a report on Germany as a whole does not answer for Leipzig,
+  though another passage of the search mentions Leipzig).
 
 Checks that did not (a question word found nowhere in the corpus; years and areas never
 together in one passage; all words of a quantity question in one passage; who does what)
@@ -117,12 +120,21 @@ def table_gap_refusal(gap: TableGap, passages: Sequence[RetrievedChunk]) -> bool
     for a year the tables lack, a passage that does not name that year."""
     areas = [set(analyze(name)) for name in gap.areas]
     for passage in passages:
+        if gap.years and passage.ref.doc_id in gap.doc_ids:
+            continue  # the rows of those tables were read: none has the year for it
         said = _said([passage])
-        if not gap.measure & said or (gap.years and not {str(y) for y in gap.years} & said):
+        dated = not gap.years or {str(y) for y in gap.years} & said
+        if not dated or not _says_any(gap.measure, said):
             continue
         if passage.ref.doc_id in gap.doc_ids or any(a and a <= said for a in areas):
             return False
     return True
+
+
+def _says_any(words: Sequence[Sequence[str]], said: set[str]) -> bool:
+    """Whether one of the words (each its whole term, then its parts) is said, whole or
+    by all its parts: „Überalterungsquotient der Ausländer“ does not say „Ausländeranteil“."""
+    return any(w[0] in said or (len(w) > 1 and set(w[1:]) <= said) for w in words)
 
 
 def missing_places(question: QuestionAnalysis, passages: Sequence[RetrievedChunk]) -> list[str]:
@@ -165,7 +177,9 @@ def _first_reason(reasons: Iterable[str | None]) -> str | None:
     return next((reason for reason in reasons if reason), None)
 
 
-def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
+def undated_answer(
+    question: QuestionAnalysis, quoted: str, cited: Sequence[RetrievedChunk] = ()
+) -> str | None:
     """Why quotes do not answer a question that asks for a date or a period for sure
     („Bis wann …“, „Antragsfrist …?“): none of them names one. The search finds the
     passages about the subject; whether one of them says when is known only once the
@@ -179,18 +193,34 @@ def undated_answer(question: QuestionAnalysis, quoted: str) -> str | None:
     )
 
 
-AnswerCheck = Callable[[QuestionAnalysis, str], str | None]
+def unplaced_answer(
+    question: QuestionAnalysis, quoted: str, cited: Sequence[RetrievedChunk]
+) -> str | None:
+    """Why quotes do not answer a question about a town or area: none of the passages
+    they come from names it. One passage of the search naming „Leipzig“ somewhere lets
+    the question pass `missing_place`; the sentences chosen may still all be about
+    Germany as a whole."""
+    if not cited:
+        return None
+    return _missing_place(question, cited)
+
+
+AnswerCheck = Callable[[QuestionAnalysis, str, Sequence[RetrievedChunk]], str | None]
 
 # Checks of the answer once its sentences are chosen, by name, in the order they run.
-AFTER_ANSWER: dict[str, AnswerCheck] = {"undated": undated_answer}
+AFTER_ANSWER: dict[str, AnswerCheck] = {"undated": undated_answer, "unplaced": unplaced_answer}
 
 
 def answer_refusal(
-    question: QuestionAnalysis, quoted: str, checks: Sequence[str] = tuple(AFTER_ANSWER)
+    question: QuestionAnalysis,
+    quoted: str,
+    cited: Sequence[RetrievedChunk] = (),
+    checks: Sequence[str] = tuple(AFTER_ANSWER),
 ) -> str | None:
-    """Why the chosen sentences do not answer after all (a German refusal), or None."""
+    """Why the chosen sentences (`quoted`, from the passages `cited`) do not answer after
+    all (a German refusal), or None."""
     return _first_reason(
-        AFTER_ANSWER[name](question, quoted) for name in AFTER_ANSWER if name in checks
+        AFTER_ANSWER[name](question, quoted, cited) for name in AFTER_ANSWER if name in checks
     )
 
 
