@@ -516,3 +516,29 @@ def test_a_figure_told_right_after_the_sentence_naming_what_it_counts() -> None:
         "2016 kam es jedoch zu einem Anstieg der Gewaltdelikte. Gezählt wurden rund 193.500 "
         "Fälle. [1]"
     )
+
+
+def test_a_rate_written_in_words_answers_a_how_many_percent_question() -> None:
+    # „sieben Prozent“ states a rate as „7 %“ does; a sentence with a rate in digits about
+    # something else must not push it out.
+    text = (
+        "Die Summe der geförderten Ausgaben der Vorbereitung darf höchstens sieben Prozent "
+        "der zuwendungsfähigen Gesamtausgaben betragen. Bei Mehrfachförderung beträgt die "
+        "Gesamtförderung der Ausgaben bis zu 90 Prozent."
+    )
+    answer = _answer(
+        "Wie viel Prozent der Gesamtausgaben darf die geförderte Vorbereitung höchstens betragen?",
+        passage(1, text),
+    )
+    assert "sieben Prozent" in answer.splitlines()[0]
+
+
+def test_a_stated_limit_answers_a_question_for_a_bound_in_other_words() -> None:
+    # „höchstens“ asked, „maximal“ written: the sentence stating the cap answers.
+    text = "Pro Haushalt und Jahr werden maximal 3.000 € ausgezahlt."
+    answer = _answer(
+        "Wie viel Förderung kann ein privater Haushalt in Potsdam pro Jahr höchstens über die "
+        "Klimaschutzförderrichtlinie bekommen?",
+        passage(1, text),
+    )
+    assert "maximal 3.000 €" in answer.splitlines()[0]

@@ -147,6 +147,7 @@ class Cues:
     limit_nouns: CueList
     limit_checks: CueList
     limit_cues: CueList
+    bounds: CueList
     meta_words: CueList
     document_words: CueList
     defining_verbs: CueList

@@ -96,6 +96,9 @@ class QuestionAnalysis:
     # The terms of the generic name of the rate asked for („Förderquote“): a sentence that
     # states a rate says them („Zuschuss von bis zu 50 Prozent“).
     measure_terms: frozenset[str] = frozenset()
+    # The terms of a bound asked of a figure („höchstens“, „mindestens“): a sentence that
+    # states a limit says them („maximal 3.000 €“, „Förderhöchstbetrag“, „bis zu“).
+    bound_terms: frozenset[str] = frozenset()
     time: bool = False  # asks for a date or a period
     # Asks for one for sure („Bis wann …“, „Antragsfrist …?“), not with a bare „wann“
     # that may ask for a condition („Wann gilt ein Quartier als benachteiligt?“).
@@ -215,6 +218,9 @@ def analyse_question(text: str, asked: str = "", cue_words: Cues | None = None) 
         measure=measure,
         measure_terms=frozenset(analyze(" ".join(w for w in words if c.rate_kinds.matches_word(w))))
         if measure == "rate"
+        else frozenset(),
+        bound_terms=frozenset(analyze(" ".join(w for w in words if c.bounds.matches_word(w))))
+        if quantity
         else frozenset(),
         time=time,
         dated=dated,
@@ -710,22 +716,31 @@ def _measure_asked(words: Sequence[str], c: Cues) -> Measure | None:
 
 # „bis zu 50 Prozent“, „15 %“, „6 vom Hundert“, „die Hälfte“, „jeder Vierte“, „87 von 100“;
 # „10 000 Euro“, „2.000 €“, „EUR 500“.
-_RATE = re.compile(
-    r"\d[\d.,]*\s?(?:%|Prozent\b|vom Hundert\b|v\.\s?H\.)|\d+\s+von\s+(?:100|hundert)\b"
-    r"|\b(?:Hälfte|Drittel|Viertel|Fünftel|Zehntel)\b"
-    r"|\bjede[rs]?\s+(?:zweite|dritte|vierte|fünfte|zehnte)\b",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(r"\d[\d.,  ]*\s?(?:Euro\b|EUR\b|€)|(?:EUR|€)\s?\d")
+# A figure in digits, or a number word („höchstens sieben Prozent“, prompts/fragen.yaml).
+_FIGURE_OR_WORD = r"(?:\d[\d.,  ]*|\b(?:{words})\s)"
+
+
+@lru_cache(maxsize=1)
+def _measure_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    figure = _FIGURE_OR_WORD.format(words="|".join(map(re.escape, cues().number_words)))
+    rate = re.compile(
+        rf"{figure}\s?(?:%|Prozent\b|vom Hundert\b|v\.\s?H\.)|\d+\s+von\s+(?:100|hundert)\b"
+        r"|\b(?:Hälfte|Drittel|Viertel|Fünftel|Zehntel)\b"
+        r"|\bjede[rs]?\s+(?:zweite|dritte|vierte|fünfte|zehnte)\b",
+        re.IGNORECASE,
+    )
+    amount = re.compile(rf"{figure}\s?(?:Euro\b|EUR\b|€)|(?:EUR|€)\s?\d")
+    return rate, amount
 
 
 def states_measure(text: str, measure: Measure | None = None) -> bool:
     """Whether a sentence states a rate, an amount of money, or (`measure` None) either."""
+    rate, amount = _measure_patterns()
     if measure == "rate":
-        return _RATE.search(text) is not None
+        return rate.search(text) is not None
     if measure == "amount":
-        return _AMOUNT.search(text) is not None
-    return _RATE.search(text) is not None or _AMOUNT.search(text) is not None
+        return amount.search(text) is not None
+    return rate.search(text) is not None or amount.search(text) is not None
 
 
 def states_deadline(text: str, c: Cues | None = None) -> bool:
