@@ -22,6 +22,22 @@ _ORDINAL = re.compile(r"\d{1,3}")
 # The gazettes legal texts cite („BGBl. I S. 1348“, „SächsGVBl. S. 134“, „ABl. EU“, „GBl.“,
 # „MBl.“): one word ending in a capital B and an l.
 _GAZETTE = re.compile(r"[A-Za-zÄÖÜäöüß]*Bl")
+# The months as German texts name them ("31. August 2025"): „2. Juni“ is a date, no item.
+MONTHS = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+).split()
+# A numbered item inside a line („1. Zuwendungsart: Projektförderung 2. Finanzierungsart:
+# …“, as guidelines converted to text run their clauses on): its number, then a capital.
+_ITEM = re.compile(r"(?<=\s)(\d{1,2})\.\s+(?=([A-ZÄÖÜ][\w-]*))")
+_LEADING_ITEM = re.compile(r"(\d{1,2})\.\s")
+_BULLETS = ("- ", "• ", "– ")
+# Words before an ordinal or a reference, not before an item („die 2. Stufe“, „Nummer 2.“).
+_BEFORE_ORDINAL = frozenset(
+    """
+    der die das dem den des ein eine einer einem eines im am zum zur vom bis ab nach vor seit
+    und oder nummer nr ziffer absatz abs satz buchstabe §
+    """.split()
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -49,7 +65,34 @@ def _split_line(line: str) -> list[str]:
     tail = line[start:].strip()
     if tail:
         pieces.append(tail)
-    return pieces
+    return _split_items(pieces)
+
+
+def _split_items(pieces: list[str]) -> list[str]:
+    """Pieces split before each item number that continues the numbering of the line's
+    items („1. … 2. … 3. …“); a lone „2.“ after a noun is an ordinal and stays."""
+    split: list[str] = []
+    # The number of the line's last item; a list item's line whose „1.“ a loader wrote as
+    # a dash („- Zuwendungsart: … 2. Finanzierungsart: …“) opens with the first.
+    last = 1 if pieces and pieces[0][:2] in _BULLETS else 0
+    for piece in pieces:
+        leading = _LEADING_ITEM.match(piece)
+        if leading:
+            last = int(leading.group(1))
+        start = 0
+        for match in _ITEM.finditer(piece):
+            before = piece[: match.start()].split()[-1:] or [""]
+            if (
+                not last
+                or int(match.group(1)) != last + 1
+                or match.group(2) in MONTHS
+                or before[0].strip(".,(").lower() in _BEFORE_ORDINAL
+            ):
+                continue
+            split.append(piece[start : match.start()].strip())
+            start, last = match.start(), last + 1
+        split.append(piece[start:].strip())
+    return [s for s in split if s]
 
 
 def _is_inner_period(before: str) -> bool:

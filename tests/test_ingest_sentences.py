@@ -73,3 +73,42 @@ def test_a_law_gazette_cited_inside_a_sentence_does_not_end_it() -> None:
 def test_splitting_loses_no_text(text: str) -> None:
     pieces = split_sentences(text)
     assert " ".join(" ".join(pieces).split()) == " ".join(text.split())
+
+
+def test_numbered_clauses_run_on_in_one_line_are_split_at_each_next_number() -> None:
+    # Guidelines converted to text run their numbered clauses on without a full stop.
+    line = (
+        "1. Zuwendungsart: Projektförderung 2. Finanzierungsart: Festbetragsfinanzierung "
+        "3. Die Zuwendung erfolgt als Zuschuss von bis zu 50 Prozent. 4. Bemessungsgrundlage "
+        "ist die Höhe der Ausgaben."
+    )
+    assert split_sentences(line) == [
+        "1. Zuwendungsart: Projektförderung",
+        "2. Finanzierungsart: Festbetragsfinanzierung",
+        "3. Die Zuwendung erfolgt als Zuschuss von bis zu 50 Prozent.",
+        "4. Bemessungsgrundlage ist die Höhe der Ausgaben.",
+    ]
+
+
+def test_a_dash_item_counts_as_the_first_of_the_numbered_clauses_it_runs_on_with() -> None:
+    line = "- Zuwendungsart: Projektförderung 2. Finanzierungsart: Festbetragsfinanzierung"
+    assert split_sentences(line) == [
+        "- Zuwendungsart: Projektförderung",
+        "2. Finanzierungsart: Festbetragsfinanzierung",
+    ]
+    assert split_sentences("- Die Stadt Oberhausen 3. Bauabschnitt") == [
+        "- Die Stadt Oberhausen 3. Bauabschnitt"
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "1. Der Antrag ist vom 1. Januar bis 2. Februar zu stellen.",  # dates
+        "1. Der Antrag für die 2. Stufe folgt später.",  # an ordinal after an article
+        "1. Es gilt Nummer 2. Absatz 3 der Richtlinie.",  # a reference
+        "Die Stadt Oberhausen 2. Bauabschnitt beginnt.",  # no numbering before it
+    ],
+)
+def test_an_ordinal_inside_a_numbered_clause_is_no_new_clause(sentence: str) -> None:
+    assert split_sentences(sentence) == [sentence]

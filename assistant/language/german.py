@@ -14,13 +14,13 @@ from math import fsum
 
 import Stemmer
 
+from ingest.sentences import MONTHS
+
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+|-\d+)*", re.UNICODE)
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
-# The months as German texts name them ("31. August 2025"); dates are read in several places.
-MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-).split()
+# The months as German texts name them ("31. August 2025", `ingest.sentences.MONTHS`); dates
+# are read in several places.
 MONTH_NAMES = frozenset(month.lower() for month in MONTHS)  # as `words_of` writes them
 
 # Bump when `analyze` changes: stored chunk terms are then recomputed (see DocumentIndex).
