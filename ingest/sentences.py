@@ -83,7 +83,8 @@ def _split_items(pieces: list[str]) -> list[str]:
         for match in _ITEM.finditer(piece):
             before = piece[: match.start()].split()[-1:] or [""]
             if (
-                not last
+                before[0] in ("", *(b.strip() for b in _BULLETS))  # „- 2. …“: its own
+                or not last
                 or int(match.group(1)) != last + 1
                 or match.group(2) in MONTHS
                 or before[0].strip(".,(").lower() in _BEFORE_ORDINAL

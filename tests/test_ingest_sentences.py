@@ -99,6 +99,8 @@ def test_a_dash_item_counts_as_the_first_of_the_numbered_clauses_it_runs_on_with
     assert split_sentences("- Die Stadt Oberhausen 3. Bauabschnitt") == [
         "- Die Stadt Oberhausen 3. Bauabschnitt"
     ]
+    # A dash item with its own number keeps it.
+    assert split_sentences("- 2. Qualität des IHK | 20") == ["- 2. Qualität des IHK | 20"]
 
 
 @pytest.mark.parametrize(
