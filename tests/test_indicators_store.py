@@ -76,6 +76,18 @@ def test_gazetteer_on_its_own() -> None:
     assert aggregate_kind("", "Gesamtschule Nord") == ""
 
 
+def test_a_kreis_written_with_its_kind_after_the_name_is_found_as_a_question_writes_it() -> None:
+    from assistant.indicators.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer()
+    gazetteer.learn("14713000", "Leipzig Stadt")
+    gazetteer.learn("14729000", "Leipzig, Landkreis")
+    found = gazetteer.find_in_text(
+        "Vergleiche die Fahrzeit in der Stadt Leipzig mit der im Landkreis Leipzig."
+    )
+    assert [m.name for m in found] == ["Leipzig Stadt", "Leipzig, Landkreis"]
+
+
 def test_remove_and_replace_stay_in_step_with_the_document(tmp_path: Path) -> None:
     store = monitoring_store(tmp_path)
     before = len(store.frame())

@@ -49,6 +49,13 @@ _NOT_AREAS = frozenset(
     """.split()
 )
 _FUZZY_CUTOFF = 0.86
+# „Leipzig, Stadt“, „Leipzig Landkreis“: Kreis-level exports write the kind of area after
+# the name; a question writes it before („in der Stadt Leipzig“, „im Landkreis Leipzig“).
+_KIND_AFTER = re.compile(
+    r"^(?P<name>\D+?),?\s+(?P<kind>stadt|landkreis|kreis|stadtkreis|landeshauptstadt|"
+    r"kreisfreie\s+stadt)$",
+    re.IGNORECASE,
+)
 
 
 def normalise_name(name: str) -> str:
@@ -57,6 +64,17 @@ def normalise_name(name: str) -> str:
     text = _PREFIX.sub("", text)
     text = re.sub(r"\bSt\.\s*", "sankt ", text, flags=re.IGNORECASE)
     return re.sub(r"[\W_]+", "", text.casefold().translate(_FOLD))
+
+
+def _plain_key(text: str) -> str:
+    """An area name's key with its area word kept („Stadt Leipzig“ is not „Leipzig“)."""
+    return re.sub(r"[\W_]+", "", text.casefold().translate(_FOLD))
+
+
+def _kind_first_key(name: str) -> str | None:
+    """„Leipzig, Stadt“ as a question writes it, „Stadt Leipzig“, as a key."""
+    match = _KIND_AFTER.match(" ".join(name.split()))
+    return _plain_key(f"{match['kind']} {match['name']}") if match else None
 
 
 def normalise_code(code: str) -> str:
@@ -154,6 +172,9 @@ class Gazetteer:
                 self._variants[name_key] = key
             elif previous.startswith("~") and not key.startswith("~"):
                 self._merge(previous, key)  # a name-only area turns out to have a code
+        kind_first = _kind_first_key(name) if name else None
+        if kind_first:
+            self._variants.setdefault(kind_first, key)
         return key
 
     def _merge(self, old: str, new: str) -> None:
@@ -237,6 +258,8 @@ class Gazetteer:
     def _phrase_key(self, phrase: str, fuzzy: bool) -> str | None:
         if phrase.casefold() in _NOT_AREAS or len(phrase) < 3:
             return None
+        if (kind_first := self._variants.get(_plain_key(phrase))) is not None:
+            return kind_first  # „Landkreis Leipzig“ where the table has „Leipzig Landkreis“
         name_key = normalise_name(phrase)
         if name_key in self._variants:
             return self._variants[name_key]
