@@ -116,8 +116,10 @@ def table_gap_refusal(gap: TableGap, passages: Sequence[RetrievedChunk]) -> bool
     passage says a word of what is asked („Pflegequote“) together with one of those areas
     (all the words of „Ramersdorf - Perlach“, in its text, heading or title), and no row of
     those tables says a word of it (their rows name the area and year, nothing else the
-    question asks for). A report naming the area for another figure does not answer, nor,
-    for a year the tables lack, a passage that does not name that year."""
+    question asks for). A word is said whole or by all its parts („Anteil der Ausländer“
+    says „Ausländeranteil“, „Überalterungsquotient, Ausländer“ does not). A report naming
+    the area for another figure does not answer, nor, for a year the tables lack, a passage
+    that does not name that year or a row of the tables already read for it."""
     areas = [set(analyze(name)) for name in gap.areas]
     for passage in passages:
         if gap.years and passage.ref.doc_id in gap.doc_ids:
