@@ -139,9 +139,12 @@ class AnswerSettings(BaseModel):
     # Answerability checks run before any answer is written, in this order
     # (assistant/retrieval/answerability.py); the first that fails gives the refusal.
     # `undated` checks the written answer: real dev +1 refusal (f043), no answer lost on
-    # either real set, the demo or test. `unplaced` checks the passages the answer quotes
-    # for the town or area asked about: second real set +1 refusal (nf038), none lost.
-    checks: list[str] = ["missing_numbers", "missing_place", "count", "undated", "unplaced"]
+    # either real set, the demo or test. `unplaced` (the town asked about must be named
+    # by a passage the answer quotes) is off: it gained a refusal on the second real set and
+    # lost nothing there, but on the held-out documents it refused five answerable ones (false
+    # refusals 0.031 -> 0.109), where a city's own report need not name the city in the
+    # quoted passage, its title or its file name.
+    checks: list[str] = ["missing_numbers", "missing_place", "count", "undated"]
 
     @field_validator("unit_signals")
     @classmethod

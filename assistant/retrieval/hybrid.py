@@ -61,8 +61,7 @@ class HybridRetriever:
         serves (re-ranking reads it), by default the query itself."""
         k = k or self.settings.top_k
         pool = max(self.settings.candidates, k)
-        question = question or analyse_question(query)
-        lexical = self._bm25(query, pool, filters, question) if method != "dense" else []
+        lexical = self._bm25(query, pool, filters) if method != "dense" else []
         dense = self._dense(query, pool, filters) if method != "bm25" else []
         if method == "bm25":
             fused = lexical
@@ -80,6 +79,7 @@ class HybridRetriever:
         head = fused[: max(pool, k + 10)] if method == "hybrid" else fused[: k + 10]
         stored = self.index.catalog.chunks_by_id(self.index.workspace, [i for i, _ in head])
         if method == "hybrid":
+            question = question or analyse_question(query)
             signals = QuestionSignals.of(query, question, self.index.keywords)
             head = rerank(head, stored, signals, self.settings.rerank)
         results = []
@@ -117,11 +117,9 @@ class HybridRetriever:
         found = self.index.catalog.section_start(self.index.workspace, passage.ref.doc_id, opens)
         return to_retrieved(found, 0.0, self.index.workspace) if found else None
 
-    def _bm25(
-        self, query: str, k: int, filters: SearchFilters | None, question: QuestionAnalysis
-    ) -> list[tuple[str, float]]:
+    def _bm25(self, query: str, k: int, filters: SearchFilters | None) -> list[tuple[str, float]]:
         keywords = self.index.keywords
-        terms = expand_query([t for t in analyze(query) if t not in question.kind_terms])
+        terms = expand_query(analyze(query))
         terms += [t for t in expand_unknown(query, keywords.document_frequency) if t not in terms]
         return keywords.search(terms, k, filters)
 

@@ -58,11 +58,10 @@ class QuestionSignals:
         cls, query: str, question: QuestionAnalysis, statistics: TermStatistics
     ) -> QuestionSignals:
         """The query's terms, compounds the corpus lacks by their known parts, weighted
-        by IDF; a term found nowhere weighs nothing (no chunk can cover it). Words for the
-        kind of answer („wie hoch“, „Definition“) are not searched for: „hoch“ is in
-        every „höchste“ of a report."""
-        unknown = expand_unknown(query, statistics.document_frequency)
-        terms = (frozenset(analyze(query)) | frozenset(unknown)) - question.kind_terms
+        by IDF; a term found nowhere weighs nothing (no chunk can cover it)."""
+        terms = frozenset(analyze(query)) | frozenset(
+            expand_unknown(query, statistics.document_frequency)
+        )
         weights = statistics.idf(sorted(terms), unseen=0.0) if terms else {}
         return cls(terms, weights, question)
 
