@@ -249,7 +249,7 @@ class ExtractiveGenerator:
                     continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
                 matched = own | subject
                 near = _near_terms(weights.keys() - matched, said - weights.keys())
-                if limit_figures(unit.text)[1]:
+                if question.bound_terms and limit_figures(unit.text)[1]:
                     near |= question.bound_terms - matched  # „maximal 3.000 €“: „höchstens“
                 found_weight = math.fsum(weights[t] for t in matched)
                 coverage = (found_weight + _NEAR * math.fsum(weights[t] for t in near)) / total

@@ -63,11 +63,12 @@ def normalise_name(name: str) -> str:
     text = " ".join(name.split())
     text = _PREFIX.sub("", text)
     text = re.sub(r"\bSt\.\s*", "sankt ", text, flags=re.IGNORECASE)
-    return re.sub(r"[\W_]+", "", text.casefold().translate(_FOLD))
+    return _plain_key(text)
 
 
 def _plain_key(text: str) -> str:
-    """An area name's key with its area word kept („Stadt Leipzig“ is not „Leipzig“)."""
+    """An area name's key as written, its area word kept („Stadt Leipzig“ is not
+    „Leipzig“): lowercase, umlauts folded, no spaces or punctuation."""
     return re.sub(r"[\W_]+", "", text.casefold().translate(_FOLD))
 
 
