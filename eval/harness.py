@@ -50,7 +50,9 @@ SYSTEMS = {
 }
 
 # A system's search: the query, and the analysed question it serves (None: the query).
-Search = Callable[[str, QuestionAnalysis | None], list[RetrievedChunk]]
+# A search as the answer service calls it: query, analysed question, how many (None: the
+# configured top_k). Filters are not evaluated.
+Search = Callable[[str, QuestionAnalysis | None, int | None], list[RetrievedChunk]]
 
 
 @dataclass(slots=True)
@@ -130,7 +132,7 @@ class _TimedSearch:
         question: QuestionAnalysis | None = None,
     ) -> list[RetrievedChunk]:
         start = time.perf_counter()
-        found = self._search(query, question)
+        found = self._search(query, question, k)
         self.ms += (time.perf_counter() - start) * 1000
         return found
 
@@ -187,7 +189,7 @@ def run_retrieval_only(name: str, search: Search, questions: Sequence[Question])
     report = SystemReport(name, answers=False)
     for q in questions:
         start = time.perf_counter()
-        found = search(q.question, None)
+        found = search(q.question, None, None)
         ms = (time.perf_counter() - start) * 1000
         locations = [_location(c) for c in found]
         answer = Answer(q.question, "", "none", retrieved=found, found=False)
@@ -248,9 +250,11 @@ def _run(
     only; the LangChain recipe has no answerability check; plain BM25 only ranks."""
     retriever = services.retriever
 
-    def search(query: str, question: QuestionAnalysis | None) -> list[RetrievedChunk]:
+    def search(
+        query: str, question: QuestionAnalysis | None, k: int | None = None
+    ) -> list[RetrievedChunk]:
         method = "hybrid" if name == "planwerk" else name
-        return retriever.search(query, method=method, question=question)  # type: ignore[arg-type]
+        return retriever.search(query, k, method=method, question=question)  # type: ignore[arg-type]
 
     if name == "planwerk":
         return run_system(name, search, services, questions, services.generator, indicators=True)
@@ -259,11 +263,11 @@ def _run(
     if name == "langchain":
         recipe = LangChainRecipe(corpus, services.embedder)
         return run_system(
-            name, lambda q, _: recipe.search(q), services, questions, answerability=False
+            name, lambda q, *_: recipe.search(q), services, questions, answerability=False
         )
     if name in ("bm25-pages", "bm25-chunks"):
         plain = PlainBM25(corpus, "pages" if name == "bm25-pages" else "chunks")
-        return run_retrieval_only(name, lambda q, _: plain.search(q), questions)
+        return run_retrieval_only(name, lambda q, *_: plain.search(q), questions)
     raise ValueError(f"unknown system {name!r}; known: {', '.join(SYSTEMS)}")
 
 

@@ -544,3 +544,31 @@ def test_a_stated_limit_answers_a_question_for_a_bound_in_other_words() -> None:
         passage(1, text),
     )
     assert "maximal 3.000 €" in answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("doc_type", ["funding_call", "report"])
+def test_a_guidelines_sentences_speak_for_the_programme_its_title_names(doc_type: str) -> None:
+    # The deadline sentence never repeats „Zuwendungen … Feuerwehrwesen“: in a funding
+    # call its title says that for it, so the date comes first; a report's title does not.
+    source = "VwV_Zuwendungen_Feuerwehrwesen.md"
+    general = passage(
+        1,
+        "Zuwendungen für das Feuerwehrwesen werden auf Antrag gewährt.",
+        source=source,
+        heading="5 Höhe",
+        doc_type=doc_type,
+    )
+    deadline = passage(
+        2,
+        "Die Anträge sind bis zum 15. Februar beim Regierungspräsidium einzureichen.",
+        source=source,
+        heading="6 Verfahren",
+        doc_type=doc_type,
+    )
+    answer = _answer(
+        "Bis wann sind Anträge auf Zuwendungen für das Feuerwehrwesen einzureichen?",
+        general,
+        deadline,
+    )
+    opens_with_date = answer.startswith("Die Anträge sind bis zum 15. Februar")
+    assert opens_with_date == (doc_type == "funding_call")

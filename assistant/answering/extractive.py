@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.arithmetic import Difference, row_difference
@@ -30,8 +30,8 @@ from assistant.answering.lists import (
 from assistant.answering.table_extremes import table_extremes
 from assistant.answering.unit_signals import UnitView, unit_bonus
 from assistant.language.cues import cues, words_of
-from assistant.language.german import content_terms, per_word, synonyms
-from assistant.language.guideline import in_asked_part, section_references
+from assistant.language.german import content_terms, name_terms, per_word, synonyms
+from assistant.language.guideline import FUNDING_CALL, in_asked_part, section_references
 from assistant.language.question import (
     YEAR,
     QuestionAnalysis,
@@ -232,6 +232,11 @@ class ExtractiveGenerator:
                 str(passage.metadata.get("doc_type") or ""),
                 passage.ref.heading,
             )
+            # A guideline's sentences are about the programme its title names, without
+            # repeating it: „Antragsfrist Zuwendungen Feuerwehrwesen?“ is answered by „… bis
+            # 15. Februar … zu beantragen“ in the VwV Z-Feuerwehr. Half credit, as for a
+            # longer word: the title does not say which of its sentences answers.
+            titled = _title_terms(passage, weights.keys())
             units = _units(passage, continuations, sections)
             if ranked is not None and ranked.source is passage:
                 units.insert(0, ranked)
@@ -249,6 +254,7 @@ class ExtractiveGenerator:
                     continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
                 matched = own | subject
                 near = _near_terms(weights.keys() - matched, said - weights.keys())
+                near |= titled - matched
                 if question.bound_terms and limit_figures(unit.text)[1]:
                     near |= question.bound_terms - matched  # „maximal 3.000 €“: „höchstens“
                 found_weight = math.fsum(weights[t] for t in matched)
@@ -507,6 +513,16 @@ def _situation_scaled(weights: dict[str, float], told: frozenset[str]) -> dict[s
     asked = math.fsum(w for t, w in weights.items() if t not in told)
     factor = min(1.0, _PREMISE * asked / situation)
     return {t: w * factor if t in told else w for t, w in weights.items()}
+
+
+def _title_terms(passage: RetrievedChunk, asked: Collection[str]) -> frozenset[str]:
+    """The question terms a funding call's title or file name says („Feuerwehrwesen“ of
+    the VwV Z-Feuerwehr); none for other documents, whose sentences a report's title does
+    not speak for („Kita-Bedarfsplanung“ names the report, not the sentence defining
+    the Versorgungsquote)."""
+    if passage.metadata.get("doc_type") != FUNDING_CALL:
+        return frozenset()
+    return name_terms(passage.ref.title, passage.ref.source).intersection(asked)
 
 
 def _near_terms(asked: set[str], said: set[str]) -> set[str]:

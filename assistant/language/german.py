@@ -357,5 +357,13 @@ def content_terms(text: str) -> set[str]:
     return set(analyze(text))
 
 
+@lru_cache(maxsize=4096)
+def name_terms(title: str, source: str) -> frozenset[str]:
+    """The terms of a document's title and file name („FRL_KitaBau_Sachsen.md“: frl,
+    kitabau, sachsen …)."""
+    stem = source.rsplit(".", 1)[0].replace("_", " ")
+    return frozenset(analyze(f"{title} {stem}"))
+
+
 def analyze_many(texts: Iterable[str]) -> list[list[str]]:
     return [analyze(t) for t in texts]

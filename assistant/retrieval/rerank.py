@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from assistant.index.catalog import StoredChunk
-from assistant.language.german import analyze, expand_unknown
+from assistant.language.german import analyze, expand_unknown, name_terms
 from assistant.language.guideline import in_asked_part
 from assistant.language.question import (
     QuestionAnalysis,
@@ -67,12 +67,6 @@ class QuestionSignals:
 
 
 @lru_cache(maxsize=4096)
-def _name_terms(title: str, source: str) -> frozenset[str]:
-    stem = source.rsplit(".", 1)[0].replace("_", " ")
-    return frozenset(analyze(f"{title} {stem}"))
-
-
-@lru_cache(maxsize=4096)
 def _heading_terms(heading: str) -> frozenset[str]:
     return frozenset(analyze(heading))
 
@@ -92,12 +86,12 @@ def _heading(chunk: StoredChunk, signals: QuestionSignals) -> float:
 
 
 def _title(chunk: StoredChunk, signals: QuestionSignals) -> float:
-    return _share(_name_terms(chunk.title, chunk.source), signals)
+    return _share(name_terms(chunk.title, chunk.source), signals)
 
 
 def _named_document(chunk: StoredChunk, signals: QuestionSignals) -> float:
     named = signals.question.document_terms
-    return float(bool(named and named & _name_terms(chunk.title, chunk.source)))
+    return float(bool(named and named & name_terms(chunk.title, chunk.source)))
 
 
 def _answer_form(chunk: StoredChunk, signals: QuestionSignals) -> float:
