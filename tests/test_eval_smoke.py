@@ -76,7 +76,9 @@ def test_two_corpora_in_folders_of_one_name_get_their_own_index(tmp_path: Path) 
     assert first != second and first.parent == second.parent == tmp_path
 
 
-@pytest.mark.parametrize("name", ["realdocs", "realdocs_fresh", "realdocs_holdout"])
+@pytest.mark.parametrize(
+    "name", ["realdocs", "realdocs_fresh", "realdocs_holdout", "realdocs_holdout2"]
+)
 def test_every_gold_location_of_the_real_sets_holds_its_answer_facts(name: str) -> None:
     from eval.questions_check import check_file
 
