@@ -19,6 +19,8 @@ _ABBREVIATIONS = frozenset(
 # something that can start a sentence (capital, digit, opening quote or bracket).
 _CANDIDATE = re.compile(r"[.!?…]+[\"'“”»«)\]]*(?=\s+[\"'„“»«(\[]?[A-ZÄÖÜ0-9])")
 _ORDINAL = re.compile(r"\d{1,3}")
+# A Roman section number („Förderrichtlinie … III. Zuwendungsempfänger“, „Teil II. Verfahren“).
+_ROMAN = re.compile(r"(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})")
 # The gazettes legal texts cite („BGBl. I S. 1348“, „SächsGVBl. S. 134“, „ABl. EU“, „GBl.“,
 # „MBl.“): one word ending in a capital B and an l.
 _GAZETTE = re.compile(r"[A-Za-zÄÖÜäöüß]*Bl")
@@ -102,7 +104,7 @@ def _is_inner_period(before: str) -> bool:
     if not words:
         return True
     token = words[-1].lstrip("(\"'„“»«[")
-    if _ORDINAL.fullmatch(token):
+    if _ORDINAL.fullmatch(token) or _ROMAN.fullmatch(token):
         return True
     last = token.split(".")[-1]
     if _GAZETTE.fullmatch(last):

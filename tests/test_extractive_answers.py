@@ -572,3 +572,20 @@ def test_a_guidelines_sentences_speak_for_the_programme_its_title_names(doc_type
     )
     opens_with_date = answer.startswith("Die Anträge sind bis zum 15. Februar")
     assert opens_with_date == (doc_type == "funding_call")
+
+
+def test_a_lead_in_that_lost_its_colon_still_brings_its_list() -> None:
+    # Converted guidelines drop the colon: „Zuwendungsempfänger können sein“ and the list.
+    heading = "Förderrichtlinie Orte III. Zuwendungsempfänger"
+    text = (
+        f"{heading}\n\nZuwendungsempfänger können sein\n\n"
+        "- gemeinnützige Vereine und Verbände,\n"
+        "- juristische Personen des öffentlichen Rechts."
+    )
+    answer = _answer(
+        "Wer kann Zuwendungsempfänger sein?",
+        passage(1, text, source="FRL_Orte.md", heading=heading, doc_type="funding_call"),
+    )
+    lines = answer.split("\n")
+    assert lines[0].startswith("Zuwendungsempfänger können sein")
+    assert "gemeinnützige Vereine" in answer and "juristische Personen" in answer

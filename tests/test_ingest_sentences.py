@@ -34,6 +34,9 @@ def test_splits_at_sentence_ends() -> None:
         "Das gilt d. h. für alle Träger.",
         "Vgl. Kap. 3 und Tab. 5 im Anhang.",
         "Die Kita St. Barbara ist ein Familienzentrum.",
+        # A Roman section number in a heading line („… III. Zuwendungsempfänger“).
+        "Förderrichtlinie Orte des Gemeinwesens III. Zuwendungsempfänger",
+        "Teil IV. Verfahren",
     ],
 )
 def test_does_not_split_inside_a_sentence(sentence: str) -> None:

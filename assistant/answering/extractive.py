@@ -248,7 +248,12 @@ class ExtractiveGenerator:
                 if question.measure and states_measure(unit.text, question.measure):
                     said |= question.measure_terms  # „bis zu 50 Prozent“ says „Förderquote“
                 own = said & weights.keys()
-                if not own or (unit.required and not own & unit.required):
+                import os
+
+                if os.environ.get("OWNNEAR") and not own:
+                    if not _near_terms(set(weights.keys()), said - weights.keys()):
+                        continue
+                elif not own or (unit.required and not own & unit.required):
                     continue
                 if unit.about and question.circumstance:
                     continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
@@ -638,8 +643,14 @@ def _units(
                         _Unit(line.text, passage, followers=tuple(followers), about=" ".join(below))
                     )
                 continue
-            if short and not line.text.rstrip().endswith(":"):
-                continue  # a short lead-in („Antragsberechtigt sind:“) may bring a list
+            if (
+                short
+                and not line.text.rstrip().endswith(":")
+                and not (is_lead_in(line.text) and items_below(lines, position))
+            ):
+                # A short lead-in brings a list: „Antragsberechtigt sind:“, or without its
+                # colon where a conversion lost it („Zuwendungsempfänger können sein“).
+                continue
             items = (
                 items_after(lines, position)
                 or captioned.get(line.text.strip(), [])

@@ -5,8 +5,8 @@ weighted terms it matches. The signals here add what words cannot show: that the
 defines the term asked about, that it stands in the guideline part asked for, or that it
 announces the list of the things asked for. Each is a named function chosen and weighted
 in `Settings` (`answer.unit_signals`), like the re-ranking stages; `eval/ablation.py`
-measures what each one earns (`eval/reports/ablation.md`). The first two are off by
-default: on the real-document dev split neither changes an answer. Bonuses for a figure,
+measures what each one earns (`eval/reports/ablation.md`). `definition` is off by
+default: on the real-document dev split it changes no answer. Bonuses for a figure,
 a date or a table's extreme row earned nothing on any question set (the answer kind is
 already enforced by the writer's filters) and were removed.
 """

@@ -95,7 +95,7 @@ def no_progress(share: float, text: str) -> None:
 
 # Bump when loaders, cleaning or chunking change what a file turns into: documents
 # processed by an older version are re-processed on their next ingest.
-INGEST_VERSION = 15
+INGEST_VERSION = 16
 
 
 def content_hash(data: bytes) -> str:

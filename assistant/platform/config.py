@@ -126,14 +126,16 @@ class AnswerSettings(BaseModel):
     # extractive answer cites it; below it Planwerk says it found nothing.
     min_term_coverage: float = Field(0.34, ge=0.0, le=1.0)
     # What the extractive answer adds to a unit's 0-1 term coverage
-    # (assistant/answering/unit_signals.py). `definition` and `guideline_part` are off: at
-    # 0.1 neither changed an answer on the real-document dev or test split, each kept one
-    # demo question (0.852 vs 0.833 facts with both), so neither earns its place by the
-    # dev split (eval/reports/ablation.md). `announced_list` won a dev question („Aus
+    # (assistant/answering/unit_signals.py). `definition` is off: at 0.1 it changed no
+    # answer on the real-document dev or test split (eval/reports/ablation.md).
+    # `guideline_part` at 0.2: once a call's colon-less lead-in („Zuwendungsempfänger
+    # können sein“) brings its list, the second real set gains „Wer darf … einen Antrag
+    # stellen?“ (facts 0.573 -> 0.585); 0.1 changed nothing, nor did 0.2 on the first set's
+    # splits, the demo or the first held-out set. `announced_list` won a dev question („Aus
     # welchen Teilen besteht ein GIHK …?“) and changed nothing on test or demo.
     unit_signals: dict[str, float] = {
         "definition": 0.0,
-        "guideline_part": 0.0,
+        "guideline_part": 0.2,
         "announced_list": 0.2,
     }
     # Answerability checks run before any answer is written, in this order
