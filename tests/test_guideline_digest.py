@@ -60,6 +60,19 @@ def test_the_second_programme_is_summarised_when_found() -> None:
     assert "80 Prozent" not in text
 
 
+def test_the_programme_most_passages_stand_in_is_summarised() -> None:
+    # The best passage stands in programme A, but the search found more of B: B is meant.
+    found = [_GUIDELINE[0], _GUIDELINE[2], _GUIDELINE[3]]
+    generated = guideline_digest(
+        analyse_question("Fasse die Förderbedingungen der Servicestelle zusammen."),
+        found,
+        lambda _: list(_GUIDELINE),
+        900,
+    )
+    assert generated is not None
+    assert "bis zu 95 Prozent" in generated.text and "80 Prozent" not in generated.text
+
+
 def test_no_digest_without_a_summary_or_a_guideline() -> None:
     question = analyse_question("Wie hoch ist die Förderquote?")
     assert guideline_digest(question, _GUIDELINE, lambda _: list(_GUIDELINE), 900) is None

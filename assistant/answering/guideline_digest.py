@@ -63,7 +63,7 @@ def guideline_digest(
     )
     if guideline is None:
         return None
-    quotes = _quotes(question, _programme(document_passages(guideline), guideline))
+    quotes = _quotes(question, _programme(document_passages(guideline), guideline, retrieved))
     per_part = _PER_ASKED_PART if question.guideline_parts else _PER_PART
     chosen = within(quotes, [p.name for p in guideline_parts()], per_part, max_chars)
     intro = (
@@ -72,10 +72,14 @@ def guideline_digest(
     return written(intro, chosen) if chosen else None
 
 
-def _programme(passages: list[RetrievedChunk], found: RetrievedChunk) -> list[RetrievedChunk]:
-    """The passages of the programme `found` belongs to: a guideline for two programmes
-    („A. Chancengleichheit …“, „B. Servicestelle …“) runs through its parts twice, and a
-    new run begins where the parts start over."""
+def _programme(
+    passages: list[RetrievedChunk], found: RetrievedChunk, retrieved: Sequence[RetrievedChunk]
+) -> list[RetrievedChunk]:
+    """The passages of the programme the search found most of (`found`'s on a tie): a
+    guideline for two programmes („A. Soziale Orte“, „B. Orte der Demokratie“) runs through
+    its parts once for what they share and once per programme, and a new run begins where
+    the parts start over. The run the best passage stands in may be the shared one, which
+    lists the programmes but rules neither."""
     order = {p.name: i for i, p in enumerate(guideline_parts())}
     runs: list[list[RetrievedChunk]] = [[]]
     last = -1
@@ -88,7 +92,12 @@ def _programme(passages: list[RetrievedChunk], found: RetrievedChunk) -> list[Re
         if first is not None:
             last = max(last, first)
         runs[-1].append(passage)
-    return next((run for run in runs if any(p.key == found.key for p in run)), runs[0])
+    searched = {p.key for p in retrieved}
+
+    def found_in(run: list[RetrievedChunk]) -> tuple[int, bool]:
+        return sum(p.key in searched for p in run), any(p.key == found.key for p in run)
+
+    return max(runs, key=found_in)
 
 
 def _part_of(passage: RetrievedChunk) -> GuidelinePart | None:
