@@ -152,7 +152,8 @@ def report_text(reports: Reports, corpus: Path, questions: Path, embedder: str) 
         *(f"- `{name}`: {SYSTEMS[name]}" for name in reports),
         "",
         "recall/MRR/nDCG over answerable questions, ranked by the passages the answer "
-        "presents; `facts_in_answer`: the answer states every gold fact; `citation_correct`: "
+        "presents; `facts_in_answer`: the answer states every gold fact; `fact_share`: the "
+        "share of gold facts it states; `citation_correct`: "
         "and a cited passage holds each; `numbers_exact`: every gold figure appears (by "
         "value: „13010.0“ is „13.010“); "
         "`false_refusals`: answerable questions answered with „nichts gefunden“; "

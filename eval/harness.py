@@ -278,6 +278,7 @@ METRIC_COLUMNS = (
     "mrr@10",
     "ndcg@10",
     "facts_in_answer",
+    "fact_share",
     "citation_correct",
     "numbers_exact",
     "false_refusals",

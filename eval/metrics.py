@@ -141,6 +141,15 @@ def facts_answered(answer: Answer, facts: Sequence[str]) -> bool:
     return answer.found and facts_present(answer.text, facts)
 
 
+def fact_share(answer: Answer, facts: Sequence[str]) -> float:
+    """The share of the gold facts the answer states (0 for a refusal): a summary or a
+    comparison that gives two of its three facts shows as progress, which
+    `facts_answered` (all or nothing) hides."""
+    if not answer.found or not facts:
+        return 0.0
+    return sum(facts_present(answer.text, [f]) for f in facts) / len(facts)
+
+
 def numbers_exact(answer: str, facts: Sequence[str]) -> bool:
     """Every number of the answer facts appears verbatim as a number in the answer."""
     wanted = set().union(*(numbers_in(f) for f in facts)) if facts else set()
@@ -193,6 +202,7 @@ def answer_metrics(results: Sequence[AnswerResult], configured_mode: str) -> dic
         "facts_in_answer": _mean(
             facts_answered(r.answer, r.question.answer_facts) for r in answerable
         ),
+        "fact_share": _mean(fact_share(r.answer, r.question.answer_facts) for r in answerable),
         "citation_correct": _mean(citation_correct(r) for r in answerable),
         "numbers_exact": _mean(
             r.answer.found and numbers_exact(r.answer.text, r.question.answer_facts)

@@ -56,3 +56,17 @@ def test_a_date_is_one_figure_however_it_is_written() -> None:
     assert numbers_exact("bis 31. August 2025", ["31.08.2025"])
     assert not numbers_exact("bis zum 30.08.2025", ["31. August 2025"])
     assert numbers_in("23,8 % und 1.054 Plätze") == {"23,8", "1054"}
+
+
+def test_fact_share_credits_each_fact_a_given_answer_states() -> None:
+    two_of_three = AnswerResult(
+        _question("e", ("85 Prozent", "SGB II-Quote", "INSEK")),
+        _answer("Bis zu 85 Prozent [1]. Maßgeblich ist die SGB II-Quote [1]."),
+        10,
+    )
+    refused = AnswerResult(
+        _question("f", ("85 Prozent",)), _answer("85 Prozent? Nichts gefunden.", found=False), 10
+    )
+    metrics = answer_metrics([two_of_three, refused], "extractive")
+    assert metrics["fact_share"] == (2 / 3 + 0) / 2
+    assert metrics["facts_in_answer"] == 0.0
