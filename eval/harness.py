@@ -49,9 +49,9 @@ SYSTEMS = {
     "langchain": "the LangChain recipe: 1000/200 character splits, Chroma, top 4",
 }
 
-# A system's search: the query, and the analysed question it serves (None: the query).
-# A search as the answer service calls it: query, analysed question, how many (None: the
-# configured top_k). Filters are not evaluated.
+# A system's search as the answer service calls it: the query, the analysed question it
+# serves (None: the query), how many passages (None: the configured top_k). Filters are
+# not evaluated.
 Search = Callable[[str, QuestionAnalysis | None, int | None], list[RetrievedChunk]]
 
 

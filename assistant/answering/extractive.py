@@ -248,12 +248,7 @@ class ExtractiveGenerator:
                 if question.measure and states_measure(unit.text, question.measure):
                     said |= question.measure_terms  # „bis zu 50 Prozent“ says „Förderquote“
                 own = said & weights.keys()
-                import os
-
-                if os.environ.get("OWNNEAR") and not own:
-                    if not _near_terms(set(weights.keys()), said - weights.keys()):
-                        continue
-                elif not own or (unit.required and not own & unit.required):
+                if not own or (unit.required and not own & unit.required):
                     continue
                 if unit.about and question.circumstance:
                     continue  # „Wo und wie reiche ich … ein?“ asks for no list of things
