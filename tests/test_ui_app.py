@@ -280,3 +280,20 @@ def test_markdown_images_and_links_in_answers_are_shown_as_text() -> None:
     # A bare address is not made a link either (autolinks): the colon is escaped.
     assert inert("www.lfs-bw.de und https://x.de") == "www\\.lfs-bw.de und https\\://x.de"
     assert inert("Quote [1] und [2].") == "Quote [1] und [2]."
+
+
+def test_a_chip_without_a_page_names_its_section() -> None:
+    from assistant.models import SourceRef
+    from ui.answer_view import chip_label
+
+    title = "Förderrichtlinie Orte des Gemeinwesens"
+
+    def chip(heading: str, page: int | None = None) -> str:
+        ref = SourceRef("d", "FRL_Orte.md", title, page=page, heading=heading)
+        return chip_label({"n": 1, **ref.to_json()})
+
+    # Converted headings repeat the title; the chip keeps only the section's own words.
+    section = f"{title} > {title} V. Art und Umfang, Höhe der Förderung"
+    assert chip(section) == f"[1] {title}, V. Art und Umfang, Höhe der För…"
+    assert chip(title) == f"[1] {title}"
+    assert chip(section, page=3) == f"[1] {title}, S. 3"

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.answering.feedback import FEEDBACK_LABELS, FeedbackEntry, FeedbackStore
+from ingest.chunking import leaf_heading
 from ui import state
 from ui.markdown_text import inert
 from ui.source_panel import citation_ref, open_source
@@ -17,6 +18,7 @@ _FEEDBACK_ICONS = {
     "missing_source": ":material/link_off:",
 }
 _CHIP_TITLE_CHARS = 38
+_CHIP_SECTION_CHARS = 32
 
 
 def answer_markdown(text: str) -> str:
@@ -32,11 +34,27 @@ def answer_markdown(text: str) -> str:
 def chip_label(citation: dict[str, Any]) -> str:
     ref = citation_ref(citation)
     title = ref.title or ref.source
-    if len(title) > _CHIP_TITLE_CHARS:
-        title = title[: _CHIP_TITLE_CHARS - 1].rstrip() + "…"
     where = f"S. {ref.page}" if ref.page is not None else (f"Z. {ref.row}" if ref.row else "")
+    if not where:
+        # A text without pages (Markdown, Word) is told apart by its section: six chips
+        # all reading „Förderrichtlinie Orte des Gemeinwesens“ say nothing.
+        where = _shortened(_own_section(ref.heading, title), _CHIP_SECTION_CHARS)
     # Button labels render Markdown images: a title from a document stays text.
-    return f"[{citation['n']}] {inert(title)}" + (f", {where}" if where else "")
+    label = inert(_shortened(title, _CHIP_TITLE_CHARS))
+    return f"[{citation['n']}] {label}" + (f", {inert(where)}" if where else "")
+
+
+def _own_section(heading: str, title: str) -> str:
+    """The last heading of a passage without the document title converted headings
+    repeat („Förderrichtlinie Orte des Gemeinwesens V. Art und Umfang …“)."""
+    section = leaf_heading(heading).strip()
+    if title and section.startswith(title) and section != title:
+        section = section[len(title) :].strip(" –-:")
+    return "" if section == title else section
+
+
+def _shortened(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def render_answer(
