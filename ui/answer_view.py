@@ -48,9 +48,11 @@ def _own_section(heading: str, title: str) -> str:
     """The last heading of a passage without the document title converted headings
     repeat („Förderrichtlinie Orte des Gemeinwesens V. Art und Umfang …“)."""
     section = leaf_heading(heading).strip()
-    if title and section.startswith(title) and section != title:
+    if section == title:
+        return ""
+    if title and section.startswith(title):
         section = section[len(title) :].strip(" –-:")
-    return "" if section == title else section
+    return section
 
 
 def _shortened(text: str, chars: int) -> str:
